@@ -1,0 +1,118 @@
+# ctsbatch build. `make run` and `make test` are the two commands a fresh Debian machine needs:
+# both install missing packages first (see `deps`).
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+DEB_PACKAGES := libhpdf-dev libxml2-dev libcmocka-dev fonts-liberation2 poppler-utils qpdf \
+                pkg-config gcc make
+FONT_DIR     := /usr/share/fonts/truetype/liberation2
+FONT_FILES   := LiberationSerif-Regular.ttf LiberationSerif-Bold.ttf \
+                LiberationSerif-Italic.ttf LiberationSerif-BoldItalic.ttf
+
+WARN    := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Wshadow \
+           -Wstrict-prototypes -Werror
+XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(XML_CFLAGS) -Ipipeline -MMD -MP
+LIBS     = -lhpdf $(XML_LIBS) -lm
+SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SRCS     := $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
+TESTSRCS := $(wildcard tests/test_*.c)
+
+REL_OBJS := $(SRCS:pipeline/%.c=build/rel/%.o)
+SAN_OBJS := $(SRCS:pipeline/%.c=build/san/%.o)
+SAN_TESTS := $(TESTSRCS:tests/%.c=build/san/%)
+
+.PHONY: all deps run test unit e2e bench install clean format fonts valgrind
+.DEFAULT_GOAL := all
+
+all: ctsbatch fonts
+
+ctsbatch: build/rel/main.o build/rel/libctsbatch.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+build/rel/libctsbatch.a: $(REL_OBJS)
+	ar rcs $@ $^
+
+build/rel/%.o: pipeline/%.c | build/rel
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/san/%.o: pipeline/%.c | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+build/san/libctsbatch.a: $(SAN_OBJS)
+	ar rcs $@ $^
+
+build/san/ctsbatch: build/san/main.o build/san/libctsbatch.a
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+build/san/test_%: tests/test_%.c build/san/libctsbatch.a | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $< build/san/libctsbatch.a $(LIBS) $(CMOCKA_LIBS)
+
+build/rel build/san:
+	mkdir -p $@
+
+# The documents use Liberation Serif (metric-compatible with Times New Roman, Nghị định 30/2020).
+# fonts/ links to Debian's copies; a site may point its configuration at another family.
+fonts: $(FONT_FILES:%=fonts/%)
+fonts/%.ttf:
+	@test -f $(FONT_DIR)/$*.ttf || { echo "missing $(FONT_DIR)/$*.ttf: run 'make deps'"; exit 1; }
+	ln -sf $(FONT_DIR)/$*.ttf $@
+
+# Installs the Debian packages that are missing (root), or prints the command (not root).
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "ctsbatch needs these Debian packages; run:"; \
+	  echo "  sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
+	fi; \
+	echo "installing:$$missing"; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing \
+	  || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; }
+
+# Turns the sample rosters into documents. The samples stay in inputs/samples/; each run works
+# on copies dropped into inputs/, as a clerk would, so running twice gives the same result.
+run: deps
+	$(MAKE) all
+	cp -p inputs/samples/* inputs/
+	./ctsbatch run --in inputs --out outputs
+
+test: deps
+	$(MAKE) unit e2e
+
+unit: $(SAN_TESTS)
+	@fail=0; for t in $(SAN_TESTS); do echo "== $$t"; ./$$t || fail=1; done; exit $$fail
+
+e2e: build/san/ctsbatch fonts
+	CTSBATCH=build/san/ctsbatch bash tests/e2e.sh
+
+valgrind: ctsbatch
+	CTSBATCH="valgrind --error-exitcode=9 --leak-check=full -q ./ctsbatch" bash tests/e2e.sh
+
+bench: ctsbatch
+	bash tests/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ctsbatch/templates \
+	  $(DESTDIR)$(PREFIX)/share/ctsbatch/fonts $(DESTDIR)$(PREFIX)/share/ctsbatch/config
+	install -m 755 ctsbatch $(DESTDIR)$(PREFIX)/bin/ctsbatch
+	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/ctsbatch/templates/
+	install -m 644 config/* $(DESTDIR)$(PREFIX)/share/ctsbatch/config/
+	cp -L fonts/*.ttf $(DESTDIR)$(PREFIX)/share/ctsbatch/fonts/
+
+format:
+	clang-format -i pipeline/*.c pipeline/*.h tests/*.c
+
+clean:
+	rm -rf build ctsbatch fonts/*.ttf
+
+-include $(wildcard build/rel/*.d build/san/*.d)

@@ -1,0 +1,244 @@
+/* util: allocation that aborts on exhaustion, and the bounded text buffer (STYLE.md 9, 10). */
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void out_of_memory(size_t n)
+{
+    fprintf(stderr, "ctsbatch: out of memory (%zu bytes)\n", n);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        out_of_memory(n);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        out_of_memory(count * size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        out_of_memory(n);
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    size_t len = strnlen(s, n);
+    char *p = xmalloc(len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+void *xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t c = *cap ? *cap : 8;
+    while (c < need) {
+        if (c > SIZE_MAX / 2 / size)
+            out_of_memory(SIZE_MAX);
+        c *= 2;
+    }
+    p = xrealloc(p, c * size);
+    *cap = c;
+    return p;
+}
+
+void buf_init(buf *b, size_t max)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->max = max ? max : BUF_DEFAULT_MAX;
+}
+
+void buf_release(buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void buf_reset(buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+int buf_append(buf *b, const void *p, size_t n)
+{
+    if (n > b->max || b->len > b->max - n)
+        return -1;
+    b->data = xgrow(b->data, &b->cap, b->len + n + 1, 1);
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int buf_puts(buf *b, const char *s)
+{
+    return buf_append(b, s, strlen(s));
+}
+
+int buf_putc(buf *b, char c)
+{
+    return buf_append(b, &c, 1);
+}
+
+int buf_vprintf(buf *b, const char *fmt, va_list ap)
+{
+    char small[256];
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(small, sizeof small, fmt, copy);
+    va_end(copy);
+    if (n < 0)
+        return -1;
+    if ((size_t)n < sizeof small)
+        return buf_append(b, small, (size_t)n);
+    char *big = xmalloc((size_t)n + 1);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    int rc = buf_append(b, big, (size_t)n);
+    free(big);
+    return rc;
+}
+
+int buf_printf(buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+char *buf_detach(buf *b)
+{
+    char *s = b->data ? b->data : xstrdup("");
+    size_t max = b->max;
+    buf_init(b, max);
+    return s;
+}
+
+const char *buf_str(const buf *b)
+{
+    return b->data ? b->data : "";
+}
+
+int str_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+int str_empty(const char *s)
+{
+    if (!s)
+        return 1;
+    for (; *s; s++)
+        if (!is_space(*s))
+            return 0;
+    return 1;
+}
+
+char *str_trim_dup(const char *s)
+{
+    while (is_space(*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && is_space(s[n - 1]))
+        n--;
+    return xstrndup(s, n);
+}
+
+int str_to_long(const char *s, long *out)
+{
+    if (!s)
+        return -1;
+    while (is_space(*s))
+        s++;
+    if (!*s)
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno == ERANGE || end == s)
+        return -1;
+    while (is_space(*end))
+        end++;
+    if (*end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+char *str_expand(const char *tmpl, str_lookup lookup, void *ctx)
+{
+    buf out;
+    buf_init(&out, 0);
+    for (const char *p = tmpl; *p;) {
+        if (p[0] == '{' && p[1] == '{') {
+            buf_putc(&out, '{');
+            p += 2;
+            continue;
+        }
+        const char *close = p[0] == '{' ? strchr(p, '}') : NULL;
+        if (!close || close - p - 1 > 127) {
+            buf_putc(&out, *p++);
+            continue;
+        }
+        char name[128];
+        memcpy(name, p + 1, (size_t)(close - p - 1));
+        name[close - p - 1] = '\0';
+        const char *v = lookup(ctx, name);
+        if (v)
+            buf_puts(&out, v);
+        else
+            buf_append(&out, p, (size_t)(close - p + 1));
+        p = close + 1;
+    }
+    return buf_detach(&out);
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    buf b;
+    buf_init(&b, 0);
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    return buf_detach(&b);
+}

@@ -1,0 +1,63 @@
+/* util: the allocation family and the bounded growable text buffer every module uses.
+ *
+ * Ownership rule for the whole program: a function that returns a `char *` or a pointer
+ * to a heap object gives it to the caller, who frees it with the matching `free`
+ * (`free()` for strings); a `const char *` is borrowed and lives as long as its owner.
+ * Out of memory is not an error path: xmalloc and friends abort (STYLE.md rule 10). */
+#ifndef CTS_UTIL_H
+#define CTS_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Allocation that never returns NULL: prints a message and aborts on exhaustion. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* A new string formatted like printf (paths and messages of any length). */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow an array of `*cap` elements of `size` bytes so that it holds at least `need`. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t size);
+
+/* Default ceiling of a buffer made with buf_init(b, 0): 64 MiB. */
+#define BUF_DEFAULT_MAX ((size_t)64 << 20)
+
+/* A growable byte buffer, always NUL-terminated when data != NULL, never longer than max. */
+typedef struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max;
+} buf;
+
+void buf_init(buf *b, size_t max); /* max 0 means BUF_DEFAULT_MAX */
+void buf_release(buf *b);          /* frees the storage; b may be reused after buf_init */
+void buf_reset(buf *b);            /* empties it, keeps the storage */
+/* Each append returns 0, or -1 (and appends nothing) when the result would exceed max. */
+int buf_append(buf *b, const void *p, size_t n);
+int buf_puts(buf *b, const char *s);
+int buf_putc(buf *b, char c);
+int buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int buf_vprintf(buf *b, const char *fmt, va_list ap);
+/* Returns the contents (never NULL, "" when empty) and leaves b empty and initialised. */
+char *buf_detach(buf *b);
+/* Returns a NUL-terminated view of the contents ("" when empty); b keeps ownership. */
+const char *buf_str(const buf *b);
+
+/* Bounded whole-string helpers. */
+int str_eq(const char *a, const char *b);           /* NULL-safe equality */
+int str_empty(const char *s);                       /* NULL or only ASCII white space */
+char *str_trim_dup(const char *s);                  /* copy without leading/trailing space */
+/* Parse a decimal integer (optional sign, surrounding spaces allowed) into *out.
+ * Returns 0, or -1 when the text is not a whole number or does not fit in a long. */
+int str_to_long(const char *s, long *out);
+
+/* Expands "{name}" placeholders: each is replaced by lookup(ctx, name); a NULL answer
+ * keeps the placeholder as written. "{{" gives "{". Names are at most 127 bytes. */
+typedef const char *(*str_lookup)(void *ctx, const char *name);
+char *str_expand(const char *tmpl, str_lookup lookup, void *ctx);
+
+#endif
