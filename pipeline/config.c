@@ -1,0 +1,399 @@
+/* config: the site and rule-set file (RULES.md: parameters, values, messages and bases are
+ * data an administrator edits without a rebuild). */
+#include "config.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "util.h"
+
+typedef struct kv {
+    char *key, *value;
+} kv;
+
+typedef struct coded {
+    char *field, *key, *label;
+    char **folded; /* folded key, label and aliases */
+    size_t nfolded;
+} coded;
+
+typedef struct required {
+    char *procedures, *subscribers; /* space-separated lists or "*" */
+    char **keys;
+    size_t nkeys;
+} required;
+
+struct config {
+    char *home;
+    char *fonts[FACE_COUNT];
+    kv *site, *params;
+    size_t nsite, nparams;
+    coded *values;
+    size_t nvalues;
+    config_rule *rules;
+    size_t nrules;
+    required *reqs;
+    size_t nreqs;
+    config_document *docs;
+    size_t ndocs;
+    roster *agencies; /* the register, as records */
+};
+
+static char *attr(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    char *s = v ? text_nfc((const char *)v) : xstrdup("");
+    xmlFree(v);
+    return s;
+}
+
+static char *content(const xmlNode *n)
+{
+    xmlChar *v = xmlNodeGetContent(n);
+    char *nfc = text_nfc(v ? (const char *)v : "");
+    xmlFree(v);
+    char *s = str_trim_dup(nfc);
+    free(nfc);
+    return s;
+}
+
+static int is_elem(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+/* Splits a space-separated list into a new array of strings. */
+static char **split_words(const char *s, size_t *n)
+{
+    char **out = NULL;
+    size_t cap = 0;
+    *n = 0;
+    while (*s) {
+        while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+            s++;
+        size_t len = strcspn(s, " \n\t\r");
+        if (!len)
+            break;
+        out = xgrow(out, &cap, *n + 1, sizeof *out);
+        out[(*n)++] = xstrndup(s, len);
+        s += len;
+    }
+    return out;
+}
+
+static void add_kv(kv **arr, size_t *n, const xmlNode *e, const char *keyattr)
+{
+    size_t cap = *n;
+    *arr = xrealloc(*arr, (cap + 1) * sizeof **arr);
+    (*arr)[*n].key = attr(e, keyattr);
+    (*arr)[*n].value = content(e);
+    (*n)++;
+}
+
+static void load_value(config *c, const xmlNode *list, const xmlNode *v)
+{
+    c->values = xrealloc(c->values, (c->nvalues + 1) * sizeof *c->values);
+    coded *cv = &c->values[c->nvalues++];
+    cv->field = attr(list, "field");
+    cv->key = attr(v, "key");
+    cv->label = attr(v, "label");
+    char *aliases = attr(v, "aliases");
+    size_t nal = 0;
+    char **al = split_words(aliases, &nal);
+    cv->folded = xcalloc(nal + 2, sizeof *cv->folded);
+    cv->folded[0] = text_fold_key(cv->key);
+    cv->folded[1] = text_fold_key(cv->label);
+    for (size_t i = 0; i < nal; i++) {
+        /* an alias may hold spaces written as '_' or '+': "cap_moi" */
+        cv->folded[2 + i] = text_fold_key(al[i]);
+        free(al[i]);
+    }
+    cv->nfolded = nal + 2;
+    free(al);
+    free(aliases);
+}
+
+static severity parse_severity(const char *s)
+{
+    if (strcmp(s, "warning") == 0)
+        return SEV_WARNING;
+    if (strcmp(s, "info") == 0)
+        return SEV_INFO;
+    return SEV_ERROR;
+}
+
+static void load_rule(config *c, const xmlNode *e)
+{
+    c->rules = xrealloc(c->rules, (c->nrules + 1) * sizeof *c->rules);
+    config_rule *r = &c->rules[c->nrules++];
+    char *sev = attr(e, "severity");
+    r->id = attr(e, "id");
+    r->sev = parse_severity(sev);
+    r->basis = attr(e, "basis");
+    r->message = content(e);
+    free(sev);
+}
+
+static void load_required(config *c, const xmlNode *e)
+{
+    c->reqs = xrealloc(c->reqs, (c->nreqs + 1) * sizeof *c->reqs);
+    required *q = &c->reqs[c->nreqs++];
+    q->procedures = attr(e, "procedure");
+    q->subscribers = attr(e, "subscriber");
+    char *text = content(e);
+    q->keys = split_words(text, &q->nkeys);
+    free(text);
+}
+
+static void load_document(config *c, const xmlNode *e)
+{
+    c->docs = xrealloc(c->docs, (c->ndocs + 1) * sizeof *c->docs);
+    config_document *d = &c->docs[c->ndocs++];
+    d->procedure = attr(e, "procedure");
+    d->subscriber = attr(e, "subscriber");
+    d->per = attr(e, "per");
+    d->form = attr(e, "form");
+}
+
+static void load_agency(config *c, const xmlNode *e)
+{
+    record *rec = roster_add_record(c->agencies, (long)xmlGetLineNo(e));
+    for (const xmlAttr *a = e->properties; a; a = a->next) {
+        char *v = attr(e, (const char *)a->name);
+        const char *name = (const char *)a->name;
+        record_set(rec, strcmp(name, "ten") == 0 ? "co_quan_quan_ly" : name, v);
+        free(v);
+    }
+}
+
+static const char *FACE_NAMES[FACE_COUNT] = {"regular", "bold", "italic", "bold-italic"};
+
+static void load_font(config *c, const xmlNode *e)
+{
+    char *style = attr(e, "style");
+    for (int i = 0; i < FACE_COUNT; i++) {
+        if (strcmp(style, FACE_NAMES[i]) == 0) {
+            free(c->fonts[i]);
+            c->fonts[i] = attr(e, "file");
+        }
+    }
+    free(style);
+}
+
+static void load_section(config *c, const xmlNode *sec)
+{
+    for (const xmlNode *e = sec->children; e; e = e->next) {
+        if (e->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_elem(sec, "site") && is_elem(e, "value"))
+            add_kv(&c->site, &c->nsite, e, "key");
+        else if (is_elem(sec, "params") && is_elem(e, "param"))
+            add_kv(&c->params, &c->nparams, e, "name");
+        else if (is_elem(sec, "values") && is_elem(e, "v"))
+            load_value(c, sec, e);
+        else if (is_elem(sec, "rules") && is_elem(e, "rule"))
+            load_rule(c, e);
+        else if (is_elem(sec, "documents") && is_elem(e, "document"))
+            load_document(c, e);
+        else if (is_elem(sec, "agencies") && is_elem(e, "agency"))
+            load_agency(c, e);
+        else if (is_elem(sec, "fonts") && is_elem(e, "face"))
+            load_font(c, e);
+    }
+}
+
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+config *config_load(const char *path, const char *home, char *err, size_t errlen)
+{
+    xmlSetGenericErrorFunc(NULL, quiet);
+    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                               XML_PARSE_NOWARNING);
+    if (!doc) {
+        const xmlError *e = xmlGetLastError();
+        snprintf(err, errlen, "%s:%d: cannot read configuration: %s", path, e ? e->line : 0,
+                 e && e->message ? e->message : "unknown error");
+        err[strcspn(err, "\n")] = '\0';
+        return NULL;
+    }
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    if (doc->intSubset || !root || !is_elem(root, "cau_hinh")) {
+        snprintf(err, errlen, "%s: the root element must be <cau_hinh>, with no DOCTYPE", path);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    config *c = xcalloc(1, sizeof *c);
+    c->home = xstrdup(home ? home : ".");
+    c->agencies = roster_new(path);
+    for (const xmlNode *sec = root->children; sec; sec = sec->next) {
+        if (is_elem(sec, "required"))
+            load_required(c, sec);
+        else if (sec->type == XML_ELEMENT_NODE)
+            load_section(c, sec);
+    }
+    xmlFreeDoc(doc);
+    for (int i = 0; i < FACE_COUNT; i++) {
+        if (!c->fonts[i]) {
+            snprintf(err, errlen, "%s: no <face style=\"%s\"> in <fonts>", path, FACE_NAMES[i]);
+            config_free(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+void config_free(config *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < FACE_COUNT; i++)
+        free(c->fonts[i]);
+    for (size_t i = 0; i < c->nsite; i++)
+        free(c->site[i].key), free(c->site[i].value);
+    for (size_t i = 0; i < c->nparams; i++)
+        free(c->params[i].key), free(c->params[i].value);
+    for (size_t i = 0; i < c->nvalues; i++) {
+        coded *v = &c->values[i];
+        for (size_t k = 0; k < v->nfolded; k++)
+            free(v->folded[k]);
+        free(v->folded), free(v->field), free(v->key), free(v->label);
+    }
+    for (size_t i = 0; i < c->nrules; i++) {
+        free((char *)c->rules[i].id), free((char *)c->rules[i].basis);
+        free((char *)c->rules[i].message);
+    }
+    for (size_t i = 0; i < c->nreqs; i++) {
+        for (size_t k = 0; k < c->reqs[i].nkeys; k++)
+            free(c->reqs[i].keys[k]);
+        free(c->reqs[i].keys), free(c->reqs[i].procedures), free(c->reqs[i].subscribers);
+    }
+    for (size_t i = 0; i < c->ndocs; i++) {
+        free((char *)c->docs[i].procedure), free((char *)c->docs[i].subscriber);
+        free((char *)c->docs[i].per), free((char *)c->docs[i].form);
+    }
+    free(c->site), free(c->params), free(c->values), free(c->rules), free(c->reqs);
+    free(c->docs);
+    roster_free(c->agencies);
+    free(c->home);
+    free(c);
+}
+
+const char *config_home(const config *c)
+{
+    return c->home;
+}
+
+static const char *kv_find(const kv *arr, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(arr[i].key, key) == 0)
+            return arr[i].value;
+    return NULL;
+}
+
+const char *config_site(const config *c, const char *key)
+{
+    const char *v = kv_find(c->site, c->nsite, key);
+    return v ? v : "";
+}
+
+long config_param(const config *c, const char *name, long fallback)
+{
+    long v;
+    const char *s = kv_find(c->params, c->nparams, name);
+    return s && str_to_long(s, &v) == 0 ? v : fallback;
+}
+
+const config_rule *config_rule_get(const config *c, const char *id)
+{
+    for (size_t i = 0; i < c->nrules; i++)
+        if (strcmp(c->rules[i].id, id) == 0)
+            return &c->rules[i];
+    return NULL;
+}
+
+const char *config_font(const config *c, int face)
+{
+    return c->fonts[face];
+}
+
+const char *config_value_canonical(const config *c, const char *key, const char *value)
+{
+    if (str_empty(value))
+        return NULL;
+    char *folded = text_fold_key(value);
+    const char *found = NULL;
+    for (size_t i = 0; i < c->nvalues && !found; i++) {
+        if (strcmp(c->values[i].field, key) != 0)
+            continue;
+        for (size_t k = 0; k < c->values[i].nfolded && !found; k++)
+            if (c->values[i].folded[k][0] && strcmp(c->values[i].folded[k], folded) == 0)
+                found = c->values[i].key;
+    }
+    free(folded);
+    return found;
+}
+
+const char *config_value_label(const config *c, const char *key, const char *canonical)
+{
+    for (size_t i = 0; i < c->nvalues; i++)
+        if (strcmp(c->values[i].field, key) == 0 && strcmp(c->values[i].key, canonical) == 0)
+            return c->values[i].label[0] ? c->values[i].label : c->values[i].key;
+    return canonical;
+}
+
+/* 1 when `word` is in the space-separated list, or the list is "*". */
+static int in_list(const char *list, const char *word)
+{
+    size_t wl = strlen(word);
+    for (const char *p = list; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t len = strcspn(p, " ");
+        if ((len == 1 && *p == '*') || (len == wl && len && strncmp(p, word, len) == 0))
+            return 1;
+        p += len;
+    }
+    return 0;
+}
+
+size_t config_required(const config *c, const char *procedure, const char *subscriber,
+                       const char **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->nreqs; i++) {
+        const required *q = &c->reqs[i];
+        if (!in_list(q->procedures, procedure) || !in_list(q->subscribers, subscriber))
+            continue;
+        for (size_t k = 0; k < q->nkeys; k++, n++)
+            if (n < max)
+                out[n] = q->keys[k];
+    }
+    return n;
+}
+
+size_t config_document_count(const config *c)
+{
+    return c->ndocs;
+}
+
+const config_document *config_document_at(const config *c, size_t i)
+{
+    return i < c->ndocs ? &c->docs[i] : NULL;
+}
+
+const record *config_agency(const config *c, const char *name)
+{
+    for (size_t i = 0; i < c->agencies->nrecords; i++)
+        if (strcmp(record_get(&c->agencies->records[i], "co_quan_quan_ly"), name) == 0)
+            return &c->agencies->records[i];
+    return NULL;
+}

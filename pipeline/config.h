@@ -1,0 +1,68 @@
+/* config: everything that follows the law or the site rather than the code (DESIGN.md,
+ * RULES.md): site settings (province, place name, recipient), the font family, the allowed
+ * values of coded fields, each rule's severity, Vietnamese message and legal basis, rule
+ * parameters, required fields per procedure, which documents each procedure makes, and the
+ * register of managing agencies. Read from one XML file (config/ctsbatch.xml by default)
+ * with libxml2, no network, no entities. The config owns every string it hands out. */
+#ifndef CTS_CONFIG_H
+#define CTS_CONFIG_H
+
+#include <stddef.h>
+
+#include "font.h"
+#include "roster.h"
+
+typedef struct config config;
+
+typedef enum { SEV_ERROR = 0, SEV_WARNING = 1, SEV_INFO = 2 } severity;
+
+typedef struct config_rule {
+    const char *id;
+    severity sev;
+    const char *basis;   /* legal basis, Vietnamese */
+    const char *message; /* template with {placeholders} the rule fills */
+} config_rule;
+
+/* A document the plan makes: `per` is "row" (one per accepted request, the subscriber signs)
+ * or "agency" (one per managing agency and procedure, listing its rows). */
+typedef struct config_document {
+    const char *procedure;  /* "cap-moi" */
+    const char *subscriber; /* "ca-nhan", "co-quan", ... or "*" */
+    const char *per;        /* "row" or "agency" */
+    const char *form;       /* "01": the template templates/mau01.xml */
+} config_document;
+
+/* Loads the file; relative paths in it (fonts) are resolved against `home`, the folder
+ * holding templates/, fonts/ and config/. Returns NULL with an English reason in err. */
+config *config_load(const char *path, const char *home, char *err, size_t errlen);
+void config_free(config *c); /* accepts NULL */
+
+const char *config_home(const config *c);
+/* A site setting (<site><value key="...">), "" when absent. */
+const char *config_site(const config *c, const char *key);
+/* A rule parameter as a number; `fallback` when absent or not a number. */
+long config_param(const config *c, const char *name, long fallback);
+/* The rule with this id, or NULL. */
+const config_rule *config_rule_get(const config *c, const char *id);
+/* Font file of a face (absolute or relative to home, as written), never NULL. */
+const char *config_font(const config *c, int face);
+
+/* The canonical value of a coded field ("thu_tuc": "Cấp mới" -> "cap-moi"), matched on the
+ * folded key, label or an alias; NULL when the value is not allowed. */
+const char *config_value_canonical(const config *c, const char *key, const char *value);
+/* The Vietnamese label of a canonical value ("cap-moi" -> "Cấp mới"), or the value itself. */
+const char *config_value_label(const config *c, const char *key, const char *canonical);
+
+/* Fields required for this procedure and subscriber type: fills out (up to max) with
+ * borrowed key names and returns how many there are (may exceed max). */
+size_t config_required(const config *c, const char *procedure, const char *subscriber,
+                       const char **out, size_t max);
+
+size_t config_document_count(const config *c);
+const config_document *config_document_at(const config *c, size_t i);
+
+/* The agency register entry whose name equals `name` exactly (after NFC), or NULL. Its
+ * fields use the managing-agency keys of ROSTER.md (co_quan_quan_ly, ky_hieu, ...). */
+const record *config_agency(const config *c, const char *name);
+
+#endif

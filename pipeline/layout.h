@@ -1,0 +1,57 @@
+/* layout: a filled form tree -> laid-out pages (FORMS.md "Layout rules for công văn").
+ * Text is measured with the fonts' real advance widths; lines break on spaces (a word too
+ * wide for its column breaks inside); justified lines are spaced by position, not by the
+ * PDF word-spacing operator, which does not apply to 2-byte encodings; tables wrap text in
+ * their cells and continue on the next page with the header row repeated; a kept block
+ * (signatures) is never split nor left alone at the top of a page; pages after the first
+ * carry their number centred in the top margin.
+ *
+ * The result is a display list: positioned text runs and lines per page, in PDF points with
+ * the origin at the bottom left. Only the pdf module turns it into a file. */
+#ifndef CTS_LAYOUT_H
+#define CTS_LAYOUT_H
+
+#include <stddef.h>
+
+#include "font.h"
+#include "template.h"
+
+typedef struct fontset {
+    font *face[FACE_COUNT]; /* borrowed */
+} fontset;
+
+typedef enum { DL_TEXT, DL_LINE } dl_kind;
+
+typedef struct dl_item {
+    dl_kind kind;
+    int face;       /* DL_TEXT */
+    double size;    /* DL_TEXT: pt; DL_LINE: stroke width */
+    double x, y;    /* DL_TEXT: start of the baseline; DL_LINE: one end */
+    double x2, y2;  /* DL_LINE: other end */
+    char *text;     /* DL_TEXT, UTF-8 NFC, owned */
+} dl_item;
+
+typedef struct dl_page {
+    dl_item *items;
+    size_t n, cap;
+} dl_page;
+
+typedef struct display {
+    double width, height; /* page size, pt (A4) */
+    dl_page *pages;
+    size_t npages, cap;
+} display;
+
+/* Lays out t. Returns 0, or -1 with a Vietnamese reason in err when something cannot be
+ * placed (a table row taller than a page). out is initialised here and must be released
+ * with display_release either way. */
+int layout_document(const template *t, const fontset *fs, display *out, char *err,
+                    size_t errlen);
+void display_release(display *d);
+
+/* Line breaking, exposed for tests: the widths in points of the lines that `text` (one
+ * face, one size) breaks into within `width`; fills widths[0..max) and returns the count. */
+size_t layout_break_widths(const font *f, double size, const char *text, double width,
+                           double *widths, size_t max);
+
+#endif

@@ -1,0 +1,140 @@
+/* pdf: display list -> PDF through libharu (the one place hpdf.h is included, STYLE.md 3).
+ * Where the engine's speed and size targets will be won (DESIGN.md "Fast and small"). */
+#include "pdf.h"
+
+#include <hpdf.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct herr {
+    HPDF_STATUS code, detail;
+} herr;
+
+static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
+{
+    herr *e = user;
+    if (!e->code) {
+        e->code = code;
+        e->detail = detail;
+    }
+}
+
+/* Loads the faces the display uses, in face order. */
+static int load_fonts(HPDF_Doc pdf, const display *d, const char *const paths[FACE_COUNT],
+                      HPDF_Font fonts[FACE_COUNT], herr *e, char *err, size_t errlen)
+{
+    int used[FACE_COUNT] = {0};
+    for (size_t p = 0; p < d->npages; p++)
+        for (size_t i = 0; i < d->pages[p].n; i++)
+            if (d->pages[p].items[i].kind == DL_TEXT)
+                used[d->pages[p].items[i].face] = 1;
+    for (int f = 0; f < FACE_COUNT; f++) {
+        fonts[f] = NULL;
+        if (!used[f])
+            continue;
+        const char *name = HPDF_LoadTTFontFromFile(pdf, paths[f], HPDF_TRUE);
+        fonts[f] = name ? HPDF_GetFont(pdf, name, "UTF-8") : NULL;
+        if (!fonts[f] || e->code) {
+            snprintf(err, errlen, "cannot load font %s (libharu error 0x%04X)", paths[f],
+                     (unsigned)e->code);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void draw_page(HPDF_Page page, const dl_page *p, HPDF_Font fonts[FACE_COUNT])
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const dl_item *it = &p->items[i];
+        if (it->kind != DL_LINE)
+            continue;
+        HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->size);
+        HPDF_Page_MoveTo(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y);
+        HPDF_Page_LineTo(page, (HPDF_REAL)it->x2, (HPDF_REAL)it->y2);
+        HPDF_Page_Stroke(page);
+    }
+    HPDF_Page_BeginText(page);
+    int face = -1;
+    double size = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const dl_item *it = &p->items[i];
+        if (it->kind != DL_TEXT)
+            continue;
+        if (it->face != face || it->size != size) {
+            HPDF_Page_SetFontAndSize(page, fonts[it->face], (HPDF_REAL)it->size);
+            face = it->face;
+            size = it->size;
+        }
+        HPDF_Page_TextOut(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, it->text);
+    }
+    HPDF_Page_EndText(page);
+}
+
+static void set_meta(HPDF_Doc pdf, const pdf_meta *m)
+{
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, m->title ? m->title : "");
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, m->author ? m->author : "");
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_SUBJECT, m->subject ? m->subject : "");
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, m->creator ? m->creator : "ctsbatch");
+    time_t t = (time_t)m->epoch;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    HPDF_Date dt = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                    tm.tm_sec, 'Z', 0, 0};
+    HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, dt);
+    HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, dt);
+}
+
+static int save(HPDF_Doc pdf, buf *out)
+{
+    if (HPDF_SaveToStream(pdf) != HPDF_OK)
+        return -1;
+    HPDF_ResetStream(pdf);
+    for (;;) {
+        HPDF_BYTE chunk[65536];
+        HPDF_UINT32 n = sizeof chunk;
+        HPDF_STATUS st = HPDF_ReadFromStream(pdf, chunk, &n);
+        if (n && buf_append(out, chunk, n) < 0)
+            return -1;
+        if (st == HPDF_STREAM_EOF)
+            return 0;
+        if (st != HPDF_OK)
+            return -1;
+    }
+}
+
+int pdf_render(const display *d, const char *const font_paths[FACE_COUNT], const pdf_meta *m,
+               buf *out, char *err, size_t errlen)
+{
+    herr e = {0, 0};
+    HPDF_Doc pdf = HPDF_New(on_error, &e);
+    if (!pdf) {
+        snprintf(err, errlen, "libharu could not start");
+        return -1;
+    }
+    int rc = -1;
+    HPDF_Font fonts[FACE_COUNT];
+    HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(pdf);
+    HPDF_SetCurrentEncoder(pdf, "UTF-8");
+    if (load_fonts(pdf, d, font_paths, fonts, &e, err, errlen) < 0)
+        goto out;
+    set_meta(pdf, m);
+    for (size_t p = 0; p < d->npages; p++) {
+        HPDF_Page page = HPDF_AddPage(pdf);
+        HPDF_Page_SetWidth(page, (HPDF_REAL)d->width);
+        HPDF_Page_SetHeight(page, (HPDF_REAL)d->height);
+        draw_page(page, &d->pages[p], fonts);
+    }
+    if (e.code || save(pdf, out) < 0 || e.code) {
+        snprintf(err, errlen, "libharu error 0x%04X (detail %u)", (unsigned)e.code,
+                 (unsigned)e.detail);
+        goto out;
+    }
+    rc = 0;
+out:
+    HPDF_Free(pdf);
+    return rc;
+}

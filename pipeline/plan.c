@@ -1,0 +1,126 @@
+/* plan: grouping accepted requests into documents, per the config's document table. */
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "util.h"
+
+#define SLUG_MAX 60
+
+static int matches(const config_document *k, const verdict *v)
+{
+    if (!v->accepted || strcmp(k->procedure, v->thu_tuc) != 0)
+        return 0;
+    if (strcmp(k->subscriber, "*") == 0)
+        return 1;
+    /* a space-separated list of subscriber types */
+    size_t n = strlen(v->loai_thue_bao);
+    for (const char *p = k->subscriber; *p;) {
+        size_t len = strcspn(p, " ");
+        if (len == n && strncmp(p, v->loai_thue_bao, n) == 0)
+            return 1;
+        p += len + (p[len] == ' ');
+    }
+    return 0;
+}
+
+static doc *add_doc(plan *p, const config_document *k, const verdict *first)
+{
+    p->docs = xgrow(p->docs, &p->cap, p->n + 1, sizeof *p->docs);
+    doc *d = &p->docs[p->n++];
+    memset(d, 0, sizeof *d);
+    d->kind = k;
+    d->agency = record_get(&first->agency, "co_quan_quan_ly");
+    return d;
+}
+
+static void doc_add_row(doc *d, const verdict *v)
+{
+    d->rows = xgrow(d->rows, &d->cap, d->nrows + 1, sizeof *d->rows);
+    d->rows[d->nrows++] = v;
+}
+
+static int path_taken(const plan *p, const char *path)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->docs[i].relpath && strcmp(p->docs[i].relpath, path) == 0)
+            return 1;
+    return 0;
+}
+
+/* Two subscribers with one name get distinct files: -2, -3, ... */
+static void name_doc(plan *p, doc *d)
+{
+    const char *who = strcmp(d->kind->per, "row") == 0 ? d->rows[0]->ten : d->agency;
+    char *aslug = text_slug(d->agency, SLUG_MAX);
+    char *wslug = text_slug(who, SLUG_MAX);
+    buf path;
+    buf_init(&path, 0);
+    for (int n = 1;; n++) {
+        buf_reset(&path);
+        buf_printf(&path, "%s/%s/Mau%s-%s", aslug, d->kind->procedure, d->kind->form, wslug);
+        if (n > 1)
+            buf_printf(&path, "-%d", n);
+        buf_puts(&path, ".pdf");
+        if (!path_taken(p, buf_str(&path)))
+            break;
+    }
+    d->relpath = buf_detach(&path);
+    free(aslug);
+    free(wslug);
+}
+
+static void plan_agency_docs(plan *p, const batch *b, const config_document *k)
+{
+    size_t first = p->n;
+    for (size_t i = 0; i < b->n; i++) {
+        const verdict *v = &b->v[i];
+        if (!matches(k, v))
+            continue;
+        const char *agency = record_get(&v->agency, "co_quan_quan_ly");
+        doc *d = NULL;
+        for (size_t j = first; j < p->n && !d; j++)
+            if (strcmp(p->docs[j].agency, agency) == 0)
+                d = &p->docs[j];
+        if (!d)
+            d = add_doc(p, k, v);
+        doc_add_row(d, v);
+    }
+    for (size_t j = first; j < p->n; j++)
+        name_doc(p, &p->docs[j]);
+}
+
+plan *plan_make(const batch *b, const config *cfg)
+{
+    plan *p = xcalloc(1, sizeof *p);
+    for (size_t i = 0; i < config_document_count(cfg); i++) {
+        const config_document *k = config_document_at(cfg, i);
+        if (strcmp(k->per, "agency") == 0) {
+            plan_agency_docs(p, b, k);
+            continue;
+        }
+        for (size_t j = 0; j < b->n; j++) {
+            if (!matches(k, &b->v[j]))
+                continue;
+            doc *d = add_doc(p, k, &b->v[j]);
+            doc_add_row(d, &b->v[j]);
+            name_doc(p, d);
+        }
+    }
+    return p;
+}
+
+void plan_free(plan *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->docs[i].rows);
+        free(p->docs[i].relpath);
+    }
+    free(p->docs);
+    free(p);
+}

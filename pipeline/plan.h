@@ -1,0 +1,31 @@
+/* plan: accepted requests -> the documents a run makes (FORMS.md "Which documents a run
+ * makes"). Driven by the config's document table: a "row" document per accepted request of
+ * its procedure and subscriber type, an "agency" document per managing agency and procedure
+ * with at least one accepted request, listing them in roster order. Rejected rows appear in
+ * no document. The plan borrows the batch and config, which must outlive it. */
+#ifndef CTS_PLAN_H
+#define CTS_PLAN_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "rules.h"
+
+typedef struct doc {
+    const config_document *kind; /* form, procedure, per */
+    const char *agency;          /* managing agency's name (borrowed from the first row) */
+    const verdict **rows;        /* one for a "row" document, all listed for "agency" */
+    size_t nrows, cap;
+    char *relpath; /* "<agency-slug>/<procedure>/MauNN-<slug>.pdf", unique in the plan */
+} doc;
+
+typedef struct plan {
+    doc *docs;
+    size_t n, cap;
+} plan;
+
+/* Returns the plan (never NULL); the caller frees it with plan_free. */
+plan *plan_make(const batch *b, const config *cfg);
+void plan_free(plan *p); /* accepts NULL */
+
+#endif

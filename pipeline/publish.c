@@ -1,0 +1,148 @@
+/* publish: atomic outputs and the moving aside of processed rosters (DESIGN.md "Nothing is
+ * lost"). */
+#include "publish.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int publish_mkdirs(const char *dir)
+{
+    char *p = xstrdup(dir);
+    int rc = 0;
+    for (char *s = p + 1; *s && rc == 0; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0755) < 0 && errno != EEXIST)
+            rc = -1;
+        *s = '/';
+    }
+    if (rc == 0 && mkdir(p, 0755) < 0 && errno != EEXIST)
+        rc = -1;
+    free(p);
+    return rc;
+}
+
+static char *parent_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int publish_write_atomic(const char *path, const void *data, size_t len, char *err,
+                         size_t errlen)
+{
+    char *dir = parent_of(path);
+    buf tmp;
+    buf_init(&tmp, 0);
+    int rc = -1, fd = -1;
+    if (publish_mkdirs(dir) < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        goto out;
+    }
+    buf_printf(&tmp, "%s.tmp-XXXXXX", path);
+    fd = mkstemp(tmp.data);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create a file in %s: %s", dir, strerror(errno));
+        goto out;
+    }
+    if (fchmod(fd, 0644) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (close(fd) < 0) {
+        fd = -1;
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp.data, path) < 0) {
+        snprintf(err, errlen, "cannot rename into %s: %s", path, strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc < 0 && tmp.data)
+        unlink(tmp.data);
+    buf_release(&tmp);
+    free(dir);
+    return rc;
+}
+
+/* dest_dir/NAME, or dest_dir/STEM.N.EXT for the first N that is free. */
+static char *free_name(const char *dest_dir, const char *name)
+{
+    buf b;
+    buf_init(&b, 0);
+    const char *dot = strrchr(name, '.');
+    size_t stem = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+    for (int n = 1; n < 100000; n++) {
+        buf_reset(&b);
+        if (n == 1)
+            buf_printf(&b, "%s/%s", dest_dir, name);
+        else
+            buf_printf(&b, "%s/%.*s.%d%s", dest_dir, (int)stem, name, n, name + stem);
+        struct stat st;
+        if (lstat(b.data, &st) < 0 && errno == ENOENT)
+            return buf_detach(&b);
+    }
+    buf_release(&b);
+    return NULL;
+}
+
+int publish_move_input(const char *path, const char *dest_dir, const char *note, char *moved,
+                       size_t movedlen, char *err, size_t errlen)
+{
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    if (publish_mkdirs(dest_dir) < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", dest_dir, strerror(errno));
+        return -1;
+    }
+    char *target = free_name(dest_dir, name);
+    if (!target) {
+        snprintf(err, errlen, "no free name for %s in %s", name, dest_dir);
+        return -1;
+    }
+    /* link + unlink never replaces an existing file, unlike rename */
+    int rc = link(path, target) == 0 ? unlink(path) : rename(path, target);
+    if (rc < 0) {
+        snprintf(err, errlen, "cannot move %s to %s: %s", path, target, strerror(errno));
+        free(target);
+        return -1;
+    }
+    if (moved)
+        snprintf(moved, movedlen, "%s", target);
+    if (note) {
+        buf np;
+        buf_init(&np, 0);
+        buf_printf(&np, "%s.loi.txt", target);
+        rc = publish_write_atomic(np.data, note, strlen(note), err, errlen);
+        buf_release(&np);
+    }
+    free(target);
+    return rc;
+}

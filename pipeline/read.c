@@ -1,0 +1,160 @@
+/* read: bytes -> UTF-8 -> records. Encoding detection per ROSTER.md; only this module and
+ * the XML reader touch iconv or libxml2's parser. */
+#include "read.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csv.h"
+#include "text.h"
+#include "util.h"
+#include "xmlroster.h"
+
+static const char *extension(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    const char *dot = strrchr(slash ? slash : name, '.');
+    return dot ? dot + 1 : "";
+}
+
+int read_is_roster_name(const char *name)
+{
+    const char *ext = extension(name);
+    return strcasecmp(ext, "csv") == 0 || strcasecmp(ext, "txt") == 0 ||
+           strcasecmp(ext, "xml") == 0;
+}
+
+/* Converts in[0..n) from `from` to UTF-8 into out. Returns 0, or -1 with the byte offset of
+ * the first byte iconv could not convert in *bad_at. */
+static int convert(const char *from, const char *in, size_t n, buf *out, size_t *bad_at)
+{
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == (iconv_t)-1) {
+        *bad_at = 0;
+        return -1;
+    }
+    char chunk[4096];
+    char *ip = (char *)in;
+    size_t left = n;
+    int rc = 0;
+    while (left > 0) {
+        char *op = chunk;
+        size_t room = sizeof chunk;
+        size_t r = iconv(cd, &ip, &left, &op, &room);
+        if (buf_append(out, chunk, (size_t)(op - chunk)) < 0 ||
+            (r == (size_t)-1 && errno != E2BIG)) {
+            *bad_at = (size_t)(ip - in);
+            rc = -1;
+            break;
+        }
+    }
+    iconv_close(cd);
+    return rc;
+}
+
+static long line_of(const char *s, size_t off)
+{
+    long line = 1;
+    for (size_t i = 0; i < off; i++)
+        line += s[i] == '\n';
+    return line;
+}
+
+/* Picks the encoding and leaves UTF-8 text in out; on failure fails the roster. */
+static int decode(roster *r, const char *data, size_t len, const read_options *opt, buf *out)
+{
+    const char *enc = opt && opt->encoding ? opt->encoding : NULL;
+    const char *label = enc;
+    size_t skip = 0, bad = 0;
+    if (!enc) {
+        const unsigned char *u = (const unsigned char *)data;
+        if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+            enc = "UTF-8", label = "utf-8-bom", skip = 3;
+        else if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+            enc = "UTF-16LE", label = "utf-16le", skip = 2;
+        else if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+            enc = "UTF-16BE", label = "utf-16be", skip = 2;
+        else if (memchr(data, '\0', len)) {
+            roster_fail(r, line_of(data, (size_t)((const char *)memchr(data, '\0', len) - data)),
+                        "Tệp chứa dữ liệu nhị phân, không phải danh sách CSV hay XML.");
+            return -1;
+        } else if (text_utf8_valid(data, len, NULL))
+            enc = "UTF-8", label = "utf-8";
+        else
+            enc = "WINDOWS-1258", label = "windows-1258";
+    }
+    free(r->encoding);
+    r->encoding = xstrdup(label);
+    if (convert(enc, data + skip, len - skip, out, &bad) < 0 ||
+        !text_utf8_valid(buf_str(out), out->len, NULL) || memchr(buf_str(out), '\0', out->len)) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "Không đọc được tệp theo bảng mã %s (lỗi ở dòng %ld); hãy lưu "
+                                  "lại tệp dưới dạng CSV UTF-8.", label,
+                 line_of(data, skip + bad));
+        roster_fail(r, line_of(data, skip + bad), msg);
+        return -1;
+    }
+    return 0;
+}
+
+roster *read_roster_mem(const char *name, const char *data, size_t len, const read_options *opt)
+{
+    roster *r = roster_new(name);
+    const char *ext = extension(name);
+    int is_xml = strcasecmp(ext, "xml") == 0;
+    free(r->format);
+    r->format = xstrdup(is_xml ? "xml" : "csv");
+    if (len == 0) {
+        roster_fail(r, 1, "Tệp rỗng, không có dữ liệu.");
+        return r;
+    }
+    if (is_xml) {
+        free(r->encoding);
+        r->encoding = xstrdup("utf-8");
+        xmlroster_parse(r, data, len);
+        return r;
+    }
+    buf text;
+    buf_init(&text, READ_MAX_FILE_BYTES * 2);
+    if (decode(r, data, len, opt, &text) == 0)
+        csv_parse(r, buf_str(&text), text.len, 0);
+    buf_release(&text);
+    return r;
+}
+
+roster *read_roster(const char *path, const read_options *opt)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        roster *r = roster_new(path);
+        char msg[300];
+        snprintf(msg, sizeof msg, "Không mở được tệp: %s.", strerror(errno));
+        roster_fail(r, 0, msg);
+        return r;
+    }
+    buf data;
+    buf_init(&data, READ_MAX_FILE_BYTES);
+    char chunk[65536];
+    size_t n;
+    int too_big = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (buf_append(&data, chunk, n) < 0) {
+            too_big = 1;
+            break;
+        }
+    }
+    fclose(f);
+    roster *r;
+    if (too_big) {
+        r = roster_new(path);
+        roster_fail(r, 0, "Tệp lớn hơn 32 MiB; hãy chia danh sách thành nhiều tệp.");
+    } else {
+        r = read_roster_mem(path, buf_str(&data), data.len, opt);
+    }
+    buf_release(&data);
+    return r;
+}

@@ -1,0 +1,183 @@
+/* render: template + planned document -> filled form tree -> layout -> PDF (DESIGN.md). */
+#include "render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "font.h"
+#include "layout.h"
+#include "pdf.h"
+#include "template.h"
+#include "text.h"
+
+#define MAX_TEMPLATES 32
+
+struct renderer {
+    const config *cfg;
+    font *faces[FACE_COUNT];
+    char *paths[FACE_COUNT];
+    char *ids[MAX_TEMPLATES];
+    template *templates[MAX_TEMPLATES];
+    size_t ntemplates;
+};
+
+static char *home_path(const config *cfg, const char *rel)
+{
+    buf b;
+    buf_init(&b, 0);
+    if (rel[0] == '/')
+        buf_puts(&b, rel);
+    else
+        buf_printf(&b, "%s/%s", config_home(cfg), rel);
+    return buf_detach(&b);
+}
+
+renderer *render_new(const config *cfg, char *err, size_t errlen)
+{
+    renderer *r = xcalloc(1, sizeof *r);
+    r->cfg = cfg;
+    for (int i = 0; i < FACE_COUNT; i++) {
+        r->paths[i] = home_path(cfg, config_font(cfg, i));
+        char why[200] = "";
+        r->faces[i] = font_load(r->paths[i], why, sizeof why);
+        if (!r->faces[i]) {
+            snprintf(err, errlen, "font %s: %s", r->paths[i], why);
+            render_free(r);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+void render_free(renderer *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; i < FACE_COUNT; i++) {
+        font_free(r->faces[i]);
+        free(r->paths[i]);
+    }
+    for (size_t i = 0; i < r->ntemplates; i++) {
+        free(r->ids[i]);
+        template_free(r->templates[i]);
+    }
+    free(r);
+}
+
+static const template *get_template(renderer *r, const char *form, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < r->ntemplates; i++)
+        if (strcmp(r->ids[i], form) == 0)
+            return r->templates[i];
+    if (r->ntemplates == MAX_TEMPLATES) {
+        snprintf(err, errlen, "too many templates");
+        return NULL;
+    }
+    char rel[64];
+    snprintf(rel, sizeof rel, "templates/mau%.8s.xml", form);
+    char *path = home_path(r->cfg, rel);
+    template *t = template_load(path, err, errlen);
+    free(path);
+    if (!t)
+        return NULL;
+    r->ids[r->ntemplates] = xstrdup(form);
+    r->templates[r->ntemplates++] = t;
+    return t;
+}
+
+/* ---- what placeholders resolve to ---- */
+
+typedef struct fillctx {
+    const renderer *r;
+    const doc *d;
+    date as_of;
+    char scratch[64];
+} fillctx;
+
+static const char *prefixed(const char *name, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(name, prefix, n) == 0 ? name + n : NULL;
+}
+
+/* Names shared by the document level and table rows, answered from one request. */
+static const char *row_value(fillctx *c, const verdict *v, const char *name)
+{
+    const char *k;
+    if ((k = prefixed(name, "derived.")))
+        return record_get(&v->derived, k);
+    if ((k = prefixed(name, "nhan."))) {
+        const char *raw = record_get(v->rec, k);
+        const char *canon = config_value_canonical(c->r->cfg, k, raw);
+        return canon ? config_value_label(c->r->cfg, k, canon) : raw;
+    }
+    if (strcmp(name, "ten") == 0)
+        return v->ten;
+    return record_get(v->rec, name);
+}
+
+static const char *date_value(fillctx *c, const char *part)
+{
+    const char *blank = config_site(c->r->cfg, "ngay_de_trong");
+    if (config_value_canonical(c->r->cfg, "co_khong", blank) &&
+        strcmp(config_value_canonical(c->r->cfg, "co_khong", blank), "co") == 0)
+        return "";
+    int v = strcmp(part, "day") == 0 ? c->as_of.d : strcmp(part, "month") == 0 ? c->as_of.m
+                                                                                 : c->as_of.y;
+    snprintf(c->scratch, sizeof c->scratch, "%02d", v); /* NĐ 30/2020: 05, 01 */
+    return c->scratch;
+}
+
+static const char *doc_lookup(void *p, const char *name)
+{
+    fillctx *c = p;
+    const verdict *first = c->d->rows[0];
+    const char *k;
+    if ((k = prefixed(name, "agency.")))
+        return record_get(&first->agency, k);
+    if ((k = prefixed(name, "site.")))
+        return config_site(c->r->cfg, k);
+    if ((k = prefixed(name, "date.")))
+        return date_value(c, k);
+    if (strcmp(name, "doc.count") == 0) {
+        snprintf(c->scratch, sizeof c->scratch, "%zu", c->d->nrows);
+        return c->scratch;
+    }
+    return row_value(c, first, name);
+}
+
+static const char *row_lookup(void *p, size_t i, const char *name)
+{
+    fillctx *c = p;
+    if (strcmp(name, "stt") == 0) {
+        snprintf(c->scratch, sizeof c->scratch, "%zu", i + 1);
+        return c->scratch;
+    }
+    if (prefixed(name, "agency.") || prefixed(name, "site."))
+        return doc_lookup(p, name);
+    return row_value(c, c->d->rows[i], name);
+}
+
+int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out, char *err,
+               size_t errlen)
+{
+    const template *t = get_template(r, d->kind->form, err, errlen);
+    if (!t)
+        return -1;
+    fillctx c = {r, d, as_of, ""};
+    tdata data = {&c, doc_lookup, d->nrows, row_lookup};
+    template *filled = template_fill(t, &data);
+    fontset fs;
+    for (int i = 0; i < FACE_COUNT; i++)
+        fs.face[i] = r->faces[i];
+    display disp;
+    int rc = layout_document(filled, &fs, &disp, err, errlen);
+    if (rc == 0) {
+        pdf_meta m = {filled->title, d->agency, filled->subject, "ctsbatch", epoch};
+        rc = pdf_render(&disp, (const char *const *)r->paths, &m, out, err, errlen);
+    }
+    display_release(&disp);
+    template_free(filled);
+    return rc;
+}

@@ -1,0 +1,31 @@
+/* render: one planned document -> PDF bytes. Fills the form's template (templates/mauNN.xml)
+ * with the request, its managing agency, the site configuration, the derived values and the
+ * run's date, lays it out and writes it through the pdf module. Never parses a roster.
+ *
+ * Names a template may use: any request key ({ho_ten}); {agency.KEY} for the managing
+ * agency's keys; {site.KEY}; {derived.KEY}; {nhan.KEY}, the Vietnamese label of a coded
+ * value ("Cấp mới"); {date.day} {date.month} {date.year} (two digits below 10, NĐ 30/2020);
+ * {doc.count}, the rows listed; in table cells {stt}, the row number. The date is left as a
+ * dotted blank when the site sets ngay_de_trong to "co". */
+#ifndef CTS_RENDER_H
+#define CTS_RENDER_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "date.h"
+#include "plan.h"
+#include "util.h"
+
+typedef struct renderer renderer;
+
+/* Loads the fonts' metrics once for many documents. NULL with an English reason in err. */
+renderer *render_new(const config *cfg, char *err, size_t errlen);
+void render_free(renderer *r); /* accepts NULL */
+
+/* Renders d into out. Returns 0; -1 with a reason in err: English for an operator's problem
+ * (template or font missing), or Vietnamese when the content cannot be laid out. */
+int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out, char *err,
+               size_t errlen);
+
+#endif

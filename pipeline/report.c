@@ -1,0 +1,162 @@
+/* report: verdicts as JSON (ROSTER.md) and as the clerk's report.csv (issue 4 item 9). */
+#include "report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void report_json_string(buf *out, const char *s)
+{
+    buf_putc(out, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            buf_putc(out, '\\');
+            buf_putc(out, (char)*p);
+        } else if (*p == '\n') {
+            buf_puts(out, "\\n");
+        } else if (*p == '\r') {
+            buf_puts(out, "\\r");
+        } else if (*p == '\t') {
+            buf_puts(out, "\\t");
+        } else if (*p < 0x20) {
+            buf_printf(out, "\\u%04x", *p);
+        } else {
+            buf_putc(out, (char)*p);
+        }
+    }
+    buf_putc(out, '"');
+}
+
+static void json_kv(buf *out, const char *key, const char *value, int comma)
+{
+    if (comma)
+        buf_puts(out, ", ");
+    report_json_string(out, key);
+    buf_puts(out, ": ");
+    report_json_string(out, value);
+}
+
+static void json_finding(buf *out, const finding *f)
+{
+    buf_putc(out, '{');
+    json_kv(out, "rule", f->rule, 0);
+    json_kv(out, "severity", severity_name(f->sev), 1);
+    json_kv(out, "field", f->field, 1);
+    json_kv(out, "message", f->message, 1);
+    json_kv(out, "basis", f->basis, 1);
+    buf_putc(out, '}');
+}
+
+static void json_row(buf *out, const verdict *v)
+{
+    buf_printf(out, "{\"line\": %ld", v->rec->line);
+    json_kv(out, "thu_tuc", v->thu_tuc[0] ? v->thu_tuc : record_get(v->rec, "thu_tuc"), 1);
+    json_kv(out, "loai_thue_bao",
+            v->loai_thue_bao[0] ? v->loai_thue_bao : record_get(v->rec, "loai_thue_bao"), 1);
+    json_kv(out, "ten", v->ten, 1);
+    json_kv(out, "status", v->accepted ? "accepted" : "rejected", 1);
+    buf_puts(out, ", \"findings\": [");
+    for (size_t i = 0; i < v->nfindings; i++) {
+        if (i)
+            buf_puts(out, ", ");
+        json_finding(out, &v->findings[i]);
+    }
+    buf_puts(out, "], \"derived\": {");
+    for (size_t i = 0; i < v->derived.nfields; i++)
+        json_kv(out, v->derived.fields[i].key, v->derived.fields[i].value, i > 0);
+    buf_puts(out, "}}");
+}
+
+void report_json(buf *out, const roster *r, const batch *b)
+{
+    buf_putc(out, '{');
+    json_kv(out, "file", r->path, 0);
+    json_kv(out, "encoding", r->encoding, 1);
+    json_kv(out, "format", r->format, 1);
+    if (r->failed) {
+        buf_puts(out, ", \"error\": {");
+        json_kv(out, "rule", "tep-khong-doc-duoc", 0);
+        buf_printf(out, ", \"line\": %ld", r->error.line);
+        json_kv(out, "message", r->error.message, 1);
+        buf_puts(out, "}}\n");
+        return;
+    }
+    if (r->nwarnings) {
+        buf_puts(out, ", \"warnings\": [");
+        for (size_t i = 0; i < r->nwarnings; i++) {
+            buf_printf(out, "%s{\"line\": %ld", i ? ", " : "", r->warnings[i].line);
+            json_kv(out, "message", r->warnings[i].message, 1);
+            buf_putc(out, '}');
+        }
+        buf_putc(out, ']');
+    }
+    buf_puts(out, ", \"rows\": [");
+    int first = 1;
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->v[i].src != r)
+            continue;
+        buf_puts(out, first ? "\n  " : ",\n  ");
+        json_row(out, &b->v[i]);
+        first = 0;
+    }
+    buf_puts(out, "]}\n");
+}
+
+/* A CSV cell: quoted, quotes doubled; a leading = + - @ (or tab/CR) gets a ' in front so a
+ * spreadsheet shows it as text instead of running it (CWE-1236). */
+static void csv_cell(buf *out, const char *s, int last)
+{
+    buf_putc(out, '"');
+    if (strchr("=+-@\t\r", s[0]) && s[0])
+        buf_putc(out, '\'');
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_putc(out, '"');
+        buf_putc(out, *s);
+    }
+    buf_putc(out, '"');
+    buf_puts(out, last ? "\r\n" : ",");
+}
+
+static void csv_findings(buf *out, const verdict *v)
+{
+    buf msgs;
+    buf_init(&msgs, 0);
+    for (size_t i = 0; i < v->nfindings; i++)
+        buf_printf(&msgs, "%s[%s] %s", i ? "\n" : "", v->findings[i].rule,
+                   v->findings[i].message);
+    csv_cell(out, buf_str(&msgs), 1);
+    buf_release(&msgs);
+}
+
+void report_csv(buf *out, roster *const *rs, size_t n, const batch *b)
+{
+    buf_puts(out, "\xEF\xBB\xBF");
+    buf_puts(out, "\"Tệp\",\"Dòng\",\"Thủ tục\",\"Họ tên / Tên cơ quan\",\"Kết quả\","
+                  "\"Nội dung cần sửa\"\r\n");
+    for (size_t f = 0; f < n; f++) {
+        const roster *r = rs[f];
+        char line[32];
+        if (r->failed) {
+            snprintf(line, sizeof line, "%ld", r->error.line);
+            csv_cell(out, r->path, 0);
+            csv_cell(out, line, 0);
+            csv_cell(out, "", 0);
+            csv_cell(out, "", 0);
+            csv_cell(out, "Không đọc được tệp", 0);
+            csv_cell(out, r->error.message, 1);
+            continue;
+        }
+        for (size_t i = 0; i < b->n; i++) {
+            const verdict *v = &b->v[i];
+            if (v->src != r)
+                continue;
+            snprintf(line, sizeof line, "%ld", v->rec->line);
+            csv_cell(out, r->path, 0);
+            csv_cell(out, line, 0);
+            csv_cell(out, v->thu_tuc[0] ? v->thu_tuc : record_get(v->rec, "thu_tuc"), 0);
+            csv_cell(out, v->ten, 0);
+            csv_cell(out, v->accepted ? "Hợp lệ" : "Bị từ chối", 0);
+            csv_findings(out, v);
+        }
+    }
+}

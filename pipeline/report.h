@@ -1,0 +1,25 @@
+/* report: what the clerk and other programs read about a run.
+ *  - the JSON verdicts of ROSTER.md "What the program says about a roster" (validate --json);
+ *  - report.csv: one line per row (file, line, procedure, name, status, findings), UTF-8
+ *    with a BOM so Excel shows Vietnamese, every cell that starts with = + - @ neutralised
+ *    so a spreadsheet never runs it as a formula. */
+#ifndef CTS_REPORT_H
+#define CTS_REPORT_H
+
+#include <stddef.h>
+
+#include "roster.h"
+#include "rules.h"
+#include "util.h"
+
+/* Appends the JSON object of one file (its rows are the verdicts of b whose src is r),
+ * on one line, followed by a newline. */
+void report_json(buf *out, const roster *r, const batch *b);
+
+/* Appends report.csv for the run (rosters rs[0..n), their verdicts in b). */
+void report_csv(buf *out, roster *const *rs, size_t n, const batch *b);
+
+/* Appends s as a JSON string literal (quotes included). */
+void report_json_string(buf *out, const char *s);
+
+#endif

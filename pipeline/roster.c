@@ -1,0 +1,180 @@
+/* roster: records with their source lines, and the key/label table of ROSTER.md. */
+#include "roster.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "util.h"
+
+/* ROSTER.md "Keys": the input contract. Labels are what a clerk's spreadsheet header says. */
+static const struct {
+    const char *key;
+    const char *label;
+} KEYS[] = {
+    {"thu_tuc", "Thủ tục"},
+    {"loai_thue_bao", "Loại thuê bao"},
+    {"ngay_de_nghi", "Ngày đề nghị"},
+    {"ho_ten", "Họ và tên"},
+    {"ngay_sinh", "Ngày sinh"},
+    {"so_cccd", "Số CCCD"},
+    {"ngay_cap_cccd", "Ngày cấp"},
+    {"noi_cap_cccd", "Nơi cấp"},
+    {"chuc_vu", "Chức vụ"},
+    {"co_quan_cong_tac", "Cơ quan công tác"},
+    {"ten_co_quan", "Tên cơ quan, tổ chức"},
+    {"dia_chi", "Địa chỉ"},
+    {"tu_cach_phap_nhan", "Tư cách pháp nhân"},
+    {"quyet_dinh_thanh_lap", "Quyết định thành lập"},
+    {"xac_nhan_cap_tren", "Xác nhận của cấp trên"},
+    {"email", "Thư điện tử công vụ"},
+    {"dien_thoai", "Số điện thoại"},
+    {"so_hieu_cts", "Số hiệu chứng thư số"},
+    {"ngay_het_han", "Ngày hết hạn"},
+    {"so_lan_gia_han", "Số lần đã gia hạn"},
+    {"noi_dung_thay_doi", "Nội dung thay đổi"},
+    {"gia_tri_cu", "Thông tin cũ"},
+    {"gia_tri_moi", "Thông tin mới"},
+    {"ly_do_thu_hoi", "Lý do thu hồi"},
+    {"ngay_thu_hoi", "Ngày thu hồi"},
+    {"so_serial_thiet_bi", "Số serial thiết bị"},
+    {"ngay_that_lac", "Ngày thất lạc"},
+    {"hoan_canh", "Hoàn cảnh thất lạc"},
+    {"xac_nhan_thu_truong", "Xác nhận của thủ trưởng"},
+    {"ghi_chu", "Ghi chú"},
+    {"co_quan_quan_ly", "Cơ quan quản lý trực tiếp"},
+    {"co_quan_chu_quan", "Cơ quan chủ quản"},
+    {"ky_hieu", "Ký hiệu văn bản"},
+    {"thu_truong", "Thủ trưởng"},
+    {"chuc_vu_thu_truong", "Chức vụ thủ trưởng"},
+    {"dia_chi_co_quan", "Địa chỉ cơ quan"},
+    {"dien_thoai_co_quan", "Điện thoại cơ quan"},
+    {"email_co_quan", "Email cơ quan"},
+};
+#define NKEYS (sizeof KEYS / sizeof KEYS[0])
+
+roster *roster_new(const char *path)
+{
+    roster *r = xcalloc(1, sizeof *r);
+    r->path = xstrdup(path ? path : "");
+    r->format = xstrdup("");
+    r->encoding = xstrdup("");
+    return r;
+}
+
+void record_release(record *rec)
+{
+    for (size_t i = 0; i < rec->nfields; i++) {
+        free(rec->fields[i].key);
+        free(rec->fields[i].value);
+    }
+    free(rec->fields);
+    memset(rec, 0, sizeof *rec);
+}
+
+static void note_release(roster_note *n)
+{
+    free(n->field);
+    free(n->message);
+}
+
+void roster_free(roster *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nrecords; i++)
+        record_release(&r->records[i]);
+    free(r->records);
+    for (size_t i = 0; i < r->nwarnings; i++)
+        note_release(&r->warnings[i]);
+    free(r->warnings);
+    note_release(&r->error);
+    free(r->path);
+    free(r->format);
+    free(r->encoding);
+    free(r);
+}
+
+record *roster_add_record(roster *r, long line)
+{
+    r->records = xgrow(r->records, &r->cap, r->nrecords + 1, sizeof *r->records);
+    record *rec = &r->records[r->nrecords++];
+    memset(rec, 0, sizeof *rec);
+    rec->line = line;
+    return rec;
+}
+
+void roster_fail(roster *r, long line, const char *message)
+{
+    for (size_t i = 0; i < r->nrecords; i++)
+        record_release(&r->records[i]);
+    r->nrecords = 0;
+    note_release(&r->error);
+    r->failed = 1;
+    r->error.line = line;
+    r->error.field = NULL;
+    r->error.message = xstrdup(message);
+}
+
+void roster_warn(roster *r, long line, const char *column, const char *message)
+{
+    r->warnings = xgrow(r->warnings, &r->wcap, r->nwarnings + 1, sizeof *r->warnings);
+    roster_note *n = &r->warnings[r->nwarnings++];
+    n->line = line;
+    n->field = column ? xstrdup(column) : NULL;
+    n->message = xstrdup(message);
+}
+
+void record_set(record *rec, const char *key, const char *value)
+{
+    for (size_t i = 0; i < rec->nfields; i++) {
+        if (strcmp(rec->fields[i].key, key) == 0) {
+            free(rec->fields[i].value);
+            rec->fields[i].value = xstrdup(value);
+            return;
+        }
+    }
+    rec->fields = xgrow(rec->fields, &rec->cap, rec->nfields + 1, sizeof *rec->fields);
+    rec->fields[rec->nfields].key = xstrdup(key);
+    rec->fields[rec->nfields].value = xstrdup(value);
+    rec->nfields++;
+}
+
+const char *record_get(const record *rec, const char *key)
+{
+    for (size_t i = 0; i < rec->nfields; i++)
+        if (strcmp(rec->fields[i].key, key) == 0)
+            return rec->fields[i].value;
+    return "";
+}
+
+int record_has(const record *rec, const char *key)
+{
+    return !str_empty(record_get(rec, key));
+}
+
+const char *roster_key_for_header(const char *header)
+{
+    char *folded = text_fold_key(header);
+    const char *found = NULL;
+    for (size_t i = 0; i < NKEYS && !found; i++) {
+        if (strcmp(folded, KEYS[i].key) == 0) {
+            found = KEYS[i].key;
+            break;
+        }
+        char *label = text_fold_key(KEYS[i].label);
+        if (strcmp(folded, label) == 0)
+            found = KEYS[i].key;
+        free(label);
+    }
+    free(folded);
+    return found;
+}
+
+const char *roster_label(const char *key)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(KEYS[i].key, key) == 0)
+            return KEYS[i].label;
+    return key;
+}

@@ -1,0 +1,66 @@
+/* roster: the record model every reader produces and every later stage reads, and the
+ * roster keys with their Vietnamese labels (ROSTER.md "Keys").
+ *
+ * A roster is one input file: its format and encoding, its records (key -> value, each
+ * with the line it starts on), file-level warnings, and at most one file-level error
+ * (`tep-khong-doc-duoc`), after which it holds no records. Plain structs: tests build them
+ * directly. Every string in them is owned by the roster and freed by roster_free. */
+#ifndef CTS_ROSTER_H
+#define CTS_ROSTER_H
+
+#include <stddef.h>
+
+typedef struct record_field {
+    char *key;   /* canonical key ("ho_ten"), or the folded header of an unknown column */
+    char *value; /* UTF-8 NFC, trimmed */
+} record_field;
+
+typedef struct record {
+    long line; /* line of the file where the record starts (1-based) */
+    record_field *fields;
+    size_t nfields, cap;
+} record;
+
+typedef struct roster_note {
+    long line;     /* 0 when it concerns the whole file */
+    char *field;   /* key or column concerned, may be NULL */
+    char *message; /* Vietnamese, for the clerk */
+} roster_note;
+
+typedef struct roster {
+    char *path;
+    char *format;   /* "csv" or "xml" */
+    char *encoding; /* "utf-8", "utf-8-bom", "utf-16le", "windows-1258", ... */
+    record *records;
+    size_t nrecords, cap;
+    roster_note *warnings;
+    size_t nwarnings, wcap;
+    int failed;          /* 1 when the file could not be read: no records then */
+    roster_note error;   /* the reason when failed */
+} roster;
+
+roster *roster_new(const char *path);
+void roster_free(roster *r); /* accepts NULL */
+
+/* Appends an empty record starting at `line`; the pointer is valid until the next add. */
+record *roster_add_record(roster *r, long line);
+/* Marks the file unreadable (rule tep-khong-doc-duoc): drops any records read so far. */
+void roster_fail(roster *r, long line, const char *message);
+void roster_warn(roster *r, long line, const char *column, const char *message);
+
+/* Frees a record's fields and leaves it empty (for records not owned by a roster). */
+void record_release(record *rec);
+
+/* Sets key to a copy of value (replacing an earlier value of the same key). */
+void record_set(record *rec, const char *key, const char *value);
+/* The value of key, or "" when the record has none. Never NULL. */
+const char *record_get(const record *rec, const char *key);
+int record_has(const record *rec, const char *key); /* 1 when present and not blank */
+
+/* The canonical key a header names: the key itself or its Vietnamese label, with or
+ * without diacritics, any case, extra spaces ignored (ROSTER.md). NULL when unknown. */
+const char *roster_key_for_header(const char *header);
+/* The Vietnamese label of a key ("ho_ten" -> "Họ và tên"), or the key itself. */
+const char *roster_label(const char *key);
+
+#endif

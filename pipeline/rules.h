@@ -1,0 +1,55 @@
+/* rules: the check stage. Every request of every roster of a run is checked against the
+ * rules of RULES.md; each rule is a small function with its id, adding findings (rule id,
+ * severity, field, Vietnamese message, legal basis) and derived values. A request with no
+ * finding of severity error is accepted. Rule texts and parameters come from the config.
+ *
+ * The batch borrows the rosters and the config: both must outlive it. */
+#ifndef CTS_RULES_H
+#define CTS_RULES_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "date.h"
+#include "roster.h"
+
+typedef struct finding {
+    const char *rule;  /* id from RULES.md (borrowed from the config or a literal) */
+    severity sev;
+    char *field;       /* key concerned, may be "" */
+    char *message;     /* Vietnamese, what to fix */
+    const char *basis; /* legal basis (borrowed) */
+} finding;
+
+typedef struct verdict {
+    const roster *src;
+    const record *rec;
+    const char *thu_tuc;       /* canonical procedure, "" when missing or not allowed */
+    const char *loai_thue_bao; /* canonical subscriber type, "" likewise */
+    char *ten;                 /* ho_ten, or ten_co_quan for an organisation */
+    record agency;             /* managing agency: row values, completed from the register */
+    int accepted;
+    finding *findings;
+    size_t nfindings, fcap;
+    record derived; /* derived values, ISO dates (line unused) */
+} verdict;
+
+typedef struct batch {
+    verdict *v;
+    size_t n, cap;
+    date as_of;
+} batch;
+
+/* Checks every record of rosters[0..n) (failed rosters have none) in order; duplicates are
+ * looked for across all of them. Returns a batch the caller frees with batch_free. */
+batch *rules_check(roster *const *rosters, size_t n, const config *cfg, date as_of);
+void batch_free(batch *b); /* accepts NULL */
+
+/* Checks one record (tests): fills v, which the caller releases with verdict_release. */
+void rules_check_one(const roster *src, const record *rec, const config *cfg, date as_of,
+                     verdict *v);
+void verdict_release(verdict *v);
+
+const char *severity_name(severity s); /* "error", "warning", "info" */
+
+#endif

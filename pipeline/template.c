@@ -1,0 +1,372 @@
+/* template: loading form templates (FORMS.md) with libxml2 and filling their placeholders. */
+#include "template.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+/* ---- loading ---- */
+
+static char *attr_str(const xmlNode *n, const char *name, const char *dflt)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    char *s = v ? text_nfc((const char *)v) : (dflt ? xstrdup(dflt) : NULL);
+    xmlFree(v);
+    return s;
+}
+
+static double attr_num(const xmlNode *n, const char *name, double dflt)
+{
+    char *s = attr_str(n, name, NULL);
+    double v = dflt;
+    if (s) {
+        char *end = NULL;
+        double d = strtod(s, &end);
+        if (end != s && d >= 0 && d < 10000)
+            v = d;
+    }
+    free(s);
+    return v;
+}
+
+static int attr_yes(const xmlNode *n, const char *name, int dflt)
+{
+    char *s = attr_str(n, name, NULL);
+    int v = s ? (strcmp(s, "yes") == 0 || strcmp(s, "1") == 0) : dflt;
+    free(s);
+    return v;
+}
+
+static int is_elem(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static void add_span(tpara *p, const char *text, int bold, int italic)
+{
+    p->spans = xrealloc(p->spans, (p->nspans + 1) * sizeof *p->spans);
+    p->spans[p->nspans].text = text_nfc(text);
+    p->spans[p->nspans].bold = bold;
+    p->spans[p->nspans].italic = italic;
+    p->nspans++;
+}
+
+static void load_spans(tpara *p, const xmlNode *n, int bold, int italic)
+{
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+            add_span(p, (const char *)c->content, bold, italic);
+        else if (is_elem(c, "b"))
+            load_spans(p, c, 1, italic);
+        else if (is_elem(c, "i"))
+            load_spans(p, c, bold, 1);
+        else if (is_elem(c, "br"))
+            add_span(p, "\n", bold, italic);
+    }
+}
+
+static void load_para(tpara *p, const xmlNode *n)
+{
+    static const char *const aligns[] = {"left", "center", "right", "justify"};
+    static const char *const rules[] = {"none", "full", "third"};
+    memset(p, 0, sizeof *p);
+    char *al = attr_str(n, "align", "left"), *ru = attr_str(n, "rule", "none");
+    for (int i = 0; i < 4; i++)
+        if (strcmp(al, aligns[i]) == 0)
+            p->align = (talign)i;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(ru, rules[i]) == 0)
+            p->rule = (trule)i;
+    free(al);
+    free(ru);
+    p->size = attr_num(n, "size", 0);
+    p->indent = attr_num(n, "indent", 0);
+    p->before = attr_num(n, "space-before", 0);
+    p->after = attr_num(n, "space-after", 0);
+    p->keep_with_next = attr_yes(n, "keep-with-next", 0);
+    load_spans(p, n, attr_yes(n, "bold", 0), attr_yes(n, "italic", 0));
+}
+
+static tblock *new_block(tblock **arr, size_t *n, tblock_kind kind)
+{
+    *arr = xrealloc(*arr, (*n + 1) * sizeof **arr);
+    tblock *b = &(*arr)[(*n)++];
+    memset(b, 0, sizeof *b);
+    b->kind = kind;
+    return b;
+}
+
+static int load_blocks(tblock **arr, size_t *n, const xmlNode *parent, char *err, size_t errlen);
+
+static tcolumn *add_col(tblock *b)
+{
+    b->cols = xrealloc(b->cols, (b->ncols + 1) * sizeof *b->cols);
+    tcolumn *c = &b->cols[b->ncols++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+static int load_columns(tblock *b, const xmlNode *n, char *err, size_t errlen)
+{
+    b->keep = attr_yes(n, "keep", 0);
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (!is_elem(c, "col"))
+            continue;
+        tcolumn *col = add_col(b);
+        col->width = attr_num(c, "width", 50);
+        if (load_blocks(&col->blocks, &col->nblocks, c, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void load_table(tblock *b, const xmlNode *n)
+{
+    b->size = attr_num(n, "size", 0);
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (!is_elem(c, "col"))
+            continue;
+        tcolumn *col = add_col(b);
+        col->width = attr_num(c, "width", 10);
+        col->head = attr_str(c, "head", "");
+        load_para(&col->cell, c);
+    }
+}
+
+static int load_blocks(tblock **arr, size_t *n, const xmlNode *parent, char *err, size_t errlen)
+{
+    for (const xmlNode *e = parent->children; e; e = e->next) {
+        if (e->type != XML_ELEMENT_NODE)
+            continue;
+        tblock *b;
+        if (is_elem(e, "p")) {
+            b = new_block(arr, n, TB_PARA);
+            load_para(&b->para, e);
+        } else if (is_elem(e, "columns")) {
+            b = new_block(arr, n, TB_COLUMNS);
+            if (load_columns(b, e, err, errlen) < 0)
+                return -1;
+        } else if (is_elem(e, "table")) {
+            b = new_block(arr, n, TB_TABLE);
+            load_table(b, e);
+        } else if (is_elem(e, "space")) {
+            b = new_block(arr, n, TB_SPACE);
+            b->height = attr_num(e, "height", 6);
+        } else {
+            snprintf(err, errlen, "line %ld: unknown element <%s>", (long)xmlGetLineNo(e),
+                     (const char *)e->name);
+            return -1;
+        }
+        b->before = attr_num(e, "space-before", 0);
+        b->after = attr_num(e, "space-after", 0);
+    }
+    return 0;
+}
+
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+template *template_load(const char *path, char *err, size_t errlen)
+{
+    xmlSetGenericErrorFunc(NULL, quiet);
+    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                               XML_PARSE_NOWARNING);
+    if (!doc) {
+        const xmlError *e = xmlGetLastError();
+        snprintf(err, errlen, "%s:%d: %s", path, e ? e->line : 0,
+                 e && e->message ? e->message : "cannot read template");
+        err[strcspn(err, "\n")] = '\0';
+        return NULL;
+    }
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    template *t = NULL;
+    if (doc->intSubset || !root || !is_elem(root, "form")) {
+        snprintf(err, errlen, "%s: the root element must be <form>, with no DOCTYPE", path);
+        goto out;
+    }
+    t = xcalloc(1, sizeof *t);
+    t->id = attr_str(root, "id", "");
+    t->title = attr_str(root, "title", "");
+    t->subject = attr_str(root, "subject", "");
+    t->blank = attr_str(root, "blank", "..............................");
+    t->size = attr_num(root, "size", 13);
+    t->line_height = attr_num(root, "line-height", 1.2);
+    static const char *const margins[4] = {"margin-top", "margin-right", "margin-bottom",
+                                           "margin-left"};
+    static const double dflt[4] = {20, 15, 20, 30}; /* NĐ 30/2020 Phụ lục I */
+    for (int i = 0; i < 4; i++)
+        t->margin[i] = attr_num(root, margins[i], dflt[i]);
+    t->page_numbers = attr_yes(root, "page-numbers", 1);
+    char sub[200];
+    if (load_blocks(&t->blocks, &t->nblocks, root, sub, sizeof sub) < 0) {
+        snprintf(err, errlen, "%s: %s", path, sub);
+        template_free(t);
+        t = NULL;
+    }
+out:
+    xmlFreeDoc(doc);
+    return t;
+}
+
+/* ---- freeing ---- */
+
+static void para_release(tpara *p)
+{
+    for (size_t i = 0; i < p->nspans; i++)
+        free(p->spans[i].text);
+    free(p->spans);
+}
+
+static void blocks_free(tblock *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        para_release(&b[i].para);
+        for (size_t c = 0; c < b[i].ncols; c++) {
+            blocks_free(b[i].cols[c].blocks, b[i].cols[c].nblocks);
+            free(b[i].cols[c].head);
+            para_release(&b[i].cols[c].cell);
+        }
+        for (size_t r = 0; r < b[i].nrows; r++) {
+            for (size_t c = 0; c < b[i].ncols; c++)
+                free(b[i].cells[r][c]);
+            free(b[i].cells[r]);
+        }
+        free(b[i].cells);
+        free(b[i].cols);
+    }
+    free(b);
+}
+
+void template_free(template *t)
+{
+    if (!t)
+        return;
+    blocks_free(t->blocks, t->nblocks);
+    free(t->id), free(t->title), free(t->subject), free(t->blank);
+    free(t);
+}
+
+/* ---- filling ---- */
+
+typedef struct filler {
+    const tdata *d;
+    size_t row;  /* SIZE_MAX: document level */
+    const char *blank;
+    char *scratch; /* the last answer that had to be made */
+} filler;
+
+static const char *fill_lookup(void *p, const char *name)
+{
+    filler *f = p;
+    char key[128];
+    const char *bar = strchr(name, '|');
+    size_t klen = bar ? (size_t)(bar - name) : strlen(name);
+    if (klen >= sizeof key)
+        return NULL;
+    memcpy(key, name, klen);
+    key[klen] = '\0';
+    const char *v = f->row == SIZE_MAX ? f->d->doc(f->d->ctx, key)
+                                       : f->d->row(f->d->ctx, f->row, key);
+    if (!v)
+        return NULL;
+    if (str_empty(v))
+        return f->blank;
+    if (bar && strcmp(bar + 1, "upper") == 0) {
+        free(f->scratch);
+        f->scratch = text_upper(v);
+        return f->scratch;
+    }
+    return v;
+}
+
+static char *expand(filler *f, const char *s)
+{
+    char *out = str_expand(s, fill_lookup, f);
+    free(f->scratch);
+    f->scratch = NULL;
+    return out;
+}
+
+static void fill_para(tpara *dst, const tpara *src, filler *f)
+{
+    *dst = *src;
+    dst->spans = xcalloc(src->nspans ? src->nspans : 1, sizeof *dst->spans);
+    for (size_t i = 0; i < src->nspans; i++) {
+        dst->spans[i] = src->spans[i];
+        dst->spans[i].text = expand(f, src->spans[i].text);
+    }
+}
+
+/* A cell's text: its spans, expanded for one row. */
+static char *fill_cell(const tpara *cell, filler *f)
+{
+    buf b;
+    buf_init(&b, 0);
+    for (size_t i = 0; i < cell->nspans; i++) {
+        char *s = expand(f, cell->spans[i].text);
+        buf_puts(&b, s);
+        free(s);
+    }
+    char *out = str_trim_dup(buf_str(&b));
+    buf_release(&b);
+    return out;
+}
+
+static tblock *fill_blocks(const tblock *src, size_t n, filler *f);
+
+static void fill_table(tblock *dst, const tblock *src, filler *f)
+{
+    dst->nrows = f->d->nrows;
+    dst->cells = xcalloc(dst->nrows ? dst->nrows : 1, sizeof *dst->cells);
+    filler rowf = {f->d, 0, "", NULL};
+    for (size_t r = 0; r < dst->nrows; r++) {
+        rowf.row = r;
+        dst->cells[r] = xcalloc(src->ncols ? src->ncols : 1, sizeof *dst->cells[r]);
+        for (size_t c = 0; c < src->ncols; c++)
+            dst->cells[r][c] = fill_cell(&src->cols[c].cell, &rowf);
+    }
+}
+
+static tblock *fill_blocks(const tblock *src, size_t n, filler *f)
+{
+    tblock *out = xcalloc(n ? n : 1, sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        out[i] = src[i];
+        fill_para(&out[i].para, &src[i].para, f);
+        out[i].cols = xcalloc(src[i].ncols ? src[i].ncols : 1, sizeof *out[i].cols);
+        for (size_t c = 0; c < src[i].ncols; c++) {
+            const tcolumn *sc = &src[i].cols[c];
+            tcolumn *dc = &out[i].cols[c];
+            *dc = *sc;
+            dc->blocks = fill_blocks(sc->blocks, sc->nblocks, f);
+            dc->head = sc->head ? expand(f, sc->head) : NULL;
+            fill_para(&dc->cell, &sc->cell, f);
+        }
+        out[i].cells = NULL;
+        out[i].nrows = 0;
+        if (src[i].kind == TB_TABLE)
+            fill_table(&out[i], &src[i], f);
+    }
+    return out;
+}
+
+template *template_fill(const template *t, const tdata *d)
+{
+    filler f = {d, SIZE_MAX, t->blank, NULL};
+    template *o = xcalloc(1, sizeof *o);
+    *o = *t;
+    o->id = xstrdup(t->id);
+    o->title = expand(&f, t->title);
+    o->subject = expand(&f, t->subject);
+    o->blank = xstrdup(t->blank);
+    o->blocks = fill_blocks(t->blocks, t->nblocks, &f);
+    return o;
+}

@@ -1,0 +1,93 @@
+/* template: the forms of FORMS.md as data. A template file (templates/mauNN.xml) is a tree:
+ * paragraphs of styled spans, side-by-side columns of paragraphs (the two-column công văn
+ * header, the signature blocks), tables whose rows repeat over the listed requests, and
+ * vertical space. Text holds {placeholders} that template_fill resolves; the filled tree is
+ * what the layout engine sets. No form wording lives in C.
+ *
+ * Element reference (attributes in brackets, lengths in mm, sizes and spacing in pt):
+ *   <form id title subject size line-height margin-top margin-bottom margin-left
+ *         margin-right page-numbers(yes|no) blank(text for an empty value)>
+ *   <p align(left|center|right|justify) size bold italic indent space-before space-after
+ *      rule(none|full|third) keep-with-next(yes)> text, <b>..</b>, <i>..</i>, <br/> </p>
+ *   <columns space-before space-after keep(yes)> <col width(%)> <p>... </col> ... </columns>
+ *   <table size space-before space-after> <col width(relative) head align> cell text </col>
+ *   <space height(pt)/>
+ * Placeholders: {key} or {key|upper}; an empty value becomes the form's `blank` text in
+ * paragraphs and nothing in table cells. */
+#ifndef CTS_TEMPLATE_H
+#define CTS_TEMPLATE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+typedef enum { AL_LEFT, AL_CENTER, AL_RIGHT, AL_JUSTIFY } talign;
+typedef enum { RULE_NONE, RULE_FULL, RULE_THIRD } trule;
+typedef enum { TB_PARA, TB_COLUMNS, TB_TABLE, TB_SPACE } tblock_kind;
+
+typedef struct tspan {
+    char *text; /* "\n" alone is a forced line break */
+    int bold, italic;
+} tspan;
+
+typedef struct tpara {
+    tspan *spans;
+    size_t nspans;
+    talign align;
+    double size;          /* 0: the form's size */
+    double indent;        /* first-line indent, mm */
+    double before, after; /* pt */
+    trule rule;           /* a solid rule under the last line */
+    int keep_with_next;
+} tpara;
+
+typedef struct tblock tblock;
+
+typedef struct tcolumn {
+    double width; /* columns: % of the text width; tables: relative weight */
+    tblock *blocks;  /* columns: the paragraphs of the column */
+    size_t nblocks;
+    char *head;   /* tables: header text */
+    tpara cell;   /* tables: the cell template (one paragraph) */
+} tcolumn;
+
+struct tblock {
+    tblock_kind kind;
+    tpara para;        /* TB_PARA */
+    tcolumn *cols;     /* TB_COLUMNS, TB_TABLE */
+    size_t ncols;
+    char ***cells;     /* TB_TABLE once filled: nrows x ncols texts */
+    size_t nrows;
+    double size;       /* TB_TABLE text size, 0: form size */
+    double before, after;
+    double height;     /* TB_SPACE */
+    int keep;          /* TB_COLUMNS: never split, never left alone at a page top */
+};
+
+typedef struct template {
+    char *id, *title, *subject, *blank;
+    double size, line_height;
+    double margin[4]; /* top, right, bottom, left, mm */
+    int page_numbers;
+    tblock *blocks;
+    size_t nblocks;
+} template;
+
+#define TEMPLATE_MAX_BYTES ((size_t)1 << 20)
+
+/* Loads a template file. Returns NULL with an English reason in err. */
+template *template_load(const char *path, char *err, size_t errlen);
+void template_free(template *t); /* accepts NULL */
+
+/* What fills a template: document-level names, and per table row i (0-based) names. */
+typedef struct tdata {
+    void *ctx;
+    const char *(*doc)(void *ctx, const char *name);
+    size_t nrows;
+    const char *(*row)(void *ctx, size_t i, const char *name);
+} tdata;
+
+/* A copy of t with every placeholder resolved and tables filled with d->nrows rows. */
+template *template_fill(const template *t, const tdata *d);
+
+#endif
