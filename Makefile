@@ -89,7 +89,7 @@ run: deps
 test: deps
 	$(MAKE) unit e2e
 
-unit: $(SAN_TESTS)
+unit: fonts $(SAN_TESTS)
 	@fail=0; for t in $(SAN_TESTS); do echo "== $$t"; ./$$t || fail=1; done; exit $$fail
 
 e2e: build/san/ctsbatch fonts
