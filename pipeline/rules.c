@@ -193,6 +193,8 @@ void rules_check_one(const roster *src, const record *rec, const config *cfg, da
     for (size_t i = 0; i < v->nfindings; i++)
         if (v->findings[i].sev == SEV_ERROR)
             v->accepted = 0;
+    if (!v->accepted) /* ROSTER.md: a rejected request has no derived dates */
+        record_release(&v->derived);
 }
 
 void verdict_release(verdict *v)
