@@ -56,6 +56,7 @@ static const char USAGE[] =
 
 typedef struct options {
     const char *in, *out, *config, *encoding;
+    char *schema; /* HOME/config/roster.xsd */
     date as_of;
     int json;
     long settle;
@@ -203,7 +204,7 @@ static int cmd_validate(int argc, char **argv, const options *o, const config *c
     if (n == 0)
         return usage_error("validate needs at least one FILE");
     roster **rs = xcalloc(n, sizeof *rs);
-    read_options ro = {o->encoding};
+    read_options ro = {o->encoding, o->schema};
     for (size_t i = 0; i < n; i++)
         rs[i] = read_roster(argv[optind + (int)i], &ro);
     batch *b = rules_check(rs, n, cfg, o->as_of);
@@ -349,7 +350,7 @@ static int cmd_run(const options *o, const config *cfg)
         return EXIT_USAGE;
     }
     roster **rs = xcalloc(n ? n : 1, sizeof *rs);
-    read_options ro = {o->encoding};
+    read_options ro = {o->encoding, o->schema};
     for (size_t i = 0; i < n; i++)
         rs[i] = read_roster(names[i], &ro);
     batch *b = rules_check(rs, n, cfg, o->as_of);
@@ -388,7 +389,7 @@ int main(int argc, char **argv)
     int is_run = strcmp(argv[1], "run") == 0;
     if (!is_run && strcmp(argv[1], "validate") != 0)
         return usage_error("unknown command");
-    options o = {"inputs", "outputs", NULL, NULL, today(), 0, 2};
+    options o = {"inputs", "outputs", NULL, NULL, NULL, today(), 0, 2};
     int rc = parse_options(argc, argv, &o);
     if (rc)
         return rc;
@@ -400,7 +401,9 @@ int main(int argc, char **argv)
         free(home);
         return EXIT_USAGE;
     }
+    o.schema = xasprintf("%s/config/roster.xsd", home);
     rc = is_run ? cmd_run(&o, cfg) : cmd_validate(argc, argv, &o, cfg);
+    free(o.schema);
     config_free(cfg);
     free(home);
     return rc;

@@ -115,7 +115,7 @@ roster *read_roster_mem(const char *name, const char *data, size_t len, const re
     if (is_xml) {
         free(r->encoding);
         r->encoding = xstrdup("utf-8");
-        xmlroster_parse(r, data, len);
+        xmlroster_parse(r, data, len, opt ? opt->xml_schema : NULL);
         return r;
     }
     buf text;

@@ -12,7 +12,8 @@
 #define READ_MAX_FILE_BYTES ((size_t)32 << 20)
 
 typedef struct read_options {
-    const char *encoding; /* iconv name forcing the input encoding, or NULL to detect */
+    const char *encoding;   /* iconv name forcing the input encoding, or NULL to detect */
+    const char *xml_schema; /* path of config/roster.xsd; NULL: XML is not schema-checked */
 } read_options;
 
 /* Reads path into a new roster (never NULL; the caller frees it with roster_free). A file

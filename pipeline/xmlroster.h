@@ -2,7 +2,8 @@
  * elements are named by the request keys; <co_quan_quan_ly> carries the managing agency as
  * attributes, at the root for every request or inside one <yeu_cau> for that one alone.
  * libxml2 runs with no network, no DTD loading and no entity substitution; a document with
- * a DOCTYPE is refused outright, so no entity (internal or external) is ever expanded. */
+ * a DOCTYPE is refused outright, so no entity (internal or external) is ever expanded. The
+ * schema that ships in config/roster.xsd is checked before any record is read. */
 #ifndef CTS_XMLROSTER_H
 #define CTS_XMLROSTER_H
 
@@ -12,7 +13,9 @@
 
 #define XMLROSTER_MAX_DEPTH 16 /* a roster is 3 levels deep; deeper is hostile or broken */
 
-/* Parses the XML text into r's records; failures end in roster_fail with the line. */
-void xmlroster_parse(roster *r, const char *data, size_t len);
+/* Parses the XML text into r's records after validating it against the schema at
+ * schema_path (config/roster.xsd; NULL skips validation, for tests of the reader alone).
+ * Failures end in roster_fail with the line; unknown request elements are warnings. */
+void xmlroster_parse(roster *r, const char *data, size_t len, const char *schema_path);
 
 #endif
