@@ -28,7 +28,7 @@ REL_OBJS := $(SRCS:pipeline/%.c=build/rel/%.o)
 SAN_OBJS := $(SRCS:pipeline/%.c=build/san/%.o)
 SAN_TESTS := $(TESTSRCS:tests/%.c=build/san/%)
 
-.PHONY: all deps run test unit e2e bench install clean format fonts valgrind
+.PHONY: all deps run test unit e2e bench install clean format fonts valgrind fuzz
 .DEFAULT_GOAL := all
 
 all: ctsbatch fonts
@@ -96,6 +96,30 @@ unit: fonts $(SAN_TESTS)
 
 e2e: build/san/ctsbatch fonts
 	CTSBATCH=build/san/ctsbatch bash tests/e2e.sh
+
+# Fuzzing (clang libFuzzer + ASan/UBSan): one target per reader, FUZZ_SECONDS each. Crashes
+# land in build/fuzz/; every one fixed is added to tests/data/ as a case.
+FUZZ_SECONDS ?= 600
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
+FUZZ_SRCS := $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) | build/fuzz
+	clang $(WARN) $(XML_CFLAGS) -Ipipeline $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) $(LIBS)
+
+build/fuzz:
+	mkdir -p $@
+
+fuzz:
+	$(MAKE) deps DEB_PACKAGES="clang libclang-rt-14-dev"
+	$(MAKE) build/fuzz/fuzz_csv build/fuzz/fuzz_xml
+	@for t in csv xml; do \
+	  mkdir -p build/fuzz/corpus_$$t && cp -n tests/fuzz/corpus_$$t/* build/fuzz/corpus_$$t/; \
+	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  ./build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -rss_limit_mb=2048 -artifact_prefix=build/fuzz/$$t- -print_final_stats=1 \
+	    build/fuzz/corpus_$$t 2>&1 | grep -E 'stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Done' \
+	    || exit 1; \
+	done
 
 valgrind: ctsbatch
 	CTSBATCH="valgrind --error-exitcode=9 --leak-check=full -q ./ctsbatch" bash tests/e2e.sh

@@ -110,10 +110,11 @@ static int read_cell(roster *r, cursor *c, buf *cell)
         }
     }
     /* Unquoted text, or stray text after a closing quote: kept as written. */
-    while (c->p < c->end && *c->p != c->delim && *c->p != '\r' && *c->p != '\n') {
-        if (buf_putc(cell, *c->p++) < 0)
-            goto too_long;
-    }
+    const char *start = c->p;
+    while (c->p < c->end && *c->p != c->delim && *c->p != '\r' && *c->p != '\n')
+        c->p++;
+    if (buf_append(cell, start, (size_t)(c->p - start)) < 0)
+        goto too_long;
     return 0;
 too_long:
     fail_line(r, c->line, "Ô dữ liệu ở dòng %ld dài quá giới hạn cho phép (16 KiB).", c->line);

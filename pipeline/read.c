@@ -89,6 +89,11 @@ static int decode(roster *r, const char *data, size_t len, const read_options *o
     }
     free(r->encoding);
     r->encoding = xstrdup(label);
+    if (strcmp(enc, "UTF-8") == 0 && text_utf8_valid(data + skip, len - skip, &bad)) {
+        /* already what the readers take: no conversion */
+        if (buf_append(out, data + skip, len - skip) == 0 && !memchr(data, '\0', len))
+            return 0;
+    }
     if (convert(enc, data + skip, len - skip, out, &bad) < 0 ||
         !text_utf8_valid(buf_str(out), out->len, NULL) || memchr(buf_str(out), '\0', out->len)) {
         char msg[200];

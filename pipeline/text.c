@@ -404,8 +404,24 @@ size_t text_utf8_count(const char *s)
     return count;
 }
 
+/* 1 when s may hold a combining mark: a lead byte of U+0300..U+037F (0xCC or 0xCD). */
+static int may_combine(const char *s, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p; p++)
+        if (*p == 0xCC || *p == 0xCD)
+            return 1;
+    *len = (size_t)(p - (const unsigned char *)s);
+    return 0;
+}
+
 char *text_nfc(const char *s)
 {
+    /* Fast path: with no combining mark, valid UTF-8 is already composed as far as this
+     * module composes; most roster values are plain ASCII or precomposed text. */
+    size_t len = 0;
+    if (!may_combine(s, &len) && text_utf8_valid(s, len, NULL))
+        return xstrndup(s, len);
     struct cpvec cv = {NULL, 0, 0};
     decode_decomposed(s, &cv);
     canonical_order(&cv);
