@@ -21,11 +21,13 @@ typedef struct coded {
     size_t nfolded;
 } coded;
 
-typedef struct required {
-    char *procedures, *subscribers; /* space-separated lists or "*" */
+/* Words kept under a key: the required fields of <required> (keyed by procedure and
+ * subscriber lists, space-separated or "*"), or a named <list> (key: its name). */
+typedef struct wordset {
+    char *procedures, *subscribers; /* a <list>: procedures holds the name */
     char **keys;
     size_t nkeys;
-} required;
+} wordset;
 
 struct config {
     char *home;
@@ -36,11 +38,16 @@ struct config {
     size_t nvalues;
     config_rule *rules;
     size_t nrules;
-    required *reqs;
+    wordset *reqs;
     size_t nreqs;
     config_document *docs;
     size_t ndocs;
     roster *agencies; /* the register, as records */
+    wordset *lists;  /* named lists: procedures = name, keys = words */
+    size_t nlists;
+    date *holidays;
+    size_t nholidays;
+    char *bad_holiday; /* the first <day date> that did not parse */
 };
 
 static char *attr(const xmlNode *n, const char *name)
@@ -141,12 +148,41 @@ static void load_rule(config *c, const xmlNode *e)
 static void load_required(config *c, const xmlNode *e)
 {
     c->reqs = xrealloc(c->reqs, (c->nreqs + 1) * sizeof *c->reqs);
-    required *q = &c->reqs[c->nreqs++];
+    wordset *q = &c->reqs[c->nreqs++];
     q->procedures = attr(e, "procedure");
     q->subscribers = attr(e, "subscriber");
     char *text = content(e);
     q->keys = split_words(text, &q->nkeys);
     free(text);
+}
+
+static void load_list(config *c, const xmlNode *e)
+{
+    c->lists = xrealloc(c->lists, (c->nlists + 1) * sizeof *c->lists);
+    wordset *l = &c->lists[c->nlists++];
+    l->procedures = attr(e, "name");
+    l->subscribers = xstrdup("");
+    char *text = content(e);
+    l->keys = split_words(text, &l->nkeys);
+    free(text);
+}
+
+static void load_holiday(config *c, const xmlNode *e)
+{
+    char *s = attr(e, "date");
+    date d;
+    if (date_parse(s, &d) == DATE_OK) {
+        c->holidays = xrealloc(c->holidays, (c->nholidays + 1) * sizeof *c->holidays);
+        c->holidays[c->nholidays++] = d;
+    } else if (!c->bad_holiday) {
+        c->bad_holiday = xstrdup(s);
+    }
+    free(s);
+}
+
+static int date_order(const void *a, const void *b)
+{
+    return date_cmp(*(const date *)a, *(const date *)b);
 }
 
 static void load_document(config *c, const xmlNode *e)
@@ -203,6 +239,10 @@ static void load_section(config *c, const xmlNode *sec)
             load_agency(c, e);
         else if (is_elem(sec, "fonts") && is_elem(e, "face"))
             load_font(c, e);
+        else if (is_elem(sec, "lists") && is_elem(e, "list"))
+            load_list(c, e);
+        else if (is_elem(sec, "holidays") && is_elem(e, "day"))
+            load_holiday(c, e);
     }
 }
 
@@ -240,6 +280,13 @@ config *config_load(const char *path, const char *home, char *err, size_t errlen
             load_section(c, sec);
     }
     xmlFreeDoc(doc);
+    if (c->bad_holiday) {
+        snprintf(err, errlen, "%s: <holidays>: \"%s\" is not a date", path, c->bad_holiday);
+        config_free(c);
+        return NULL;
+    }
+    if (c->nholidays)
+        qsort(c->holidays, c->nholidays, sizeof *c->holidays, date_order);
     for (int i = 0; i < FACE_COUNT; i++) {
         if (!c->fonts[i]) {
             snprintf(err, errlen, "%s: no <face style=\"%s\"> in <fonts>", path, FACE_NAMES[i]);
@@ -270,11 +317,17 @@ void config_free(config *c)
         free((char *)c->rules[i].id), free((char *)c->rules[i].basis);
         free((char *)c->rules[i].message);
     }
-    for (size_t i = 0; i < c->nreqs; i++) {
-        for (size_t k = 0; k < c->reqs[i].nkeys; k++)
-            free(c->reqs[i].keys[k]);
-        free(c->reqs[i].keys), free(c->reqs[i].procedures), free(c->reqs[i].subscribers);
+    wordset *groups[2] = {c->reqs, c->lists};
+    size_t counts[2] = {c->nreqs, c->nlists};
+    for (int g = 0; g < 2; g++) {
+        for (size_t i = 0; i < counts[g]; i++) {
+            for (size_t k = 0; k < groups[g][i].nkeys; k++)
+                free(groups[g][i].keys[k]);
+            free(groups[g][i].keys), free(groups[g][i].procedures);
+            free(groups[g][i].subscribers);
+        }
     }
+    free(c->lists), free(c->holidays), free(c->bad_holiday);
     for (size_t i = 0; i < c->ndocs; i++) {
         free((char *)c->docs[i].procedure), free((char *)c->docs[i].subscriber);
         free((char *)c->docs[i].per), free((char *)c->docs[i].form);
@@ -370,7 +423,7 @@ size_t config_required(const config *c, const char *procedure, const char *subsc
 {
     size_t n = 0;
     for (size_t i = 0; i < c->nreqs; i++) {
-        const required *q = &c->reqs[i];
+        const wordset *q = &c->reqs[i];
         if (!in_list(q->procedures, procedure) || !in_list(q->subscribers, subscriber))
             continue;
         for (size_t k = 0; k < q->nkeys; k++, n++)
@@ -396,4 +449,32 @@ const record *config_agency(const config *c, const char *name)
         if (strcmp(record_get(&c->agencies->records[i], "co_quan_quan_ly"), name) == 0)
             return &c->agencies->records[i];
     return NULL;
+}
+
+const char *const *config_list(const config *c, const char *name, size_t *n)
+{
+    for (size_t i = 0; i < c->nlists; i++) {
+        if (strcmp(c->lists[i].procedures, name) == 0) {
+            *n = c->lists[i].nkeys;
+            return (const char *const *)c->lists[i].keys;
+        }
+    }
+    *n = 0;
+    return NULL;
+}
+
+int config_list_has(const config *c, const char *name, const char *word)
+{
+    size_t n;
+    const char *const *words = config_list(c, name, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(words[i], word) == 0)
+            return 1;
+    return 0;
+}
+
+const date *config_holidays(const config *c, size_t *n)
+{
+    *n = c->nholidays;
+    return c->holidays;
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "date.h"
 #include "font.h"
 #include "roster.h"
 
@@ -19,7 +20,7 @@ typedef enum { SEV_ERROR = 0, SEV_WARNING = 1, SEV_INFO = 2 } severity;
 typedef struct config_rule {
     const char *id;
     severity sev;
-    const char *basis;   /* legal basis, Vietnamese */
+    const char *basis;   /* legal basis, Vietnamese; may hold {placeholders} too */
     const char *message; /* template with {placeholders} the rule fills */
 } config_rule;
 
@@ -60,6 +61,15 @@ size_t config_required(const config *c, const char *procedure, const char *subsc
 
 size_t config_document_count(const config *c);
 const config_document *config_document_at(const config *c, size_t i);
+
+/* A named list (<lists><list name="...">): its words, borrowed, and their count in *n;
+ * NULL and 0 when there is no such list. */
+const char *const *config_list(const config *c, const char *name, size_t *n);
+int config_list_has(const config *c, const char *name, const char *word);
+
+/* The public holidays of <holidays>, sorted, borrowed; their count in *n. A day that does not
+ * parse makes config_load fail. */
+const date *config_holidays(const config *c, size_t *n);
 
 /* The agency register entry whose name equals `name` exactly (after NFC), or NULL. Its
  * fields use the managing-agency keys of ROSTER.md (co_quan_quan_ly, ky_hieu, ...). */

@@ -1,7 +1,9 @@
 /* rules: the checks of RULES.md, one small function each, run in table order. Parameters,
- * messages and legal bases come from the config (RULES.md: rules are data). */
+ * allowed values, messages and legal bases come from the config (RULES.md: rules are data);
+ * what is here is only the logic of each check. */
 #include "rules.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +20,10 @@ typedef struct ctx {
     int individual;
 } ctx;
 
-/* Message arguments: NULL-terminated name/value pairs. */
+/* ---- findings ---- */
+
 typedef struct args {
-    const char *const *pairs;
+    const char *const *pairs; /* name, value, ..., NULL */
 } args;
 
 static const char *arg_lookup(void *p, const char *name)
@@ -43,37 +46,101 @@ static void add_finding(ctx *c, const char *id, const char *field, const char *c
     f->sev = r ? r->sev : SEV_ERROR;
     f->field = xstrdup(field ? field : "");
     f->message = str_expand(r ? r->message : id, arg_lookup, &a);
-    f->basis = r ? r->basis : "";
+    f->basis = str_expand(r ? r->basis : "", arg_lookup, &a);
 }
 
-/* thieu-truong: one finding per empty required field. */
-static void finding_missing(ctx *c, const char *key)
+static void finding_value(ctx *c, const char *id, const char *key)
 {
-    const char *pairs[] = {"truong", roster_label(key), "khoa", key, NULL};
-    add_finding(c, "thieu-truong", key, pairs);
+    const char *pairs[] = {"truong", roster_label(key), "gia_tri", record_get(c->rec, key), NULL};
+    add_finding(c, id, key, pairs);
+}
+
+/* ---- helpers ---- */
+
+static const char *canon(const ctx *c, const char *field, const char *key)
+{
+    return config_value_canonical(c->cfg, field, record_get(c->rec, key));
 }
 
 static int is_yes(const ctx *c, const char *key)
 {
-    const char *v = config_value_canonical(c->cfg, "co_khong", record_get(c->rec, key));
+    const char *v = canon(c, "co_khong", key);
     return v && strcmp(v, "co") == 0;
 }
 
-/* gia-tri-khong-hop-le for the coded fields that pick the rules; seed §2. */
+static int proc_is(const ctx *c, const char *proc)
+{
+    return strcmp(c->v->thu_tuc, proc) == 0;
+}
+
+/* The date in key, when present and valid (rule_dates reports the invalid ones). */
+static int get_date(const ctx *c, const char *key, date *out)
+{
+    const char *raw = record_get(c->rec, key);
+    return !str_empty(raw) && date_parse(raw, out) == DATE_OK;
+}
+
+static void set_derived_date(ctx *c, const char *key, date d)
+{
+    char iso[16];
+    date_format_iso(d, iso);
+    record_set(&c->v->derived, key, iso);
+}
+
+/* "Cá nhân, Thay đổi thư điện tử, ..." : the labels of a list's values, for a message. */
+static char *labels_of(const ctx *c, const char *field, const char *list)
+{
+    size_t n;
+    const char *const *words = config_list(c->cfg, list, &n);
+    buf b;
+    buf_init(&b, 0);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, "%s%s", i ? ", " : "", config_value_label(c->cfg, field, words[i]));
+    return buf_detach(&b);
+}
+
+/* ---- every request ---- */
+
+/* gia-tri-khong-hop-le: a coded value outside its allowed set (seed §2). */
 static void rule_coded_values(ctx *c)
 {
-    static const char *const keys[] = {"thu_tuc", "loai_thue_bao"};
-    const char **slots[] = {&c->v->thu_tuc, &c->v->loai_thue_bao};
-    for (size_t i = 0; i < 2; i++) {
-        const char *raw = record_get(c->rec, keys[i]);
-        const char *canon = config_value_canonical(c->cfg, keys[i], raw);
-        *slots[i] = canon ? canon : "";
-        if (!canon && !str_empty(raw)) {
-            const char *pairs[] = {"truong", roster_label(keys[i]), "gia_tri", raw, NULL};
-            add_finding(c, "gia-tri-khong-hop-le", keys[i], pairs);
-        }
-    }
+    static const char *const coded[][2] = {
+        {"thu_tuc", "thu_tuc"},
+        {"loai_thue_bao", "loai_thue_bao"},
+        {"ly_do_thu_hoi", "ly_do_thu_hoi"},
+        {"noi_dung_thay_doi", "noi_dung_thay_doi"},
+        {"tu_cach_phap_nhan", "co_khong"},
+        {"xac_nhan_cap_tren", "co_khong"},
+    };
+    for (size_t i = 0; i < sizeof coded / sizeof coded[0]; i++)
+        if (record_has(c->rec, coded[i][0]) && !canon(c, coded[i][1], coded[i][0]))
+            finding_value(c, "gia-tri-khong-hop-le", coded[i][0]);
+    const char *t = canon(c, "thu_tuc", "thu_tuc"), *l = canon(c, "loai_thue_bao", "loai_thue_bao");
+    c->v->thu_tuc = t ? t : "";
+    c->v->loai_thue_bao = l ? l : "";
     c->individual = strcmp(c->v->loai_thue_bao, "co-quan") != 0;
+}
+
+/* ngay-khong-hop-le: every date field that does not parse or is not on the calendar; the
+ * request date, when valid, replaces the as-of date. */
+static void rule_dates(ctx *c)
+{
+    static const char *const keys[] = {"ngay_de_nghi", "ngay_sinh", "ngay_cap_cccd",
+                                       "ngay_het_han", "ngay_thu_hoi", "ngay_that_lac"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        date d;
+        if (record_has(c->rec, keys[i]) && date_parse(record_get(c->rec, keys[i]), &d) != DATE_OK)
+            finding_value(c, "ngay-khong-hop-le", keys[i]);
+    }
+    date d;
+    c->req_date = get_date(c, "ngay_de_nghi", &d) ? d : c->as_of;
+}
+
+/* co-quan-quan-ly: every row names its managing agency (seed §2). */
+static void rule_agency_named(ctx *c)
+{
+    if (!record_has(c->rec, "co_quan_quan_ly"))
+        add_finding(c, "co-quan-quan-ly", "co_quan_quan_ly", NULL);
 }
 
 /* thieu-truong: the fields RULES.md "Required fields" lists for the procedure and type.
@@ -87,16 +154,11 @@ static void rule_required(ctx *c)
     for (size_t i = 0; i < n && i < 64; i++) {
         if (strcmp(keys[i], "co_quan_quan_ly") == 0 || strcmp(keys[i], "xac_nhan_thu_truong") == 0)
             continue;
-        if (!record_has(c->rec, keys[i]))
-            finding_missing(c, keys[i]);
+        if (!record_has(c->rec, keys[i])) {
+            const char *pairs[] = {"truong", roster_label(keys[i]), NULL};
+            add_finding(c, "thieu-truong", keys[i], pairs);
+        }
     }
-}
-
-/* co-quan-quan-ly: every row names its managing agency (seed §2). */
-static void rule_agency_named(ctx *c)
-{
-    if (!record_has(c->rec, "co_quan_quan_ly"))
-        add_finding(c, "co-quan-quan-ly", "co_quan_quan_ly", NULL);
 }
 
 /* xac-nhan-thu-truong: the head of the managing agency confirmed (seed §2.1-2.5). */
@@ -106,38 +168,340 @@ static void rule_head_confirmed(ctx *c)
         add_finding(c, "xac-nhan-thu-truong", "xac_nhan_thu_truong", NULL);
 }
 
-/* ngay-khong-hop-le for the request date; an empty one is the run's as-of date. */
-static void rule_request_date(ctx *c)
+/* cccd: the personal identification number is exactly 12 digits (Luật Căn cước 2023). */
+static void rule_cccd(ctx *c)
 {
-    const char *raw = record_get(c->rec, "ngay_de_nghi");
-    c->req_date = c->as_of;
-    if (str_empty(raw))
+    const char *s = record_get(c->rec, "so_cccd");
+    if (str_empty(s))
         return;
-    date d;
-    if (date_parse(raw, &d) == DATE_OK) {
-        c->req_date = d;
-        return;
-    }
-    const char *pairs[] = {"truong", roster_label("ngay_de_nghi"), "gia_tri", raw, NULL};
-    add_finding(c, "ngay-khong-hop-le", "ngay_de_nghi", pairs);
+    size_t n = 0;
+    while (s[n] >= '0' && s[n] <= '9')
+        n++;
+    if (n != 12 || s[n])
+        finding_value(c, "cccd", "so_cccd");
 }
 
-/* The agency's letter details: from the row, else the register (thong-tin-co-quan). */
+static int email_char(char ch, int local)
+{
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+        ch == '-')
+        return 1;
+    return local && (ch == '.' || ch == '_' || ch == '+' || ch == '%');
+}
+
+/* 1 when s is local@label.label... with plain ASCII letters; *domain points after '@'. */
+static int email_well_formed(const char *s, const char **domain)
+{
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@'))
+        return 0;
+    for (const char *p = s; p < at; p++)
+        if (!email_char(*p, 1))
+            return 0;
+    const char *d = at + 1;
+    size_t label = 0, dots = 0;
+    for (const char *p = d; *p; p++) {
+        if (*p == '.') {
+            if (!label)
+                return 0;
+            label = 0;
+            dots++;
+        } else if (email_char(*p, 0)) {
+            label++;
+        } else {
+            return 0;
+        }
+    }
+    *domain = d;
+    return label > 0 && dots > 0;
+}
+
+static int ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    if (m > n)
+        return 0;
+    for (size_t i = 0; i < m; i++) {
+        char a = s[n - m + i], b = suffix[i];
+        if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != (b >= 'A' && b <= 'Z' ? b + 32 : b))
+            return 0;
+    }
+    return 1;
+}
+
+/* email-cong-vu: an official address, not a public mailbox (answers the seed's question on
+ * gmail/yahoo). The domain's last labels must match an official suffix of the config. */
+static void check_email(ctx *c, const char *key, const char *value)
+{
+    const char *domain = NULL;
+    char reason[400];
+    size_t ns, np;
+    const char *const *suffixes = config_list(c->cfg, "email_cong_vu_duoi", &ns);
+    const char *const *publics = config_list(c->cfg, "email_cong_cong", &np);
+    if (!email_well_formed(value, &domain)) {
+        snprintf(reason, sizeof reason, "Địa chỉ thư điện tử «%.200s» không đúng định dạng.",
+                 value);
+    } else {
+        for (size_t i = 0; i < np; i++) {
+            if (strlen(domain) == strlen(publics[i]) && ends_with_ci(domain, publics[i])) {
+                snprintf(reason, sizeof reason, "«%.200s» là hộp thư công cộng (%s), không "
+                         "phải thư điện tử công vụ.", value, publics[i]);
+                goto refuse;
+            }
+        }
+        for (size_t i = 0; i < ns; i++)
+            if (ends_with_ci(domain, suffixes[i]))
+                return;
+        snprintf(reason, sizeof reason, "«%.200s» không thuộc tên miền công vụ.", value);
+    }
+refuse:;
+    char *suffix_text = xstrdup(ns ? suffixes[0] : ".gov.vn");
+    const char *pairs[] = {"ly_do", reason, "gia_tri", value, "duoi", suffix_text, NULL};
+    add_finding(c, "email-cong-vu", key, pairs);
+    free(suffix_text);
+}
+
+static void rule_email(ctx *c)
+{
+    if (record_has(c->rec, "email"))
+        check_email(c, "email", record_get(c->rec, "email"));
+}
+
+/* 1 when digits (a normalised phone number) starts with a prefix of the named list. */
+static int has_prefix(const ctx *c, const char *digits, const char *list)
+{
+    size_t n;
+    const char *const *prefixes = config_list(c->cfg, list, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(digits, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* dien-thoai: spaces, dots, dashes and parentheses removed, +84 / 84 read as 0; a mobile is
+ * 10 digits, a landline 11 digits starting 02 (RULES.md). */
+static void rule_phone(ctx *c)
+{
+    const char *s = record_get(c->rec, "dien_thoai");
+    if (str_empty(s))
+        return;
+    char digits[32];
+    size_t n = 0;
+    int bad = 0;
+    for (const char *p = s; *p && !bad; p++) {
+        if (*p == ' ' || *p == '.' || *p == '-' || *p == '(' || *p == ')')
+            continue;
+        if (*p == '+' && p == s)
+            continue;
+        if (*p < '0' || *p > '9' || n + 1 >= sizeof digits)
+            bad = 1;
+        else
+            digits[n++] = *p;
+    }
+    digits[n] = '\0';
+    const char *d = digits;
+    char local[32];
+    if (strncmp(digits, "84", 2) == 0 && n >= 10) {
+        snprintf(local, sizeof local, "0%s", digits + 2);
+        d = local;
+    }
+    size_t len = strlen(d);
+    int mobile = len == 10 && has_prefix(c, d, "di_dong_dau_so");
+    int landline = len == 11 && has_prefix(c, d, "co_dinh_dau_so");
+    if (bad || !(mobile || landline))
+        finding_value(c, "dien-thoai", "dien_thoai");
+}
+
+/* ---- cap-moi ---- */
+
+/* cap-moi-doi-tuong, -phap-nhan, -thanh-lap (seed §2.1, §2.2; NĐ 130 Điều 60). */
+static void rule_new(ctx *c)
+{
+    if (!proc_is(c, "cap-moi"))
+        return;
+    if (c->individual) {
+        static const char *const keys[] = {"chuc_vu", "co_quan_cong_tac"};
+        for (size_t i = 0; i < 2; i++) {
+            if (record_has(c->rec, keys[i]))
+                continue;
+            const char *pairs[] = {"truong", roster_label(keys[i]), NULL};
+            add_finding(c, "cap-moi-doi-tuong", keys[i], pairs);
+        }
+        return;
+    }
+    if (record_has(c->rec, "tu_cach_phap_nhan") && !is_yes(c, "tu_cach_phap_nhan"))
+        add_finding(c, "cap-moi-phap-nhan", "tu_cach_phap_nhan", NULL);
+    if (!record_has(c->rec, "quyet_dinh_thanh_lap") && !is_yes(c, "xac_nhan_cap_tren"))
+        add_finding(c, "cap-moi-thanh-lap", "quyet_dinh_thanh_lap", NULL);
+}
+
+/* Derived for cap-moi: issued within 30 days, valid 5 years (seed §4). */
+static void derive_new(ctx *c)
+{
+    if (!proc_is(c, "cap-moi"))
+        return;
+    set_derived_date(c, "ngay_du_kien_cap",
+                     date_add_days(c->req_date, config_param(c->cfg, "cap_moi_so_ngay", 30)));
+    char years[24];
+    snprintf(years, sizeof years, "%ld", config_param(c->cfg, "cap_moi_thoi_han_nam", 5));
+    record_set(&c->v->derived, "thoi_han_nam", years);
+}
+
+/* ---- gia-han, thay-doi ---- */
+
+/* con-han-60-ngay: at least 60 days left on the request date (NĐ 130 Điều 63, 65, 66). */
+static void rule_days_left(ctx *c)
+{
+    int renew = proc_is(c, "gia-han");
+    date exp;
+    if ((!renew && !proc_is(c, "thay-doi")) || !get_date(c, "ngay_het_han", &exp))
+        return;
+    long left = date_diff_days(c->req_date, exp);
+    long min = config_param(c->cfg, "con_han_toi_thieu_ngay", 60);
+    if (renew)
+        set_derived_date(c, "ngay_het_han_moi",
+                         date_add_years(exp, (int)config_param(c->cfg, "gia_han_them_nam", 3)));
+    else
+        set_derived_date(c, "ngay_het_han_moi", exp); /* seed §2.3.2: validity kept */
+    if (left >= min)
+        return;
+    char reason[300], vn[16];
+    date_format_vn(exp, vn);
+    if (left < 0)
+        snprintf(reason, sizeof reason, "Chứng thư số đã hết hạn ngày %s; không thể %s, hãy "
+                 "đề nghị cấp mới.", vn, renew ? "gia hạn" : "thay đổi thông tin");
+    else
+        snprintf(reason, sizeof reason, "Chứng thư số chỉ còn %ld ngày sử dụng; cần còn ít nhất "
+                 "%ld ngày.", left, min);
+    const char *pairs[] = {"ly_do", reason, "dieu", renew ? "Điều 63" : "Điều 65, 66", NULL};
+    add_finding(c, "con-han-60-ngay", "ngay_het_han", pairs);
+}
+
+/* gia-han-mot-lan: a certificate is renewed once only (NĐ 130 Điều 63, seed §2.3.1). */
+static void rule_renew_once(ctx *c)
+{
+    const char *raw = record_get(c->rec, "so_lan_gia_han");
+    long times;
+    if (!proc_is(c, "gia-han") || str_empty(raw))
+        return;
+    if (str_to_long(raw, &times) < 0 || times < 0) {
+        finding_value(c, "gia-tri-khong-hop-le", "so_lan_gia_han");
+        return;
+    }
+    long max = config_param(c->cfg, "gia_han_so_lan_toi_da", 1);
+    if (times < max)
+        return;
+    char t[24], m[24];
+    snprintf(t, sizeof t, "%ld", times);
+    snprintf(m, sizeof m, "%02ld", max);
+    const char *pairs[] = {"so_lan", t, "toi_da", m, NULL};
+    add_finding(c, "gia-han-mot-lan", "so_lan_gia_han", pairs);
+}
+
+/* thay-doi-noi-dung: what this subscriber type may change (seed §2.3.2); a new e-mail must
+ * itself be an official address. */
+static void rule_change(ctx *c)
+{
+    const char *what = canon(c, "noi_dung_thay_doi", "noi_dung_thay_doi");
+    if (!proc_is(c, "thay-doi") || !what || !c->v->loai_thue_bao[0])
+        return;
+    char list[64];
+    snprintf(list, sizeof list, "thay_doi.%s", c->v->loai_thue_bao);
+    if (!config_list_has(c->cfg, list, what)) {
+        char *allowed = labels_of(c, "noi_dung_thay_doi", list);
+        const char *pairs[] = {
+            "gia_tri", config_value_label(c->cfg, "noi_dung_thay_doi", what),
+            "loai", config_value_label(c->cfg, "loai_thue_bao", c->v->loai_thue_bao),
+            "cho_phep", allowed, NULL};
+        add_finding(c, "thay-doi-noi-dung", "noi_dung_thay_doi", pairs);
+        free(allowed);
+    }
+    if (strcmp(what, "doi-email") == 0 && record_has(c->rec, "gia_tri_moi"))
+        check_email(c, "gia_tri_moi", record_get(c->rec, "gia_tri_moi"));
+}
+
+/* ---- thu-hoi, ban-giao-thiet-bi, khoi-phuc ---- */
+
+/* thu-hoi-ly-do, thu-hoi-tu-dong, who files (NĐ 130 Điều 68, 69; seed §2.4). */
+static void rule_revoke(ctx *c)
+{
+    const char *why = canon(c, "ly_do_thu_hoi", "ly_do_thu_hoi");
+    if (!proc_is(c, "thu-hoi") || !why)
+        return;
+    char list[64];
+    snprintf(list, sizeof list, "thu_hoi.%s", c->v->loai_thue_bao);
+    if (c->v->loai_thue_bao[0] && !config_list_has(c->cfg, list, why)) {
+        char *allowed = labels_of(c, "ly_do_thu_hoi", list);
+        const char *pairs[] = {
+            "gia_tri", config_value_label(c->cfg, "ly_do_thu_hoi", why),
+            "loai", config_value_label(c->cfg, "loai_thue_bao", c->v->loai_thue_bao),
+            "cho_phep", allowed, NULL};
+        add_finding(c, "thu-hoi-ly-do", "ly_do_thu_hoi", pairs);
+        free(allowed);
+    }
+    date exp;
+    int expired = get_date(c, "ngay_het_han", &exp) && date_cmp(exp, c->req_date) < 0;
+    if (strcmp(why, "het-han") == 0 || expired) {
+        c->v->auto_revoked = 1;
+        add_finding(c, "thu-hoi-tu-dong", "ly_do_thu_hoi", NULL);
+    }
+    c->v->agency_files = config_list_has(c->cfg, "thu_hoi.co_quan_de_nghi", why);
+}
+
+/* han_ban_giao_thiet_bi: 5 working days from the revocation (seed §2.4.2); past it on the
+ * as-of date, ban-giao-qua-han. */
+static void rule_token_back(ctx *c)
+{
+    if (!proc_is(c, "thu-hoi") && !proc_is(c, "ban-giao-thiet-bi"))
+        return;
+    date from;
+    if (!get_date(c, "ngay_thu_hoi", &from))
+        from = c->req_date;
+    size_t nh;
+    const date *hol = config_holidays(c->cfg, &nh);
+    int days = (int)config_param(c->cfg, "ban_giao_ngay_lam_viec", 5);
+    date due = date_add_working_days(from, days, hol, nh);
+    set_derived_date(c, "han_ban_giao_thiet_bi", due);
+    if (!proc_is(c, "ban-giao-thiet-bi") || date_cmp(c->as_of, due) <= 0)
+        return;
+    char due_vn[16], from_vn[16], n[16];
+    date_format_vn(due, due_vn);
+    date_format_vn(from, from_vn);
+    snprintf(n, sizeof n, "%02d", days);
+    const char *pairs[] = {"han", due_vn, "so_ngay", n, "ngay_thu_hoi", from_vn, NULL};
+    add_finding(c, "ban-giao-qua-han", "ngay_thu_hoi", pairs);
+}
+
+/* han_khoi_phuc: the provider recovers a locked token within 24 hours (seed §2.5.1). */
+static void derive_recovery(ctx *c)
+{
+    if (!proc_is(c, "khoi-phuc"))
+        return;
+    long hours = config_param(c->cfg, "khoi_phuc_gio", 24);
+    date d = date_add_days(c->req_date, hours / 24);
+    char iso[16], stamp[32];
+    date_format_iso(d, iso);
+    snprintf(stamp, sizeof stamp, "%sT%02ld:00:00", iso, hours % 24);
+    record_set(&c->v->derived, "han_khoi_phuc", stamp);
+}
+
+/* ---- the managing agency ---- */
+
 static const char *const AGENCY_KEYS[] = {
     "co_quan_quan_ly", "co_quan_chu_quan",  "ky_hieu",          "thu_truong",
     "chuc_vu_thu_truong", "dia_chi_co_quan", "dien_thoai_co_quan", "email_co_quan"};
-#define NAGENCY_KEYS (sizeof AGENCY_KEYS / sizeof AGENCY_KEYS[0])
 /* Details a cover letter cannot do without (NĐ 30/2020 header and signature). */
 static const char *const AGENCY_NEEDED[] = {"co_quan_chu_quan", "ky_hieu", "thu_truong",
                                             "chuc_vu_thu_truong"};
 
+/* The agency's letter details: from the row, else the register (thong-tin-co-quan). */
 static void rule_agency_details(ctx *c)
 {
     const char *name = record_get(c->rec, "co_quan_quan_ly");
     if (str_empty(name))
         return;
     const record *reg = config_agency(c->cfg, name);
-    for (size_t i = 0; i < NAGENCY_KEYS; i++) {
+    for (size_t i = 0; i < sizeof AGENCY_KEYS / sizeof AGENCY_KEYS[0]; i++) {
         const char *v = record_get(c->rec, AGENCY_KEYS[i]);
         if (str_empty(v) && reg)
             v = record_get(reg, AGENCY_KEYS[i]);
@@ -151,33 +515,25 @@ static void rule_agency_details(ctx *c)
     }
 }
 
-static void set_derived_date(ctx *c, const char *key, date d)
-{
-    char iso[16];
-    date_format_iso(d, iso);
-    record_set(&c->v->derived, key, iso);
-}
-
-/* cap-moi derived values: issued within 30 days, valid 5 years (seed §4). */
-static void derive_new(ctx *c)
-{
-    if (strcmp(c->v->thu_tuc, "cap-moi") != 0)
-        return;
-    set_derived_date(c, "ngay_du_kien_cap",
-                     date_add_days(c->req_date, config_param(c->cfg, "cap_moi_so_ngay", 30)));
-    char years[24];
-    snprintf(years, sizeof years, "%ld", config_param(c->cfg, "cap_moi_thoi_han_nam", 5));
-    record_set(&c->v->derived, "thoi_han_nam", years);
-}
-
 typedef void (*rule_fn)(ctx *c);
 
-/* Order matters only where a rule reads what an earlier one settled (the coded values and
- * the request date come first). */
+/* The coded values and dates come first: the others read what they settle. */
 static const rule_fn RULES[] = {
-    rule_coded_values, rule_request_date, rule_agency_named, rule_required,
-    rule_head_confirmed, rule_agency_details, derive_new,
+    rule_coded_values, rule_dates,  rule_agency_named, rule_required,   rule_head_confirmed,
+    rule_cccd,         rule_email,  rule_phone,        rule_new,        derive_new,
+    rule_renew_once,   rule_days_left, rule_change,    rule_revoke,     rule_token_back,
+    derive_recovery,   rule_agency_details,
 };
+
+static void settle(verdict *v)
+{
+    v->accepted = 1;
+    for (size_t i = 0; i < v->nfindings; i++)
+        if (v->findings[i].sev == SEV_ERROR)
+            v->accepted = 0;
+    if (!v->accepted) /* ROSTER.md: a rejected request has no derived dates */
+        record_release(&v->derived);
+}
 
 void rules_check_one(const roster *src, const record *rec, const config *cfg, date as_of,
                      verdict *v)
@@ -189,12 +545,7 @@ void rules_check_one(const roster *src, const record *rec, const config *cfg, da
     for (size_t i = 0; i < sizeof RULES / sizeof RULES[0]; i++)
         RULES[i](&c);
     v->ten = xstrdup(record_get(rec, c.individual ? "ho_ten" : "ten_co_quan"));
-    v->accepted = 1;
-    for (size_t i = 0; i < v->nfindings; i++)
-        if (v->findings[i].sev == SEV_ERROR)
-            v->accepted = 0;
-    if (!v->accepted) /* ROSTER.md: a rejected request has no derived dates */
-        record_release(&v->derived);
+    settle(v);
 }
 
 void verdict_release(verdict *v)
@@ -202,6 +553,7 @@ void verdict_release(verdict *v)
     for (size_t i = 0; i < v->nfindings; i++) {
         free(v->findings[i].field);
         free(v->findings[i].message);
+        free(v->findings[i].basis);
     }
     free(v->findings);
     free(v->ten);
@@ -210,16 +562,102 @@ void verdict_release(verdict *v)
     memset(v, 0, sizeof *v);
 }
 
+/* ---- trung-lap: the same subscriber and procedure earlier in the run ---- */
+
+typedef struct seen {
+    char **keys;
+    size_t *at; /* verdict index */
+    size_t cap, n;
+} seen;
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static void seen_grow(seen *t)
+{
+    seen bigger = {xcalloc(t->cap ? t->cap * 2 : 64, sizeof(char *)),
+                   xcalloc(t->cap ? t->cap * 2 : 64, sizeof(size_t)), t->cap ? t->cap * 2 : 64,
+                   0};
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->keys[i])
+            continue;
+        size_t j = hash(t->keys[i]) & (bigger.cap - 1);
+        while (bigger.keys[j])
+            j = (j + 1) & (bigger.cap - 1);
+        bigger.keys[j] = t->keys[i];
+        bigger.at[j] = t->at[i];
+        bigger.n++;
+    }
+    free(t->keys);
+    free(t->at);
+    *t = bigger;
+}
+
+/* Inserts key; returns the slot of an equal key already there, or -1 after inserting. */
+static long seen_put(seen *t, char *key, size_t at)
+{
+    if ((t->n + 1) * 2 > t->cap)
+        seen_grow(t);
+    size_t j = hash(key) & (t->cap - 1);
+    for (; t->keys[j]; j = (j + 1) & (t->cap - 1))
+        if (strcmp(t->keys[j], key) == 0)
+            return (long)j;
+    t->keys[j] = key;
+    t->at[j] = at;
+    t->n++;
+    return -1;
+}
+
+/* Only accepted rows count as "earlier": a rejected row is not filed, so the clerk's
+ * corrected copy of it further down must go through. */
+static void check_duplicate(batch *b, size_t i, const config *cfg, seen *t)
+{
+    verdict *v = &b->v[i];
+    if (!v->accepted || !v->thu_tuc[0])
+        return;
+    int individual = strcmp(v->loai_thue_bao, "co-quan") != 0;
+    const char *id = record_get(v->rec, individual ? "so_cccd" : "ten_co_quan");
+    if (str_empty(id))
+        return;
+    char *folded = individual ? xstrdup(id) : text_fold_key(id);
+    char *key = xasprintf("%s|%s", v->thu_tuc, folded);
+    free(folded);
+    long slot = seen_put(t, key, i);
+    if (slot < 0)
+        return;
+    free(key);
+    const verdict *first = &b->v[t->at[slot]];
+    char *where = xasprintf("dòng %ld của tệp %s", first->rec->line, first->src->path);
+    const char *pairs[] = {"thu_tuc", config_value_label(cfg, "thu_tuc", v->thu_tuc), "ten",
+                           v->ten, "noi_truoc", where, NULL};
+    ctx c = {cfg, v->rec, v, b->as_of, b->as_of, individual};
+    add_finding(&c, "trung-lap", individual ? "so_cccd" : "ten_co_quan", pairs);
+    free(where);
+    settle(v);
+}
+
 batch *rules_check(roster *const *rosters, size_t n, const config *cfg, date as_of)
 {
     batch *b = xcalloc(1, sizeof *b);
     b->as_of = as_of;
+    seen t = {0};
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < rosters[i]->nrecords; k++) {
             b->v = xgrow(b->v, &b->cap, b->n + 1, sizeof *b->v);
-            rules_check_one(rosters[i], &rosters[i]->records[k], cfg, as_of, &b->v[b->n++]);
+            rules_check_one(rosters[i], &rosters[i]->records[k], cfg, as_of, &b->v[b->n]);
+            check_duplicate(b, b->n, cfg, &t);
+            b->n++;
         }
     }
+    for (size_t i = 0; i < t.cap; i++)
+        free(t.keys[i]);
+    free(t.keys);
+    free(t.at);
     return b;
 }
 

@@ -18,7 +18,7 @@ typedef struct finding {
     severity sev;
     char *field;       /* key concerned, may be "" */
     char *message;     /* Vietnamese, what to fix */
-    const char *basis; /* legal basis (borrowed) */
+    char *basis;       /* legal basis, filled like the message */
 } finding;
 
 typedef struct verdict {
@@ -32,6 +32,8 @@ typedef struct verdict {
     finding *findings;
     size_t nfindings, fcap;
     record derived; /* derived values, ISO dates (line unused) */
+    int agency_files; /* thu-hoi: the managing agency files it, no Mẫu 09 (NĐ 130 Điều 69) */
+    int auto_revoked; /* thu-hoi: expired, revoked by the provider itself (thu-hoi-tu-dong) */
 } verdict;
 
 typedef struct batch {
