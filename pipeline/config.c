@@ -193,6 +193,12 @@ static void load_document(config *c, const xmlNode *e)
     d->subscriber = attr(e, "subscriber");
     d->per = attr(e, "per");
     d->form = attr(e, "form");
+    d->folder = attr(e, "folder");
+    if (!d->folder[0]) {
+        free((char *)d->folder);
+        d->folder = xstrdup(d->procedure);
+    }
+    d->when = attr(e, "when");
 }
 
 static void load_agency(config *c, const xmlNode *e)
@@ -331,6 +337,7 @@ void config_free(config *c)
     for (size_t i = 0; i < c->ndocs; i++) {
         free((char *)c->docs[i].procedure), free((char *)c->docs[i].subscriber);
         free((char *)c->docs[i].per), free((char *)c->docs[i].form);
+        free((char *)c->docs[i].folder), free((char *)c->docs[i].when);
     }
     free(c->site), free(c->params), free(c->values), free(c->rules), free(c->reqs);
     free(c->docs);
@@ -403,8 +410,7 @@ const char *config_value_label(const config *c, const char *key, const char *can
     return canonical;
 }
 
-/* 1 when `word` is in the space-separated list, or the list is "*". */
-static int in_list(const char *list, const char *word)
+int config_in_list(const char *list, const char *word)
 {
     size_t wl = strlen(word);
     for (const char *p = list; *p;) {
@@ -424,7 +430,7 @@ size_t config_required(const config *c, const char *procedure, const char *subsc
     size_t n = 0;
     for (size_t i = 0; i < c->nreqs; i++) {
         const wordset *q = &c->reqs[i];
-        if (!in_list(q->procedures, procedure) || !in_list(q->subscribers, subscriber))
+        if (!config_in_list(q->procedures, procedure) || !config_in_list(q->subscribers, subscriber))
             continue;
         for (size_t k = 0; k < q->nkeys; k++, n++)
             if (n < max)

@@ -27,10 +27,12 @@ typedef struct config_rule {
 /* A document the plan makes: `per` is "row" (one per accepted request, the subscriber signs)
  * or "agency" (one per managing agency and procedure, listing its rows). */
 typedef struct config_document {
-    const char *procedure;  /* "cap-moi" */
-    const char *subscriber; /* "ca-nhan", "co-quan", ... or "*" */
+    const char *procedure;  /* "cap-moi", or a space-separated list ("thu-hoi ban-giao-...") */
+    const char *subscriber; /* "ca-nhan", "co-quan", ... a list, or "*" */
     const char *per;        /* "row" or "agency" */
-    const char *form;       /* "01": the template templates/mau01.xml */
+    const char *form;       /* "01": the template templates/mauNN.xml */
+    const char *folder;     /* output folder under the agency's; default: the procedure */
+    const char *when;       /* "" or a condition the plan knows (plan.h) */
 } config_document;
 
 /* Loads the file; relative paths in it (fonts) are resolved against `home`, the folder
@@ -74,5 +76,8 @@ const date *config_holidays(const config *c, size_t *n);
 /* The agency register entry whose name equals `name` exactly (after NFC), or NULL. Its
  * fields use the managing-agency keys of ROSTER.md (co_quan_quan_ly, ky_hieu, ...). */
 const record *config_agency(const config *c, const char *name);
+
+/* 1 when word is in the space-separated list, or the list is "*". */
+int config_in_list(const char *list, const char *word);
 
 #endif

@@ -10,21 +10,22 @@
 
 #define SLUG_MAX 60
 
+/* The conditions a document entry may name (plan.h). */
+static int condition_holds(const char *when, const verdict *v)
+{
+    if (!when[0])
+        return 1;
+    if (strcmp(when, "thue-bao-nop") == 0)
+        return !v->agency_files && !v->auto_revoked;
+    if (strcmp(when, "can-de-nghi") == 0)
+        return !v->auto_revoked;
+    return 0; /* an unknown condition makes nothing rather than the wrong thing */
+}
+
 static int matches(const config_document *k, const verdict *v)
 {
-    if (!v->accepted || strcmp(k->procedure, v->thu_tuc) != 0)
-        return 0;
-    if (strcmp(k->subscriber, "*") == 0)
-        return 1;
-    /* a space-separated list of subscriber types */
-    size_t n = strlen(v->loai_thue_bao);
-    for (const char *p = k->subscriber; *p;) {
-        size_t len = strcspn(p, " ");
-        if (len == n && strncmp(p, v->loai_thue_bao, n) == 0)
-            return 1;
-        p += len + (p[len] == ' ');
-    }
-    return 0;
+    return v->accepted && v->thu_tuc[0] && config_in_list(k->procedure, v->thu_tuc) &&
+           config_in_list(k->subscriber, v->loai_thue_bao) && condition_holds(k->when, v);
 }
 
 static doc *add_doc(plan *p, const config_document *k, const verdict *first)
@@ -61,7 +62,7 @@ static void name_doc(plan *p, doc *d)
     buf_init(&path, 0);
     for (int n = 1;; n++) {
         buf_reset(&path);
-        buf_printf(&path, "%s/%s/Mau%s-%s", aslug, d->kind->procedure, d->kind->form, wslug);
+        buf_printf(&path, "%s/%s/Mau%s-%s", aslug, d->kind->folder, d->kind->form, wslug);
         if (n > 1)
             buf_printf(&path, "-%d", n);
         buf_puts(&path, ".pdf");

@@ -2,7 +2,11 @@
  * makes"). Driven by the config's document table: a "row" document per accepted request of
  * its procedure and subscriber type, an "agency" document per managing agency and procedure
  * with at least one accepted request, listing them in roster order. Rejected rows appear in
- * no document. The plan borrows the batch and config, which must outlive it. */
+ * no document. A document entry may carry a condition (`when`):
+ *   "thue-bao-nop"     the subscriber files it: not a revocation the managing agency files
+ *                      (NĐ 130 Điều 69), nor one the provider makes itself (thu-hoi-tu-dong);
+ *   "can-de-nghi"      a letter is needed: not a certificate revoked by expiry.
+ * The plan borrows the batch and config, which must outlive it. */
 #ifndef CTS_PLAN_H
 #define CTS_PLAN_H
 
@@ -16,7 +20,7 @@ typedef struct doc {
     const char *agency;          /* managing agency's name (borrowed from the first row) */
     const verdict **rows;        /* one for a "row" document, all listed for "agency" */
     size_t nrows, cap;
-    char *relpath; /* "<agency-slug>/<procedure>/MauNN-<slug>.pdf", unique in the plan */
+    char *relpath; /* "<agency-slug>/<folder>/MauNN-<slug>.pdf", unique in the plan */
 } doc;
 
 typedef struct plan {

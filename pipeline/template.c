@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "text.h"
 
 /* ---- loading ---- */
@@ -282,6 +283,13 @@ static const char *fill_lookup(void *p, const char *name)
     if (bar && strcmp(bar + 1, "upper") == 0) {
         free(f->scratch);
         f->scratch = text_upper(v);
+        return f->scratch;
+    }
+    date d;
+    if (bar && strcmp(bar + 1, "ngay") == 0 && date_parse(v, &d) == DATE_OK) {
+        free(f->scratch);
+        f->scratch = xmalloc(16);
+        date_format_vn(d, f->scratch); /* NĐ 30/2020: 05/01/2027 */
         return f->scratch;
     }
     return v;

@@ -12,7 +12,8 @@
  *   <columns space-before space-after keep(yes)> <col width(%)> <p>... </col> ... </columns>
  *   <table size space-before space-after> <col width(relative) head align> cell text </col>
  *   <space height(pt)/>
- * Placeholders: {key} or {key|upper}; an empty value becomes the form's `blank` text in
+ * Placeholders: {key}, {key|upper} (Vietnamese capitals), {key|ngay} (a date, ISO or as the
+ * clerk wrote it, as dd/mm/yyyy); an empty value becomes the form's `blank` text in
  * paragraphs and nothing in table cells. */
 #ifndef CTS_TEMPLATE_H
 #define CTS_TEMPLATE_H
