@@ -210,8 +210,11 @@ void csv_parse(roster *r, const char *text, size_t len, char delim)
     while ((st = read_row(r, &c, &rw, &cell)) == ROW_OK) {
         if (!row_blank(&rw)) {
             if (r->nrecords >= ROSTER_MAX_ROWS) {
-                fail_line(r, rw.line, "Tệp có quá nhiều dòng (tối đa %ld); hãy chia thành "
-                                      "nhiều tệp.", (long)ROSTER_MAX_ROWS);
+                char *msg = xasprintf("Tệp có quá nhiều dòng: dòng %ld vượt giới hạn %ld yêu "
+                                      "cầu; hãy chia thành nhiều tệp.", rw.line,
+                                      (long)ROSTER_MAX_ROWS);
+                roster_fail(r, rw.line, msg);
+                free(msg);
                 goto out;
             }
             add_record(r, &rw, keys, hdr.n);

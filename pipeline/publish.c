@@ -12,6 +12,20 @@
 
 #include "util.h"
 
+/* mkdir that accepts an existing folder, and only a folder. */
+static int make_dir(const char *p)
+{
+    struct stat st;
+    if (mkdir(p, 0755) == 0)
+        return 0;
+    if (errno != EEXIST)
+        return -1;
+    if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
+    errno = ENOTDIR;
+    return -1;
+}
+
 int publish_mkdirs(const char *dir)
 {
     char *p = xstrdup(dir);
@@ -20,12 +34,11 @@ int publish_mkdirs(const char *dir)
         if (*s != '/')
             continue;
         *s = '\0';
-        if (mkdir(p, 0755) < 0 && errno != EEXIST)
-            rc = -1;
+        rc = make_dir(p);
         *s = '/';
     }
-    if (rc == 0 && mkdir(p, 0755) < 0 && errno != EEXIST)
-        rc = -1;
+    if (rc == 0)
+        rc = make_dir(p);
     free(p);
     return rc;
 }

@@ -52,6 +52,14 @@ static int convert(const char *from, const char *in, size_t n, buf *out, size_t 
             break;
         }
     }
+    if (rc == 0) {
+        /* flush: Windows-1258 holds a letter back in case a tone mark follows it */
+        char *op = chunk;
+        size_t room = sizeof chunk;
+        if (iconv(cd, NULL, NULL, &op, &room) == (size_t)-1 ||
+            buf_append(out, chunk, (size_t)(op - chunk)) < 0)
+            rc = -1, *bad_at = n;
+    }
     iconv_close(cd);
     return rc;
 }
@@ -64,46 +72,60 @@ static long line_of(const char *s, size_t off)
     return line;
 }
 
+static void fail_binary(roster *r, const char *data, size_t len)
+{
+    size_t at = (size_t)((const char *)memchr(data, '\0', len) - data);
+    roster_fail(r, line_of(data, at), "Tệp chứa dữ liệu nhị phân, không phải danh sách CSV hay XML.");
+}
+
+/* The encoding named by a BOM, or detected: 8-bit text that is not valid UTF-8 is taken for
+ * Windows-1258 (ROSTER.md). Sets *skip to the BOM's length. */
+static const char *detect(const char *data, size_t len, const char **label, size_t *skip)
+{
+    const unsigned char *u = (const unsigned char *)data;
+    *skip = 0;
+    if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+        return *label = "utf-8-bom", *skip = 3, "UTF-8";
+    if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+        return *label = "utf-16le", *skip = 2, "UTF-16LE";
+    if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+        return *label = "utf-16be", *skip = 2, "UTF-16BE";
+    if (text_utf8_valid(data, len, NULL))
+        return *label = "utf-8", "UTF-8";
+    return *label = "windows-1258", "WINDOWS-1258";
+}
+
 /* Picks the encoding and leaves UTF-8 text in out; on failure fails the roster. */
 static int decode(roster *r, const char *data, size_t len, const read_options *opt, buf *out)
 {
-    const char *enc = opt && opt->encoding ? opt->encoding : NULL;
-    const char *label = enc;
+    const char *label = NULL;
     size_t skip = 0, bad = 0;
-    if (!enc) {
-        const unsigned char *u = (const unsigned char *)data;
-        if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
-            enc = "UTF-8", label = "utf-8-bom", skip = 3;
-        else if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
-            enc = "UTF-16LE", label = "utf-16le", skip = 2;
-        else if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
-            enc = "UTF-16BE", label = "utf-16be", skip = 2;
-        else if (memchr(data, '\0', len)) {
-            roster_fail(r, line_of(data, (size_t)((const char *)memchr(data, '\0', len) - data)),
-                        "Tệp chứa dữ liệu nhị phân, không phải danh sách CSV hay XML.");
-            return -1;
-        } else if (text_utf8_valid(data, len, NULL))
-            enc = "UTF-8", label = "utf-8";
-        else
-            enc = "WINDOWS-1258", label = "windows-1258";
-    }
+    const char *enc = opt && opt->encoding ? (label = opt->encoding) : detect(data, len, &label,
+                                                                             &skip);
+    int utf16 = strncmp(enc, "UTF-16", 6) == 0;
     free(r->encoding);
     r->encoding = xstrdup(label);
-    if (strcmp(enc, "UTF-8") == 0 && text_utf8_valid(data + skip, len - skip, &bad)) {
-        /* already what the readers take: no conversion */
-        if (buf_append(out, data + skip, len - skip) == 0 && !memchr(data, '\0', len))
-            return 0;
-    }
-    if (convert(enc, data + skip, len - skip, out, &bad) < 0 ||
-        !text_utf8_valid(buf_str(out), out->len, NULL) || memchr(buf_str(out), '\0', out->len)) {
-        char msg[200];
-        snprintf(msg, sizeof msg, "Không đọc được tệp theo bảng mã %s (lỗi ở dòng %ld); hãy lưu "
-                                  "lại tệp dưới dạng CSV UTF-8.", label,
-                 line_of(data, skip + bad));
-        roster_fail(r, line_of(data, skip + bad), msg);
+    if (!utf16 && memchr(data, '\0', len)) {
+        fail_binary(r, data, len);
         return -1;
     }
-    return 0;
+    if (strcmp(enc, "UTF-8") == 0 && text_utf8_valid(data + skip, len - skip, &bad)) {
+        /* already what the readers take: no conversion */
+        if (buf_append(out, data + skip, len - skip) == 0)
+            return 0;
+    } else if (strcmp(enc, "UTF-8") != 0 && convert(enc, data + skip, len - skip, out, &bad) == 0 &&
+               text_utf8_valid(buf_str(out), out->len, NULL)) {
+        if (!memchr(buf_str(out), '\0', out->len))
+            return 0;
+        fail_binary(r, buf_str(out), out->len);
+        return -1;
+    }
+    char msg[200];
+    long line = utf16 ? 0 : line_of(data, skip + bad);
+    snprintf(msg, sizeof msg, "Không đọc được tệp theo bảng mã %s (lỗi ở dòng %ld); hãy lưu lại "
+                              "tệp dưới dạng CSV UTF-8.", label, line);
+    roster_fail(r, line, msg);
+    return -1;
 }
 
 roster *read_roster_mem(const char *name, const char *data, size_t len, const read_options *opt)

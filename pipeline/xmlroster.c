@@ -79,15 +79,17 @@ static void warn_unknown(roster *r, const xmlNode *c)
 static void read_request(roster *r, const xmlNode *req, const xmlNode *root_agency)
 {
     record *rec = roster_add_record(r, (long)xmlGetLineNo(req));
-    if (root_agency)
-        set_agency(rec, root_agency);
+    /* ROSTER.md: an agency inside a request replaces the root one whole, so no detail of
+     * one agency (its head, its ký hiệu) ever lands on another's letter */
+    const xmlNode *agency = root_agency;
+    for (const xmlNode *c = req->children; c; c = c->next)
+        if (is_elem(c, "co_quan_quan_ly"))
+            agency = c;
+    if (agency)
+        set_agency(rec, agency);
     for (const xmlNode *c = req->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
+        if (c->type != XML_ELEMENT_NODE || is_elem(c, "co_quan_quan_ly"))
             continue;
-        if (is_elem(c, "co_quan_quan_ly")) {
-            set_agency(rec, c);
-            continue;
-        }
         warn_unknown(r, c);
         xmlChar *v = xmlNodeGetContent(c);
         char *nfc = text_nfc(v ? (const char *)v : "");
@@ -146,7 +148,8 @@ static int validate(roster *r, xmlDoc *doc, const char *schema_path)
 void xmlroster_parse(roster *r, const char *data, size_t len, const char *schema_path)
 {
     xmlSetGenericErrorFunc(NULL, quiet);
-    int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+    /* BIG_LINES: a roster of 200,000 requests runs past line 65535 */
+    int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
     xmlDoc *doc = xmlReadMemory(data, (int)len, r->path, NULL, opts);
     if (!doc) {
         const xmlError *e = xmlGetLastError();
@@ -176,9 +179,13 @@ void xmlroster_parse(roster *r, const char *data, size_t len, const char *schema
         for (const xmlNode *c = root->children; c && !r->failed; c = c->next) {
             if (!is_elem(c, "yeu_cau"))
                 continue;
-            if (r->nrecords >= ROSTER_MAX_ROWS)
-                roster_fail(r, (long)xmlGetLineNo(c), "Tệp có quá nhiều yêu cầu.");
-            else
+            if (r->nrecords >= ROSTER_MAX_ROWS) {
+                char *msg = xasprintf("Tệp có quá nhiều yêu cầu: dòng %ld vượt giới hạn %ld yêu "
+                                      "cầu; hãy chia thành nhiều tệp.", (long)xmlGetLineNo(c),
+                                      (long)ROSTER_MAX_ROWS);
+                roster_fail(r, (long)xmlGetLineNo(c), msg);
+                free(msg);
+            } else
                 read_request(r, c, agency);
         }
     }

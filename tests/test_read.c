@@ -1,0 +1,405 @@
+/* test_read: unit tests of pipeline/read.c, the first stage (ROSTER.md "CSV" encodings):
+ * UTF-8 with and without BOM, UTF-16 LE/BE with BOM (Excel "Unicode text", tab-delimited),
+ * Windows-1258 for 8-bit text that is not UTF-8 (the bytes are made here with iconv(3) from
+ * a UTF-8 original, and must come back NFC-equal to it), NFD input composed to NFC; files
+ * that cannot be read (empty, binary, undecodable, missing, over READ_MAX_FILE_BYTES) are
+ * rosters with failed = 1, never crashes. Fixtures: tests/data/in_*. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "read.h"
+#include "util.h"
+
+/* Converts UTF-8 text to `to` with iconv(3), flushing the converter's state at the end. */
+static char *encode(const char *to, const char *utf8, size_t *outlen)
+{
+    iconv_t cd = iconv_open(to, "UTF-8");
+    assert_true(cd != (iconv_t)-1);
+    size_t inleft = strlen(utf8), cap = inleft * 4 + 16, outleft = cap;
+    char *out = xmalloc(cap);
+    char *ip = (char *)utf8, *op = out;
+    assert_true(iconv(cd, &ip, &inleft, &op, &outleft) != (size_t)-1);
+    assert_true(iconv(cd, NULL, NULL, &op, &outleft) != (size_t)-1);
+    iconv_close(cd);
+    *outlen = (size_t)(op - out);
+    return out;
+}
+
+static roster *read_mem(const char *name, const char *data, size_t len)
+{
+    return read_roster_mem(name, data, len, NULL);
+}
+
+static roster *read_str(const char *name, const char *text)
+{
+    return read_mem(name, text, strlen(text));
+}
+
+static void expect_ok(const roster *r, const char *encoding, size_t n)
+{
+    if (r->failed)
+        fail_msg("unexpected failure at line %ld: %s", r->error.line, r->error.message);
+    assert_string_equal(r->encoding, encoding);
+    assert_int_equal(r->nrecords, n);
+}
+
+static void expect_field(const roster *r, size_t i, const char *key, const char *want)
+{
+    assert_true(i < r->nrecords);
+    assert_string_equal(record_get(&r->records[i], key), want);
+}
+
+static void expect_failed(const roster *r, long line)
+{
+    assert_int_equal(r->failed, 1);
+    assert_int_equal(r->nrecords, 0);
+    assert_int_equal(r->error.line, line);
+    assert_non_null(r->error.message);
+    assert_true(strlen(r->error.message) > 0);
+}
+
+static void test_roster_names(void **state)
+{
+    (void)state;
+    assert_true(read_is_roster_name("inputs/stc.csv"));
+    assert_true(read_is_roster_name("STC.CSV"));
+    assert_true(read_is_roster_name("danh sách.txt"));
+    assert_true(read_is_roster_name("a.b.xml"));
+    assert_true(read_is_roster_name("a.Xml"));
+    assert_false(read_is_roster_name("a.pdf"));
+    assert_false(read_is_roster_name("a.csv.pdf"));
+    assert_false(read_is_roster_name("csv"));
+    assert_false(read_is_roster_name("inputs.csv/readme")); /* the dot is in the folder */
+    assert_false(read_is_roster_name("a.csvx"));
+}
+
+static void test_utf8_without_bom(void **state)
+{
+    (void)state;
+    roster *r = read_str("inputs/stc.csv", "ho_ten,thu_tuc\nNguyễn Thị Ánh Tuyết,gia-han\n");
+    expect_ok(r, "utf-8", 1);
+    assert_string_equal(r->format, "csv");
+    assert_string_equal(r->path, "inputs/stc.csv");
+    expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết");
+    assert_int_equal(r->records[0].line, 2);
+    roster_free(r);
+}
+
+static void test_utf8_bom_not_part_of_first_header(void **state)
+{
+    (void)state;
+    roster *r = read_str("a.csv", "\xEF\xBB\xBFho_ten,thu_tuc\nLê Văn Tám,cap-moi\n");
+    expect_ok(r, "utf-8-bom", 1);
+    expect_field(r, 0, "ho_ten", "Lê Văn Tám");
+    assert_string_equal(r->records[0].fields[0].key, "ho_ten");
+    assert_int_equal(r->nwarnings, 0); /* a BOM glued to the header would be an unknown column */
+    roster_free(r);
+}
+
+static void test_semicolon_labels_fixture(void **state)
+{
+    (void)state;
+    roster *r = read_roster("tests/data/in_semicolon_labels.csv", NULL);
+    expect_ok(r, "utf-8-bom", 2);
+    assert_string_equal(r->format, "csv");
+    assert_int_equal(r->records[0].line, 2);
+    assert_int_equal(r->records[1].line, 4); /* line 3 is ";;;;" */
+    expect_field(r, 0, "thu_tuc", "Cấp mới");
+    expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
+    expect_field(r, 0, "ten_co_quan", "Sở Tài chính, An Giang");
+    expect_field(r, 0, "dien_thoai", "0913 456 789");
+    expect_field(r, 1, "ten_co_quan", "Sở Y tế; tỉnh An Giang");
+    expect_field(r, 1, "que_quan", "Cần Thơ");
+    assert_int_equal(r->nwarnings, 1);
+    assert_string_equal(r->warnings[0].field, "Quê quán");
+    roster_free(r);
+}
+
+/* The two UTF-16 fixtures hold the same tab-delimited text with CRLF line ends. */
+static void expect_utf16_fixture(const char *path, const char *encoding)
+{
+    roster *r = read_roster(path, NULL);
+    expect_ok(r, encoding, 2);
+    assert_string_equal(r->format, "csv");
+    assert_int_equal(r->records[0].line, 2);
+    assert_int_equal(r->records[1].line, 3);
+    expect_field(r, 0, "thu_tuc", "Gia hạn");
+    expect_field(r, 0, "loai_thue_bao", "ca-nhan");
+    expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết");
+    expect_field(r, 0, "so_cccd", "089185001234");
+    expect_field(r, 0, "ghi_chu", "Có\ttab, và \"ngoặc\"");
+    expect_field(r, 1, "ho_ten", "Đặng Hữu Phước");
+    expect_field(r, 1, "ghi_chu", "");
+    assert_int_equal(r->nwarnings, 0);
+    roster_free(r);
+}
+
+static void test_utf16le_bom_tab(void **state)
+{
+    (void)state;
+    expect_utf16_fixture("tests/data/in_utf16le_tab.txt", "utf-16le");
+}
+
+static void test_utf16be_bom_tab(void **state)
+{
+    (void)state;
+    expect_utf16_fixture("tests/data/in_utf16be_tab.txt", "utf-16be");
+}
+
+static const char CP1258_ORIGINAL[] =
+    "ho_ten,co_quan_cong_tac,chuc_vu,ghi_chu\r\n"
+    "Nguyễn Thị Ánh Tuyết,Sở Tài chính tỉnh An Giang,Phó Chánh Văn phòng,\"Đã gia hạn 1 lần\"\r\n"
+    "Đặng Hữu Phước,Phòng Ngân sách,Chuyên viên,Ủy ban nhân dân; Lưu ý: ỹ ỵ ử ợ ặ ẫ\r\n"
+    "Trần Văn Bình,Văn phòng Sở,Giám đốc,\r\n";
+
+/* 1 when some byte of s is one of the five Windows-1258 combining tone marks. */
+static int has_cp1258_tone_mark(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xCC || c == 0xEC || c == 0xDE || c == 0xD2 || c == 0xF2)
+            return 1;
+    }
+    return 0;
+}
+
+static void test_windows1258_nfc_equal_to_original(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    char *bytes = encode("WINDOWS-1258", CP1258_ORIGINAL, &n);
+    assert_true(has_cp1258_tone_mark(bytes, n)); /* the test exercises composition */
+    roster *r = read_mem("inputs/stc.csv", bytes, n);
+    expect_ok(r, "windows-1258", 3);
+    expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết");
+    expect_field(r, 0, "co_quan_cong_tac", "Sở Tài chính tỉnh An Giang");
+    expect_field(r, 0, "chuc_vu", "Phó Chánh Văn phòng");
+    expect_field(r, 0, "ghi_chu", "Đã gia hạn 1 lần");
+    expect_field(r, 1, "ho_ten", "Đặng Hữu Phước");
+    expect_field(r, 1, "ghi_chu", "Ủy ban nhân dân; Lưu ý: ỹ ỵ ử ợ ặ ẫ");
+    expect_field(r, 2, "ho_ten", "Trần Văn Bình");
+    expect_field(r, 2, "chuc_vu", "Giám đốc");
+    assert_int_equal(r->records[2].line, 4);
+    roster_free(r);
+    free(bytes);
+}
+
+/* Windows-1258 text whose last value ends the file with no line end: the decoder holds a
+ * base letter back in case a tone mark follows; it must still reach the value at the end. */
+static void test_windows1258_last_letter_without_line_end(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    char *bytes = encode("WINDOWS-1258", "ho_ten,ghi_chu\nNguyễn Văn An,Tân", &n);
+    roster *r = read_mem("a.csv", bytes, n);
+    expect_ok(r, "windows-1258", 1);
+    expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
+    expect_field(r, 0, "ghi_chu", "Tân");
+    roster_free(r);
+    free(bytes);
+}
+
+/* 0x81 is no character in Windows-1258: the file cannot be decoded, and the message says
+ * where (line 3) and in which encoding it was read. */
+static void test_undecodable_byte_names_its_line(void **state)
+{
+    (void)state;
+    const char data[] = "ho_ten,thu_tuc\nL\xE0 A,cap-moi\nB\x81,x\nC,y\n";
+    roster *r = read_mem("a.csv", data, sizeof data - 1);
+    expect_failed(r, 3);
+    assert_string_equal(r->encoding, "windows-1258");
+    assert_non_null(strstr(r->error.message, "windows-1258"));
+    assert_non_null(strstr(r->error.message, "dòng 3)"));
+    roster_free(r);
+}
+
+/* A UTF-8 BOM is a promise: bytes that break it fail at their line, no Windows-1258 guess. */
+static void test_bom_then_invalid_utf8_fails(void **state)
+{
+    (void)state;
+    const char data[] = "\xEF\xBB\xBFho_ten\nNguyễn\nL\xE0 A\n";
+    roster *r = read_mem("a.csv", data, sizeof data - 1);
+    expect_failed(r, 3);
+    assert_string_equal(r->encoding, "utf-8-bom");
+    roster_free(r);
+}
+
+static void test_forced_encoding(void **state)
+{
+    (void)state;
+    read_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.encoding = "WINDOWS-1258";
+    /* "\xE0" is 'à' in Windows-1258 and no UTF-8 at all */
+    const char text[] = "ho_ten\nL\xE0 A\n";
+    roster *r = read_roster_mem("a.csv", text, sizeof text - 1, &opt);
+    expect_ok(r, "WINDOWS-1258", 1);
+    expect_field(r, 0, "ho_ten", "Là A");
+    roster_free(r);
+}
+
+static void test_nfd_utf8_value_becomes_nfc(void **state)
+{
+    (void)state;
+    roster *r = read_str("mac.csv", "ho_ten,chuc_vu\n"
+                                    "Nguye\xCC\x82\xCC\x83n Va\xCC\x86n An," /* NFD ễ ă */
+                                    "Gia\xCC\x81m \xC4\x91o\xCC\x82\xCC\x81\x63\n");
+    expect_ok(r, "utf-8", 1);
+    expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
+    expect_field(r, 0, "chuc_vu", "Giám đốc");
+    assert_int_equal(strlen(record_get(&r->records[0], "ho_ten")), strlen("Nguyễn Văn An"));
+    roster_free(r);
+}
+
+static void test_empty_file_fails(void **state)
+{
+    (void)state;
+    roster *r = read_mem("a.csv", "", 0);
+    expect_failed(r, 1);
+    roster_free(r);
+    r = read_mem("a.xml", "", 0);
+    expect_failed(r, 1);
+    assert_string_equal(r->format, "xml");
+    roster_free(r);
+}
+
+static void test_binary_with_nul_fails(void **state)
+{
+    (void)state;
+    const char data[] = "ho_ten,thu_tuc\nA,cap-moi\nB\0\x01\x02,x\n"; /* NUL on line 3 */
+    roster *r = read_mem("a.csv", data, sizeof data - 1);
+    expect_failed(r, 3);
+    roster_free(r);
+}
+
+/* A BOM says "text" but a NUL says otherwise: still refused, at the NUL's line. */
+static void test_binary_with_nul_after_bom_fails(void **state)
+{
+    (void)state;
+    const char data[] = "\xEF\xBB\xBFho_ten,thu_tuc\nA,cap-moi\nB\0,x\n";
+    roster *r = read_mem("a.csv", data, sizeof data - 1);
+    expect_failed(r, 3);
+    roster_free(r);
+}
+
+static void test_utf16_truncated_fails(void **state)
+{
+    (void)state;
+    const char le[] = "\xFF\xFEh\0o\0_"; /* odd length: half a code unit at the end */
+    roster *r = read_mem("a.txt", le, sizeof le - 1);
+    assert_int_equal(r->failed, 1);
+    assert_int_equal(r->nrecords, 0);
+    assert_non_null(strstr(r->error.message, "utf-16le"));
+    roster_free(r);
+    const char be[] = "\xFE\xFF\0h\xDC\x00\0\n"; /* lone low surrogate */
+    r = read_mem("a.txt", be, sizeof be - 1);
+    assert_int_equal(r->failed, 1);
+    assert_non_null(strstr(r->error.message, "utf-16be"));
+    roster_free(r);
+}
+
+static void test_bom_only_file_fails(void **state)
+{
+    (void)state;
+    roster *r = read_mem("a.csv", "\xEF\xBB\xBF", 3);
+    assert_int_equal(r->failed, 1);
+    assert_int_equal(r->nrecords, 0);
+    roster_free(r);
+}
+
+static void test_missing_file_fails(void **state)
+{
+    (void)state;
+    roster *r = read_roster("tests/data/in_does_not_exist.csv", NULL);
+    assert_int_equal(r->failed, 1);
+    assert_int_equal(r->nrecords, 0);
+    assert_string_equal(r->path, "tests/data/in_does_not_exist.csv");
+    assert_non_null(r->error.message);
+    roster_free(r);
+}
+
+static void test_xml_chosen_by_extension(void **state)
+{
+    (void)state;
+    roster *r = read_str("inputs/b.XML", "<danh_sach>\n<yeu_cau><ho_ten>A</ho_ten></yeu_cau>\n"
+                                         "</danh_sach>\n");
+    assert_int_equal(r->failed, 0);
+    assert_string_equal(r->format, "xml");
+    assert_int_equal(r->nrecords, 1);
+    expect_field(r, 0, "ho_ten", "A");
+    roster_free(r);
+    /* the same bytes named .csv are a CSV roster with one column "<danh_sach>" */
+    r = read_str("inputs/b.csv", "<danh_sach>\n<yeu_cau></yeu_cau>\n</danh_sach>\n");
+    assert_string_equal(r->format, "csv");
+    roster_free(r);
+}
+
+/* A file of `size` bytes (a hole: all NUL) in a fresh folder; returns its path. */
+static char *sparse_file(char *dir, size_t size)
+{
+    assert_non_null(mkdtemp(dir));
+    char *path = xasprintf("%s/big.csv", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(ftruncate(fileno(f), (off_t)size), 0);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+static void test_file_size_limit(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ctsbatch-test-read-XXXXXX";
+    char *path = sparse_file(dir, READ_MAX_FILE_BYTES + 1);
+    roster *r = read_roster(path, NULL);
+    assert_int_equal(r->failed, 1);
+    assert_int_equal(r->nrecords, 0);
+    assert_non_null(strstr(r->error.message, "32 MiB"));
+    roster_free(r);
+    /* exactly at the limit the file is read, and refused for what it holds (NULs) */
+    assert_int_equal(truncate(path, (off_t)READ_MAX_FILE_BYTES), 0);
+    r = read_roster(path, NULL);
+    assert_int_equal(r->failed, 1);
+    assert_null(strstr(r->error.message, "32 MiB"));
+    assert_non_null(strstr(r->error.message, "nhị phân"));
+    roster_free(r);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_roster_names),
+        cmocka_unit_test(test_utf8_without_bom),
+        cmocka_unit_test(test_utf8_bom_not_part_of_first_header),
+        cmocka_unit_test(test_semicolon_labels_fixture),
+        cmocka_unit_test(test_utf16le_bom_tab),
+        cmocka_unit_test(test_utf16be_bom_tab),
+        cmocka_unit_test(test_windows1258_nfc_equal_to_original),
+        cmocka_unit_test(test_windows1258_last_letter_without_line_end),
+        cmocka_unit_test(test_undecodable_byte_names_its_line),
+        cmocka_unit_test(test_bom_then_invalid_utf8_fails),
+        cmocka_unit_test(test_forced_encoding),
+        cmocka_unit_test(test_nfd_utf8_value_becomes_nfc),
+        cmocka_unit_test(test_empty_file_fails),
+        cmocka_unit_test(test_binary_with_nul_fails),
+        cmocka_unit_test(test_binary_with_nul_after_bom_fails),
+        cmocka_unit_test(test_utf16_truncated_fails),
+        cmocka_unit_test(test_bom_only_file_fails),
+        cmocka_unit_test(test_missing_file_fails),
+        cmocka_unit_test(test_xml_chosen_by_extension),
+        cmocka_unit_test(test_file_size_limit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
