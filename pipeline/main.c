@@ -271,7 +271,24 @@ static char **list_inputs(const char *dir, long settle, size_t *n)
     return names;
 }
 
-static int write_docs(const plan *p, const config *cfg, const options *o, size_t *written)
+/* Renders one document and publishes it under the output folder. */
+static int write_doc(renderer *r, const doc *d, const options *o, long long epoch, buf *pdf)
+{
+    char err[512];
+    buf_reset(pdf);
+    char *path = xasprintf("%s/%s", o->out, d->relpath);
+    int rc = render_doc(r, d, o->as_of, epoch, pdf, err, sizeof err) < 0 ||
+                     publish_write_atomic(path, pdf->data, pdf->len, err, sizeof err) < 0
+                 ? -1
+                 : 0;
+    if (rc < 0)
+        fprintf(stderr, "ctsbatch: %s: %s\n", path, err);
+    free(path);
+    return rc;
+}
+
+static int write_docs(const plan *p, const doc *report, const config *cfg, const options *o,
+                      size_t *written)
 {
     char err[512];
     renderer *r = render_new(cfg, err, sizeof err);
@@ -281,23 +298,17 @@ static int write_docs(const plan *p, const config *cfg, const options *o, size_t
     }
     int rc = 0;
     long long epoch = doc_epoch();
-    buf pdf, path;
+    buf pdf;
     buf_init(&pdf, 0);
-    buf_init(&path, 0);
     for (size_t i = 0; i < p->n; i++) {
-        buf_reset(&pdf);
-        buf_reset(&path);
-        buf_printf(&path, "%s/%s", o->out, p->docs[i].relpath);
-        if (render_doc(r, &p->docs[i], o->as_of, epoch, &pdf, err, sizeof err) < 0 ||
-            publish_write_atomic(path.data, pdf.data, pdf.len, err, sizeof err) < 0) {
-            fprintf(stderr, "ctsbatch: %s: %s\n", path.data, err);
+        if (write_doc(r, &p->docs[i], o, epoch, &pdf) < 0)
             rc = EXIT_OUTPUT;
-            continue;
-        }
-        (*written)++;
+        else
+            (*written)++;
     }
+    if (write_doc(r, report, o, epoch, &pdf) < 0)
+        rc = EXIT_OUTPUT;
     buf_release(&pdf);
-    buf_release(&path);
     render_free(r);
     return rc;
 }
@@ -355,7 +366,10 @@ static int cmd_run(const options *o, const config *cfg)
         rs[i] = read_roster(names[i], &ro);
     batch *b = rules_check(rs, n, cfg, o->as_of);
     plan *p = plan_make(b, cfg);
-    int out_rc = write_docs(p, cfg, o, &written);
+    doc report;
+    plan_report(b, rs, n, &report);
+    int out_rc = write_docs(p, &report, cfg, o, &written);
+    plan_report_release(&report);
     int rep_rc = write_report(rs, n, b, o->out);
     int mv_rc = out_rc || rep_rc ? 0 : move_inputs(rs, n, o->in);
     for (size_t i = 0; i < b->n; i++)

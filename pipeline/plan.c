@@ -114,6 +114,49 @@ plan *plan_make(const batch *b, const config *cfg)
     return p;
 }
 
+static const config_document REPORT = {"", "*", "run", "baocao", "", ""};
+
+void plan_report(const batch *b, roster *const *rosters, size_t n, doc *out)
+{
+    memset(out, 0, sizeof *out);
+    out->kind = &REPORT;
+    out->agency = "";
+    out->relpath = xstrdup("report.pdf");
+    size_t accepted = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        doc_add_row(out, &b->v[i]);
+        accepted += (size_t)b->v[i].accepted;
+    }
+    buf failed;
+    buf_init(&failed, 0);
+    for (size_t i = 0; i < n; i++)
+        if (rosters[i]->failed)
+            buf_printf(&failed, "%s%s (dòng %ld): %s", failed.len ? "; " : "", rosters[i]->path,
+                       rosters[i]->error.line, rosters[i]->error.message);
+    out->values = xcalloc(1, sizeof *out->values);
+    char num[32];
+    snprintf(num, sizeof num, "%zu", n);
+    record_set(out->values, "so_tep", num);
+    snprintf(num, sizeof num, "%zu", b->n);
+    record_set(out->values, "so_yeu_cau", num);
+    snprintf(num, sizeof num, "%zu", accepted);
+    record_set(out->values, "so_hop_le", num);
+    snprintf(num, sizeof num, "%zu", b->n - accepted);
+    record_set(out->values, "so_tu_choi", num);
+    record_set(out->values, "tep_loi", failed.len ? buf_str(&failed) : "không có");
+    buf_release(&failed);
+}
+
+void plan_report_release(doc *d)
+{
+    free(d->rows);
+    free(d->relpath);
+    if (d->values)
+        record_release(d->values);
+    free(d->values);
+    memset(d, 0, sizeof *d);
+}
+
 void plan_free(plan *p)
 {
     if (!p)

@@ -21,6 +21,7 @@ typedef struct doc {
     const verdict **rows;        /* one for a "row" document, all listed for "agency" */
     size_t nrows, cap;
     char *relpath; /* "<agency-slug>/<folder>/MauNN-<slug>.pdf", unique in the plan */
+    record *values; /* document-level values ({doc.KEY}) beyond the rows; may be NULL */
 } doc;
 
 typedef struct plan {
@@ -31,5 +32,11 @@ typedef struct plan {
 /* Returns the plan (never NULL); the caller frees it with plan_free. */
 plan *plan_make(const batch *b, const config *cfg);
 void plan_free(plan *p); /* accepts NULL */
+
+/* The clerk's report of the run (report.pdf, template templates/baocao.xml): every request
+ * of the batch in roster order, with the run's counts and the unreadable files as values
+ * (so_tep, so_yeu_cau, so_hop_le, so_tu_choi, tep_loi). Release with plan_report_release. */
+void plan_report(const batch *b, roster *const *rosters, size_t n, doc *out);
+void plan_report_release(doc *d);
 
 #endif

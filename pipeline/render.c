@@ -74,8 +74,10 @@ static const template *get_template(renderer *r, const char *form, char *err, si
         snprintf(err, errlen, "too many templates");
         return NULL;
     }
+    /* a form number names templates/mauNN.xml; another name, templates/NAME.xml */
     char rel[64];
-    snprintf(rel, sizeof rel, "templates/mau%.8s.xml", form);
+    int number = form[0] && strspn(form, "0123456789") == strlen(form);
+    snprintf(rel, sizeof rel, number ? "templates/mau%.8s.xml" : "templates/%.40s.xml", form);
     char *path = home_path(r->cfg, rel);
     template *t = template_load(path, err, errlen);
     free(path);
@@ -93,12 +95,37 @@ typedef struct fillctx {
     const doc *d;
     date as_of;
     char scratch[64];
+    char *owned; /* a longer answer, freed at the next one and at the end */
 } fillctx;
 
 static const char *prefixed(const char *name, const char *prefix)
 {
     size_t n = strlen(prefix);
     return strncmp(name, prefix, n) == 0 ? name + n : NULL;
+}
+
+/* The verdict itself, for the clerk's report: kq.tep, kq.dong, kq.ket_qua, kq.loi. */
+static const char *outcome_value(fillctx *c, const verdict *v, const char *k)
+{
+    if (strcmp(k, "tep") == 0) {
+        const char *slash = strrchr(v->src->path, '/');
+        return slash ? slash + 1 : v->src->path;
+    }
+    if (strcmp(k, "dong") == 0) {
+        snprintf(c->scratch, sizeof c->scratch, "%ld", v->rec->line);
+        return c->scratch;
+    }
+    if (strcmp(k, "ket_qua") == 0)
+        return v->accepted ? "Hợp lệ" : "Bị từ chối";
+    if (strcmp(k, "loi") != 0)
+        return "";
+    buf b;
+    buf_init(&b, 0);
+    for (size_t i = 0; i < v->nfindings; i++)
+        buf_printf(&b, "%s%s", i ? " " : "", v->findings[i].message);
+    free(c->owned);
+    c->owned = buf_detach(&b);
+    return c->owned;
 }
 
 /* Names shared by the document level and table rows, answered from one request. */
@@ -114,6 +141,8 @@ static const char *row_value(fillctx *c, const verdict *v, const char *name)
     }
     if (strcmp(name, "ten") == 0)
         return v->ten;
+    if ((k = prefixed(name, "kq.")))
+        return outcome_value(c, v, k);
     return record_get(v->rec, name);
 }
 
@@ -132,10 +161,12 @@ static const char *date_value(fillctx *c, const char *part)
 static const char *doc_lookup(void *p, const char *name)
 {
     fillctx *c = p;
-    const verdict *first = c->d->rows[0];
+    const verdict *first = c->d->nrows ? c->d->rows[0] : NULL;
     const char *k;
+    if ((k = prefixed(name, "doc.")) && c->d->values && record_has(c->d->values, k))
+        return record_get(c->d->values, k);
     if ((k = prefixed(name, "agency.")))
-        return record_get(&first->agency, k);
+        return first ? record_get(&first->agency, k) : "";
     if ((k = prefixed(name, "site.")))
         return config_site(c->r->cfg, k);
     if ((k = prefixed(name, "date.")))
@@ -144,7 +175,7 @@ static const char *doc_lookup(void *p, const char *name)
         snprintf(c->scratch, sizeof c->scratch, "%zu", c->d->nrows);
         return c->scratch;
     }
-    return row_value(c, first, name);
+    return first ? row_value(c, first, name) : "";
 }
 
 static const char *row_lookup(void *p, size_t i, const char *name)
@@ -165,7 +196,7 @@ int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out,
     const template *t = get_template(r, d->kind->form, err, errlen);
     if (!t)
         return -1;
-    fillctx c = {r, d, as_of, ""};
+    fillctx c = {r, d, as_of, "", NULL};
     tdata data = {&c, doc_lookup, d->nrows, row_lookup};
     template *filled = template_fill(t, &data);
     fontset fs;
@@ -179,5 +210,6 @@ int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out,
     }
     display_release(&disp);
     template_free(filled);
+    free(c.owned);
     return rc;
 }

@@ -68,6 +68,9 @@ for p in $(find "$T/out" -name '*.pdf'); do
 done
 check "pdffonts: every font embedded" '[ $fonts_ok -eq 1 ]'
 
+rp="$T/out/report.pdf"
+check "report.pdf: title and counts" 'contains "$rp" "BÁO CÁO KẾT QUẢ KIỂM TRA" && text "$rp" | grep -qF "hợp lệ: 3, bị từ chối: 1"'
+check "report.pdf: the rejected row and what to fix" 'contains "$rp" "Lê Văn Tám" && contains "$rp" "Thiếu «Số CCCD»: hãy điền"'
 check "report.csv has a BOM" '[ "$(head -c 3 "$T/out/report.csv" | od -An -tx1 | tr -d " ")" = "efbbbf" ]'
 check "report.csv tells what to fix" 'grep -qF "Thiếu «Số CCCD»" "$T/out/report.csv"'
 check "roster moved to done/, unchanged" 'cmp -s "$T/in/done/e2e_cap_moi.csv" $DATA/e2e_cap_moi.csv'
