@@ -30,7 +30,7 @@ $STC/Mau01-pham-thi-hong-ngoc.pdf
 $STC/Mau02-so-tai-chinh-tinh-an-giang.pdf
 $SNV/Mau01-vo-thi-my-duyen.pdf
 $SNV/Mau02-so-noi-vu-tinh-an-giang.pdf"
-actual=$(cd "$T/out" && find . -name '*.pdf' | sed 's|^\./||' | sort)
+actual=$(cd "$T/out" && find . -name 'Mau*.pdf' | sed 's|^\./||' | sort)
 check "exactly the planned documents (got: $actual)" '[ "$actual" = "$(echo "$expected" | sort)" ]'
 check "no temporary file left in outputs" '[ -z "$(find "$T/out" -name "*.tmp-*")" ]'
 
@@ -58,7 +58,7 @@ check "Mẫu 02: recipient" 'contains "$m02" "Kính gửi: Sở Thông tin và T
 check "Mẫu 02: lists both accepted names" 'contains "$m02" "Nguyễn Thị Ánh" && contains "$m02" "Phạm Thị Hồng"'
 check "Mẫu 02: rejected row not listed" '! contains "$m02" "Lê Văn Tám"'
 check "Mẫu 02: Nơi nhận and signature" 'contains "$m02" "Nơi nhận:" && contains "$m02" "GIÁM ĐỐC"'
-check "no document names the rejected row" '! for p in $(find "$T/out" -name "*.pdf"); do text "$p"; done | grep -qF "Lê Văn Tám"'
+check "no form or letter names the rejected row" '! for p in $(find "$T/out" -name "Mau*.pdf"); do text "$p"; done | grep -qF "Lê Văn Tám"'
 
 fonts_ok=1
 for p in $(find "$T/out" -name '*.pdf'); do
