@@ -43,7 +43,7 @@ struct config {
     config_document *docs;
     size_t ndocs;
     roster *agencies; /* the register, as records */
-    wordset *lists;  /* named lists: procedures = name, keys = words */
+    wordset *lists;   /* named lists: procedures = name, keys = words */
     size_t nlists;
     date *holidays;
     size_t nholidays;
@@ -261,8 +261,8 @@ static void quiet(void *ctx, const char *msg, ...)
 config *config_load(const char *path, const char *home, char *err, size_t errlen)
 {
     xmlSetGenericErrorFunc(NULL, quiet);
-    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                               XML_PARSE_NOWARNING);
+    xmlDoc *doc =
+        xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
         const xmlError *e = xmlGetLastError();
         snprintf(err, errlen, "%s:%d: cannot read configuration: %s", path, e ? e->line : 0,
@@ -430,7 +430,8 @@ size_t config_required(const config *c, const char *procedure, const char *subsc
     size_t n = 0;
     for (size_t i = 0; i < c->nreqs; i++) {
         const wordset *q = &c->reqs[i];
-        if (!config_in_list(q->procedures, procedure) || !config_in_list(q->subscribers, subscriber))
+        if (!config_in_list(q->procedures, procedure) ||
+            !config_in_list(q->subscribers, subscriber))
             continue;
         for (size_t k = 0; k < q->nkeys; k++, n++)
             if (n < max)

@@ -85,8 +85,10 @@ static int read_cell(roster *r, cursor *c, buf *cell)
         c->p++;
         for (;;) {
             if (c->p >= c->end) {
-                fail_line(r, opened, "Dấu ngoặc kép mở ở dòng %ld không được đóng: "
-                                     "kiểm tra lại ô có dấu \" ở dòng này.", opened);
+                fail_line(r, opened,
+                          "Dấu ngoặc kép mở ở dòng %ld không được đóng: "
+                          "kiểm tra lại ô có dấu \" ở dòng này.",
+                          opened);
                 return -1;
             }
             if (*c->p == '"') {
@@ -166,8 +168,10 @@ static char **map_header(roster *r, const row *hdr)
         if (str_empty(hdr->cells[i]))
             continue;
         char msg[512];
-        snprintf(msg, sizeof msg, "Cột \"%.300s\" không thuộc mẫu danh sách; dữ liệu của cột "
-                                  "này được giữ lại nhưng không được sử dụng.", hdr->cells[i]);
+        snprintf(msg, sizeof msg,
+                 "Cột \"%.300s\" không thuộc mẫu danh sách; dữ liệu của cột "
+                 "này được giữ lại nhưng không được sử dụng.",
+                 hdr->cells[i]);
         roster_warn(r, hdr->line, hdr->cells[i], msg);
     }
     return keys;
@@ -185,8 +189,10 @@ static void add_record(roster *r, const row *rw, char **keys, size_t nkeys)
     }
     if (rw->n > nkeys) {
         char msg[200];
-        snprintf(msg, sizeof msg, "Dòng %ld có %zu ô, nhiều hơn %zu cột của dòng tiêu đề; "
-                                  "các ô thừa bị bỏ qua.", rw->line, rw->n, nkeys);
+        snprintf(msg, sizeof msg,
+                 "Dòng %ld có %zu ô, nhiều hơn %zu cột của dòng tiêu đề; "
+                 "các ô thừa bị bỏ qua.",
+                 rw->line, rw->n, nkeys);
         roster_warn(r, rw->line, NULL, msg);
     }
 }
@@ -211,8 +217,8 @@ void csv_parse(roster *r, const char *text, size_t len, char delim)
         if (!row_blank(&rw)) {
             if (r->nrecords >= ROSTER_MAX_ROWS) {
                 char *msg = xasprintf("Tệp có quá nhiều dòng: dòng %ld vượt giới hạn %ld yêu "
-                                      "cầu; hãy chia thành nhiều tệp.", rw.line,
-                                      (long)ROSTER_MAX_ROWS);
+                                      "cầu; hãy chia thành nhiều tệp.",
+                                      rw.line, (long)ROSTER_MAX_ROWS);
                 roster_fail(r, rw.line, msg);
                 free(msg);
                 goto out;

@@ -26,16 +26,16 @@ typedef enum date_status {
  * "yyyy-mm-dd"; years outside 1900..2200 are DATE_BAD_FORMAT. */
 date_status date_parse(const char *s, date *out);
 
-int date_is_valid(date d);              /* 1 when d is a real calendar day */
+int date_is_valid(date d); /* 1 when d is a real calendar day */
 int date_is_leap(int year);
 int date_days_in_month(int year, int month);
-long date_to_serial(date d);            /* days since 1970-01-01 (negative before) */
+long date_to_serial(date d); /* days since 1970-01-01 (negative before) */
 date date_from_serial(long serial);
 date date_add_days(date d, long days);
-date date_add_years(date d, int years); /* 29/02 -> 28/02 when the target year is not leap */
+date date_add_years(date d, int years);  /* 29/02 -> 28/02 when the target year is not leap */
 long date_diff_days(date from, date to); /* to - from, in calendar days */
-int date_cmp(date a, date b);           /* <0, 0, >0 */
-int date_weekday(date d);               /* ISO: 1 = Monday ... 7 = Sunday */
+int date_cmp(date a, date b);            /* <0, 0, >0 */
+int date_weekday(date d);                /* ISO: 1 = Monday ... 7 = Sunday */
 
 /* Formats into out (at least 11 bytes): ISO "2026-03-14" / Vietnamese "14/03/2026". */
 void date_format_iso(date d, char *out);

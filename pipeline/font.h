@@ -27,8 +27,8 @@ font *font_load_mem(const unsigned char *data, size_t len, char *err, size_t err
 void font_free(font *f); /* accepts NULL */
 
 int font_units_per_em(const font *f);
-int font_ascent(const font *f);  /* font units, positive (hhea ascender) */
-int font_descent(const font *f); /* font units, negative (hhea descender) */
+int font_ascent(const font *f);                  /* font units, positive (hhea ascender) */
+int font_descent(const font *f);                 /* font units, negative (hhea descender) */
 uint16_t font_glyph(const font *f, uint32_t cp); /* 0 (.notdef) when unmapped */
 int font_has_glyph(const font *f, uint32_t cp);
 int font_advance_units(const font *f, uint32_t cp); /* advance of cp's glyph in font units */

@@ -65,8 +65,7 @@ static dl_item *item_add(dl_item **items, size_t *n, size_t *cap)
     return it;
 }
 
-static void box_text(box *b, int face, double size, double x, double y, const char *s,
-                     size_t len)
+static void box_text(box *b, int face, double size, double x, double y, const char *s, size_t len)
 {
     dl_item *it = item_add(&b->items, &b->n, &b->cap);
     it->kind = DL_TEXT;
@@ -245,8 +244,7 @@ static double space_w(const lctx *c)
 }
 
 /* Greedy line filling. Returns the lines (caller frees) and their count in *n. */
-static line *break_lines(const words *ws, const lctx *c, double width, double indent,
-                         size_t *n)
+static line *break_lines(const words *ws, const lctx *c, double width, double indent, size_t *n)
 {
     line *lines = NULL;
     size_t cap = 0;
@@ -287,8 +285,8 @@ static double baseline_offset(const lctx *c)
 
 /* Emits one line's words as text runs: one run per stretch of one face, spaces inside the
  * run, unless the line is justified, where every word is placed by position. */
-static void emit_line(box *b, const words *ws, const line *ln, const lctx *c, double x,
-                      double gap, int by_word)
+static void emit_line(box *b, const words *ws, const line *ln, const lctx *c, double x, double gap,
+                      int by_word)
 {
     double y = baseline_offset(c);
     double sp = space_w(c);
@@ -384,8 +382,8 @@ static lctx ctx_for(const frame *f, double size)
 }
 
 /* Stacks a list of blocks (paragraphs and spaces) into one box: a column's content. */
-static double stack_blocks(const frame *f, const tblock *blocks, size_t n, double x0,
-                           double width, box *dst)
+static double stack_blocks(const frame *f, const tblock *blocks, size_t n, double x0, double width,
+                           box *dst)
 {
     double y = 0;
     for (size_t i = 0; i < n; i++) {
@@ -581,8 +579,9 @@ static int paginate(pager *pg, const boxlist *bl, char *err, size_t errlen)
         const box *b = &bl->b[i];
         double before = pg->y > pg->top ? b->before : 0;
         if (b->h > usable) {
-            snprintf(err, errlen, "Một khối nội dung (dòng bảng hoặc chữ ký) cao hơn một trang "
-                                  "giấy; hãy rút gọn nội dung của yêu cầu.");
+            snprintf(err, errlen,
+                     "Một khối nội dung (dòng bảng hoặc chữ ký) cao hơn một trang "
+                     "giấy; hãy rút gọn nội dung của yêu cầu.");
             return -1;
         }
         if (pg->y + before + b->h > pg->bottom + 1e-6) {
@@ -625,8 +624,7 @@ static void number_pages(const template *t, const fontset *fs, display *d)
     }
 }
 
-int layout_document(const template *t, const fontset *fs, display *out, char *err,
-                    size_t errlen)
+int layout_document(const template *t, const fontset *fs, display *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     out->width = A4_W;

@@ -24,11 +24,11 @@ typedef enum { DL_TEXT, DL_LINE } dl_kind;
 
 typedef struct dl_item {
     dl_kind kind;
-    int face;       /* DL_TEXT */
-    double size;    /* DL_TEXT: pt; DL_LINE: stroke width */
-    double x, y;    /* DL_TEXT: start of the baseline; DL_LINE: one end */
-    double x2, y2;  /* DL_LINE: other end */
-    char *text;     /* DL_TEXT, UTF-8 NFC, owned */
+    int face;      /* DL_TEXT */
+    double size;   /* DL_TEXT: pt; DL_LINE: stroke width */
+    double x, y;   /* DL_TEXT: start of the baseline; DL_LINE: one end */
+    double x2, y2; /* DL_LINE: other end */
+    char *text;    /* DL_TEXT, UTF-8 NFC, owned */
 } dl_item;
 
 typedef struct dl_page {
@@ -45,8 +45,7 @@ typedef struct display {
 /* Lays out t. Returns 0, or -1 with a Vietnamese reason in err when something cannot be
  * placed (a table row taller than a page). out is initialised here and must be released
  * with display_release either way. */
-int layout_document(const template *t, const fontset *fs, display *out, char *err,
-                    size_t errlen);
+int layout_document(const template *t, const fontset *fs, display *out, char *err, size_t errlen);
 void display_release(display *d);
 
 /* Line breaking, exposed for tests: the widths in points of the lines that `text` (one

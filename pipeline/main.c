@@ -145,11 +145,21 @@ static int parse_options(int argc, char **argv, options *o)
     optind = 2;
     while ((ch = getopt_long(argc, argv, "", longs, NULL)) != -1) {
         switch (ch) {
-        case 'i': o->in = optarg; break;
-        case 'o': o->out = optarg; break;
-        case 'c': o->config = optarg; break;
-        case 'e': o->encoding = optarg; break;
-        case 'j': o->json = 1; break;
+        case 'i':
+            o->in = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'c':
+            o->config = optarg;
+            break;
+        case 'e':
+            o->encoding = optarg;
+            break;
+        case 'j':
+            o->json = 1;
+            break;
         case 'a':
             if (date_parse(optarg, &o->as_of) != DATE_OK)
                 return usage_error("--as-of takes a date such as 2026-11-20");
@@ -158,7 +168,8 @@ static int parse_options(int argc, char **argv, options *o)
             if (str_to_long(optarg, &o->settle) < 0 || o->settle < 0)
                 return usage_error("--settle takes a number of seconds");
             break;
-        default: return usage_error("unknown option");
+        default:
+            return usage_error("unknown option");
         }
     }
     return 0;
@@ -257,8 +268,7 @@ static char **list_inputs(const char *dir, long settle, size_t *n)
             continue;
         }
         if (now - st.st_mtime < settle) {
-            fprintf(stderr, "ctsbatch: %s is still being written; left for the next run\n",
-                    path);
+            fprintf(stderr, "ctsbatch: %s is still being written; left for the next run\n", path);
             free(path);
             continue;
         }
@@ -356,8 +366,7 @@ static int cmd_run(const options *o, const config *cfg)
     size_t n = 0, written = 0, accepted = 0;
     char **names = list_inputs(o->in, o->settle, &n);
     if (!names && n == 0 && access(o->in, R_OK) < 0) {
-        fprintf(stderr, "ctsbatch: cannot read the input folder %s: %s\n", o->in,
-                strerror(errno));
+        fprintf(stderr, "ctsbatch: cannot read the input folder %s: %s\n", o->in, strerror(errno));
         return EXIT_USAGE;
     }
     roster **rs = xcalloc(n ? n : 1, sizeof *rs);
@@ -375,7 +384,8 @@ static int cmd_run(const options *o, const config *cfg)
     for (size_t i = 0; i < b->n; i++)
         accepted += (size_t)b->v[i].accepted;
     printf("ctsbatch: %zu file(s), %zu request(s): %zu accepted, %zu rejected; %zu document(s) "
-           "in %s\n", n, b->n, accepted, b->n - accepted, written, o->out);
+           "in %s\n",
+           n, b->n, accepted, b->n - accepted, written, o->out);
     int rc = out_rc ? out_rc : rep_rc ? rep_rc : mv_rc ? mv_rc : verdict_status(rs, n, b);
     plan_free(p);
     batch_free(b);

@@ -82,7 +82,7 @@ static void set_meta(HPDF_Doc pdf, const pdf_meta *m)
     struct tm tm;
     gmtime_r(&t, &tm);
     HPDF_Date dt = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                    tm.tm_sec, 'Z', 0, 0};
+                    tm.tm_sec,         'Z',           0,          0};
     HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, dt);
     HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, dt);
 }

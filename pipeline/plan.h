@@ -20,7 +20,7 @@ typedef struct doc {
     const char *agency;          /* managing agency's name (borrowed from the first row) */
     const verdict **rows;        /* one for a "row" document, all listed for "agency" */
     size_t nrows, cap;
-    char *relpath; /* "<agency-slug>/<folder>/MauNN-<slug>.pdf", unique in the plan */
+    char *relpath;  /* "<agency-slug>/<folder>/MauNN-<slug>.pdf", unique in the plan */
     record *values; /* document-level values ({doc.KEY}) beyond the rows; may be NULL */
 } doc;
 

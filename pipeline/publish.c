@@ -63,8 +63,7 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-int publish_write_atomic(const char *path, const void *data, size_t len, char *err,
-                         size_t errlen)
+int publish_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
     char *dir = parent_of(path);
     buf tmp;

@@ -11,8 +11,7 @@ int publish_mkdirs(const char *dir);
 
 /* Writes data to path, creating its folder: complete or not at all. Returns 0, or -1 with
  * an English reason in err. */
-int publish_write_atomic(const char *path, const void *data, size_t len, char *err,
-                         size_t errlen);
+int publish_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
 
 /* Moves path into dest_dir (created), keeping its name, or NAME.2.ext, NAME.3.ext ... when
  * that name is taken: nothing is ever overwritten. When note is not NULL it is written

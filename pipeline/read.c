@@ -75,7 +75,8 @@ static long line_of(const char *s, size_t off)
 static void fail_binary(roster *r, const char *data, size_t len)
 {
     size_t at = (size_t)((const char *)memchr(data, '\0', len) - data);
-    roster_fail(r, line_of(data, at), "Tệp chứa dữ liệu nhị phân, không phải danh sách CSV hay XML.");
+    roster_fail(r, line_of(data, at),
+                "Tệp chứa dữ liệu nhị phân, không phải danh sách CSV hay XML.");
 }
 
 /* The encoding named by a BOM, or detected: 8-bit text that is not valid UTF-8 is taken for
@@ -100,8 +101,8 @@ static int decode(roster *r, const char *data, size_t len, const read_options *o
 {
     const char *label = NULL;
     size_t skip = 0, bad = 0;
-    const char *enc = opt && opt->encoding ? (label = opt->encoding) : detect(data, len, &label,
-                                                                             &skip);
+    const char *enc =
+        opt && opt->encoding ? (label = opt->encoding) : detect(data, len, &label, &skip);
     int utf16 = strncmp(enc, "UTF-16", 6) == 0;
     free(r->encoding);
     r->encoding = xstrdup(label);
@@ -122,8 +123,10 @@ static int decode(roster *r, const char *data, size_t len, const read_options *o
     }
     char msg[200];
     long line = utf16 ? 0 : line_of(data, skip + bad);
-    snprintf(msg, sizeof msg, "Không đọc được tệp theo bảng mã %s (lỗi ở dòng %ld); hãy lưu lại "
-                              "tệp dưới dạng CSV UTF-8.", label, line);
+    snprintf(msg, sizeof msg,
+             "Không đọc được tệp theo bảng mã %s (lỗi ở dòng %ld); hãy lưu lại "
+             "tệp dưới dạng CSV UTF-8.",
+             label, line);
     roster_fail(r, line, msg);
     return -1;
 }

@@ -152,8 +152,9 @@ static const char *date_value(fillctx *c, const char *part)
     if (config_value_canonical(c->r->cfg, "co_khong", blank) &&
         strcmp(config_value_canonical(c->r->cfg, "co_khong", blank), "co") == 0)
         return "";
-    int v = strcmp(part, "day") == 0 ? c->as_of.d : strcmp(part, "month") == 0 ? c->as_of.m
-                                                                                 : c->as_of.y;
+    int v = strcmp(part, "day") == 0     ? c->as_of.d
+            : strcmp(part, "month") == 0 ? c->as_of.m
+                                         : c->as_of.y;
     snprintf(c->scratch, sizeof c->scratch, "%02d", v); /* NĐ 30/2020: 05, 01 */
     return c->scratch;
 }

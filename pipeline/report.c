@@ -122,8 +122,7 @@ static void csv_findings(buf *out, const verdict *v)
     buf msgs;
     buf_init(&msgs, 0);
     for (size_t i = 0; i < v->nfindings; i++)
-        buf_printf(&msgs, "%s[%s] %s", i ? "\n" : "", v->findings[i].rule,
-                   v->findings[i].message);
+        buf_printf(&msgs, "%s[%s] %s", i ? "\n" : "", v->findings[i].rule, v->findings[i].message);
     csv_cell(out, buf_str(&msgs), 1);
     buf_release(&msgs);
 }

@@ -35,8 +35,8 @@ typedef struct roster {
     size_t nrecords, cap;
     roster_note *warnings;
     size_t nwarnings, wcap;
-    int failed;          /* 1 when the file could not be read: no records then */
-    roster_note error;   /* the reason when failed */
+    int failed;        /* 1 when the file could not be read: no records then */
+    roster_note error; /* the reason when failed */
 } roster;
 
 roster *roster_new(const char *path);

@@ -125,7 +125,7 @@ static void rule_coded_values(ctx *c)
  * request date, when valid, replaces the as-of date. */
 static void rule_dates(ctx *c)
 {
-    static const char *const keys[] = {"ngay_de_nghi", "ngay_sinh", "ngay_cap_cccd",
+    static const char *const keys[] = {"ngay_de_nghi", "ngay_sinh",    "ngay_cap_cccd",
                                        "ngay_het_han", "ngay_thu_hoi", "ngay_that_lac"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         date d;
@@ -244,8 +244,10 @@ static void check_email(ctx *c, const char *key, const char *value)
     } else {
         for (size_t i = 0; i < np; i++) {
             if (strlen(domain) == strlen(publics[i]) && ends_with_ci(domain, publics[i])) {
-                snprintf(reason, sizeof reason, "«%.200s» là hộp thư công cộng (%s), không "
-                         "phải thư điện tử công vụ.", value, publics[i]);
+                snprintf(reason, sizeof reason,
+                         "«%.200s» là hộp thư công cộng (%s), không "
+                         "phải thư điện tử công vụ.",
+                         value, publics[i]);
                 goto refuse;
             }
         }
@@ -368,11 +370,15 @@ static void rule_days_left(ctx *c)
     char reason[300], vn[16];
     date_format_vn(exp, vn);
     if (left < 0)
-        snprintf(reason, sizeof reason, "Chứng thư số đã hết hạn ngày %s; không thể %s, hãy "
-                 "đề nghị cấp mới.", vn, renew ? "gia hạn" : "thay đổi thông tin");
+        snprintf(reason, sizeof reason,
+                 "Chứng thư số đã hết hạn ngày %s; không thể %s, hãy "
+                 "đề nghị cấp mới.",
+                 vn, renew ? "gia hạn" : "thay đổi thông tin");
     else
-        snprintf(reason, sizeof reason, "Chứng thư số chỉ còn %ld ngày sử dụng; cần còn ít nhất "
-                 "%ld ngày.", left, min);
+        snprintf(reason, sizeof reason,
+                 "Chứng thư số chỉ còn %ld ngày sử dụng; cần còn ít nhất "
+                 "%ld ngày.",
+                 left, min);
     const char *pairs[] = {"ly_do", reason, "dieu", renew ? "Điều 63" : "Điều 65, 66", NULL};
     add_finding(c, "con-han-60-ngay", "ngay_het_han", pairs);
 }
@@ -410,9 +416,10 @@ static void rule_change(ctx *c)
     if (!config_list_has(c->cfg, list, what)) {
         char *allowed = labels_of(c, "noi_dung_thay_doi", list);
         const char *pairs[] = {
-            "gia_tri", config_value_label(c->cfg, "noi_dung_thay_doi", what),
-            "loai", config_value_label(c->cfg, "loai_thue_bao", c->v->loai_thue_bao),
-            "cho_phep", allowed, NULL};
+            "gia_tri",  config_value_label(c->cfg, "noi_dung_thay_doi", what),
+            "loai",     config_value_label(c->cfg, "loai_thue_bao", c->v->loai_thue_bao),
+            "cho_phep", allowed,
+            NULL};
         add_finding(c, "thay-doi-noi-dung", "noi_dung_thay_doi", pairs);
         free(allowed);
     }
@@ -433,9 +440,10 @@ static void rule_revoke(ctx *c)
     if (c->v->loai_thue_bao[0] && !config_list_has(c->cfg, list, why)) {
         char *allowed = labels_of(c, "ly_do_thu_hoi", list);
         const char *pairs[] = {
-            "gia_tri", config_value_label(c->cfg, "ly_do_thu_hoi", why),
-            "loai", config_value_label(c->cfg, "loai_thue_bao", c->v->loai_thue_bao),
-            "cho_phep", allowed, NULL};
+            "gia_tri",  config_value_label(c->cfg, "ly_do_thu_hoi", why),
+            "loai",     config_value_label(c->cfg, "loai_thue_bao", c->v->loai_thue_bao),
+            "cho_phep", allowed,
+            NULL};
         add_finding(c, "thu-hoi-ly-do", "ly_do_thu_hoi", pairs);
         free(allowed);
     }
@@ -488,8 +496,8 @@ static void derive_recovery(ctx *c)
 /* ---- the managing agency ---- */
 
 static const char *const AGENCY_KEYS[] = {
-    "co_quan_quan_ly", "co_quan_chu_quan",  "ky_hieu",          "thu_truong",
-    "chuc_vu_thu_truong", "dia_chi_co_quan", "dien_thoai_co_quan", "email_co_quan"};
+    "co_quan_quan_ly", "co_quan_chu_quan",   "ky_hieu",      "thu_truong", "chuc_vu_thu_truong",
+    "dia_chi_co_quan", "dien_thoai_co_quan", "email_co_quan"};
 /* Details a cover letter cannot do without (NĐ 30/2020 header and signature). */
 static const char *const AGENCY_NEEDED[] = {"co_quan_chu_quan", "ky_hieu", "thu_truong",
                                             "chuc_vu_thu_truong"};
@@ -519,9 +527,9 @@ typedef void (*rule_fn)(ctx *c);
 
 /* The coded values and dates come first: the others read what they settle. */
 static const rule_fn RULES[] = {
-    rule_coded_values, rule_dates,  rule_agency_named, rule_required,   rule_head_confirmed,
-    rule_cccd,         rule_email,  rule_phone,        rule_new,        derive_new,
-    rule_renew_once,   rule_days_left, rule_change,    rule_revoke,     rule_token_back,
+    rule_coded_values, rule_dates,          rule_agency_named, rule_required, rule_head_confirmed,
+    rule_cccd,         rule_email,          rule_phone,        rule_new,      derive_new,
+    rule_renew_once,   rule_days_left,      rule_change,       rule_revoke,   rule_token_back,
     derive_recovery,   rule_agency_details,
 };
 
@@ -581,8 +589,7 @@ static uint64_t hash(const char *s)
 static void seen_grow(seen *t)
 {
     seen bigger = {xcalloc(t->cap ? t->cap * 2 : 64, sizeof(char *)),
-                   xcalloc(t->cap ? t->cap * 2 : 64, sizeof(size_t)), t->cap ? t->cap * 2 : 64,
-                   0};
+                   xcalloc(t->cap ? t->cap * 2 : 64, sizeof(size_t)), t->cap ? t->cap * 2 : 64, 0};
     for (size_t i = 0; i < t->cap; i++) {
         if (!t->keys[i])
             continue;
@@ -633,8 +640,10 @@ static void check_duplicate(batch *b, size_t i, const config *cfg, seen *t)
     free(key);
     const verdict *first = &b->v[t->at[slot]];
     char *where = xasprintf("dòng %ld của tệp %s", first->rec->line, first->src->path);
-    const char *pairs[] = {"thu_tuc", config_value_label(cfg, "thu_tuc", v->thu_tuc), "ten",
-                           v->ten, "noi_truoc", where, NULL};
+    const char *pairs[] = {"thu_tuc",   config_value_label(cfg, "thu_tuc", v->thu_tuc),
+                           "ten",       v->ten,
+                           "noi_truoc", where,
+                           NULL};
     ctx c = {cfg, v->rec, v, b->as_of, b->as_of, individual};
     add_finding(&c, "trung-lap", individual ? "so_cccd" : "ten_co_quan", pairs);
     free(where);

@@ -14,11 +14,11 @@
 #include "roster.h"
 
 typedef struct finding {
-    const char *rule;  /* id from RULES.md (borrowed from the config or a literal) */
+    const char *rule; /* id from RULES.md (borrowed from the config or a literal) */
     severity sev;
-    char *field;       /* key concerned, may be "" */
-    char *message;     /* Vietnamese, what to fix */
-    char *basis;       /* legal basis, filled like the message */
+    char *field;   /* key concerned, may be "" */
+    char *message; /* Vietnamese, what to fix */
+    char *basis;   /* legal basis, filled like the message */
 } finding;
 
 typedef struct verdict {
@@ -31,7 +31,7 @@ typedef struct verdict {
     int accepted;
     finding *findings;
     size_t nfindings, fcap;
-    record derived; /* derived values, ISO dates (line unused) */
+    record derived;   /* derived values, ISO dates (line unused) */
     int agency_files; /* thu-hoi: the managing agency files it, no Mẫu 09 (NĐ 130 Điều 69) */
     int auto_revoked; /* thu-hoi: expired, revoked by the provider itself (thu-hoi-tu-dong) */
 } verdict;

@@ -178,8 +178,8 @@ static void quiet(void *ctx, const char *msg, ...)
 template *template_load(const char *path, char *err, size_t errlen)
 {
     xmlSetGenericErrorFunc(NULL, quiet);
-    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                               XML_PARSE_NOWARNING);
+    xmlDoc *doc =
+        xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
         const xmlError *e = xmlGetLastError();
         snprintf(err, errlen, "%s:%d: %s", path, e ? e->line : 0,
@@ -259,7 +259,7 @@ void template_free(template *t)
 
 typedef struct filler {
     const tdata *d;
-    size_t row;  /* SIZE_MAX: document level */
+    size_t row; /* SIZE_MAX: document level */
     const char *blank;
     char *scratch; /* the last answer that had to be made */
 } filler;
@@ -274,8 +274,8 @@ static const char *fill_lookup(void *p, const char *name)
         return NULL;
     memcpy(key, name, klen);
     key[klen] = '\0';
-    const char *v = f->row == SIZE_MAX ? f->d->doc(f->d->ctx, key)
-                                       : f->d->row(f->d->ctx, f->row, key);
+    const char *v =
+        f->row == SIZE_MAX ? f->d->doc(f->d->ctx, key) : f->d->row(f->d->ctx, f->row, key);
     if (!v)
         return NULL;
     if (str_empty(v))

@@ -45,34 +45,36 @@ typedef struct tpara {
 typedef struct tblock tblock;
 
 typedef struct tcolumn {
-    double width; /* columns: % of the text width; tables: relative weight */
-    tblock *blocks;  /* columns: the paragraphs of the column */
+    double width;   /* columns: % of the text width; tables: relative weight */
+    tblock *blocks; /* columns: the paragraphs of the column */
     size_t nblocks;
-    char *head;   /* tables: header text */
-    tpara cell;   /* tables: the cell template (one paragraph) */
+    char *head; /* tables: header text */
+    tpara cell; /* tables: the cell template (one paragraph) */
 } tcolumn;
 
 struct tblock {
     tblock_kind kind;
-    tpara para;        /* TB_PARA */
-    tcolumn *cols;     /* TB_COLUMNS, TB_TABLE */
+    tpara para;    /* TB_PARA */
+    tcolumn *cols; /* TB_COLUMNS, TB_TABLE */
     size_t ncols;
-    char ***cells;     /* TB_TABLE once filled: nrows x ncols texts */
+    char ***cells; /* TB_TABLE once filled: nrows x ncols texts */
     size_t nrows;
-    double size;       /* TB_TABLE text size, 0: form size */
+    double size; /* TB_TABLE text size, 0: form size */
     double before, after;
-    double height;     /* TB_SPACE */
-    int keep;          /* TB_COLUMNS: never split, never left alone at a page top */
+    double height; /* TB_SPACE */
+    int keep;      /* TB_COLUMNS: never split, never left alone at a page top */
 };
 
-typedef struct template {
+typedef struct template
+{
     char *id, *title, *subject, *blank;
     double size, line_height;
     double margin[4]; /* top, right, bottom, left, mm */
     int page_numbers;
     tblock *blocks;
     size_t nblocks;
-} template;
+}
+template;
 
 #define TEMPLATE_MAX_BYTES ((size_t)1 << 20)
 

@@ -48,9 +48,9 @@ char *buf_detach(buf *b);
 const char *buf_str(const buf *b);
 
 /* Bounded whole-string helpers. */
-int str_eq(const char *a, const char *b);           /* NULL-safe equality */
-int str_empty(const char *s);                       /* NULL or only ASCII white space */
-char *str_trim_dup(const char *s);                  /* copy without leading/trailing space */
+int str_eq(const char *a, const char *b); /* NULL-safe equality */
+int str_empty(const char *s);             /* NULL or only ASCII white space */
+char *str_trim_dup(const char *s);        /* copy without leading/trailing space */
 /* Parse a decimal integer (optional sign, surrounding spaces allowed) into *out.
  * Returns 0, or -1 when the text is not a whole number or does not fit in a long. */
 int str_to_long(const char *s, long *out);

@@ -71,8 +71,10 @@ static void warn_unknown(roster *r, const xmlNode *c)
         if (r->warnings[i].field && strcmp(r->warnings[i].field, name) == 0)
             return;
     char msg[300];
-    snprintf(msg, sizeof msg, "Phần tử <%.100s> không thuộc mẫu danh sách; dữ liệu được giữ lại "
-                              "nhưng không được sử dụng.", name);
+    snprintf(msg, sizeof msg,
+             "Phần tử <%.100s> không thuộc mẫu danh sách; dữ liệu được giữ lại "
+             "nhưng không được sử dụng.",
+             name);
     roster_warn(r, (long)xmlGetLineNo(c), name, msg);
 }
 
@@ -126,8 +128,9 @@ static int validate(roster *r, xmlDoc *doc, const char *schema_path)
     int rc = -1;
     if (!vc) {
         /* an operator's problem, but the file still cannot be trusted: say so */
-        roster_fail(r, 0, "Không nạp được lược đồ XML của chương trình (config/roster.xsd); "
-                          "báo cho người quản trị.");
+        roster_fail(r, 0,
+                    "Không nạp được lược đồ XML của chương trình (config/roster.xsd); "
+                    "báo cho người quản trị.");
     } else {
         xmlSchemaSetValidStructuredErrors(vc, on_schema_error, &se);
         if (xmlSchemaValidateDoc(vc, doc) == 0) {
@@ -181,8 +184,8 @@ void xmlroster_parse(roster *r, const char *data, size_t len, const char *schema
                 continue;
             if (r->nrecords >= ROSTER_MAX_ROWS) {
                 char *msg = xasprintf("Tệp có quá nhiều yêu cầu: dòng %ld vượt giới hạn %ld yêu "
-                                      "cầu; hãy chia thành nhiều tệp.", (long)xmlGetLineNo(c),
-                                      (long)ROSTER_MAX_ROWS);
+                                      "cầu; hãy chia thành nhiều tệp.",
+                                      (long)xmlGetLineNo(c), (long)ROSTER_MAX_ROWS);
                 roster_fail(r, (long)xmlGetLineNo(c), msg);
                 free(msg);
             } else
