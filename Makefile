@@ -61,6 +61,7 @@ build/rel build/san:
 # fonts/ links to Debian's copies; a site may point its configuration at another family.
 fonts: $(FONT_FILES:%=fonts/%)
 fonts/%.ttf:
+	@mkdir -p fonts
 	@test -f $(FONT_DIR)/$*.ttf || { echo "missing $(FONT_DIR)/$*.ttf: run 'make deps'"; exit 1; }
 	ln -sf $(FONT_DIR)/$*.ttf $@
 
