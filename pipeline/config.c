@@ -141,7 +141,29 @@ static void load_rule(config *c, const xmlNode *e)
     r->id = attr(e, "id");
     r->sev = parse_severity(sev);
     r->basis = attr(e, "basis");
-    r->message = content(e);
+    r->variants = NULL;
+    r->nvariants = 0;
+    /* the rule's own text is its direct text; <msg key> children are its cases */
+    buf own;
+    buf_init(&own, 0);
+    for (const xmlNode *n = e->children; n; n = n->next) {
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            buf_puts(&own, (const char *)n->content);
+        } else if (is_elem(n, "msg")) {
+            r->variants = xrealloc(r->variants, (r->nvariants + 1) * sizeof *r->variants);
+            config_variant *v = &r->variants[r->nvariants++];
+            v->key = attr(n, "key");
+            v->message = content(n);
+            char *b = attr(n, "basis");
+            v->basis = b[0] ? b : NULL;
+            if (!b[0])
+                free(b);
+        }
+    }
+    char *nfc = text_nfc(buf_str(&own));
+    r->message = str_trim_dup(nfc);
+    free(nfc);
+    buf_release(&own);
     free(sev);
 }
 
@@ -322,6 +344,11 @@ void config_free(config *c)
     for (size_t i = 0; i < c->nrules; i++) {
         free((char *)c->rules[i].id), free((char *)c->rules[i].basis);
         free((char *)c->rules[i].message);
+        for (size_t k = 0; k < c->rules[i].nvariants; k++) {
+            config_variant *v = &c->rules[i].variants[k];
+            free((char *)v->key), free((char *)v->message), free((char *)v->basis);
+        }
+        free(c->rules[i].variants);
     }
     wordset *groups[2] = {c->reqs, c->lists};
     size_t counts[2] = {c->nreqs, c->nlists};
@@ -378,6 +405,20 @@ const config_rule *config_rule_get(const config *c, const char *id)
         if (strcmp(c->rules[i].id, id) == 0)
             return &c->rules[i];
     return NULL;
+}
+
+void config_rule_text(const config_rule *r, const char *variant, const char **message,
+                      const char **basis)
+{
+    *message = r->message;
+    *basis = r->basis;
+    for (size_t i = 0; variant && i < r->nvariants; i++) {
+        if (strcmp(r->variants[i].key, variant) == 0) {
+            *message = r->variants[i].message;
+            if (r->variants[i].basis)
+                *basis = r->variants[i].basis;
+        }
+    }
 }
 
 const char *config_font(const config *c, int face)

@@ -17,11 +17,17 @@ typedef struct config config;
 
 typedef enum { SEV_ERROR = 0, SEV_WARNING = 1, SEV_INFO = 2 } severity;
 
+typedef struct config_variant {
+    const char *key, *message, *basis; /* basis NULL: the rule's */
+} config_variant;
+
 typedef struct config_rule {
     const char *id;
     severity sev;
     const char *basis;   /* legal basis, Vietnamese; may hold {placeholders} too */
     const char *message; /* template with {placeholders} the rule fills */
+    config_variant *variants; /* <msg key="..."> children: the message for one case */
+    size_t nvariants;
 } config_rule;
 
 /* A document the plan makes: `per` is "row" (one per accepted request, the subscriber signs)
@@ -47,6 +53,9 @@ const char *config_site(const config *c, const char *key);
 long config_param(const config *c, const char *name, long fallback);
 /* The rule with this id, or NULL. */
 const config_rule *config_rule_get(const config *c, const char *id);
+/* The message and basis of one case of a rule (variant NULL or unknown: the rule's own). */
+void config_rule_text(const config_rule *r, const char *variant, const char **message,
+                      const char **basis);
 /* Font file of a face (absolute or relative to home, as written), never NULL. */
 const char *config_font(const config *c, int face);
 

@@ -35,9 +35,14 @@ static const char *arg_lookup(void *p, const char *name)
     return NULL;
 }
 
-static void add_finding(ctx *c, const char *id, const char *field, const char *const *pairs)
+/* Adds a finding of rule `id`, in the case `variant` of its config text (NULL: general). */
+static void add_case(ctx *c, const char *id, const char *variant, const char *field,
+                     const char *const *pairs)
 {
     const config_rule *r = config_rule_get(c->cfg, id);
+    const char *message = id, *basis = "";
+    if (r)
+        config_rule_text(r, variant, &message, &basis);
     verdict *v = c->v;
     v->findings = xgrow(v->findings, &v->fcap, v->nfindings + 1, sizeof *v->findings);
     finding *f = &v->findings[v->nfindings++];
@@ -45,8 +50,13 @@ static void add_finding(ctx *c, const char *id, const char *field, const char *c
     f->rule = r ? r->id : id;
     f->sev = r ? r->sev : SEV_ERROR;
     f->field = xstrdup(field ? field : "");
-    f->message = str_expand(r ? r->message : id, arg_lookup, &a);
-    f->basis = str_expand(r ? r->basis : "", arg_lookup, &a);
+    f->message = str_expand(message, arg_lookup, &a);
+    f->basis = str_expand(basis, arg_lookup, &a);
+}
+
+static void add_finding(ctx *c, const char *id, const char *field, const char *const *pairs)
+{
+    add_case(c, id, NULL, field, pairs);
 }
 
 static void finding_value(ctx *c, const char *id, const char *key)
@@ -87,7 +97,8 @@ static void set_derived_date(ctx *c, const char *key, date d)
     record_set(&c->v->derived, key, iso);
 }
 
-/* "Cá nhân, Thay đổi thư điện tử, ..." : the labels of a list's values, for a message. */
+/* "Thay đổi cơ quan công tác; Thay đổi thư điện tử": a list's labels, for a message ("; "
+ * because labels hold commas). */
 static char *labels_of(const ctx *c, const char *field, const char *list)
 {
     size_t n;
@@ -95,7 +106,7 @@ static char *labels_of(const ctx *c, const char *field, const char *list)
     buf b;
     buf_init(&b, 0);
     for (size_t i = 0; i < n; i++)
-        buf_printf(&b, "%s%s", i ? ", " : "", config_value_label(c->cfg, field, words[i]));
+        buf_printf(&b, "%s%s", i ? "; " : "", config_value_label(c->cfg, field, words[i]));
     return buf_detach(&b);
 }
 
@@ -155,8 +166,11 @@ static void rule_required(ctx *c)
         if (strcmp(keys[i], "co_quan_quan_ly") == 0 || strcmp(keys[i], "xac_nhan_thu_truong") == 0)
             continue;
         if (!record_has(c->rec, keys[i])) {
+            /* an organisation's ho_ten and so_cccd are its certificate manager's */
+            int manager = !c->individual && (strcmp(keys[i], "ho_ten") == 0 ||
+                                              strcmp(keys[i], "so_cccd") == 0);
             const char *pairs[] = {"truong", roster_label(keys[i]), NULL};
-            add_finding(c, "thieu-truong", keys[i], pairs);
+            add_case(c, "thieu-truong", manager ? "nguoi-quan-ly" : NULL, keys[i], pairs);
         }
     }
 }
@@ -233,34 +247,23 @@ static int ends_with_ci(const char *s, const char *suffix)
  * gmail/yahoo). The domain's last labels must match an official suffix of the config. */
 static void check_email(ctx *c, const char *key, const char *value)
 {
-    const char *domain = NULL;
-    char reason[400];
+    const char *domain = NULL, *variant = NULL, *public_domain = "";
     size_t ns, np;
     const char *const *suffixes = config_list(c->cfg, "email_cong_vu_duoi", &ns);
     const char *const *publics = config_list(c->cfg, "email_cong_cong", &np);
     if (!email_well_formed(value, &domain)) {
-        snprintf(reason, sizeof reason, "Địa chỉ thư điện tử «%.200s» không đúng định dạng.",
-                 value);
+        variant = "dinh-dang";
     } else {
-        for (size_t i = 0; i < np; i++) {
-            if (strlen(domain) == strlen(publics[i]) && ends_with_ci(domain, publics[i])) {
-                snprintf(reason, sizeof reason,
-                         "«%.200s» là hộp thư công cộng (%s), không "
-                         "phải thư điện tử công vụ.",
-                         value, publics[i]);
-                goto refuse;
-            }
-        }
-        for (size_t i = 0; i < ns; i++)
+        for (size_t i = 0; i < np && !variant; i++)
+            if (strlen(domain) == strlen(publics[i]) && ends_with_ci(domain, publics[i]))
+                variant = "cong-cong", public_domain = publics[i];
+        for (size_t i = 0; i < ns && !variant; i++)
             if (ends_with_ci(domain, suffixes[i]))
                 return;
-        snprintf(reason, sizeof reason, "«%.200s» không thuộc tên miền công vụ.", value);
     }
-refuse:;
-    char *suffix_text = xstrdup(ns ? suffixes[0] : ".gov.vn");
-    const char *pairs[] = {"ly_do", reason, "gia_tri", value, "duoi", suffix_text, NULL};
-    add_finding(c, "email-cong-vu", key, pairs);
-    free(suffix_text);
+    const char *pairs[] = {"gia_tri", value, "ten_mien", public_domain, "duoi",
+                           ns ? suffixes[0] : ".gov.vn", NULL};
+    add_case(c, "email-cong-vu", variant, key, pairs);
 }
 
 static void rule_email(ctx *c)
@@ -289,12 +292,14 @@ static void rule_phone(ctx *c)
         return;
     char digits[32];
     size_t n = 0;
-    int bad = 0;
+    int bad = 0, plus = 0;
     for (const char *p = s; *p && !bad; p++) {
         if (*p == ' ' || *p == '.' || *p == '-' || *p == '(' || *p == ')')
             continue;
-        if (*p == '+' && p == s)
+        if (*p == '+' && n == 0 && !plus) { /* "+84 ...", "(+84) ..." */
+            plus = 1;
             continue;
+        }
         if (*p < '0' || *p > '9' || n + 1 >= sizeof digits)
             bad = 1;
         else
@@ -367,20 +372,14 @@ static void rule_days_left(ctx *c)
         set_derived_date(c, "ngay_het_han_moi", exp); /* seed §2.3.2: validity kept */
     if (left >= min)
         return;
-    char reason[300], vn[16];
+    char vn[16], days[24], need[24], variant[32];
     date_format_vn(exp, vn);
-    if (left < 0)
-        snprintf(reason, sizeof reason,
-                 "Chứng thư số đã hết hạn ngày %s; không thể %s, hãy "
-                 "đề nghị cấp mới.",
-                 vn, renew ? "gia hạn" : "thay đổi thông tin");
-    else
-        snprintf(reason, sizeof reason,
-                 "Chứng thư số chỉ còn %ld ngày sử dụng; cần còn ít nhất "
-                 "%ld ngày.",
-                 left, min);
-    const char *pairs[] = {"ly_do", reason, "dieu", renew ? "Điều 63" : "Điều 65, 66", NULL};
-    add_finding(c, "con-han-60-ngay", "ngay_het_han", pairs);
+    snprintf(days, sizeof days, "%ld", left);
+    snprintf(need, sizeof need, "%ld", min);
+    snprintf(variant, sizeof variant, "%s%s", c->v->thu_tuc,
+             left < 0 ? ".het-han" : left == 0 ? ".hom-nay" : "");
+    const char *pairs[] = {"so_ngay", days, "toi_thieu", need, "ngay_het_han", vn, NULL};
+    add_case(c, "con-han-60-ngay", variant, "ngay_het_han", pairs);
 }
 
 /* gia-han-mot-lan: a certificate is renewed once only (NĐ 130 Điều 63, seed §2.3.1). */
@@ -391,7 +390,8 @@ static void rule_renew_once(ctx *c)
     if (!proc_is(c, "gia-han") || str_empty(raw))
         return;
     if (str_to_long(raw, &times) < 0 || times < 0) {
-        finding_value(c, "gia-tri-khong-hop-le", "so_lan_gia_han");
+        const char *pairs[] = {"truong", roster_label("so_lan_gia_han"), "gia_tri", raw, NULL};
+        add_case(c, "gia-tri-khong-hop-le", "so", "so_lan_gia_han", pairs);
         return;
     }
     long max = config_param(c->cfg, "gia_han_so_lan_toi_da", 1);
@@ -450,8 +450,10 @@ static void rule_revoke(ctx *c)
     date exp;
     int expired = get_date(c, "ngay_het_han", &exp) && date_cmp(exp, c->req_date) < 0;
     if (strcmp(why, "het-han") == 0 || expired) {
+        /* name what triggered it: the reason, or else the expiry date */
         c->v->auto_revoked = 1;
-        add_finding(c, "thu-hoi-tu-dong", "ly_do_thu_hoi", NULL);
+        add_finding(c, "thu-hoi-tu-dong",
+                    strcmp(why, "het-han") == 0 ? "ly_do_thu_hoi" : "ngay_het_han", NULL);
     }
     c->v->agency_files = config_list_has(c->cfg, "thu_hoi.co_quan_de_nghi", why);
 }
