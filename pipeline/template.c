@@ -163,8 +163,10 @@ static int load_blocks(tblock **arr, size_t *n, const xmlNode *parent, char *err
                      (const char *)e->name);
             return -1;
         }
-        b->before = attr_num(e, "space-before", 0);
-        b->after = attr_num(e, "space-after", 0);
+        if (b->kind != TB_PARA) { /* a paragraph keeps its spacing in its tpara */
+            b->before = attr_num(e, "space-before", 0);
+            b->after = attr_num(e, "space-after", 0);
+        }
     }
     return 0;
 }
