@@ -20,6 +20,51 @@ static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
     }
 }
 
+/* libharu 2.3 points a UTF-8 font's /ToUnicode at its UTF-8 encoding CMap, which is not a
+ * ToUnicode map ("Invalid 'begincidrange' operator"): readers may fail to extract the text.
+ * Its text codes are the Unicode values themselves (CIDToGIDMap does the glyph mapping), so
+ * the right map is the identity over the BMP, surrogates excepted. bfrange entries may not
+ * cross a change of the high byte: one range per high byte, at most 100 per block. */
+static HPDF_STATUS write_identity_cmap(HPDF_Stream s)
+{
+    HPDF_STATUS st = HPDF_Stream_WriteStr(
+        s, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+           "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+           "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+           "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    int hi[256], n = 0;
+    for (int h = 0; h < 256; h++)
+        if (h < 0xD8 || h > 0xDF)
+            hi[n++] = h;
+    for (int i = 0; i < n && st == HPDF_OK; i += 100) {
+        int count = n - i < 100 ? n - i : 100;
+        char line[64];
+        snprintf(line, sizeof line, "%d beginbfrange\n", count);
+        st = HPDF_Stream_WriteStr(s, line);
+        for (int k = i; k < i + count && st == HPDF_OK; k++) {
+            snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", hi[k], hi[k], hi[k]);
+            st = HPDF_Stream_WriteStr(s, line);
+        }
+        if (st == HPDF_OK)
+            st = HPDF_Stream_WriteStr(s, "endbfrange\n");
+    }
+    if (st == HPDF_OK)
+        st = HPDF_Stream_WriteStr(s, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
+                                     "end\nend\n");
+    return st;
+}
+
+static int fix_tounicode(HPDF_Doc pdf, HPDF_Font f)
+{
+    HPDF_Dict cmap = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!cmap)
+        return -1;
+    cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (write_identity_cmap(cmap->stream) != HPDF_OK)
+        return -1;
+    return HPDF_Dict_Add(f, "ToUnicode", cmap) == HPDF_OK ? 0 : -1;
+}
+
 /* Loads the faces the display uses, in face order. */
 static int load_fonts(HPDF_Doc pdf, const display *d, const char *const paths[FACE_COUNT],
                       HPDF_Font fonts[FACE_COUNT], herr *e, char *err, size_t errlen)
@@ -35,7 +80,7 @@ static int load_fonts(HPDF_Doc pdf, const display *d, const char *const paths[FA
             continue;
         const char *name = HPDF_LoadTTFontFromFile(pdf, paths[f], HPDF_TRUE);
         fonts[f] = name ? HPDF_GetFont(pdf, name, "UTF-8") : NULL;
-        if (!fonts[f] || e->code) {
+        if (!fonts[f] || e->code || fix_tounicode(pdf, fonts[f]) < 0) {
             snprintf(err, errlen, "cannot load font %s (libharu error 0x%04X)", paths[f],
                      (unsigned)e->code);
             return -1;
