@@ -267,7 +267,7 @@ static char **list_inputs(const char *dir, long settle, size_t *n)
             free(path);
             continue;
         }
-        if (now - st.st_mtime < settle) {
+        if (settle > 0 && now - st.st_mtime < settle) {
             fprintf(stderr, "ctsbatch: %s is still being written; left for the next run\n", path);
             free(path);
             continue;
