@@ -104,6 +104,17 @@ check "validate exits 1 with a rejected row (got $rc)" '[ $rc -eq 1 ]'
 check "validate --json matches the golden file" 'diff -u $DATA/e2e_cap_moi.expected.json "$T/v.json"'
 check "validate --json is JSON" 'python3 -m json.tool "$T/v.json" >/dev/null 2>&1 || ! command -v python3 >/dev/null'
 
+# ---- golden verdicts: one roster per procedure (expectations derived by hand beside them) ----
+for f in $DATA/golden_*.csv $DATA/golden_gia_han.xml; do
+    case $f in *.xml) want=$f.expected.json ;; *) want=${f%.csv}.expected.json ;; esac
+    $BIN validate "$f" --as-of 2026-11-20 --json >"$T/g.json" 2>/dev/null
+    check "golden verdicts: $(basename "$f")" 'diff -u "$want" "$T/g.json" >/dev/null'
+done
+# the XML renewal roster (names in NFD) says the same as the CSV one, row for row
+strip() { sed -E 's/"file": "[^"]*", "encoding": "[^"]*", "format": "[^"]*"//; s/\{"line": [0-9]+, //; s/ở dòng [0-9]+ của tệp [^;]*;/ở dòng N của tệp F;/'; }
+check "XML and CSV renewal rosters give the same verdicts" \
+    'diff <(strip <$DATA/golden_gia_han.expected.json) <(strip <$DATA/golden_gia_han.xml.expected.json) >/dev/null'
+
 # ---- command line ----
 $BIN --help >/dev/null; check "--help exits 0" '[ $? -eq 0 ]'
 check "--version" '$BIN --version | grep -q "^ctsbatch "'

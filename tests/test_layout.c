@@ -1,0 +1,851 @@
+/* test_layout: unit tests of pipeline/layout.c with the real Liberation Serif faces (fonts/),
+ * against FORMS.md "Layout rules for công văn" and "Typesetting details": greedy line breaking
+ * measured with the fonts' advance widths (every line within its width, a word too wide split
+ * between letters, no text lost or reordered), justified lines that end exactly at the right
+ * margin with even gaps, paragraph spacing, rules under a line, faces of bold and italic spans,
+ * long tables that continue on later pages with the header row repeated and a page number in
+ * the top margin, a kept signature block never left alone at a page top, text wrapped inside
+ * table cells, and the error for a row taller than a page. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "font.h"
+#include "layout.h"
+#include "template.h"
+#include "util.h"
+
+#define MM_PT (72.0 / 25.4)
+
+static const char *const FONT_FILES[FACE_COUNT] = {
+    "fonts/LiberationSerif-Regular.ttf", "fonts/LiberationSerif-Bold.ttf",
+    "fonts/LiberationSerif-Italic.ttf", "fonts/LiberationSerif-BoldItalic.ttf"};
+
+static fontset FS;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    for (int i = 0; i < FACE_COUNT; i++) {
+        char err[256] = "";
+        FS.face[i] = font_load(FONT_FILES[i], err, sizeof err);
+        if (!FS.face[i]) {
+            fprintf(stderr, "font_load(%s): %s (run `make fonts`)\n", FONT_FILES[i], err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    for (int i = 0; i < FACE_COUNT; i++)
+        font_free(FS.face[i]);
+    return 0;
+}
+
+/* A long Vietnamese sentence (from Mẫu 01) for line breaking. */
+static const char *const SENTENCE =
+    "Tôi cam kết các thông tin nêu trên là đúng sự thật; quản lý, sử dụng chứng thư số và "
+    "thiết bị lưu khóa bí mật theo đúng quy định của Nghị định số 130/2018/NĐ-CP và chịu "
+    "trách nhiệm trước pháp luật về việc sử dụng chứng thư số được cấp.";
+
+/* ---- helpers ---- */
+
+static template *load_text(const char *text)
+{
+    char *path = strdup("/tmp/ctsbatch-unit-layout-XXXXXX");
+    assert_non_null(path);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    size_t len = strlen(text);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    char err[512] = "";
+    template *t = template_load(path, err, sizeof err);
+    unlink(path);
+    free(path);
+    if (!t)
+        fail_msg("template_load: %s", err);
+    return t;
+}
+
+/* Loads the form, lays it out, expects success. */
+static void layout_ok(const template *t, display *d)
+{
+    char err[512] = "";
+    int rc = layout_document(t, &FS, d, err, sizeof err);
+    if (rc != 0)
+        fail_msg("layout_document: %s", err);
+}
+
+static double item_width(const dl_item *it)
+{
+    return font_text_width(FS.face[it->face], it->text, strlen(it->text), it->size);
+}
+
+static double text_width(int face, double size, const char *s)
+{
+    return font_text_width(FS.face[face], s, strlen(s), size);
+}
+
+/* The text items of a page grouped into lines (same baseline), top to bottom, each line's
+ * items left to right. Returns the number of lines; idx[l][k] indexes page items. */
+#define MAXL 400
+#define MAXI 64
+typedef struct lines {
+    size_t n;
+    size_t count[MAXL];
+    size_t idx[MAXL][MAXI];
+    double y[MAXL];
+} lines;
+
+static void group_lines(const dl_page *p, lines *ls)
+{
+    ls->n = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const dl_item *it = &p->items[i];
+        if (it->kind != DL_TEXT)
+            continue;
+        size_t l = 0;
+        while (l < ls->n && fabs(ls->y[l] - it->y) > 0.01)
+            l++;
+        if (l == ls->n) {
+            assert_true(ls->n < MAXL);
+            ls->y[ls->n] = it->y;
+            ls->count[ls->n++] = 0;
+        }
+        assert_true(ls->count[l] < MAXI);
+        ls->idx[l][ls->count[l]++] = i;
+    }
+    /* sort lines by y descending, items by x ascending (insertion sorts, small lists) */
+    for (size_t a = 1; a < ls->n; a++)
+        for (size_t b = a; b > 0 && ls->y[b] > ls->y[b - 1]; b--) {
+            double ty = ls->y[b];
+            ls->y[b] = ls->y[b - 1];
+            ls->y[b - 1] = ty;
+            size_t tc = ls->count[b];
+            ls->count[b] = ls->count[b - 1];
+            ls->count[b - 1] = tc;
+            size_t tmp[MAXI];
+            memcpy(tmp, ls->idx[b], sizeof tmp);
+            memcpy(ls->idx[b], ls->idx[b - 1], sizeof tmp);
+            memcpy(ls->idx[b - 1], tmp, sizeof tmp);
+        }
+    for (size_t l = 0; l < ls->n; l++)
+        for (size_t a = 1; a < ls->count[l]; a++)
+            for (size_t b = a; b > 0 && p->items[ls->idx[l][b]].x < p->items[ls->idx[l][b - 1]].x;
+                 b--) {
+                size_t t = ls->idx[l][b];
+                ls->idx[l][b] = ls->idx[l][b - 1];
+                ls->idx[l][b - 1] = t;
+            }
+}
+
+/* The text of line l: its items joined by one space. */
+static void line_text(const dl_page *p, const lines *ls, size_t l, buf *out)
+{
+    buf_reset(out);
+    for (size_t k = 0; k < ls->count[l]; k++) {
+        if (k)
+            buf_putc(out, ' ');
+        buf_puts(out, p->items[ls->idx[l][k]].text);
+    }
+}
+
+static double line_right(const dl_page *p, const lines *ls, size_t l)
+{
+    const dl_item *last = &p->items[ls->idx[l][ls->count[l] - 1]];
+    return last->x + item_width(last);
+}
+
+/* 1 when some text item of page p has exactly this text. */
+static const dl_item *find_text(const dl_page *p, const char *s)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->items[i].kind == DL_TEXT && strcmp(p->items[i].text, s) == 0)
+            return &p->items[i];
+    return NULL;
+}
+
+/* Copy of s without ASCII spaces. */
+static char *squeeze(const char *s)
+{
+    char *out = xstrdup(s), *w = out;
+    for (const char *r = s; *r; r++)
+        if (*r != ' ')
+            *w++ = *r;
+    *w = '\0';
+    return out;
+}
+
+/* ---- layout_break_widths ---- */
+
+/* An independent greedy breaker over whole words (no word wider than width). */
+static size_t oracle_break(double size, const char *text, double width, double *widths)
+{
+    double sp = text_width(FACE_REGULAR, size, " "), cur = 0;
+    size_t n = 0, inl = 0;
+    const char *s = text;
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        size_t len = strcspn(s, " ");
+        if (!len)
+            break;
+        double w = font_text_width(FS.face[FACE_REGULAR], s, len, size);
+        if (inl && cur + sp + w > width) {
+            widths[n++] = cur;
+            cur = 0;
+            inl = 0;
+        }
+        cur += (inl ? sp : 0) + w;
+        inl++;
+        s += len;
+    }
+    if (inl)
+        widths[n++] = cur;
+    return n;
+}
+
+static void test_break_widths_greedy(void **state)
+{
+    (void)state;
+    static const double sizes[] = {11, 13, 14};
+    static const double cols[] = {120, 180.5, 300, 453.5};
+    for (size_t a = 0; a < 3; a++) {
+        for (size_t b = 0; b < 4; b++) {
+            double got[64], want[64];
+            size_t n =
+                layout_break_widths(FS.face[FACE_REGULAR], sizes[a], SENTENCE, cols[b], got, 64);
+            size_t m = oracle_break(sizes[a], SENTENCE, cols[b], want);
+            if (n != m)
+                fail_msg("size %g width %g: %zu lines, oracle %zu", sizes[a], cols[b], n, m);
+            assert_true(n > 1);
+            for (size_t i = 0; i < n; i++) {
+                assert_true(got[i] <= cols[b] + 1e-6);
+                assert_true(fabs(got[i] - want[i]) < 1e-6);
+            }
+        }
+    }
+}
+
+static void test_break_long_word_split(void **state)
+{
+    (void)state;
+    /* digits are 1024/2048 em: 6.5 pt at 13 pt; 15 fit in 100 pt */
+    char digits[101];
+    for (int i = 0; i < 100; i++)
+        digits[i] = (char)('0' + i % 10);
+    digits[100] = '\0';
+    double w[16];
+    size_t n = layout_break_widths(FS.face[FACE_REGULAR], 13, digits, 100, w, 16);
+    assert_int_equal(n, 7);
+    for (size_t i = 0; i < 6; i++)
+        assert_true(fabs(w[i] - 97.5) < 1e-9);
+    assert_true(fabs(w[6] - 65.0) < 1e-9);
+
+    /* a long e-mail among short words: every line fits, nothing lost */
+    const char *text = "Thư điện tử: nguyenthianhtuyet.phongngansach.sotaichinh@angiang.gov.vn "
+                       "của cán bộ";
+    double total_word =
+        text_width(FACE_REGULAR, 12, "nguyenthianhtuyet.phongngansach.sotaichinh@angiang.gov.vn");
+    assert_true(total_word > 120);
+    n = layout_break_widths(FS.face[FACE_REGULAR], 12, text, 120, w, 16);
+    assert_true(n >= 4);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_true(w[i] <= 120 + 1e-6);
+        sum += w[i];
+    }
+    /* the words' widths are all there, plus at most one space per remaining word gap */
+    double words = text_width(FACE_REGULAR, 12, "Thư") + text_width(FACE_REGULAR, 12, "điện") +
+                   text_width(FACE_REGULAR, 12, "tử:") + total_word +
+                   text_width(FACE_REGULAR, 12, "của") + text_width(FACE_REGULAR, 12, "cán") +
+                   text_width(FACE_REGULAR, 12, "bộ");
+    double sp = text_width(FACE_REGULAR, 12, " ");
+    assert_true(sum >= words - 1e-6);
+    assert_true(sum <= words + 5 * sp + 1e-6);
+}
+
+static void test_break_widths_max_and_empty(void **state)
+{
+    (void)state;
+    double w[2] = {-1, -1};
+    size_t all = layout_break_widths(FS.face[FACE_REGULAR], 13, SENTENCE, 150, NULL, 0);
+    assert_true(all > 2);
+    assert_int_equal(layout_break_widths(FS.face[FACE_REGULAR], 13, SENTENCE, 150, w, 2), all);
+    assert_true(w[0] > 0 && w[1] > 0);
+    assert_int_equal(layout_break_widths(FS.face[FACE_REGULAR], 13, "", 150, w, 2), 0);
+    assert_int_equal(layout_break_widths(FS.face[FACE_REGULAR], 13, "   ", 150, w, 2), 0);
+}
+
+/* ---- paragraphs ---- */
+
+static void test_paragraph_lines_keep_text(void **state)
+{
+    (void)state;
+    /* left 30 mm, right 100 mm: a narrow column of about 198 pt */
+    char xml[2048];
+    const char *text = "Địa chỉ thư: "
+                       "nguyenthianhtuyetphongngansachsotaichinhangiang@angiang.gov.vn; "
+                       "Nghị định số 130/2018/NĐ-CP quy định chi tiết thi hành Luật Giao dịch "
+                       "điện tử về chữ ký số.";
+    snprintf(xml, sizeof xml,
+             "<form size=\"13\" margin-left=\"30\" margin-right=\"100\"><p>%s</p></form>", text);
+    template *t = load_text(xml);
+    display d;
+    layout_ok(t, &d);
+    assert_int_equal(d.npages, 1);
+    double left = 30 * MM_PT, width = d.width - 130 * MM_PT;
+    lines ls;
+    group_lines(&d.pages[0], &ls);
+    double w[32];
+    size_t n = layout_break_widths(FS.face[FACE_REGULAR], 13, text, width, w, 32);
+    assert_int_equal(ls.n, n);
+    assert_true(n >= 4);
+    buf all, one;
+    buf_init(&all, 0);
+    buf_init(&one, 0);
+    for (size_t l = 0; l < ls.n; l++) {
+        line_text(&d.pages[0], &ls, l, &one);
+        const dl_item *first = &d.pages[0].items[ls.idx[l][0]];
+        assert_true(fabs(first->x - left) < 1e-6);
+        /* within the column, and as wide as layout_break_widths says */
+        assert_true(line_right(&d.pages[0], &ls, l) <= left + width + 1e-6);
+        assert_true(fabs(text_width(FACE_REGULAR, 13, buf_str(&one)) - w[l]) < 1e-6);
+        buf_puts(&all, buf_str(&one));
+    }
+    /* the lines together are the input: same letters in the same order */
+    char *want = squeeze(text), *got = squeeze(buf_str(&all));
+    assert_string_equal(got, want);
+    free(want);
+    free(got);
+    buf_release(&all);
+    buf_release(&one);
+    display_release(&d);
+    template_free(t);
+}
+
+static void test_paragraph_words_in_order(void **state)
+{
+    (void)state;
+    char xml[2048];
+    snprintf(xml, sizeof xml, "<form margin-left=\"30\" margin-right=\"80\"><p>%s</p></form>",
+             SENTENCE);
+    template *t = load_text(xml);
+    display d;
+    layout_ok(t, &d);
+    lines ls;
+    group_lines(&d.pages[0], &ls);
+    assert_true(ls.n > 2);
+    buf all, one;
+    buf_init(&all, 0);
+    buf_init(&one, 0);
+    for (size_t l = 0; l < ls.n; l++) {
+        line_text(&d.pages[0], &ls, l, &one);
+        if (l)
+            buf_putc(&all, ' ');
+        buf_puts(&all, buf_str(&one));
+    }
+    assert_string_equal(buf_str(&all), SENTENCE);
+    buf_release(&all);
+    buf_release(&one);
+    display_release(&d);
+    template_free(t);
+}
+
+static void test_justified_lines_reach_margin(void **state)
+{
+    (void)state;
+    char xml[2048];
+    snprintf(xml, sizeof xml,
+             "<form size=\"14\" margin-left=\"30\" margin-right=\"15\">"
+             "<p align=\"justify\" indent=\"10\">%s %s</p></form>",
+             SENTENCE, SENTENCE);
+    template *t = load_text(xml);
+    display d;
+    layout_ok(t, &d);
+    double left = 30 * MM_PT, right = d.width - 15 * MM_PT;
+    lines ls;
+    group_lines(&d.pages[0], &ls);
+    assert_true(ls.n >= 3);
+    const dl_page *p = &d.pages[0];
+    /* first line indented 10 mm, the others at the margin */
+    assert_true(fabs(p->items[ls.idx[0][0]].x - (left + 10 * MM_PT)) < 1e-6);
+    for (size_t l = 1; l < ls.n; l++)
+        assert_true(fabs(p->items[ls.idx[l][0]].x - left) < 1e-6);
+    for (size_t l = 0; l + 1 < ls.n; l++) {
+        double end = line_right(p, &ls, l);
+        if (fabs(end - right) > 0.5)
+            fail_msg("justified line %zu ends at %.3f, right margin %.3f", l, end, right);
+        /* words placed one by one with even gaps */
+        assert_true(ls.count[l] > 2);
+        double gap0 = -1;
+        for (size_t k = 1; k < ls.count[l]; k++) {
+            const dl_item *a = &p->items[ls.idx[l][k - 1]], *b = &p->items[ls.idx[l][k]];
+            double gap = b->x - (a->x + item_width(a));
+            if (gap0 < 0)
+                gap0 = gap;
+            assert_true(fabs(gap - gap0) < 1e-6);
+        }
+    }
+    /* the last line is set ragged: natural spacing, short of the margin */
+    size_t last = ls.n - 1;
+    buf one;
+    buf_init(&one, 0);
+    line_text(p, &ls, last, &one);
+    double natural = text_width(FACE_REGULAR, 14, buf_str(&one));
+    assert_true(fabs(line_right(p, &ls, last) - (left + natural)) < 1e-6);
+    assert_true(line_right(p, &ls, last) < right - 1);
+    buf_release(&one);
+    display_release(&d);
+    template_free(t);
+}
+
+static void test_center_and_right_align(void **state)
+{
+    (void)state;
+    template *t = load_text("<form size=\"13\" margin-left=\"30\" margin-right=\"15\">"
+                            "<p align=\"center\">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</p>"
+                            "<p align=\"right\">An Giang, ngày 05 tháng 01 năm 2026</p></form>");
+    display d;
+    layout_ok(t, &d);
+    double left = 30 * MM_PT, right = d.width - 15 * MM_PT;
+    const dl_item *c = find_text(&d.pages[0], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    const dl_item *r = find_text(&d.pages[0], "An Giang, ngày 05 tháng 01 năm 2026");
+    assert_non_null(c);
+    assert_non_null(r);
+    assert_true(fabs(c->x + item_width(c) / 2 - (left + right) / 2) < 1e-6);
+    assert_true(fabs(r->x + item_width(r) - right) < 1e-6);
+    assert_true(c->y > r->y);
+    display_release(&d);
+    template_free(t);
+}
+
+static void test_forced_break_and_faces(void **state)
+{
+    (void)state;
+    template *t = load_text("<form size=\"13\"><p>Họ và tên: <b>Nguyễn Thị Ánh Tuyết</b><br/>"
+                            "Chức vụ: <i>Chuyên viên</i> <b><i>chính</i></b></p></form>");
+    display d;
+    layout_ok(t, &d);
+    lines ls;
+    group_lines(&d.pages[0], &ls);
+    assert_int_equal(ls.n, 2);
+    const dl_page *p = &d.pages[0];
+    const dl_item *name = find_text(p, "Nguyễn Thị Ánh Tuyết");
+    assert_non_null(name);
+    assert_int_equal(name->face, FACE_BOLD);
+    const dl_item *label = find_text(p, "Họ và tên:");
+    assert_non_null(label);
+    assert_int_equal(label->face, FACE_REGULAR);
+    assert_true(fabs(name->y - label->y) < 1e-9);
+    assert_int_equal(find_text(p, "Chuyên viên")->face, FACE_ITALIC);
+    assert_int_equal(find_text(p, "chính")->face, FACE_BOLD_ITALIC);
+    assert_true(find_text(p, "Chức vụ:")->y < name->y);
+    display_release(&d);
+    template_free(t);
+}
+
+/* Baseline distance between the first items of two one-line paragraphs "MỘT" and "HAI". */
+static double gap_between(const char *xml)
+{
+    template *t = load_text(xml);
+    display d;
+    layout_ok(t, &d);
+    const dl_item *a = find_text(&d.pages[0], "MỘT"), *b = find_text(&d.pages[0], "HAI");
+    assert_non_null(a);
+    assert_non_null(b);
+    double g = a->y - b->y;
+    display_release(&d);
+    template_free(t);
+    return g;
+}
+
+/* FORMS.md: at least 6 pt between paragraphs, as the template says; the space is counted
+ * once, whether the paragraph stands alone or sits in a column. */
+static void test_paragraph_space_before(void **state)
+{
+    (void)state;
+    /* size 10, line height 1.2: a line is 12 pt */
+    double plain = gap_between("<form size=\"10\" line-height=\"1.2\">"
+                               "<p>MỘT</p><p>HAI</p></form>");
+    assert_true(fabs(plain - 12) < 1e-6);
+    double before = gap_between("<form size=\"10\" line-height=\"1.2\">"
+                                "<p>MỘT</p><p space-before=\"20\">HAI</p></form>");
+    if (fabs(before - 32) > 1e-6)
+        fail_msg("space-before=\"20\": baselines %.3f pt apart, expected 12 + 20 = 32", before);
+    double in_col = gap_between("<form size=\"10\" line-height=\"1.2\"><columns><col width=\"50\">"
+                                "<p>MỘT</p><p space-before=\"20\">HAI</p></col></columns></form>");
+    if (fabs(in_col - 32) > 1e-6)
+        fail_msg("in a column, space-before=\"20\": %.3f pt apart, expected 32", in_col);
+}
+
+static void test_paragraph_space_after(void **state)
+{
+    (void)state;
+    double after = gap_between("<form size=\"10\" line-height=\"1.2\">"
+                               "<p space-after=\"6\">MỘT</p><p>HAI</p></form>");
+    if (fabs(after - 18) > 1e-6)
+        fail_msg("space-after=\"6\": baselines %.3f pt apart, expected 12 + 6 = 18", after);
+}
+
+static void test_space_block(void **state)
+{
+    (void)state;
+    double g = gap_between("<form size=\"10\" line-height=\"1.2\">"
+                           "<p>MỘT</p><space height=\"30\"/><p>HAI</p></form>");
+    assert_true(fabs(g - 42) < 1e-6);
+}
+
+static void test_rules_under_lines(void **state)
+{
+    (void)state;
+    template *t = load_text("<form size=\"13\">"
+                            "<p align=\"center\" bold=\"yes\" rule=\"third\">SỞ TÀI CHÍNH</p>"
+                            "<p align=\"center\" bold=\"yes\" rule=\"full\">"
+                            "Độc lập - Tự do - Hạnh phúc</p></form>");
+    display d;
+    layout_ok(t, &d);
+    const dl_page *p = &d.pages[0];
+    const dl_item *texts[2] = {find_text(p, "SỞ TÀI CHÍNH"),
+                               find_text(p, "Độc lập - Tự do - Hạnh phúc")};
+    const dl_item *rules[2] = {NULL, NULL};
+    size_t nrules = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->items[i].kind == DL_LINE) {
+            if (nrules < 2)
+                rules[nrules] = &p->items[i];
+            nrules++;
+        }
+    assert_int_equal(nrules, 2);
+    for (size_t k = 0; k < 2; k++) {
+        assert_non_null(texts[k]);
+        const dl_item *r = rules[k];
+        double tw = item_width(texts[k]), len = r->x2 - r->x;
+        assert_true(fabs(r->y - r->y2) < 1e-9); /* horizontal */
+        assert_true(r->y < texts[k]->y);        /* under the text */
+        assert_true(r->y > texts[k]->y - 13);   /* and close to it */
+        double mid = r->x + len / 2, tmid = texts[k]->x + tw / 2;
+        assert_true(fabs(mid - tmid) < 1e-6); /* centred on it */
+        if (k == 0)                           /* NĐ 30/2020: a third to a half of the line */
+            assert_true(len >= tw / 3 - 1e-6 && len <= tw / 2 + 1e-6);
+        else
+            assert_true(fabs(len - tw) < 1e-6);
+    }
+    /* the second paragraph starts below the first rule */
+    assert_true(texts[1]->y < rules[0]->y);
+    display_release(&d);
+    template_free(t);
+}
+
+/* ---- tables and pages ---- */
+
+typedef struct rows_src {
+    char scratch[64];
+} rows_src;
+
+static const char *no_doc(void *ctx, const char *name)
+{
+    (void)ctx;
+    (void)name;
+    return NULL;
+}
+
+static const char *row_name(void *ctx, size_t i, const char *name)
+{
+    rows_src *s = ctx;
+    if (strcmp(name, "stt") == 0)
+        snprintf(s->scratch, sizeof s->scratch, "%zu", i + 1);
+    else if (strcmp(name, "ho_ten") == 0)
+        snprintf(s->scratch, sizeof s->scratch, "Người số %03zu", i + 1);
+    else
+        snprintf(s->scratch, sizeof s->scratch, "Ghi chú %zu", i + 1);
+    return s->scratch;
+}
+
+static const char *TABLE_FORM =
+    "<form size=\"13\" margin-top=\"20\" margin-bottom=\"20\" margin-left=\"30\" "
+    "margin-right=\"15\" page-numbers=\"%s\">"
+    "<p align=\"center\" bold=\"yes\">DANH SÁCH ĐỀ NGHỊ</p>"
+    "<table size=\"11\"><col width=\"1\" head=\"STT\" align=\"center\">{stt}</col>"
+    "<col width=\"4\" head=\"Họ và tên cán bộ\">{ho_ten}</col>"
+    "<col width=\"3\" head=\"Ghi chú\">{ghi_chu}</col></table>"
+    "<p>Trân trọng đề nghị./.</p></form>";
+
+static template *table_form(const char *numbers, size_t nrows, template **src)
+{
+    char xml[1024];
+    snprintf(xml, sizeof xml, TABLE_FORM, numbers);
+    *src = load_text(xml);
+    static rows_src rs;
+    tdata d = {&rs, no_doc, nrows, row_name};
+    return template_fill(*src, &d);
+}
+
+static void test_long_table_spans_pages(void **state)
+{
+    (void)state;
+    template *src, *t = table_form("yes", 300, &src);
+    display d;
+    layout_ok(t, &d);
+    assert_true(d.npages >= 3);
+    double top = d.height - 20 * MM_PT, bottom = 20 * MM_PT;
+    size_t next = 1; /* next row number expected, in order across pages */
+    for (size_t pg = 0; pg < d.npages; pg++) {
+        const dl_page *p = &d.pages[pg];
+        char num[24];
+        snprintf(num, sizeof num, "%zu", pg + 1);
+        /* the page number, in the top margin, centred; none on page 1 */
+        const dl_item *pn = NULL;
+        for (size_t i = 0; i < p->n; i++)
+            if (p->items[i].kind == DL_TEXT && p->items[i].y > top)
+                pn = &p->items[i];
+        if (pg == 0) {
+            assert_null(pn);
+        } else {
+            if (!pn)
+                fail_msg("page %zu has no page number", pg + 1);
+            assert_string_equal(pn->text, num);
+            assert_true(fabs(pn->x + item_width(pn) / 2 - d.width / 2) < 1e-6);
+        }
+        /* the header row on every page, above every row of the table */
+        const dl_item *head = find_text(p, "Họ và tên cán bộ");
+        if (!head)
+            fail_msg("page %zu lacks the table header", pg + 1);
+        size_t first_row = next;
+        for (size_t i = 0; i < p->n; i++) {
+            const dl_item *it = &p->items[i];
+            if (it->kind != DL_TEXT)
+                continue;
+            assert_true(it->y >= bottom); /* nothing in the bottom margin */
+            if (strncmp(it->text, "Người số ", strlen("Người số ")) != 0)
+                continue;
+            char want[48];
+            snprintf(want, sizeof want, "Người số %03zu", next);
+            assert_string_equal(it->text, want);
+            assert_true(it->y < head->y);
+            next++;
+        }
+        assert_true(next > first_row); /* every page carries rows */
+    }
+    assert_int_equal(next, 301);
+    assert_non_null(find_text(&d.pages[d.npages - 1], "Trân trọng đề nghị./."));
+    display_release(&d);
+    template_free(t);
+    template_free(src);
+}
+
+static void test_no_page_numbers_when_off(void **state)
+{
+    (void)state;
+    template *src, *t = table_form("no", 120, &src);
+    display d;
+    layout_ok(t, &d);
+    assert_true(d.npages >= 2);
+    double top = d.height - 20 * MM_PT;
+    for (size_t pg = 0; pg < d.npages; pg++)
+        for (size_t i = 0; i < d.pages[pg].n; i++)
+            assert_false(d.pages[pg].items[i].kind == DL_TEXT && d.pages[pg].items[i].y > top);
+    display_release(&d);
+    template_free(t);
+    template_free(src);
+}
+
+static void test_cell_text_wraps_inside_column(void **state)
+{
+    (void)state;
+    template *src = load_text(
+        "<form size=\"13\" margin-left=\"30\" margin-right=\"15\">"
+        "<table size=\"11\"><col width=\"1\" head=\"STT\">1</col>"
+        "<col width=\"2\" head=\"Thư điện tử\">nguyenthianhtuyet.phongngansach.sotaichinh."
+        "angiang@angiang.gov.vn</col><col width=\"2\" head=\"Ghi chú\">Cán bộ mới chuyển "
+        "công tác từ Sở Nội vụ tỉnh An Giang về Sở Tài chính</col></table></form>");
+    static rows_src rs;
+    tdata data = {&rs, no_doc, 1, row_name};
+    template *t = template_fill(src, &data);
+    display d;
+    layout_ok(t, &d);
+    double left = 30 * MM_PT, width = d.width - 45 * MM_PT;
+    double col_l = left + width / 5, col_r = left + 3 * width / 5;
+    size_t in_col = 0;
+    const dl_page *p = &d.pages[0];
+    buf joined;
+    buf_init(&joined, 0);
+    for (size_t i = 0; i < p->n; i++) {
+        const dl_item *it = &p->items[i];
+        if (it->kind != DL_TEXT || it->x < col_l || it->x >= col_r ||
+            strcmp(it->text, "Thư điện tử") == 0)
+            continue;
+        assert_true(it->x + item_width(it) <= col_r + 1e-6);
+        buf_puts(&joined, it->text);
+        in_col++;
+    }
+    assert_true(in_col >= 2); /* wrapped, not clipped */
+    assert_string_equal(buf_str(&joined),
+                        "nguyenthianhtuyet.phongngansach.sotaichinh.angiang@angiang.gov.vn");
+    buf_release(&joined);
+    display_release(&d);
+    template_free(t);
+    template_free(src);
+}
+
+static void test_kept_block_not_alone(void **state)
+{
+    (void)state;
+    /* n one-line paragraphs, then a kept signature block: find the first n that pushes the
+     * block to page 2 and check the line before it went along */
+    size_t found = 0;
+    for (size_t n = 30; n < 70 && !found; n++) {
+        buf xml;
+        buf_init(&xml, 0);
+        buf_puts(&xml, "<form size=\"13\" page-numbers=\"no\">");
+        for (size_t k = 1; k <= n; k++)
+            buf_printf(&xml, "<p>Dòng %zu</p>", k);
+        buf_puts(&xml, "<columns keep=\"yes\"><col width=\"50\"><p>Nơi nhận:</p></col>"
+                       "<col width=\"50\"><p>GIÁM ĐỐC</p><space height=\"72\"/>"
+                       "<p>Trần Văn Bình</p></col></columns></form>");
+        template *t = load_text(buf_str(&xml));
+        buf_release(&xml);
+        display d;
+        layout_ok(t, &d);
+        if (d.npages == 2 && !find_text(&d.pages[0], "GIÁM ĐỐC")) {
+            found = n;
+            char last[48], prev[48];
+            snprintf(last, sizeof last, "Dòng %zu", n);
+            snprintf(prev, sizeof prev, "Dòng %zu", n - 1);
+            const dl_page *p2 = &d.pages[1];
+            assert_non_null(find_text(p2, "Nơi nhận:"));
+            assert_non_null(find_text(p2, "GIÁM ĐỐC"));
+            assert_non_null(find_text(p2, "Trần Văn Bình"));
+            if (!find_text(p2, last))
+                fail_msg("n=%zu: the signature block is alone at the top of page 2", n);
+            assert_null(find_text(&d.pages[0], last));
+            assert_non_null(find_text(&d.pages[0], prev));
+            assert_true(find_text(p2, last)->y > find_text(p2, "GIÁM ĐỐC")->y);
+        }
+        display_release(&d);
+        template_free(t);
+    }
+    assert_true(found > 0);
+}
+
+/* FORMS.md: the header row goes with the table; it never ends a page without a row under it */
+/* 1 when page p has a text item starting with prefix. */
+static int has_prefix_text(const dl_page *p, const char *prefix)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->items[i].kind == DL_TEXT && strncmp(p->items[i].text, prefix, strlen(prefix)) == 0)
+            return 1;
+    return 0;
+}
+
+/* FORMS.md: the header row goes with the table; it never ends a page without a row under it */
+static void test_table_header_not_orphaned(void **state)
+{
+    (void)state;
+    size_t moved = 0;
+    for (size_t n = 38; n < 50; n++) {
+        buf xml;
+        buf_init(&xml, 0);
+        buf_puts(&xml, "<form size=\"13\" page-numbers=\"no\">");
+        for (size_t k = 1; k <= n; k++)
+            buf_printf(&xml, "<p>Dòng %zu</p>", k);
+        buf_puts(&xml, "<table size=\"11\"><col width=\"1\" head=\"STT\">{stt}</col>"
+                       "<col width=\"4\" head=\"Họ và tên cán bộ\">{ho_ten}</col></table></form>");
+        template *src = load_text(buf_str(&xml));
+        buf_release(&xml);
+        static rows_src rs;
+        tdata data = {&rs, no_doc, 3, row_name};
+        template *t = template_fill(src, &data);
+        display d;
+        layout_ok(t, &d);
+        size_t alone = 0;
+        for (size_t pg = 0; pg < d.npages; pg++) {
+            if (!find_text(&d.pages[pg], "Họ và tên cán bộ"))
+                continue;
+            if (!has_prefix_text(&d.pages[pg], "Người số "))
+                alone = pg + 1;
+            moved += pg > 0 && find_text(&d.pages[pg], "Người số 001") != NULL;
+        }
+        display_release(&d);
+        template_free(t);
+        template_free(src);
+        if (alone)
+            fail_msg("n=%zu: the table header is alone on page %zu", n, alone);
+    }
+    assert_true(moved > 0); /* some n pushed the whole table to page 2 */
+}
+
+static void test_row_taller_than_page(void **state)
+{
+    (void)state;
+    buf xml;
+    buf_init(&xml, 0);
+    buf_puts(&xml, "<form><table><col head=\"Nội dung\">");
+    for (int i = 0; i < 1500; i++)
+        buf_puts(&xml, "rất dài ");
+    buf_puts(&xml, "</col></table></form>");
+    template *src = load_text(buf_str(&xml));
+    buf_release(&xml);
+    static rows_src rs;
+    tdata data = {&rs, no_doc, 1, row_name};
+    template *t = template_fill(src, &data);
+    display d;
+    char err[512] = "";
+    assert_int_equal(layout_document(t, &FS, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "cao hơn một trang"));
+    display_release(&d);
+    template_free(t);
+    template_free(src);
+}
+
+static void test_page_size_a4(void **state)
+{
+    (void)state;
+    template *t = load_text("<form><p>A4</p></form>");
+    display d;
+    layout_ok(t, &d);
+    assert_true(fabs(d.width - 595.276) < 0.01);
+    assert_true(fabs(d.height - 841.89) < 0.01);
+    assert_int_equal(d.npages, 1);
+    display_release(&d);
+    display_release(&d); /* released twice: harmless, it is zeroed */
+    template_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_break_widths_greedy),
+        cmocka_unit_test(test_break_long_word_split),
+        cmocka_unit_test(test_break_widths_max_and_empty),
+        cmocka_unit_test(test_paragraph_lines_keep_text),
+        cmocka_unit_test(test_paragraph_words_in_order),
+        cmocka_unit_test(test_justified_lines_reach_margin),
+        cmocka_unit_test(test_center_and_right_align),
+        cmocka_unit_test(test_forced_break_and_faces),
+        cmocka_unit_test(test_paragraph_space_before),
+        cmocka_unit_test(test_paragraph_space_after),
+        cmocka_unit_test(test_space_block),
+        cmocka_unit_test(test_rules_under_lines),
+        cmocka_unit_test(test_long_table_spans_pages),
+        cmocka_unit_test(test_no_page_numbers_when_off),
+        cmocka_unit_test(test_cell_text_wraps_inside_column),
+        cmocka_unit_test(test_kept_block_not_alone),
+        cmocka_unit_test(test_table_header_not_orphaned),
+        cmocka_unit_test(test_row_taller_than_page),
+        cmocka_unit_test(test_page_size_a4),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,484 @@
+/* test_plan: unit tests of pipeline/plan.c with the shipped config/ctsbatch.xml, following
+ * FORMS.md "Which documents a run makes": a subscriber's form per accepted row (Mẫu 01, 03,
+ * 07, 09, 11, 15) and a cover letter or minutes per managing agency and procedure (Mẫu 02,
+ * 04, 08, 10, 12, 14) listing its accepted rows in roster order; rejected rows in no
+ * document; no letter for an agency without an accepted row; no Mẫu 09 where the agency
+ * files or the certificate expired (RULES.md thu-hoi); unique file names
+ * "<agency-slug>/<folder>/MauNN-<slug>.pdf" with -2, -3 for repeated names; the run report. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "config.h"
+#include "date.h"
+#include "plan.h"
+#include "roster.h"
+#include "rules.h"
+
+#define STC "Sở Tài chính tỉnh An Giang"
+#define SNV "Sở Nội vụ tỉnh An Giang"
+#define STC_SLUG "so-tai-chinh-tinh-an-giang"
+#define SNV_SLUG "so-noi-vu-tinh-an-giang"
+
+typedef struct fixture {
+    config *cfg;
+    roster *rs;
+    batch *b;
+    plan *p;
+} fixture;
+
+static int setup(void **state)
+{
+    char err[512] = "";
+    fixture *fx = test_calloc(1, sizeof *fx);
+    fx->cfg = config_load("config/ctsbatch.xml", ".", err, sizeof err);
+    if (!fx->cfg)
+        fail_msg("config_load: %s", err);
+    fx->rs = roster_new("unit.csv");
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    plan_free(fx->p);
+    batch_free(fx->b);
+    roster_free(fx->rs);
+    config_free(fx->cfg);
+    test_free(fx);
+    return 0;
+}
+
+/* Adds an individual cap-moi request; `ok` 0 makes it fail xac-nhan-thu-truong. */
+static void add_row(fixture *fx, const char *name, const char *cccd, const char *agency, int ok)
+{
+    record *rec = roster_add_record(fx->rs, (long)fx->rs->nrecords + 2);
+    record_set(rec, "thu_tuc", "Cấp mới");
+    record_set(rec, "loai_thue_bao", "Cá nhân");
+    record_set(rec, "ngay_de_nghi", "05/01/2026");
+    record_set(rec, "ho_ten", name);
+    record_set(rec, "so_cccd", cccd);
+    record_set(rec, "chuc_vu", "Chuyên viên");
+    record_set(rec, "co_quan_cong_tac", "Văn phòng");
+    record_set(rec, "email", "canbo@angiang.gov.vn");
+    record_set(rec, "dien_thoai", "0912345678");
+    record_set(rec, "xac_nhan_thu_truong", ok ? "có" : "không");
+    record_set(rec, "co_quan_quan_ly", agency);
+}
+
+static void make_plan(fixture *fx)
+{
+    date as_of = {2026, 1, 10};
+    roster *const rs[] = {fx->rs};
+    fx->b = rules_check(rs, 1, fx->cfg, as_of);
+    fx->p = plan_make(fx->b, fx->cfg);
+    assert_non_null(fx->p);
+}
+
+static const verdict *row_of(const fixture *fx, size_t i)
+{
+    return &fx->b->v[i];
+}
+
+/* Expects doc i to be form `form` for `agency`, listing exactly the rows idx[0..n). */
+static void expect_doc(const fixture *fx, size_t i, const char *form, const char *per,
+                       const char *agency, const size_t *idx, size_t n, const char *relpath)
+{
+    assert_true(i < fx->p->n);
+    const doc *d = &fx->p->docs[i];
+    assert_string_equal(d->kind->form, form);
+    assert_string_equal(d->kind->per, per);
+    assert_string_equal(d->kind->procedure, "cap-moi");
+    assert_string_equal(d->agency, agency);
+    assert_int_equal(d->nrows, n);
+    for (size_t k = 0; k < n; k++)
+        assert_ptr_equal(d->rows[k], row_of(fx, idx[k]));
+    assert_string_equal(d->relpath, relpath);
+}
+
+static void test_two_rows_one_agency(void **state)
+{
+    fixture *fx = *state;
+    add_row(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, 1);
+    add_row(fx, "Lê Văn Tám", "089186000124", STC, 1);
+    make_plan(fx);
+    assert_int_equal(fx->p->n, 3);
+    const size_t r0[] = {0}, r1[] = {1}, both[] = {0, 1};
+    expect_doc(fx, 0, "01", "row", STC, r0, 1, STC_SLUG "/cap-moi/Mau01-nguyen-thi-anh-tuyet.pdf");
+    expect_doc(fx, 1, "01", "row", STC, r1, 1, STC_SLUG "/cap-moi/Mau01-le-van-tam.pdf");
+    expect_doc(fx, 2, "02", "agency", STC, both, 2, STC_SLUG "/cap-moi/Mau02-" STC_SLUG ".pdf");
+}
+
+static void test_rejected_rows_in_no_document(void **state)
+{
+    fixture *fx = *state;
+    add_row(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, 1);
+    add_row(fx, "Lê Văn Tám", "089186000124", STC, 0);
+    add_row(fx, "Trần Thị Hoa", "089186000125", STC, 1);
+    make_plan(fx);
+    assert_int_equal(row_of(fx, 1)->accepted, 0);
+    assert_int_equal(fx->p->n, 3);
+    const size_t r0[] = {0}, r2[] = {2}, listed[] = {0, 2};
+    expect_doc(fx, 0, "01", "row", STC, r0, 1, STC_SLUG "/cap-moi/Mau01-nguyen-thi-anh-tuyet.pdf");
+    expect_doc(fx, 1, "01", "row", STC, r2, 1, STC_SLUG "/cap-moi/Mau01-tran-thi-hoa.pdf");
+    expect_doc(fx, 2, "02", "agency", STC, listed, 2, STC_SLUG "/cap-moi/Mau02-" STC_SLUG ".pdf");
+    for (size_t i = 0; i < fx->p->n; i++)
+        for (size_t k = 0; k < fx->p->docs[i].nrows; k++)
+            assert_ptr_not_equal(fx->p->docs[i].rows[k], row_of(fx, 1));
+}
+
+static void test_no_cover_letter_without_accepted_row(void **state)
+{
+    fixture *fx = *state;
+    add_row(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, 0);
+    add_row(fx, "Lê Văn Tám", "089186000124", SNV, 1);
+    make_plan(fx);
+    /* the rejected STC row makes neither a Mẫu 01 nor a Mẫu 02 */
+    assert_int_equal(fx->p->n, 2);
+    const size_t r1[] = {1};
+    expect_doc(fx, 0, "01", "row", SNV, r1, 1, SNV_SLUG "/cap-moi/Mau01-le-van-tam.pdf");
+    expect_doc(fx, 1, "02", "agency", SNV, r1, 1, SNV_SLUG "/cap-moi/Mau02-" SNV_SLUG ".pdf");
+}
+
+static void test_all_rejected_empty_plan(void **state)
+{
+    fixture *fx = *state;
+    add_row(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, 0);
+    add_row(fx, "Lê Văn Tám", "", STC, 1); /* thieu-truong so_cccd */
+    make_plan(fx);
+    assert_int_equal(row_of(fx, 1)->accepted, 0);
+    assert_int_equal(fx->p->n, 0);
+}
+
+static void test_two_agencies_two_letters(void **state)
+{
+    fixture *fx = *state;
+    add_row(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, 1);
+    add_row(fx, "Lê Văn Tám", "089186000124", SNV, 1);
+    add_row(fx, "Trần Thị Hoa", "089186000125", STC, 1);
+    make_plan(fx);
+    assert_int_equal(fx->p->n, 5);
+    size_t letters = 0;
+    for (size_t i = 0; i < fx->p->n; i++)
+        letters += strcmp(fx->p->docs[i].kind->form, "02") == 0;
+    assert_int_equal(letters, 2);
+    /* agencies in order of their first row; each lists its own rows in roster order */
+    const size_t stc[] = {0, 2}, snv[] = {1};
+    expect_doc(fx, 3, "02", "agency", STC, stc, 2, STC_SLUG "/cap-moi/Mau02-" STC_SLUG ".pdf");
+    expect_doc(fx, 4, "02", "agency", SNV, snv, 1, SNV_SLUG "/cap-moi/Mau02-" SNV_SLUG ".pdf");
+    assert_string_equal(fx->p->docs[1].relpath, SNV_SLUG "/cap-moi/Mau01-le-van-tam.pdf");
+}
+
+static void test_same_name_distinct_paths(void **state)
+{
+    fixture *fx = *state;
+    add_row(fx, "Nguyễn Văn An", "089186000123", STC, 1);
+    add_row(fx, "Nguyễn Văn An", "089186000124", STC, 1);
+    add_row(fx, "NGUYỄN VĂN AN", "089186000125", STC, 1);
+    add_row(fx, "Nguyễn Văn An", "089186000126", SNV, 1);
+    make_plan(fx);
+    assert_int_equal(fx->p->n, 6);
+    assert_string_equal(fx->p->docs[0].relpath, STC_SLUG "/cap-moi/Mau01-nguyen-van-an.pdf");
+    assert_string_equal(fx->p->docs[1].relpath, STC_SLUG "/cap-moi/Mau01-nguyen-van-an-2.pdf");
+    assert_string_equal(fx->p->docs[2].relpath, STC_SLUG "/cap-moi/Mau01-nguyen-van-an-3.pdf");
+    /* another agency's folder: no clash, no suffix */
+    assert_string_equal(fx->p->docs[3].relpath, SNV_SLUG "/cap-moi/Mau01-nguyen-van-an.pdf");
+    for (size_t i = 0; i < fx->p->n; i++)
+        for (size_t k = i + 1; k < fx->p->n; k++)
+            assert_string_not_equal(fx->p->docs[i].relpath, fx->p->docs[k].relpath);
+}
+
+static void test_authorised_individual_gets_forms(void **state)
+{
+    fixture *fx = *state;
+    add_row(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, 1);
+    record_set(&fx->rs->records[0], "loai_thue_bao", "Cá nhân có thẩm quyền");
+    add_row(fx, "Lê Văn Tám", "089186000124", STC, 1);
+    make_plan(fx);
+    assert_string_equal(row_of(fx, 0)->loai_thue_bao, "ca-nhan-tham-quyen");
+    assert_int_equal(fx->p->n, 3);
+    const size_t r0[] = {0}, both[] = {0, 1};
+    expect_doc(fx, 0, "01", "row", STC, r0, 1, STC_SLUG "/cap-moi/Mau01-nguyen-thi-anh-tuyet.pdf");
+    expect_doc(fx, 2, "02", "agency", STC, both, 2, STC_SLUG "/cap-moi/Mau02-" STC_SLUG ".pdf");
+}
+
+static void test_other_procedure_no_cap_moi_form(void **state)
+{
+    fixture *fx = *state;
+    add_row(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, 1);
+    make_plan(fx);
+    assert_int_equal(fx->p->n, 2);
+    /* a khôi phục request, even accepted, is no Mẫu 01/02 (procedure cap-moi only) */
+    plan_free(fx->p);
+    batch_free(fx->b);
+    record *rec = &fx->rs->records[0];
+    record_set(rec, "thu_tuc", "khoi-phuc");
+    record_set(rec, "so_hieu_cts", "54010101AB");
+    record_set(rec, "so_serial_thiet_bi", "TK-001");
+    make_plan(fx);
+    assert_string_equal(row_of(fx, 0)->thu_tuc, "khoi-phuc");
+    for (size_t i = 0; i < fx->p->n; i++) {
+        assert_string_not_equal(fx->p->docs[i].kind->form, "01");
+        assert_string_not_equal(fx->p->docs[i].kind->form, "02");
+    }
+}
+
+/* ---- the other procedures of the document table ---- */
+
+/* Adds a request of agency `agency`: a valid individual row changed by pairs (key, value or
+ * NULL to leave the key out; ends with a NULL key). */
+static void add_req(fixture *fx, const char *name, const char *cccd, const char *agency,
+                    const char *const *pairs)
+{
+    add_row(fx, name, cccd, agency, 1);
+    record *rec = &fx->rs->records[fx->rs->nrecords - 1];
+    for (const char *const *q = pairs; q && q[0]; q += 2) {
+        record tmp = {rec->line, NULL, 0, 0};
+        for (size_t i = 0; i < rec->nfields; i++)
+            if (strcmp(rec->fields[i].key, q[0]) != 0)
+                record_set(&tmp, rec->fields[i].key, rec->fields[i].value);
+        if (q[1])
+            record_set(&tmp, q[0], q[1]);
+        record_release(rec);
+        *rec = tmp;
+    }
+}
+
+/* The docs of form `form`, in plan order, into out (at most max); returns how many. */
+static size_t docs_of(const fixture *fx, const char *form, const doc **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fx->p->n; i++)
+        if (strcmp(fx->p->docs[i].kind->form, form) == 0) {
+            if (n < max)
+                out[n] = &fx->p->docs[i];
+            n++;
+        }
+    return n;
+}
+
+static void expect_accepted(const fixture *fx)
+{
+    for (size_t i = 0; i < fx->b->n; i++) {
+        const verdict *v = &fx->b->v[i];
+        if (v->accepted)
+            continue;
+        for (size_t k = 0; k < v->nfindings; k++)
+            print_message("  row %zu: %s %s\n", i, v->findings[k].rule, v->findings[k].message);
+        fail_msg("row %zu rejected", i);
+    }
+}
+
+static void test_organisation_forms(void **state)
+{
+    fixture *fx = *state;
+    const char *org[] = {"loai_thue_bao",
+                         "Cơ quan, tổ chức",
+                         "ten_co_quan",
+                         "Trung tâm Dịch vụ công",
+                         "dia_chi",
+                         "Số 1 Lê Lợi",
+                         "tu_cach_phap_nhan",
+                         "có",
+                         "quyet_dinh_thanh_lap",
+                         "QĐ 12/QĐ-UBND",
+                         "chuc_vu",
+                         NULL,
+                         "co_quan_cong_tac",
+                         NULL,
+                         NULL};
+    add_req(fx, "Phạm Văn Đồng", "089186000123", STC, org);
+    make_plan(fx);
+    expect_accepted(fx);
+    assert_int_equal(fx->p->n, 2);
+    const size_t r0[] = {0};
+    /* FORMS.md: Mẫu 03 per organisation, Mẫu 04 per agency; named after the organisation */
+    expect_doc(fx, 0, "03", "row", STC, r0, 1,
+               STC_SLUG "/cap-moi/Mau03-trung-tam-dich-vu-cong.pdf");
+    expect_doc(fx, 1, "04", "agency", STC, r0, 1, STC_SLUG "/cap-moi/Mau04-" STC_SLUG ".pdf");
+}
+
+static void test_renewal_and_change_letters(void **state)
+{
+    fixture *fx = *state;
+    const char *renew[] = {
+        "thu_tuc",    "gia-han",        "so_hieu_cts", "54010101AB", "ngay_het_han",
+        "14/03/2027", "so_lan_gia_han", "0",           NULL};
+    const char *change[] = {
+        "thu_tuc",    "thay-doi",          "so_hieu_cts", "54010101AC",  "ngay_het_han",
+        "14/03/2027", "noi_dung_thay_doi", "doi-email",   "gia_tri_moi", "moi@angiang.gov.vn",
+        NULL};
+    add_req(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, renew);
+    add_req(fx, "Lê Văn Tám", "089186000124", STC, change);
+    add_req(fx, "Trần Thị Hoa", "089186000125", STC, renew);
+    make_plan(fx);
+    expect_accepted(fx);
+    const doc *d[8];
+    /* Mẫu 07 per row, in each procedure's folder */
+    assert_int_equal(docs_of(fx, "07", d, 8), 3);
+    assert_string_equal(d[0]->relpath, STC_SLUG "/gia-han/Mau07-nguyen-thi-anh-tuyet.pdf");
+    assert_string_equal(d[1]->relpath, STC_SLUG "/gia-han/Mau07-tran-thi-hoa.pdf");
+    assert_string_equal(d[2]->relpath, STC_SLUG "/thay-doi/Mau07-le-van-tam.pdf");
+    /* Mẫu 08: one per agency and procedure */
+    assert_int_equal(docs_of(fx, "08", d, 8), 2);
+    assert_string_equal(d[0]->kind->procedure, "gia-han");
+    assert_int_equal(d[0]->nrows, 2);
+    assert_ptr_equal(d[0]->rows[0], row_of(fx, 0));
+    assert_ptr_equal(d[0]->rows[1], row_of(fx, 2));
+    assert_string_equal(d[0]->relpath, STC_SLUG "/gia-han/Mau08-" STC_SLUG ".pdf");
+    assert_string_equal(d[1]->kind->procedure, "thay-doi");
+    assert_int_equal(d[1]->nrows, 1);
+    assert_ptr_equal(d[1]->rows[0], row_of(fx, 1));
+    assert_string_equal(d[1]->relpath, STC_SLUG "/thay-doi/Mau08-" STC_SLUG ".pdf");
+    assert_int_equal(fx->p->n, 5);
+}
+
+static void test_revocations_and_handover(void **state)
+{
+    fixture *fx = *state;
+    const char *moved[] = {"thu_tuc",      "thu-hoi",       "so_hieu_cts",
+                           "54010101AB",   "ly_do_thu_hoi", "doi-vi-tri",
+                           "ngay_het_han", "14/03/2027",    NULL};
+    const char *retired[] = {"thu_tuc",      "thu-hoi",       "so_hieu_cts",
+                             "54010101AC",   "ly_do_thu_hoi", "nghi-huu",
+                             "ngay_het_han", "14/03/2027",    NULL};
+    const char *expired[] = {"thu_tuc",      "thu-hoi",       "so_hieu_cts",
+                             "54010101AD",   "ly_do_thu_hoi", "het-han",
+                             "ngay_het_han", "14/03/2027",    NULL};
+    const char *handover[] = {"thu_tuc", "ban-giao-thiet-bi", "so_serial_thiet_bi",
+                              "TK-9",    "ngay_thu_hoi",      "08/01/2026",
+                              NULL};
+    add_req(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, moved);
+    add_req(fx, "Lê Văn Tám", "089186000124", STC, retired);
+    add_req(fx, "Trần Thị Hoa", "089186000125", STC, expired);
+    add_req(fx, "Võ Văn Kiệt", "089186000126", STC, handover);
+    make_plan(fx);
+    expect_accepted(fx);
+    const doc *d[8];
+    /* Mẫu 09 only where the subscriber files: not for nghi-huu (agency), het-han (provider) */
+    assert_int_equal(docs_of(fx, "09", d, 8), 1);
+    assert_ptr_equal(d[0]->rows[0], row_of(fx, 0));
+    assert_string_equal(d[0]->relpath, STC_SLUG "/thu-hoi/Mau09-nguyen-thi-anh-tuyet.pdf");
+    /* Mẫu 10 lists every revocation that needs a letter: not the expired one */
+    assert_int_equal(docs_of(fx, "10", d, 8), 1);
+    assert_int_equal(d[0]->nrows, 2);
+    assert_ptr_equal(d[0]->rows[0], row_of(fx, 0));
+    assert_ptr_equal(d[0]->rows[1], row_of(fx, 1));
+    /* Mẫu 14: one per agency, every token due back, revocations and handovers alike */
+    assert_int_equal(docs_of(fx, "14", d, 8), 1);
+    assert_int_equal(d[0]->nrows, 4);
+    for (size_t i = 0; i < 4; i++)
+        assert_ptr_equal(d[0]->rows[i], row_of(fx, i));
+    assert_string_equal(d[0]->relpath, STC_SLUG "/ban-giao-thiet-bi/Mau14-" STC_SLUG ".pdf");
+    assert_int_equal(fx->p->n, 3);
+}
+
+static void test_handover_two_agencies(void **state)
+{
+    fixture *fx = *state;
+    const char *handover[] = {"thu_tuc", "ban-giao-thiet-bi", "so_serial_thiet_bi",
+                              "TK-9",    "ngay_thu_hoi",      "08/01/2026",
+                              NULL};
+    add_req(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, handover);
+    add_req(fx, "Lê Văn Tám", "089186000124", SNV, handover);
+    make_plan(fx);
+    expect_accepted(fx);
+    const doc *d[4];
+    assert_int_equal(docs_of(fx, "14", d, 4), 2);
+    assert_string_equal(d[0]->agency, STC);
+    assert_string_equal(d[1]->agency, SNV);
+    assert_string_equal(d[1]->relpath, SNV_SLUG "/ban-giao-thiet-bi/Mau14-" SNV_SLUG ".pdf");
+    assert_int_equal(fx->p->n, 2);
+}
+
+static void test_recovery_and_lost_token_forms(void **state)
+{
+    fixture *fx = *state;
+    const char *recover[] = {
+        "thu_tuc", "khoi-phuc", "so_hieu_cts", "54010101AB", "so_serial_thiet_bi", "TK-1", NULL};
+    const char *lost[] = {"thu_tuc",   "that-lac-thiet-bi",   "so_serial_thiet_bi",
+                          "TK-2",      "ngay_that_lac",       "02/01/2026",
+                          "hoan_canh", "Rơi khi đi công tác", NULL};
+    add_req(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, recover);
+    add_req(fx, "Lê Văn Tám", "089186000124", STC, lost);
+    make_plan(fx);
+    expect_accepted(fx);
+    const doc *d[4];
+    assert_int_equal(docs_of(fx, "11", d, 4), 1);
+    assert_string_equal(d[0]->relpath, STC_SLUG "/khoi-phuc/Mau11-nguyen-thi-anh-tuyet.pdf");
+    assert_int_equal(docs_of(fx, "12", d, 4), 1);
+    assert_int_equal(d[0]->nrows, 1);
+    /* FORMS.md: Mẫu 15 per row, no cover letter */
+    assert_int_equal(docs_of(fx, "15", d, 4), 1);
+    assert_string_equal(d[0]->relpath, STC_SLUG "/that-lac-thiet-bi/Mau15-le-van-tam.pdf");
+    assert_int_equal(fx->p->n, 3);
+}
+
+static void test_run_report(void **state)
+{
+    fixture *fx = *state;
+    add_row(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, 1);
+    add_row(fx, "Lê Văn Tám", "089186000124", STC, 0);
+    add_row(fx, "Trần Thị Hoa", "089186000125", SNV, 1);
+    make_plan(fx);
+    roster *bad = roster_new("hong.csv");
+    roster_fail(bad, 4, "Dòng 4 có dấu ngoặc kép không đóng.");
+    roster *const all[] = {fx->rs, bad};
+    doc rep;
+    plan_report(fx->b, all, 2, &rep);
+    assert_string_equal(rep.relpath, "report.pdf");
+    /* every request, accepted or not, in roster order */
+    assert_int_equal(rep.nrows, 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_ptr_equal(rep.rows[i], row_of(fx, i));
+    assert_non_null(rep.values);
+    assert_string_equal(record_get(rep.values, "so_tep"), "2");
+    assert_string_equal(record_get(rep.values, "so_yeu_cau"), "3");
+    assert_string_equal(record_get(rep.values, "so_hop_le"), "2");
+    assert_string_equal(record_get(rep.values, "so_tu_choi"), "1");
+    assert_string_equal(record_get(rep.values, "tep_loi"),
+                        "hong.csv (dòng 4): Dòng 4 có dấu ngoặc kép không đóng.");
+    plan_report_release(&rep);
+    assert_null(rep.rows);
+    roster_free(bad);
+
+    roster *const good[] = {fx->rs};
+    plan_report(fx->b, good, 1, &rep);
+    assert_string_equal(record_get(rep.values, "tep_loi"), "không có");
+    plan_report_release(&rep);
+}
+
+static void test_free_null(void **state)
+{
+    (void)state;
+    plan_free(NULL);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_two_rows_one_agency),
+        T(test_rejected_rows_in_no_document),
+        T(test_no_cover_letter_without_accepted_row),
+        T(test_all_rejected_empty_plan),
+        T(test_two_agencies_two_letters),
+        T(test_same_name_distinct_paths),
+        T(test_authorised_individual_gets_forms),
+        T(test_other_procedure_no_cap_moi_form),
+        T(test_organisation_forms),
+        T(test_renewal_and_change_letters),
+        T(test_revocations_and_handover),
+        T(test_handover_two_agencies),
+        T(test_recovery_and_lost_token_forms),
+        T(test_run_report),
+        cmocka_unit_test(test_free_null),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
