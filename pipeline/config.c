@@ -2,7 +2,6 @@
  * data an administrator edits without a rebuild). */
 #include "config.h"
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 
 #include "text.h"
 #include "util.h"
+#include "xmlcheck.h"
 
 typedef struct kv {
     char *key, *value;
@@ -274,27 +274,27 @@ static void load_section(config *c, const xmlNode *sec)
     }
 }
 
-static void quiet(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
 config *config_load(const char *path, const char *home, char *err, size_t errlen)
 {
-    xmlSetGenericErrorFunc(NULL, quiet);
-    xmlDoc *doc =
-        xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    long line = 0;
+    char why[300];
+    xmlDoc *doc = xmlcheck_read_file(path, &line, why, sizeof why);
     if (!doc) {
-        const xmlError *e = xmlGetLastError();
-        snprintf(err, errlen, "%s:%d: cannot read configuration: %s", path, e ? e->line : 0,
-                 e && e->message ? e->message : "unknown error");
-        err[strcspn(err, "\n")] = '\0';
+        snprintf(err, errlen, "%s:%ld: cannot read configuration: %s", path, line, why);
         return NULL;
     }
     const xmlNode *root = xmlDocGetRootElement(doc);
-    if (doc->intSubset || !root || !is_elem(root, "cau_hinh")) {
-        snprintf(err, errlen, "%s: the root element must be <cau_hinh>, with no DOCTYPE", path);
+    if (!root || !is_elem(root, "cau_hinh")) {
+        snprintf(err, errlen, "%s: the root element must be <cau_hinh>", path);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    char *schema = xasprintf("%s/config/ctsbatch.xsd", home ? home : ".");
+    int rc = xmlcheck_validate(doc, schema, &line, why, sizeof why);
+    free(schema);
+    if (rc) {
+        snprintf(err, errlen, "%s:%ld: the configuration does not follow config/ctsbatch.xsd: %s",
+                 path, line, why);
         xmlFreeDoc(doc);
         return NULL;
     }

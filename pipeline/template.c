@@ -1,15 +1,16 @@
 /* template: loading form templates (FORMS.md) with libxml2 and filling their placeholders. */
 #include "template.h"
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "date.h"
 #include "text.h"
+#include "xmlcheck.h"
 
 /* ---- loading ---- */
 
@@ -171,30 +172,38 @@ static int load_blocks(tblock **arr, size_t *n, const xmlNode *parent, char *err
     return 0;
 }
 
-static void quiet(void *ctx, const char *msg, ...)
+/* The schema beside the template (templates/form.xsd), when there is one. */
+static int check_schema(xmlDoc *doc, const char *path, char *err, size_t errlen)
 {
-    (void)ctx;
-    (void)msg;
+    const char *slash = strrchr(path, '/');
+    char *schema = xasprintf("%.*sform.xsd", slash ? (int)(slash - path + 1) : 0, path);
+    long line = 0;
+    char why[300];
+    int rc = access(schema, R_OK) == 0 ? xmlcheck_validate(doc, schema, &line, why, sizeof why) : 0;
+    if (rc)
+        snprintf(err, errlen, "%s:%ld: the template does not follow %s: %s", path, line, schema,
+                 why);
+    free(schema);
+    return rc ? -1 : 0;
 }
 
 template *template_load(const char *path, char *err, size_t errlen)
 {
-    xmlSetGenericErrorFunc(NULL, quiet);
-    xmlDoc *doc =
-        xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    long line = 0;
+    char why[300];
+    xmlDoc *doc = xmlcheck_read_file(path, &line, why, sizeof why);
     if (!doc) {
-        const xmlError *e = xmlGetLastError();
-        snprintf(err, errlen, "%s:%d: %s", path, e ? e->line : 0,
-                 e && e->message ? e->message : "cannot read template");
-        err[strcspn(err, "\n")] = '\0';
+        snprintf(err, errlen, "%s:%ld: %s", path, line, why);
         return NULL;
     }
     const xmlNode *root = xmlDocGetRootElement(doc);
     template *t = NULL;
-    if (doc->intSubset || !root || !is_elem(root, "form")) {
-        snprintf(err, errlen, "%s: the root element must be <form>, with no DOCTYPE", path);
+    if (!root || !is_elem(root, "form")) {
+        snprintf(err, errlen, "%s: the root element must be <form>", path);
         goto out;
     }
+    if (check_schema(doc, path, err, errlen) < 0)
+        goto out;
     t = xcalloc(1, sizeof *t);
     t->id = attr_str(root, "id", "");
     t->title = attr_str(root, "title", "");
@@ -288,7 +297,11 @@ static const char *fill_lookup(void *p, const char *name)
         return f->scratch;
     }
     date d;
-    if (bar && strcmp(bar + 1, "ngay") == 0 && date_parse(v, &d) == DATE_OK) {
+    char day[11];
+    snprintf(day, sizeof day, "%s", v); /* "2026-11-21T00:00:00": the date part */
+    if (bar && strcmp(bar + 1, "ngay") == 0 &&
+        (date_parse(v, &d) == DATE_OK || (strlen(v) > 10 && v[10] == 'T' &&
+                                          date_parse(day, &d) == DATE_OK))) {
         free(f->scratch);
         f->scratch = xmalloc(16);
         date_format_vn(d, f->scratch); /* NĐ 30/2020: 05/01/2027 */

@@ -1,8 +1,6 @@
 /* xmlroster: <danh_sach>/<yeu_cau> rosters read with libxml2, safely (ROSTER.md "XML"). */
 #include "xmlroster.h"
 
-#include <libxml/parser.h>
-#include <libxml/xmlschemas.h>
 #include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +9,7 @@
 #include "csv.h"
 #include "text.h"
 #include "util.h"
-
-static void quiet(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
+#include "xmlcheck.h"
 
 static int is_elem(const xmlNode *n, const char *name)
 {
@@ -36,19 +29,6 @@ static void set_agency(record *rec, const xmlNode *agency)
         free(nfc);
         xmlFree(v);
     }
-}
-
-/* The line where `needle` first occurs (libxml2 keeps no line for a DTD), else 1. */
-static long line_of(const char *data, size_t len, const char *needle)
-{
-    size_t nl = strlen(needle);
-    long line = 1;
-    for (size_t i = 0; i + nl <= len; i++) {
-        if (memcmp(data + i, needle, nl) == 0)
-            return line;
-        line += data[i] == '\n';
-    }
-    return 1;
 }
 
 static int depth_ok(const xmlNode *n, int depth)
@@ -103,94 +83,53 @@ static void read_request(roster *r, const xmlNode *req, const xmlNode *root_agen
     }
 }
 
-typedef struct schema_error {
-    long line;
-    char message[300];
-} schema_error;
-
-static void on_schema_error(void *ctx, xmlErrorPtr e)
+static void read_requests(roster *r, const xmlNode *root)
 {
-    schema_error *se = ctx;
-    if (se->line || !e)
-        return;
-    se->line = e->line > 0 ? e->line : 1;
-    snprintf(se->message, sizeof se->message, "%s", e->message ? e->message : "");
-    se->message[strcspn(se->message, "\n")] = '\0';
-}
-
-/* Validates doc against the schema file. Returns 0, or -1 after failing the roster. */
-static int validate(roster *r, xmlDoc *doc, const char *schema_path)
-{
-    schema_error se = {0, ""};
-    xmlSchemaParserCtxt *pc = xmlSchemaNewParserCtxt(schema_path);
-    xmlSchema *schema = pc ? xmlSchemaParse(pc) : NULL;
-    xmlSchemaValidCtxt *vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
-    int rc = -1;
-    if (!vc) {
-        /* an operator's problem, but the file still cannot be trusted: say so */
-        roster_fail(r, 0,
-                    "Không nạp được lược đồ XML của chương trình (config/roster.xsd); "
-                    "báo cho người quản trị.");
-    } else {
-        xmlSchemaSetValidStructuredErrors(vc, on_schema_error, &se);
-        if (xmlSchemaValidateDoc(vc, doc) == 0) {
-            rc = 0;
-        } else {
-            char msg[512];
-            snprintf(msg, sizeof msg, "Tệp XML không đúng lược đồ danh sách ở dòng %ld: %s",
-                     se.line, se.message);
-            roster_fail(r, se.line, msg);
+    const xmlNode *agency = NULL;
+    for (const xmlNode *c = root->children; c; c = c->next)
+        if (is_elem(c, "co_quan_quan_ly"))
+            agency = c;
+    for (const xmlNode *c = root->children; c && !r->failed; c = c->next) {
+        if (!is_elem(c, "yeu_cau"))
+            continue;
+        if (r->nrecords < ROSTER_MAX_ROWS) {
+            read_request(r, c, agency);
+            continue;
         }
+        char *msg = xasprintf("Tệp có quá nhiều yêu cầu: dòng %ld vượt giới hạn %ld yêu cầu; "
+                              "hãy chia thành nhiều tệp.",
+                              (long)xmlGetLineNo(c), (long)ROSTER_MAX_ROWS);
+        roster_fail(r, (long)xmlGetLineNo(c), msg);
+        free(msg);
     }
-    xmlSchemaFreeValidCtxt(vc);
-    xmlSchemaFree(schema);
-    xmlSchemaFreeParserCtxt(pc);
-    return rc;
 }
 
 void xmlroster_parse(roster *r, const char *data, size_t len, const char *schema_path)
 {
-    xmlSetGenericErrorFunc(NULL, quiet);
-    /* BIG_LINES: a roster of 200,000 requests runs past line 65535 */
-    int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
-    xmlDoc *doc = xmlReadMemory(data, (int)len, r->path, NULL, opts);
-    if (!doc) {
-        const xmlError *e = xmlGetLastError();
-        char msg[400];
-        long line = e ? e->line : 0;
-        snprintf(msg, sizeof msg, "Tệp XML không đúng cú pháp ở dòng %ld: %s", line,
-                 e && e->message ? e->message : "lỗi không xác định");
-        msg[strcspn(msg, "\n")] = '\0';
+    long line = 0;
+    char why[300], *msg = NULL;
+    xmlDoc *doc = xmlcheck_read(data, len, r->path, &line, why, sizeof why);
+    const xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    int rc;
+    if (!doc && strcmp(why, XMLCHECK_DOCTYPE) == 0)
+        msg = xasprintf("Tệp XML có khai báo DOCTYPE; danh sách không được chứa DOCTYPE hay "
+                        "thực thể (entity).");
+    else if (!doc)
+        msg = xasprintf("Tệp XML không đúng cú pháp ở dòng %ld: %s", line, why);
+    else if (!root || !is_elem(root, "danh_sach"))
+        line = root ? (long)xmlGetLineNo(root) : 1,
+        msg = xasprintf("Phần tử gốc của tệp XML phải là <danh_sach>.");
+    else if (!depth_ok(root, 1))
+        line = (long)xmlGetLineNo(root), msg = xasprintf("Tệp XML lồng quá sâu.");
+    else if (schema_path && (rc = xmlcheck_validate(doc, schema_path, &line, why, sizeof why)))
+        msg = rc < 0 ? xasprintf("Không nạp được lược đồ XML của chương trình "
+                                 "(config/roster.xsd); báo cho người quản trị.")
+                     : xasprintf("Tệp XML không đúng lược đồ danh sách ở dòng %ld: %s", line,
+                                 why);
+    if (msg)
         roster_fail(r, line, msg);
-        return;
-    }
-    const xmlNode *root = xmlDocGetRootElement(doc);
-    if (doc->intSubset || doc->extSubset) {
-        roster_fail(r, line_of(data, len, "<!DOCTYPE"),
-                    "Tệp XML có khai báo DOCTYPE; danh sách không được chứa DOCTYPE hay thực "
-                    "thể (entity).");
-    } else if (!root || !is_elem(root, "danh_sach")) {
-        roster_fail(r, root ? (long)xmlGetLineNo(root) : 1,
-                    "Phần tử gốc của tệp XML phải là <danh_sach>.");
-    } else if (!depth_ok(root, 1)) {
-        roster_fail(r, (long)xmlGetLineNo(root), "Tệp XML lồng quá sâu.");
-    } else if (!schema_path || validate(r, doc, schema_path) == 0) {
-        const xmlNode *agency = NULL;
-        for (const xmlNode *c = root->children; c; c = c->next)
-            if (is_elem(c, "co_quan_quan_ly"))
-                agency = c;
-        for (const xmlNode *c = root->children; c && !r->failed; c = c->next) {
-            if (!is_elem(c, "yeu_cau"))
-                continue;
-            if (r->nrecords >= ROSTER_MAX_ROWS) {
-                char *msg = xasprintf("Tệp có quá nhiều yêu cầu: dòng %ld vượt giới hạn %ld yêu "
-                                      "cầu; hãy chia thành nhiều tệp.",
-                                      (long)xmlGetLineNo(c), (long)ROSTER_MAX_ROWS);
-                roster_fail(r, (long)xmlGetLineNo(c), msg);
-                free(msg);
-            } else
-                read_request(r, c, agency);
-        }
-    }
+    else
+        read_requests(r, root);
+    free(msg);
     xmlFreeDoc(doc);
 }

@@ -1,0 +1,124 @@
+/* xmlcheck: safe libxml2 parsing and XML Schema validation shared by the readers of rosters,
+ * the configuration and the templates (ROSTER.md "XML": no network, no entities). */
+#include "xmlcheck.h"
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+#define XMLCHECK_MAX_FILE ((size_t)4 << 20)
+
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+/* The line where needle first occurs (libxml2 keeps no line for a DTD), else 1. */
+static long line_of(const char *data, size_t len, const char *needle)
+{
+    size_t nl = strlen(needle);
+    long line = 1;
+    for (size_t i = 0; i + nl <= len; i++) {
+        if (memcmp(data + i, needle, nl) == 0)
+            return line;
+        line += data[i] == '\n';
+    }
+    return 1;
+}
+
+xmlDoc *xmlcheck_read(const char *data, size_t len, const char *name, long *line, char *msg,
+                      size_t msglen)
+{
+    xmlSetGenericErrorFunc(NULL, quiet);
+    /* BIG_LINES: a roster of 200,000 requests runs past line 65535 */
+    int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
+    xmlDoc *doc = len > (size_t)2147483647 ? NULL : xmlReadMemory(data, (int)len, name, NULL, opts);
+    if (!doc) {
+        const xmlError *e = xmlGetLastError();
+        *line = e ? e->line : 0;
+        snprintf(msg, msglen, "%s", e && e->message ? e->message : "unreadable XML");
+        msg[strcspn(msg, "\n")] = '\0';
+        return NULL;
+    }
+    if (doc->intSubset || doc->extSubset) {
+        *line = line_of(data, len, "<!DOCTYPE");
+        snprintf(msg, msglen, "%s", XMLCHECK_DOCTYPE);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+xmlDoc *xmlcheck_read_file(const char *path, long *line, char *msg, size_t msglen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *line = 0;
+        snprintf(msg, msglen, "cannot open the file");
+        return NULL;
+    }
+    buf b;
+    buf_init(&b, XMLCHECK_MAX_FILE);
+    char chunk[65536];
+    size_t n;
+    int too_big = 0;
+    while (!too_big && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        too_big = buf_append(&b, chunk, n) < 0;
+    fclose(f);
+    xmlDoc *doc = NULL;
+    if (too_big) {
+        *line = 0;
+        snprintf(msg, msglen, "larger than 4 MiB");
+    } else {
+        doc = xmlcheck_read(buf_str(&b), b.len, path, line, msg, msglen);
+    }
+    buf_release(&b);
+    return doc;
+}
+
+typedef struct first_error {
+    long line;
+    char *msg;
+    size_t msglen;
+    int seen;
+} first_error;
+
+static void on_error(void *ctx, xmlErrorPtr e)
+{
+    first_error *fe = ctx;
+    if (fe->seen || !e)
+        return;
+    fe->seen = 1;
+    fe->line = e->line > 0 ? e->line : 1;
+    snprintf(fe->msg, fe->msglen, "%s", e->message ? e->message : "");
+    fe->msg[strcspn(fe->msg, "\n")] = '\0';
+}
+
+int xmlcheck_validate(xmlDoc *doc, const char *schema_path, long *line, char *msg,
+                      size_t msglen)
+{
+    first_error fe = {0, msg, msglen, 0};
+    xmlSetGenericErrorFunc(NULL, quiet);
+    xmlSchemaParserCtxt *pc = xmlSchemaNewParserCtxt(schema_path);
+    xmlSchema *schema = pc ? xmlSchemaParse(pc) : NULL;
+    xmlSchemaValidCtxt *vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
+    int rc = -1;
+    if (!vc) {
+        *line = 0;
+        snprintf(msg, msglen, "cannot load the schema %s", schema_path);
+    } else {
+        xmlSchemaSetValidStructuredErrors(vc, on_error, &fe);
+        rc = xmlSchemaValidateDoc(vc, doc) == 0 ? 0 : 1;
+        *line = fe.line;
+        if (rc && !fe.seen)
+            snprintf(msg, msglen, "does not follow the schema");
+    }
+    xmlSchemaFreeValidCtxt(vc);
+    xmlSchemaFree(schema);
+    xmlSchemaFreeParserCtxt(pc);
+    return rc;
+}

@@ -1,0 +1,25 @@
+/* xmlcheck: the one place XML documents are read and checked against their shipped schemas
+ * (config/roster.xsd, config/ctsbatch.xsd, templates/form.xsd). Parsing is always safe: no
+ * network, no DTD loading, no entity substitution, and any DOCTYPE is refused. */
+#ifndef CTS_XMLCHECK_H
+#define CTS_XMLCHECK_H
+
+#include <libxml/tree.h>
+#include <stddef.h>
+
+/* The reason xmlcheck_read gives for a document with a DOCTYPE. */
+#define XMLCHECK_DOCTYPE "no DOCTYPE is allowed (it could declare entities)"
+
+/* Parses data (name for messages). Returns the document, or NULL with the line of the
+ * problem in *line and libxml2's reason (English) in msg. A DOCTYPE is refused here. */
+xmlDoc *xmlcheck_read(const char *data, size_t len, const char *name, long *line, char *msg,
+                      size_t msglen);
+/* Same, from a file (bounded to 4 MiB). */
+xmlDoc *xmlcheck_read_file(const char *path, long *line, char *msg, size_t msglen);
+
+/* Validates doc against the schema file. Returns 0; 1 when doc does not follow it (first
+ * problem's line and reason in *line, msg); -1 when the schema itself cannot be loaded. */
+int xmlcheck_validate(xmlDoc *doc, const char *schema_path, long *line, char *msg,
+                      size_t msglen);
+
+#endif
