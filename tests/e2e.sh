@@ -115,6 +115,82 @@ strip() { sed -E 's/"file": "[^"]*", "encoding": "[^"]*", "format": "[^"]*"//; s
 check "XML and CSV renewal rosters give the same verdicts" \
     'diff <(strip <$DATA/golden_gia_han.expected.json) <(strip <$DATA/golden_gia_han.xml.expected.json) >/dev/null'
 
+# ---- every form: the documents the plan calls for, each with its title, values, captions ----
+mkdir -p "$T/all/in"
+cp $DATA/e2e_all_procedures.csv "$T/all/in/"
+$BIN run --in "$T/all/in" --out "$T/all/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1
+rc=$?
+check "all procedures: every row accepted (rc $rc)" '[ $rc -eq 0 ]'
+TC=so-tai-chinh-tinh-an-giang
+NV=so-noi-vu-tinh-an-giang
+docs=$(cd "$T/all/out" && find . -name 'Mau*.pdf' | sed 's|^\./||' | sort | tr '\n' ' ')
+want="$NV/ban-giao-thiet-bi/Mau14-$NV.pdf $NV/that-lac-thiet-bi/Mau15-mai-thi-thanh-xuan.pdf \
+$NV/thu-hoi/Mau09-dang-thi-lan.pdf $NV/thu-hoi/Mau10-$NV.pdf $TC/cap-moi/Mau03-chi-cuc-quan-ly-gia.pdf \
+$TC/cap-moi/Mau03-trung-tam-tu-van-va-dich-vu-tai-chinh-cong-tinh-an-giang.pdf $TC/cap-moi/Mau04-$TC.pdf \
+$TC/gia-han/Mau07-le-thi-thu-ha.pdf $TC/gia-han/Mau07-pham-quoc-bao.pdf $TC/gia-han/Mau08-$TC.pdf \
+$TC/khoi-phuc/Mau11-bui-van-khoa.pdf $TC/khoi-phuc/Mau11-ngo-thi-kim-oanh.pdf $TC/khoi-phuc/Mau12-$TC.pdf \
+$TC/thay-doi/Mau07-vo-minh-tam.pdf $TC/thay-doi/Mau08-$TC.pdf "
+check "all procedures: exactly the planned documents (Mẫu 09 only where the subscriber files)" \
+    '[ "$docs" = "$(echo $want | tr " " "\n" | sort | tr "\n" " ")" ]'
+# document | text that must appear (one per |-separated field), read back with pdftotext
+while IFS='|' read -r f needles; do
+    [ -n "$f" ] || continue
+    p="$T/all/out/$f"
+    IFS='#' read -ra want_text <<<"$needles"
+    for n in "${want_text[@]}"; do
+        check "$(basename "$f"): \"$n\"" '[ -f "$p" ] && text "$p" | sed "s/  */ /g" | grep -qF -- "$n"'
+    done
+done <<'EOF_FORMS'
+so-tai-chinh-tinh-an-giang/cap-moi/Mau03-chi-cuc-quan-ly-gia.pdf|GIẤY ĐỀ NGHỊ CẤP CHỨNG THƯ SỐ#Chi cục Quản lý giá#Trần Thị Mai#089185002222#ccqlg@angiang.gov.vn#(Ký tên, đóng dấu)
+so-tai-chinh-tinh-an-giang/cap-moi/Mau04-so-tai-chinh-tinh-an-giang.pdf|SỞ TÀI CHÍNH TỈNH AN GIANG#Chi cục Quản lý giá#Nơi nhận:#GIÁM ĐỐC#Trần Văn Bình
+so-tai-chinh-tinh-an-giang/gia-han/Mau07-le-thi-thu-ha.pdf|GIẤY ĐỀ NGHỊ GIA HẠN, THAY ĐỔI#Lê Thị Thu Hà#5401010190A3B7C2D4E5F60718293A4B#15/03/2027#15/03/2030#(Ký, ghi rõ họ tên; tổ chức đóng dấu)#(Ký tên, đóng dấu)
+so-tai-chinh-tinh-an-giang/gia-han/Mau08-so-tai-chinh-tinh-an-giang.pdf|Kính gửi: Sở Thông tin và Truyền thông tỉnh An Giang#Lê Thị Thu Hà#Phạm Quốc Bảo#Điều 63#Nơi nhận:
+so-tai-chinh-tinh-an-giang/thay-doi/Mau07-vo-minh-tam.pdf|Võ Minh Tâm#Thay đổi thư điện tử#Trần Văn Bình
+so-noi-vu-tinh-an-giang/thu-hoi/Mau09-dang-thi-lan.pdf|GIẤY ĐỀ NGHỊ THU HỒI CHỨNG THƯ SỐ#Đặng Thị Lan#Thay đổi vị trí công tác#Lê Thị Hồng Nhung
+so-noi-vu-tinh-an-giang/thu-hoi/Mau10-so-noi-vu-tinh-an-giang.pdf|SỞ NỘI VỤ TỈNH AN GIANG#Đặng Thị Lan#Huỳnh Văn Phước#Nghỉ hưu#Nơi nhận:
+so-noi-vu-tinh-an-giang/ban-giao-thiet-bi/Mau14-so-noi-vu-tinh-an-giang.pdf|BIÊN BẢN GIAO, NHẬN#ĐẠI DIỆN BÊN GIAO#ĐẠI DIỆN BÊN NHẬN#Đặng Thị Lan#Lý Thị Hoa#Trương Văn Sơn#27/11/2026
+so-tai-chinh-tinh-an-giang/khoi-phuc/Mau11-bui-van-khoa.pdf|GIẤY ĐỀ NGHỊ KHÔI PHỤC#THIẾT BỊ LƯU KHÓA BÍ MẬT#Bùi Văn Khoa#(Ký tên, đóng dấu)
+so-tai-chinh-tinh-an-giang/khoi-phuc/Mau12-so-tai-chinh-tinh-an-giang.pdf|Ngô Thị Kim#Bùi Văn Khoa#Nơi nhận:#GIÁM ĐỐC
+so-noi-vu-tinh-an-giang/that-lac-thiet-bi/Mau15-mai-thi-thanh-xuan.pdf|BIÊN BẢN XÁC NHẬN THẤT LẠC#Mai Thị Thanh Xuân
+EOF_FORMS
+check "Mẫu 10 does not list the certificate that expired by itself" \
+    '! contains "$T/all/out/$NV/thu-hoi/Mau10-$NV.pdf" "Lý Thị Hoa"'
+
+# ---- a 300-row renewal letter spans pages: header row repeated, numbered, every name once ----
+mkdir -p "$T/big/in"
+awk 'BEGIN {
+    split("Nguyễn Trần Lê Phạm Huỳnh Hoàng Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Mai", ho, " ");
+    split("Thị Văn Hữu Ngọc Minh Thanh Quốc Thu Mỹ Đức", dem, " ");
+    split("An Cường Châu Dũng Giang Hà Khoa Lan", ten, " ");
+    print "thu_tuc,loai_thue_bao,co_quan_quan_ly,ho_ten,so_cccd,chuc_vu,email,dien_thoai,so_hieu_cts,ngay_het_han,so_lan_gia_han,xac_nhan_thu_truong";
+    for (i = 0; i < 300; i++)
+        printf "gia-han,ca-nhan,Sở Tài chính tỉnh An Giang,%s %s %s,0891%08d,Chuyên viên,cb%03d@angiang.gov.vn,0913%06d,54010101%08X,15/03/2027,0,có\n", \
+            ho[1 + i % 15], dem[1 + int(i / 15) % 10], ten[1 + int(i / 150)], i, i, i, i;
+}' >"$T/big/in/gia-han-300.csv"
+$BIN run --in "$T/big/in" --out "$T/big/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1
+m08="$T/big/out/$TC/gia-han/Mau08-$TC.pdf"
+pages=$(pdfinfo "$m08" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+check "300 rows: Mẫu 08 spans several pages (got ${pages:-none})" '[ "${pages:-0}" -ge 5 ]'
+hdr_ok=1
+for n in $(seq 2 "${pages:-1}"); do
+    pg=$(pdftotext -f "$n" -l "$n" -layout "$m08" - 2>/dev/null)
+    echo "$pg" | head -3 | grep -qE "^ *$n *$" || { hdr_ok=0; echo "page $n: no page number at top"; }
+    echo "$pg" | grep -qF "Số hiệu chứng thư số" || { hdr_ok=0; echo "page $n: header row missing"; }
+done
+check "300 rows: every page after the first has its number on top and the header row" '[ $hdr_ok -eq 1 ]'
+check "300 rows: the first page has no page number" \
+    '! pdftotext -f 1 -l 1 -layout "$m08" - 2>/dev/null | head -3 | grep -qE "^ *1 *$"'
+names_ok=1
+# -raw keeps content order, where a name wrapped in its cell comes out as consecutive lines
+all=$(pdftotext -raw "$m08" - 2>/dev/null | tr '\n' ' ' | sed "s/  */ /g")
+while IFS=, read -r _ _ _ name _; do
+    c=$(echo "$all" | grep -oF -- " $name " | wc -l)
+    [ "$c" -eq 1 ] || { names_ok=0; echo "\"$name\" appears $c times"; }
+done < <(tail -n +2 "$T/big/in/done/gia-han-300.csv" 2>/dev/null || tail -n +2 "$T/big/in/gia-han-300.csv")
+check "300 rows: every name appears exactly once" '[ $names_ok -eq 1 ]'
+check "300 rows: signature after the table, on the last page" \
+    'pdftotext -f "$pages" -l "$pages" "$m08" - 2>/dev/null | grep -qF "Trần Văn Bình"'
+
 # ---- command line ----
 $BIN --help >/dev/null; check "--help exits 0" '[ $? -eq 0 ]'
 check "--version" '$BIN --version | grep -q "^ctsbatch "'
