@@ -594,11 +594,15 @@ static int paginate(pager *pg, const boxlist *bl, char *err, size_t errlen)
             new_page(pg);
             if (pull && bl->b[prev].header >= 0 && bl->b[prev].header != prev - 1)
                 place(pg, &bl->b[bl->b[prev].header], bl->b[prev].header, pg->y);
-            if (pull)
-                place(pg, &bl->b[prev], prev, pg->y);
-            else if (b->header >= 0 && (long)i != b->header + 1)
-                place(pg, &bl->b[b->header], b->header, pg->y);
             before = 0;
+            if (pull) {
+                /* the pulled box keeps its spacing to the kept one */
+                place(pg, &bl->b[prev], prev, pg->y);
+                pg->y += bl->b[prev].after;
+                before = b->before;
+            } else if (b->header >= 0 && (long)i != b->header + 1) {
+                place(pg, &bl->b[b->header], b->header, pg->y);
+            }
         }
         place(pg, b, (long)i, pg->y + before);
         pg->y += b->after;

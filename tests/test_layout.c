@@ -740,6 +740,42 @@ static void test_kept_block_not_alone(void **state)
     assert_true(found > 0);
 }
 
+/* A kept block moved to a new page with the line before it keeps its space-before there
+ * (it once landed flush against that line). */
+static void test_kept_block_keeps_its_space(void **state)
+{
+    (void)state;
+    size_t found = 0;
+    for (size_t n = 30; n < 70 && !found; n++) {
+        buf xml;
+        buf_init(&xml, 0);
+        buf_puts(&xml, "<form size=\"13\" line-height=\"1.2\" page-numbers=\"no\">");
+        for (size_t k = 1; k <= n; k++)
+            buf_printf(&xml, "<p>Dòng %zu</p>", k);
+        buf_puts(&xml, "<columns keep=\"yes\" space-before=\"20\"><col width=\"50\">"
+                       "<p>Nơi nhận:</p></col><col width=\"50\"><p>GIÁM ĐỐC</p>"
+                       "<space height=\"72\"/><p>Trần Văn Bình</p></col></columns></form>");
+        template *t = load_text(buf_str(&xml));
+        buf_release(&xml);
+        display d;
+        layout_ok(t, &d);
+        if (d.npages == 2 && !find_text(&d.pages[0], "GIÁM ĐỐC")) {
+            found = n;
+            char last[48];
+            snprintf(last, sizeof last, "Dòng %zu", n);
+            const dl_item *line = find_text(&d.pages[1], last);
+            const dl_item *sig = find_text(&d.pages[1], "GIÁM ĐỐC");
+            assert_non_null(line);
+            assert_non_null(sig);
+            /* one line (13 pt x 1.2) plus the block's 20 pt between the two baselines */
+            assert_true(fabs((line->y - sig->y) - (13 * 1.2 + 20)) < 0.01);
+        }
+        display_release(&d);
+        template_free(t);
+    }
+    assert_true(found > 0);
+}
+
 /* FORMS.md: the header row goes with the table; it never ends a page without a row under it */
 /* 1 when page p has a text item starting with prefix. */
 static int has_prefix_text(const dl_page *p, const char *prefix)
@@ -843,6 +879,7 @@ int main(void)
         cmocka_unit_test(test_no_page_numbers_when_off),
         cmocka_unit_test(test_cell_text_wraps_inside_column),
         cmocka_unit_test(test_kept_block_not_alone),
+        cmocka_unit_test(test_kept_block_keeps_its_space),
         cmocka_unit_test(test_table_header_not_orphaned),
         cmocka_unit_test(test_row_taller_than_page),
         cmocka_unit_test(test_page_size_a4),
