@@ -191,6 +191,24 @@ check "300 rows: every name appears exactly once" '[ $names_ok -eq 1 ]'
 check "300 rows: signature after the table, on the last page" \
     'pdftotext -f "$pages" -l "$pages" "$m08" - 2>/dev/null | grep -qF "Trần Văn Bình"'
 
+# ---- one roster, three encodings and dialects: the same NFC values on the same lines ----
+verdicts() { $BIN validate "$1" --as-of 2026-11-20 --json 2>/dev/null | sed -E 's/^\{"file": [^]]*"format": "[a-z]+", //'; }
+mkdir -p "$T/enc"
+cp $DATA/e2e_labels.csv "$T/enc/utf8.csv"
+iconv -f UTF-8 -t WINDOWS-1258 $DATA/e2e_labels.csv >"$T/enc/cp1258.csv"
+{ printf '\xff\xfe'; tr ';' '\t' <$DATA/e2e_labels.csv | iconv -f UTF-8 -t UTF-16LE; } >"$T/enc/utf16.txt"
+check "Windows-1258 file detected as such" \
+    '$BIN validate "$T/enc/cp1258.csv" --json | grep -qF "\"encoding\": \"windows-1258\""'
+check "UTF-16 file detected as such" '$BIN validate "$T/enc/utf16.txt" --json | grep -qF "\"encoding\": \"utf-16le\""'
+check "Windows-1258 ';' file with Vietnamese labels: same verdicts, values and lines as UTF-8" \
+    '[ "$(verdicts "$T/enc/cp1258.csv")" = "$(verdicts "$T/enc/utf8.csv")" ]'
+check "UTF-16 tab file: same verdicts, values and lines as UTF-8" \
+    '[ "$(verdicts "$T/enc/utf16.txt")" = "$(verdicts "$T/enc/utf8.csv")" ]'
+check "a quoted line break moves the next record's line" \
+    '$BIN validate "$T/enc/cp1258.csv" --json | grep -qF "{\"line\": 4, \"thu_tuc\": \"cap-moi\", \"loai_thue_bao\": \"ca-nhan\", \"ten\": \"Đặng Văn Ơn\""'
+check "no unresolved {placeholder} in any document" \
+    '! for p in $(find "$T" -name "*.pdf"); do text "$p"; done | grep -qE "\{[a-z_.|]+\}"'
+
 # ---- command line ----
 $BIN --help >/dev/null; check "--help exits 0" '[ $? -eq 0 ]'
 check "--version" '$BIN --version | grep -q "^ctsbatch "'
