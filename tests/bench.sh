@@ -21,7 +21,7 @@ awk -v n="$N" 'BEGIN {
     for (i = 1; i <= n; i++) {
         name = ho[1 + i % 14] " " dem[1 + int(i / 14) % 10] " " ten[1 + int(i / 140) % 16];
         printf "gia-han,ca-nhan,%s,%s,0891%08d,Chuyên viên,Văn phòng,cb%05d@angiang.gov.vn,09%08d,540101010%07X,%02d/%02d/2027,0,có,VP,UBND TỈNH AN GIANG,Trần Văn Bình,GIÁM ĐỐC\n", \
-            cq[1 + i % 4], name, i, i, i, i, 1 + i % 28, 3 + i % 10; /* all at least 60 days out */
+            cq[1 + i % 4], name, i, i, i, i, 1 + i % 28, 3 + i % 10;  # expiries >= 60 days out
     }
 }' >"$T/in/bench.csv"
 start=$(date +%s.%N)
