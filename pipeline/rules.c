@@ -167,8 +167,8 @@ static void rule_required(ctx *c)
             continue;
         if (!record_has(c->rec, keys[i])) {
             /* an organisation's ho_ten and so_cccd are its certificate manager's */
-            int manager = !c->individual && (strcmp(keys[i], "ho_ten") == 0 ||
-                                              strcmp(keys[i], "so_cccd") == 0);
+            int manager = !c->individual &&
+                          (strcmp(keys[i], "ho_ten") == 0 || strcmp(keys[i], "so_cccd") == 0);
             const char *pairs[] = {"truong", roster_label(keys[i]), NULL};
             add_case(c, "thieu-truong", manager ? "nguoi-quan-ly" : NULL, keys[i], pairs);
         }
@@ -261,8 +261,8 @@ static void check_email(ctx *c, const char *key, const char *value)
             if (ends_with_ci(domain, suffixes[i]))
                 return;
     }
-    const char *pairs[] = {"gia_tri", value, "ten_mien", public_domain, "duoi",
-                           ns ? suffixes[0] : ".gov.vn", NULL};
+    const char *pairs[] = {
+        "gia_tri", value, "ten_mien", public_domain, "duoi", ns ? suffixes[0] : ".gov.vn", NULL};
     add_case(c, "email-cong-vu", variant, key, pairs);
 }
 
@@ -377,7 +377,9 @@ static void rule_days_left(ctx *c)
     snprintf(days, sizeof days, "%ld", left);
     snprintf(need, sizeof need, "%ld", min);
     snprintf(variant, sizeof variant, "%s%s", c->v->thu_tuc,
-             left < 0 ? ".het-han" : left == 0 ? ".hom-nay" : "");
+             left < 0    ? ".het-han"
+             : left == 0 ? ".hom-nay"
+                         : "");
     const char *pairs[] = {"so_ngay", days, "toi_thieu", need, "ngay_het_han", vn, NULL};
     add_case(c, "con-han-60-ngay", variant, "ngay_het_han", pairs);
 }
@@ -404,25 +406,33 @@ static void rule_renew_once(ctx *c)
     add_finding(c, "gia-han-mot-lan", "so_lan_gia_han", pairs);
 }
 
+/* `rule` when value (canonical, of coded field `field`) is not in the list PREFIX.TYPE of
+ * what the subscriber's type allows (seed §2.3.2, §2.4.1); the message lists what is. */
+static void check_allowed_for_type(ctx *c, const char *rule, const char *field, const char *prefix,
+                                   const char *value)
+{
+    char list[64];
+    snprintf(list, sizeof list, "%s.%s", prefix, c->v->loai_thue_bao);
+    if (!c->v->loai_thue_bao[0] || config_list_has(c->cfg, list, value))
+        return;
+    char *allowed = labels_of(c, field, list);
+    const char *pairs[] = {
+        "gia_tri",  config_value_label(c->cfg, field, value),
+        "loai",     config_value_label(c->cfg, "loai_thue_bao", c->v->loai_thue_bao),
+        "cho_phep", allowed,
+        NULL};
+    add_finding(c, rule, field, pairs);
+    free(allowed);
+}
+
 /* thay-doi-noi-dung: what this subscriber type may change (seed §2.3.2); a new e-mail must
  * itself be an official address. */
 static void rule_change(ctx *c)
 {
     const char *what = canon(c, "noi_dung_thay_doi", "noi_dung_thay_doi");
-    if (!proc_is(c, "thay-doi") || !what || !c->v->loai_thue_bao[0])
+    if (!proc_is(c, "thay-doi") || !what)
         return;
-    char list[64];
-    snprintf(list, sizeof list, "thay_doi.%s", c->v->loai_thue_bao);
-    if (!config_list_has(c->cfg, list, what)) {
-        char *allowed = labels_of(c, "noi_dung_thay_doi", list);
-        const char *pairs[] = {
-            "gia_tri",  config_value_label(c->cfg, "noi_dung_thay_doi", what),
-            "loai",     config_value_label(c->cfg, "loai_thue_bao", c->v->loai_thue_bao),
-            "cho_phep", allowed,
-            NULL};
-        add_finding(c, "thay-doi-noi-dung", "noi_dung_thay_doi", pairs);
-        free(allowed);
-    }
+    check_allowed_for_type(c, "thay-doi-noi-dung", "noi_dung_thay_doi", "thay_doi", what);
     if (strcmp(what, "doi-email") == 0 && record_has(c->rec, "gia_tri_moi"))
         check_email(c, "gia_tri_moi", record_get(c->rec, "gia_tri_moi"));
 }
@@ -435,18 +445,7 @@ static void rule_revoke(ctx *c)
     const char *why = canon(c, "ly_do_thu_hoi", "ly_do_thu_hoi");
     if (!proc_is(c, "thu-hoi") || !why)
         return;
-    char list[64];
-    snprintf(list, sizeof list, "thu_hoi.%s", c->v->loai_thue_bao);
-    if (c->v->loai_thue_bao[0] && !config_list_has(c->cfg, list, why)) {
-        char *allowed = labels_of(c, "ly_do_thu_hoi", list);
-        const char *pairs[] = {
-            "gia_tri",  config_value_label(c->cfg, "ly_do_thu_hoi", why),
-            "loai",     config_value_label(c->cfg, "loai_thue_bao", c->v->loai_thue_bao),
-            "cho_phep", allowed,
-            NULL};
-        add_finding(c, "thu-hoi-ly-do", "ly_do_thu_hoi", pairs);
-        free(allowed);
-    }
+    check_allowed_for_type(c, "thu-hoi-ly-do", "ly_do_thu_hoi", "thu_hoi", why);
     date exp;
     int expired = get_date(c, "ngay_het_han", &exp) && date_cmp(exp, c->req_date) < 0;
     if (strcmp(why, "het-han") == 0 || expired) {
