@@ -51,8 +51,9 @@ build/san/libctsbatch.a: $(SAN_OBJS)
 build/san/ctsbatch: build/san/main.o build/san/libctsbatch.a
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
-build/san/test_%: tests/test_%.c build/san/libctsbatch.a | build/san
-	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $< build/san/libctsbatch.a $(LIBS) $(CMOCKA_LIBS)
+build/san/test_%: tests/test_%.c tests/testutil.c tests/testutil.h build/san/libctsbatch.a | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -Itests -o $@ $< tests/testutil.c build/san/libctsbatch.a $(LIBS) \
+	  $(CMOCKA_LIBS)
 
 build/rel build/san:
 	mkdir -p $@

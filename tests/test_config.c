@@ -21,6 +21,7 @@
 #include "roster.h"
 #include "rules.h"
 #include "util.h"
+#include "testutil.h"
 
 #define CONFIG_PATH "config/ctsbatch.xml"
 
@@ -45,23 +46,10 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Writes text to a new temporary file; returns its path (caller unlinks and frees). */
-static char *temp_file(const char *text)
-{
-    char *path = strdup("/tmp/ctsbatch-unit-config-XXXXXX");
-    assert_non_null(path);
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    size_t len = strlen(text);
-    assert_int_equal(write(fd, text, len), (ssize_t)len);
-    close(fd);
-    return path;
-}
-
 /* Loads `text` as a configuration file, expects failure and an error containing `needle`. */
 static void expect_load_error(const char *text, const char *needle)
 {
-    char *path = temp_file(text);
+    char *path = tu_temp_file(text);
     char err[512] = "";
     config *c = config_load(path, ".", err, sizeof err);
     unlink(path);
@@ -131,7 +119,7 @@ static void test_param_not_a_number_is_refused(void **state)
              "<cau_hinh>%s<params><param name=\"b\"> 12 </param>\n"
              "<param name=\"c\">12ngay</param></params></cau_hinh>",
              FONTS_XML);
-    char *path = temp_file(text);
+    char *path = tu_temp_file(text);
     char err[256] = "";
     config *c = config_load(path, ".", err, sizeof err);
     unlink(path);
@@ -386,7 +374,7 @@ static void test_holidays_sorted_and_bad_day(void **state)
              "<cau_hinh>%s<holidays><day date=\"2026-09-02\"/><day date=\"01/01/2026\"/>"
              "<day date=\"2026-04-30\"/></holidays></cau_hinh>",
              FONTS_XML);
-    char *path = temp_file(text);
+    char *path = tu_temp_file(text);
     char err[256] = "";
     config *c = config_load(path, ".", err, sizeof err);
     unlink(path);
@@ -429,22 +417,6 @@ static void test_agency_register(void **state)
 
 /* ---- a second file: the same request, other parameters, no rebuild ---- */
 
-/* The whole of a small file, NUL-terminated (caller frees). */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    buf b;
-    buf_init(&b, 0);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    return buf_detach(&b);
-}
-
 /* s with its single occurrence of `from` replaced by `to` (caller frees). */
 static char *replace_once(const char *s, const char *from, const char *to)
 {
@@ -470,7 +442,7 @@ static char *write_config_45(void)
          "Xác nhận của thủ trưởng sau khi thủ trưởng đồng ý.",
          "Thủ trưởng chưa ký xác nhận; hãy xin xác nhận trước khi nộp."},
     };
-    char *text = slurp(CONFIG_PATH);
+    char *text = tu_slurp(CONFIG_PATH);
     for (size_t i = 0; i < 3; i++) {
         char *next = replace_once(text, edits[i][0], edits[i][1]);
         assert_true(strcmp(next, text) != 0); /* each edit must still apply */

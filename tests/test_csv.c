@@ -16,6 +16,7 @@
 
 #include "csv.h"
 #include "util.h"
+#include "testutil.h"
 
 static roster *parse(const char *text, char delim)
 {
@@ -32,12 +33,6 @@ static roster *parse_ok(const char *text, size_t n)
         fail_msg("unexpected failure at line %ld: %s", r->error.line, r->error.message);
     assert_int_equal(r->nrecords, n);
     return r;
-}
-
-static void expect_field(const roster *r, size_t i, const char *key, const char *want)
-{
-    assert_true(i < r->nrecords);
-    assert_string_equal(record_get(&r->records[i], key), want);
 }
 
 /* Expects r failed at line, with a message naming that line ("dòng N" or "Dòng N", then a
@@ -87,11 +82,11 @@ static void test_simple_lf_file(void **state)
                          2);
     assert_int_equal(r->records[0].line, 2);
     assert_int_equal(r->records[1].line, 3);
-    expect_field(r, 0, "thu_tuc", "cap-moi");
-    expect_field(r, 0, "ho_ten", "Nguyễn Văn An"); /* trimmed */
-    expect_field(r, 0, "so_cccd", "089185001234"); /* leading zero kept: text, not number */
-    expect_field(r, 1, "ho_ten", "Lê Văn Tám");
-    expect_field(r, 1, "so_cccd", "");
+    tu_expect_field(r, 0, "thu_tuc", "cap-moi");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Văn An"); /* trimmed */
+    tu_expect_field(r, 0, "so_cccd", "089185001234"); /* leading zero kept: text, not number */
+    tu_expect_field(r, 1, "ho_ten", "Lê Văn Tám");
+    tu_expect_field(r, 1, "so_cccd", "");
     assert_int_equal(r->nwarnings, 0);
     roster_free(r);
 }
@@ -106,13 +101,13 @@ static void test_quoted_newline_moves_next_line(void **state)
                          "Võ Thị Mỹ Duyên,y\n",                   /* line 9 */
                          4);
     assert_int_equal(r->records[0].line, 2);
-    expect_field(r, 0, "ghi_chu", "dòng một\ndòng hai");
+    tu_expect_field(r, 0, "ghi_chu", "dòng một\ndòng hai");
     assert_int_equal(r->records[1].line, 4);
-    expect_field(r, 1, "ho_ten", "Lê Văn Tám");
+    tu_expect_field(r, 1, "ho_ten", "Lê Văn Tám");
     assert_int_equal(r->records[2].line, 5);
-    expect_field(r, 2, "ghi_chu", "a\n\nb"); /* trailing line break trimmed as space */
+    tu_expect_field(r, 2, "ghi_chu", "a\n\nb"); /* trailing line break trimmed as space */
     assert_int_equal(r->records[3].line, 9);
-    expect_field(r, 3, "ghi_chu", "y");
+    tu_expect_field(r, 3, "ghi_chu", "y");
     roster_free(r);
 }
 
@@ -123,12 +118,12 @@ static void test_quotes_delimiters_and_doubled_quotes(void **state)
                          "\"Phạm, Thị\",\"Ghi chú có dấu phẩy, và \"\"ngoặc\"\"\",\"\"\n"
                          "\"\"\"Q\"\"\",\"a;b\tc\",e@x.vn\n",
                          2);
-    expect_field(r, 0, "ho_ten", "Phạm, Thị");
-    expect_field(r, 0, "ghi_chu", "Ghi chú có dấu phẩy, và \"ngoặc\"");
-    expect_field(r, 0, "email", "");
-    expect_field(r, 1, "ho_ten", "\"Q\"");
-    expect_field(r, 1, "ghi_chu", "a;b\tc");
-    expect_field(r, 1, "email", "e@x.vn");
+    tu_expect_field(r, 0, "ho_ten", "Phạm, Thị");
+    tu_expect_field(r, 0, "ghi_chu", "Ghi chú có dấu phẩy, và \"ngoặc\"");
+    tu_expect_field(r, 0, "email", "");
+    tu_expect_field(r, 1, "ho_ten", "\"Q\"");
+    tu_expect_field(r, 1, "ghi_chu", "a;b\tc");
+    tu_expect_field(r, 1, "email", "e@x.vn");
     assert_int_equal(r->nwarnings, 0); /* commas inside quotes did not make extra cells */
     roster_free(r);
 }
@@ -143,12 +138,12 @@ static void test_crlf_file(void **state)
                          "Trần Văn Bình,thu-hoi\r\n",    /* line 6 */
                          3);
     assert_int_equal(r->records[0].line, 2);
-    expect_field(r, 0, "thu_tuc", "cap-moi"); /* no '\r' left at the end of the row */
+    tu_expect_field(r, 0, "thu_tuc", "cap-moi"); /* no '\r' left at the end of the row */
     assert_int_equal(r->records[1].line, 3);
-    expect_field(r, 1, "ho_ten", "Lê\nVăn Tám");
-    expect_field(r, 1, "thu_tuc", "gia-han");
+    tu_expect_field(r, 1, "ho_ten", "Lê\nVăn Tám");
+    tu_expect_field(r, 1, "thu_tuc", "gia-han");
     assert_int_equal(r->records[2].line, 6);
-    expect_field(r, 2, "thu_tuc", "thu-hoi");
+    tu_expect_field(r, 2, "thu_tuc", "thu-hoi");
     roster_free(r);
 }
 
@@ -161,12 +156,12 @@ static void test_bare_cr_file(void **state)
                          "Trần Văn Bình;thu-hoi",    /* line 5, no final line end */
                          3);
     assert_int_equal(r->records[0].line, 2);
-    expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
-    expect_field(r, 0, "thu_tuc", "cap-moi");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
+    tu_expect_field(r, 0, "thu_tuc", "cap-moi");
     assert_int_equal(r->records[1].line, 3);
-    expect_field(r, 1, "ho_ten", "Lê\nVăn Tám");
+    tu_expect_field(r, 1, "ho_ten", "Lê\nVăn Tám");
     assert_int_equal(r->records[2].line, 5);
-    expect_field(r, 2, "thu_tuc", "thu-hoi");
+    tu_expect_field(r, 2, "thu_tuc", "thu-hoi");
     roster_free(r);
 }
 
@@ -184,10 +179,10 @@ static void test_semicolon_vietnamese_headers(void **state)
         roster *r = parse_ok(text, 1);
         assert_int_equal(r->nwarnings, 0);
         assert_int_equal(r->records[0].nfields, 4);
-        expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết");
-        expect_field(r, 0, "thu_tuc", "Cấp mới");
-        expect_field(r, 0, "ten_co_quan", "Sở Tài chính, An Giang"); /* ',' is not the delim */
-        expect_field(r, 0, "dien_thoai", "0913 456 789");
+        tu_expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết");
+        tu_expect_field(r, 0, "thu_tuc", "Cấp mới");
+        tu_expect_field(r, 0, "ten_co_quan", "Sở Tài chính, An Giang"); /* ',' is not the delim */
+        tu_expect_field(r, 0, "dien_thoai", "0913 456 789");
         roster_free(r);
     }
 }
@@ -205,9 +200,9 @@ static void test_unknown_column_one_warning(void **state)
     assert_non_null(r->warnings[0].field);
     assert_string_equal(r->warnings[0].field, "Quê quán");
     assert_non_null(strstr(r->warnings[0].message, "Quê quán"));
-    expect_field(r, 0, "que_quan", "An Giang"); /* kept under its folded name */
-    expect_field(r, 2, "que_quan", "Huế");
-    expect_field(r, 2, "thu_tuc", "thu-hoi");
+    tu_expect_field(r, 0, "que_quan", "An Giang"); /* kept under its folded name */
+    tu_expect_field(r, 2, "que_quan", "Huế");
+    tu_expect_field(r, 2, "thu_tuc", "thu-hoi");
     assert_int_equal(r->failed, 0);
     roster_free(r);
 }
@@ -227,7 +222,7 @@ static void test_blank_rows_skipped(void **state)
                          2);
     assert_int_equal(r->records[0].line, 6);
     assert_int_equal(r->records[1].line, 8);
-    expect_field(r, 1, "thu_tuc", "gia-han");
+    tu_expect_field(r, 1, "thu_tuc", "gia-han");
     assert_int_equal(r->nwarnings, 0);
     roster_free(r);
 }
@@ -239,9 +234,9 @@ static void test_ragged_rows(void **state)
                          "Nguyễn Văn An\n"                   /* short row: no warning */
                          "Lê Văn Tám,gia-han,a@b.vn,thừa\n", /* long row: warning on line 3 */
                          2);
-    expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
-    expect_field(r, 0, "thu_tuc", "");
-    expect_field(r, 1, "email", "a@b.vn");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
+    tu_expect_field(r, 0, "thu_tuc", "");
+    tu_expect_field(r, 1, "email", "a@b.vn");
     assert_int_equal(r->records[1].nfields, 3);
     assert_int_equal(r->nwarnings, 1);
     assert_int_equal(r->warnings[0].line, 3);
@@ -255,7 +250,7 @@ static void test_explicit_delimiter_wins(void **state)
     roster *r = parse("ho_ten;ghi_chu,x,y\nA;b,c,d\n", ';');
     assert_int_equal(r->failed, 0);
     assert_int_equal(r->nrecords, 1);
-    expect_field(r, 0, "ho_ten", "A");
+    tu_expect_field(r, 0, "ho_ten", "A");
     assert_string_equal(r->records[0].fields[1].value, "b,c,d");
     roster_free(r);
 }
@@ -267,8 +262,8 @@ static void test_nfd_value_becomes_nfc(void **state)
                          "Nguye\xCC\x82\xCC\x83n Thi\xCC\xA3,"             /* e + U+0302 + U+0303 */
                          "So\xCC\x9B\xCC\x89 Ta\xCC\x80i chi\xCC\x81nh\n", /* o + horn + hook */
                          1);
-    expect_field(r, 0, "ho_ten", "Nguyễn Thị");
-    expect_field(r, 0, "co_quan_cong_tac", "Sở Tài chính");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Thị");
+    tu_expect_field(r, 0, "co_quan_cong_tac", "Sở Tài chính");
     roster_free(r);
 }
 
@@ -324,7 +319,7 @@ static void test_field_at_limit_is_read(void **state)
         const char *v = record_get(&r->records[0], "ghi_chu");
         assert_int_equal(strlen(v), CSV_MAX_FIELD_BYTES);
         assert_int_equal(v[0], quoted ? '"' : 'x'); /* "" counts as the one byte it stands for */
-        expect_field(r, 1, "ghi_chu", "after");
+        tu_expect_field(r, 1, "ghi_chu", "after");
         assert_int_equal(r->records[1].line, 3);
         roster_free(r);
         free(text);
@@ -363,7 +358,7 @@ static void test_columns_limit(void **state)
     char *text = wide_text(CSV_MAX_COLUMNS);
     roster *r = parse_ok(text, 1);
     assert_int_equal(r->records[0].nfields, CSV_MAX_COLUMNS);
-    expect_field(r, 0, "c256", "v256");
+    tu_expect_field(r, 0, "c256", "v256");
     roster_free(r);
     free(text);
 
@@ -391,7 +386,7 @@ static void test_rows_limit(void **state)
     char *text = tall_text(ROSTER_MAX_ROWS);
     roster *r = parse_ok(text, ROSTER_MAX_ROWS);
     assert_int_equal(r->records[ROSTER_MAX_ROWS - 1].line, ROSTER_MAX_ROWS + 1);
-    expect_field(r, ROSTER_MAX_ROWS - 1, "ho_ten", "r200000");
+    tu_expect_field(r, ROSTER_MAX_ROWS - 1, "ho_ten", "r200000");
     roster_free(r);
     free(text);
 

@@ -22,6 +22,7 @@
 #include "layout.h"
 #include "template.h"
 #include "util.h"
+#include "testutil.h"
 
 #define MM_PT (72.0 / 25.4)
 
@@ -63,13 +64,7 @@ static const char *const SENTENCE =
 
 static template *load_text(const char *text)
 {
-    char *path = strdup("/tmp/ctsbatch-unit-layout-XXXXXX");
-    assert_non_null(path);
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    size_t len = strlen(text);
-    assert_int_equal(write(fd, text, len), (ssize_t)len);
-    close(fd);
+    char *path = tu_temp_file(text);
     char err[512] = "";
     template *t = template_load(path, err, sizeof err);
     unlink(path);

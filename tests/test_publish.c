@@ -20,6 +20,7 @@
 
 #include "publish.h"
 #include "util.h"
+#include "testutil.h"
 
 typedef struct fixture {
     char dir[64];
@@ -88,25 +89,9 @@ static void write_file(const char *path, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
-/* The whole file as a string ("" for an empty file); fails the test when it cannot be read. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s: %s", path, strerror(errno));
-    buf b;
-    buf_init(&b, 0);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    return buf_detach(&b);
-}
-
 static void expect_content(const char *path, const char *want)
 {
-    char *got = slurp(path);
+    char *got = tu_slurp(path);
     assert_string_equal(got, want);
     free(got);
 }

@@ -18,6 +18,7 @@
 
 #include "read.h"
 #include "util.h"
+#include "testutil.h"
 
 /* Converts UTF-8 text to `to` with iconv(3), flushing the converter's state at the end. */
 static char *encode(const char *to, const char *utf8, size_t *outlen)
@@ -52,12 +53,6 @@ static void expect_ok(const roster *r, const char *encoding, size_t n)
     assert_int_equal(r->nrecords, n);
 }
 
-static void expect_field(const roster *r, size_t i, const char *key, const char *want)
-{
-    assert_true(i < r->nrecords);
-    assert_string_equal(record_get(&r->records[i], key), want);
-}
-
 static void expect_failed(const roster *r, long line)
 {
     assert_int_equal(r->failed, 1);
@@ -89,7 +84,7 @@ static void test_utf8_without_bom(void **state)
     expect_ok(r, "utf-8", 1);
     assert_string_equal(r->format, "csv");
     assert_string_equal(r->path, "inputs/stc.csv");
-    expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết");
     assert_int_equal(r->records[0].line, 2);
     roster_free(r);
 }
@@ -99,7 +94,7 @@ static void test_utf8_bom_not_part_of_first_header(void **state)
     (void)state;
     roster *r = read_str("a.csv", "\xEF\xBB\xBFho_ten,thu_tuc\nLê Văn Tám,cap-moi\n");
     expect_ok(r, "utf-8-bom", 1);
-    expect_field(r, 0, "ho_ten", "Lê Văn Tám");
+    tu_expect_field(r, 0, "ho_ten", "Lê Văn Tám");
     assert_string_equal(r->records[0].fields[0].key, "ho_ten");
     assert_int_equal(r->nwarnings, 0); /* a BOM glued to the header would be an unknown column */
     roster_free(r);
@@ -113,12 +108,12 @@ static void test_semicolon_labels_fixture(void **state)
     assert_string_equal(r->format, "csv");
     assert_int_equal(r->records[0].line, 2);
     assert_int_equal(r->records[1].line, 4); /* line 3 is ";;;;" */
-    expect_field(r, 0, "thu_tuc", "Cấp mới");
-    expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
-    expect_field(r, 0, "ten_co_quan", "Sở Tài chính, An Giang");
-    expect_field(r, 0, "dien_thoai", "0913 456 789");
-    expect_field(r, 1, "ten_co_quan", "Sở Y tế; tỉnh An Giang");
-    expect_field(r, 1, "que_quan", "Cần Thơ");
+    tu_expect_field(r, 0, "thu_tuc", "Cấp mới");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
+    tu_expect_field(r, 0, "ten_co_quan", "Sở Tài chính, An Giang");
+    tu_expect_field(r, 0, "dien_thoai", "0913 456 789");
+    tu_expect_field(r, 1, "ten_co_quan", "Sở Y tế; tỉnh An Giang");
+    tu_expect_field(r, 1, "que_quan", "Cần Thơ");
     assert_int_equal(r->nwarnings, 1);
     assert_string_equal(r->warnings[0].field, "Quê quán");
     roster_free(r);
@@ -132,13 +127,13 @@ static void expect_utf16_fixture(const char *path, const char *encoding)
     assert_string_equal(r->format, "csv");
     assert_int_equal(r->records[0].line, 2);
     assert_int_equal(r->records[1].line, 3);
-    expect_field(r, 0, "thu_tuc", "Gia hạn");
-    expect_field(r, 0, "loai_thue_bao", "ca-nhan");
-    expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết");
-    expect_field(r, 0, "so_cccd", "089185001234");
-    expect_field(r, 0, "ghi_chu", "Có\ttab, và \"ngoặc\"");
-    expect_field(r, 1, "ho_ten", "Đặng Hữu Phước");
-    expect_field(r, 1, "ghi_chu", "");
+    tu_expect_field(r, 0, "thu_tuc", "Gia hạn");
+    tu_expect_field(r, 0, "loai_thue_bao", "ca-nhan");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết");
+    tu_expect_field(r, 0, "so_cccd", "089185001234");
+    tu_expect_field(r, 0, "ghi_chu", "Có\ttab, và \"ngoặc\"");
+    tu_expect_field(r, 1, "ho_ten", "Đặng Hữu Phước");
+    tu_expect_field(r, 1, "ghi_chu", "");
     assert_int_equal(r->nwarnings, 0);
     roster_free(r);
 }
@@ -180,14 +175,14 @@ static void test_windows1258_nfc_equal_to_original(void **state)
     assert_true(has_cp1258_tone_mark(bytes, n)); /* the test exercises composition */
     roster *r = read_mem("inputs/stc.csv", bytes, n);
     expect_ok(r, "windows-1258", 3);
-    expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết");
-    expect_field(r, 0, "co_quan_cong_tac", "Sở Tài chính tỉnh An Giang");
-    expect_field(r, 0, "chuc_vu", "Phó Chánh Văn phòng");
-    expect_field(r, 0, "ghi_chu", "Đã gia hạn 1 lần");
-    expect_field(r, 1, "ho_ten", "Đặng Hữu Phước");
-    expect_field(r, 1, "ghi_chu", "Ủy ban nhân dân; Lưu ý: ỹ ỵ ử ợ ặ ẫ");
-    expect_field(r, 2, "ho_ten", "Trần Văn Bình");
-    expect_field(r, 2, "chuc_vu", "Giám đốc");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết");
+    tu_expect_field(r, 0, "co_quan_cong_tac", "Sở Tài chính tỉnh An Giang");
+    tu_expect_field(r, 0, "chuc_vu", "Phó Chánh Văn phòng");
+    tu_expect_field(r, 0, "ghi_chu", "Đã gia hạn 1 lần");
+    tu_expect_field(r, 1, "ho_ten", "Đặng Hữu Phước");
+    tu_expect_field(r, 1, "ghi_chu", "Ủy ban nhân dân; Lưu ý: ỹ ỵ ử ợ ặ ẫ");
+    tu_expect_field(r, 2, "ho_ten", "Trần Văn Bình");
+    tu_expect_field(r, 2, "chuc_vu", "Giám đốc");
     assert_int_equal(r->records[2].line, 4);
     roster_free(r);
     free(bytes);
@@ -202,8 +197,8 @@ static void test_windows1258_last_letter_without_line_end(void **state)
     char *bytes = encode("WINDOWS-1258", "ho_ten,ghi_chu\nNguyễn Văn An,Tân", &n);
     roster *r = read_mem("a.csv", bytes, n);
     expect_ok(r, "windows-1258", 1);
-    expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
-    expect_field(r, 0, "ghi_chu", "Tân");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
+    tu_expect_field(r, 0, "ghi_chu", "Tân");
     roster_free(r);
     free(bytes);
 }
@@ -243,7 +238,7 @@ static void test_forced_encoding(void **state)
     const char text[] = "ho_ten\nL\xE0 A\n";
     roster *r = read_roster_mem("a.csv", text, sizeof text - 1, &opt);
     expect_ok(r, "WINDOWS-1258", 1);
-    expect_field(r, 0, "ho_ten", "Là A");
+    tu_expect_field(r, 0, "ho_ten", "Là A");
     roster_free(r);
 }
 
@@ -254,8 +249,8 @@ static void test_nfd_utf8_value_becomes_nfc(void **state)
                                     "Nguye\xCC\x82\xCC\x83n Va\xCC\x86n An," /* NFD ễ ă */
                                     "Gia\xCC\x81m \xC4\x91o\xCC\x82\xCC\x81\x63\n");
     expect_ok(r, "utf-8", 1);
-    expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
-    expect_field(r, 0, "chuc_vu", "Giám đốc");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
+    tu_expect_field(r, 0, "chuc_vu", "Giám đốc");
     assert_int_equal(strlen(record_get(&r->records[0], "ho_ten")), strlen("Nguyễn Văn An"));
     roster_free(r);
 }
@@ -335,7 +330,7 @@ static void test_xml_chosen_by_extension(void **state)
     assert_int_equal(r->failed, 0);
     assert_string_equal(r->format, "xml");
     assert_int_equal(r->nrecords, 1);
-    expect_field(r, 0, "ho_ten", "A");
+    tu_expect_field(r, 0, "ho_ten", "A");
     roster_free(r);
     /* the same bytes named .csv are a CSV roster with one column "<danh_sach>" */
     r = read_str("inputs/b.csv", "<danh_sach>\n<yeu_cau></yeu_cau>\n</danh_sach>\n");

@@ -18,6 +18,7 @@
 
 #include "roster.h"
 #include "template.h"
+#include "testutil.h"
 
 #define FORM_PATH "tests/data/unit_form.xml"
 #define BLANK "……………"
@@ -95,23 +96,10 @@ static template *fill_form(const template *t, source *s)
     return template_fill(t, &d);
 }
 
-/* Writes text to a temporary file; returns its path (caller unlinks and frees). */
-static char *temp_file(const char *text)
-{
-    char *path = strdup("/tmp/ctsbatch-unit-form-XXXXXX");
-    assert_non_null(path);
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    size_t len = strlen(text);
-    assert_int_equal(write(fd, text, len), (ssize_t)len);
-    close(fd);
-    return path;
-}
-
 /* Loads `text` as a form, expects failure with an error containing `needle`. */
 static void expect_load_error(const char *text, const char *needle)
 {
-    char *path = temp_file(text);
+    char *path = tu_temp_file(text);
     char err[512] = "";
     template *t = template_load(path, err, sizeof err);
     unlink(path);
@@ -126,7 +114,7 @@ static void expect_load_error(const char *text, const char *needle)
 
 static template *load_text(const char *text)
 {
-    char *path = temp_file(text);
+    char *path = tu_temp_file(text);
     char err[512] = "";
     template *t = template_load(path, err, sizeof err);
     unlink(path);

@@ -24,6 +24,7 @@
 #include "read.h"
 #include "util.h"
 #include "xmlroster.h"
+#include "testutil.h"
 
 #define SCHEMA "config/roster.xsd"
 
@@ -45,12 +46,6 @@ static void expect_ok(const roster *r, size_t n)
     if (r->failed)
         fail_msg("unexpected failure at line %ld: %s", r->error.line, r->error.message);
     assert_int_equal(r->nrecords, n);
-}
-
-static void expect_field(const roster *r, size_t i, const char *key, const char *want)
-{
-    assert_true(i < r->nrecords);
-    assert_string_equal(record_get(&r->records[i], key), want);
 }
 
 static void expect_failed(const roster *r, long line)
@@ -116,13 +111,13 @@ static void test_requests_and_lines(void **state)
     assert_int_equal(r->records[1].line, 12);
     assert_int_equal(r->records[2].line, 17);
     assert_int_equal(r->records[3].line, 18);
-    expect_field(r, 0, "thu_tuc", "gia-han");
-    expect_field(r, 0, "loai_thue_bao", "ca-nhan");
-    expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết"); /* trimmed */
-    expect_field(r, 0, "ghi_chu", "A & B <C>");
-    expect_field(r, 1, "ho_ten", "Lê Văn Tám");
-    expect_field(r, 2, "ho_ten", "Võ <Thị> Mỹ Duyên"); /* CDATA */
-    expect_field(r, 2, "thu_tuc", "thu-hoi");
+    tu_expect_field(r, 0, "thu_tuc", "gia-han");
+    tu_expect_field(r, 0, "loai_thue_bao", "ca-nhan");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết"); /* trimmed */
+    tu_expect_field(r, 0, "ghi_chu", "A & B <C>");
+    tu_expect_field(r, 1, "ho_ten", "Lê Văn Tám");
+    tu_expect_field(r, 2, "ho_ten", "Võ <Thị> Mỹ Duyên"); /* CDATA */
+    tu_expect_field(r, 2, "thu_tuc", "thu-hoi");
     assert_int_equal(r->nwarnings, 0);
     roster_free(r);
 }
@@ -133,11 +128,11 @@ static void test_root_agency_applies_to_every_request(void **state)
     roster *r = read_roster("tests/data/in_agency.xml", NULL);
     expect_ok(r, 4);
     for (size_t i = 0; i < r->nrecords; i += 2) { /* requests 1 and 3 have no agency inside */
-        expect_field(r, i, "co_quan_quan_ly", "Sở Tài chính tỉnh An Giang");
-        expect_field(r, i, "co_quan_chu_quan", "UBND TỈNH AN GIANG");
-        expect_field(r, i, "ky_hieu", "STC-VP");
-        expect_field(r, i, "thu_truong", "Trần Văn Bình");
-        expect_field(r, i, "chuc_vu_thu_truong", "GIÁM ĐỐC");
+        tu_expect_field(r, i, "co_quan_quan_ly", "Sở Tài chính tỉnh An Giang");
+        tu_expect_field(r, i, "co_quan_chu_quan", "UBND TỈNH AN GIANG");
+        tu_expect_field(r, i, "ky_hieu", "STC-VP");
+        tu_expect_field(r, i, "thu_truong", "Trần Văn Bình");
+        tu_expect_field(r, i, "chuc_vu_thu_truong", "GIÁM ĐỐC");
         assert_false(record_has(&r->records[i], "ten")); /* `ten` is the co_quan_quan_ly key */
     }
     roster_free(r);
@@ -148,11 +143,11 @@ static void test_agency_inside_request_overrides(void **state)
     (void)state;
     roster *r = read_roster("tests/data/in_agency.xml", NULL);
     expect_ok(r, 4);
-    expect_field(r, 1, "co_quan_quan_ly", "Sở Y tế tỉnh An Giang");
-    expect_field(r, 1, "ky_hieu", "SYT-VP");
-    expect_field(r, 1, "thu_truong", "Lê Văn Tám");
-    expect_field(r, 3, "co_quan_quan_ly", "Sở Nội vụ tỉnh An Giang");
-    expect_field(r, 2, "co_quan_quan_ly", "Sở Tài chính tỉnh An Giang"); /* only that one */
+    tu_expect_field(r, 1, "co_quan_quan_ly", "Sở Y tế tỉnh An Giang");
+    tu_expect_field(r, 1, "ky_hieu", "SYT-VP");
+    tu_expect_field(r, 1, "thu_truong", "Lê Văn Tám");
+    tu_expect_field(r, 3, "co_quan_quan_ly", "Sở Nội vụ tỉnh An Giang");
+    tu_expect_field(r, 2, "co_quan_quan_ly", "Sở Tài chính tỉnh An Giang"); /* only that one */
     roster_free(r);
 }
 
@@ -184,8 +179,8 @@ static void test_values_become_nfc(void **state)
                       "</danh_sach>\n");
     expect_ok(r, 1);
     assert_int_equal(r->records[0].line, 3);
-    expect_field(r, 0, "ho_ten", "Nguyễn Thị");
-    expect_field(r, 0, "co_quan_quan_ly", "Sở Y tế");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Thị");
+    tu_expect_field(r, 0, "co_quan_quan_ly", "Sở Y tế");
     roster_free(r);
 }
 
@@ -321,7 +316,7 @@ static void test_depth_limit(void **state)
     char *text = nested(XMLROSTER_MAX_DEPTH);
     roster *r = parse(text);
     expect_ok(r, 1);
-    expect_field(r, 0, "ghi_chu", "sâu");
+    tu_expect_field(r, 0, "ghi_chu", "sâu");
     roster_free(r);
     free(text);
 
@@ -395,8 +390,8 @@ static void test_fixture_valid_against_shipped_schema(void **state)
     roster *r = read_roster("tests/data/in_agency.xml", &opt);
     expect_ok(r, 4);
     assert_int_equal(r->records[3].line, 18);
-    expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết");
-    expect_field(r, 1, "ky_hieu", "SYT-VP");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Thị Ánh Tuyết");
+    tu_expect_field(r, 1, "ky_hieu", "SYT-VP");
     assert_int_equal(r->nwarnings, 0);
     roster_free(r);
 }
@@ -416,8 +411,8 @@ static void test_unknown_element_one_warning(void **state)
     assert_int_equal(r->nwarnings, 1);
     assert_int_equal(r->warnings[0].line, 4);
     assert_string_equal(r->warnings[0].field, "que_quan");
-    expect_field(r, 0, "que_quan", "An Giang"); /* kept, as an unknown CSV column is */
-    expect_field(r, 1, "que_quan", "Huế");
+    tu_expect_field(r, 0, "que_quan", "An Giang"); /* kept, as an unknown CSV column is */
+    tu_expect_field(r, 1, "que_quan", "Huế");
     roster_free(r);
 }
 

@@ -1,0 +1,48 @@
+/* testutil: shared helpers of the cmocka suites. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+char *tu_temp_file(const char *text)
+{
+    char *path = xstrdup("/tmp/ctsbatch-unit-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    size_t len = strlen(text);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    return path;
+}
+
+char *tu_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s: %s", path, strerror(errno));
+    buf b;
+    buf_init(&b, 0);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&b, chunk, n);
+    fclose(f);
+    return buf_detach(&b);
+}
+
+void tu_expect_field(const roster *r, size_t i, const char *key, const char *want)
+{
+    assert_true(i < r->nrecords);
+    assert_string_equal(record_get(&r->records[i], key), want);
+}

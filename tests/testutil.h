@@ -1,0 +1,17 @@
+/* testutil: helpers every cmocka suite shares (linked into each test by the Makefile). They
+ * fail the running test on error rather than return one. */
+#ifndef CTS_TESTUTIL_H
+#define CTS_TESTUTIL_H
+
+#include <stddef.h>
+
+#include "roster.h"
+
+/* Writes text to a new file under /tmp; returns its path (the caller unlinks and frees). */
+char *tu_temp_file(const char *text);
+/* The whole file as a NUL-terminated string ("" when empty; the caller frees). */
+char *tu_slurp(const char *path);
+/* Expects record i of r to hold want under key. */
+void tu_expect_field(const roster *r, size_t i, const char *key, const char *want);
+
+#endif
