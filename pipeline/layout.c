@@ -186,11 +186,44 @@ static void words_build(words *ws, const lctx *c, const tspan *spans, size_t nsp
 
 /* A word wider than maxw is cut between code points into words that fit (FORMS.md: nothing
  * clipped). Rebuilds the list with such words split. */
+/* Cuts a one-style word into chunks that fit maxw, each ending, where it can, just after
+ * the last '@', '.', '/', '-' or '_' that fits: "tuyetnta@" / "angiang.gov.vn" rather than
+ * "tuyetnta@angiang.gov.v" / "n". */
+static void split_at_punctuation(words *out, const lctx *c, const piece *p, double maxw)
+{
+    const char *start = p->s, *end = p->s + p->len;
+    while (start < end) {
+        const char *q = start, *fit = start, *brk = NULL;
+        double wsum = 0;
+        while (q < end) {
+            const char *cp = q;
+            text_utf8_next(&q, end);
+            double cw = measure(c, p->face, cp, (size_t)(q - cp));
+            if (wsum + cw > maxw && fit > start)
+                break;
+            wsum += cw;
+            fit = q;
+            if (strchr("@./-_", *cp))
+                brk = q;
+        }
+        const char *cut = fit < end && brk && brk < fit ? brk : fit;
+        word *nw = word_open(out);
+        piece_add(out, c, start, (size_t)(cut - start), p->face);
+        nw->n = 1;
+        nw->w = out->p[out->np - 1].w;
+        start = cut;
+    }
+}
+
 static void words_split_wide(words *ws, const lctx *c, double maxw)
 {
     words out = {0};
     for (size_t i = 0; i < ws->nw; i++) {
         const word *w = &ws->w[i];
+        if (w->w > maxw && w->n == 1) {
+            split_at_punctuation(&out, c, &ws->p[w->first], maxw);
+            continue;
+        }
         if (w->w <= maxw || w->n == 0) {
             word *nw = word_open(&out);
             for (size_t k = 0; k < w->n; k++) {

@@ -272,6 +272,26 @@ static void test_break_long_word_split(void **state)
     assert_true(sum <= words + 5 * sp + 1e-6);
 }
 
+/* A word too wide for its column is cut after the last '@' '.' '/' '-' '_' that fits, not in
+ * the middle of a name: "tuyetnta@angiang.gov." then "vn". */
+static void test_break_long_word_at_punctuation(void **state)
+{
+    (void)state;
+    const font *f = FS.face[FACE_REGULAR];
+    const char *mail = "tuyetnta@angiang.gov.vn";
+    double head = text_width(FACE_REGULAR, 11, "tuyetnta@angiang.gov.");
+    double all = text_width(FACE_REGULAR, 11, mail);
+    double widths[8];
+    /* room for all but the last letter */
+    size_t n = layout_break_widths(f, 11, mail, all - 1, widths, 8);
+    assert_int_equal(n, 2);
+    assert_true(fabs(widths[0] - head) < 0.01);
+    /* no punctuation: cut where it overflows */
+    n = layout_break_widths(f, 11, "089185001234089185001234", all / 2, widths, 8);
+    assert_true(n >= 2);
+    assert_true(widths[0] <= all / 2 + 0.01);
+}
+
 static void test_break_widths_max_and_empty(void **state)
 {
     (void)state;
@@ -860,6 +880,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_break_widths_greedy),
         cmocka_unit_test(test_break_long_word_split),
+        cmocka_unit_test(test_break_long_word_at_punctuation),
         cmocka_unit_test(test_break_widths_max_and_empty),
         cmocka_unit_test(test_paragraph_lines_keep_text),
         cmocka_unit_test(test_paragraph_words_in_order),
