@@ -426,7 +426,7 @@ static double stack_blocks(const frame *f, const tblock *blocks, size_t n, doubl
             y += b->height;
             continue;
         }
-        if (b->kind != TB_PARA)
+        if (b->kind != TB_PARA || b->para.omit)
             continue;
         lctx c = ctx_for(f, b->para.size);
         boxlist lines = {0};
@@ -471,7 +471,7 @@ static void table_row(const frame *f, const tblock *b, const double *colw, char 
         const tpara *cell = &b->cols[i].cell;
         tspan span = {texts[i], header || (cell->nspans && cell->spans[0].bold),
                       !header && cell->nspans && cell->spans[0].italic};
-        tpara p = {&span, 1, header ? AL_CENTER : cell->align, 0, 0, 0, 0, RULE_NONE, 0};
+        tpara p = {&span, 1, header ? AL_CENTER : cell->align, 0, 0, 0, 0, RULE_NONE, 0, 0};
         boxlist lines = {0};
         para_lines(&p, &c, x + CELL_PAD_X, colw[i] - 2 * CELL_PAD_X, &lines);
         double y = CELL_PAD_Y;
@@ -526,6 +526,8 @@ static void add_table(const frame *f, const tblock *b, boxlist *out)
 
 static void add_para(const frame *f, const tblock *b, boxlist *out)
 {
+    if (b->para.omit)
+        return;
     lctx c = ctx_for(f, b->para.size);
     size_t first = out->n;
     para_lines(&b->para, &c, f->x0, f->width, out);

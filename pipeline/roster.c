@@ -47,6 +47,7 @@ static const struct {
     {"ky_hieu", "Ký hiệu văn bản"},
     {"thu_truong", "Thủ trưởng"},
     {"chuc_vu_thu_truong", "Chức vụ thủ trưởng"},
+    {"quyen_ky", "Quyền ký"}, /* NĐ 30/2020: "KT. GIÁM ĐỐC" above a deputy's title */
     {"dia_chi_co_quan", "Địa chỉ cơ quan"},
     {"dien_thoai_co_quan", "Điện thoại cơ quan"},
     {"email_co_quan", "Email cơ quan"},

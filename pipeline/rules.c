@@ -496,9 +496,9 @@ static void derive_recovery(ctx *c)
 
 /* ---- the managing agency ---- */
 
-static const char *const AGENCY_KEYS[] = {
-    "co_quan_quan_ly", "co_quan_chu_quan",   "ky_hieu",      "thu_truong", "chuc_vu_thu_truong",
-    "dia_chi_co_quan", "dien_thoai_co_quan", "email_co_quan"};
+static const char *const AGENCY_KEYS[] = {"co_quan_quan_ly", "co_quan_chu_quan",   "ky_hieu",
+                                          "thu_truong",      "chuc_vu_thu_truong", "quyen_ky",
+                                          "dia_chi_co_quan", "dien_thoai_co_quan", "email_co_quan"};
 /* Details a cover letter cannot do without (NĐ 30/2020 header and signature). */
 static const char *const AGENCY_NEEDED[] = {"co_quan_chu_quan", "ky_hieu", "thu_truong",
                                             "chuc_vu_thu_truong"};

@@ -290,7 +290,7 @@ static const char *fill_lookup(void *p, const char *name)
     if (!v)
         return NULL;
     if (str_empty(v))
-        return f->blank;
+        return bar && strcmp(bar + 1, "opt") == 0 ? "" : f->blank;
     if (bar && strcmp(bar + 1, "upper") == 0) {
         free(f->scratch);
         f->scratch = text_upper(v);
@@ -322,10 +322,14 @@ static void fill_para(tpara *dst, const tpara *src, filler *f)
 {
     *dst = *src;
     dst->spans = xcalloc(src->nspans ? src->nspans : 1, sizeof *dst->spans);
+    int optional = 0, empty = 1;
     for (size_t i = 0; i < src->nspans; i++) {
         dst->spans[i] = src->spans[i];
         dst->spans[i].text = expand(f, src->spans[i].text);
+        optional |= strstr(src->spans[i].text, "|opt}") != NULL;
+        empty &= str_empty(dst->spans[i].text);
     }
+    dst->omit = optional && empty;
 }
 
 /* A cell's text: its spans, expanded for one row. */

@@ -13,8 +13,10 @@
  *   <table size space-before space-after> <col width(relative) head align> cell text </col>
  *   <space height(pt)/>
  * Placeholders: {key}, {key|upper} (Vietnamese capitals), {key|ngay} (a date, ISO or as the
- * clerk wrote it, as dd/mm/yyyy); an empty value becomes the form's `blank` text in
- * paragraphs and nothing in table cells. */
+ * clerk wrote it, as dd/mm/yyyy), {key|opt} (optional: empty stays empty, and a paragraph
+ * made only of empty optional values is left out, e.g. an authority line "KT. GIÁM ĐỐC");
+ * any other empty value becomes the form's `blank` text in paragraphs and nothing in table
+ * cells. */
 #ifndef CTS_TEMPLATE_H
 #define CTS_TEMPLATE_H
 
@@ -40,6 +42,7 @@ typedef struct tpara {
     double before, after; /* pt */
     trule rule;           /* a solid rule under the last line */
     int keep_with_next;
+    int omit; /* filled: only {...|opt} values, all empty: the paragraph is left out */
 } tpara;
 
 typedef struct tblock tblock;

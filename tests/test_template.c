@@ -246,6 +246,34 @@ static void test_load_composes_nfc(void **state)
     template_free(t);
 }
 
+/* {key|opt}: an empty optional value stays empty, and a paragraph made only of such values is
+ * left out (the "KT. GIÁM ĐỐC" line of a letter signed by the head himself); an ordinary
+ * empty value still prints the form's blank. */
+static void test_optional_values(void **state)
+{
+    (void)state;
+    char *path = tu_temp_file("<form id=\"t\" blank=\"....\">"
+                              "<p>{chuc_vu|opt}</p><p>{ho_ten|opt}</p>"
+                              "<p>Chức vụ: {chuc_vu}</p><p>x{chuc_vu|opt}y</p></form>");
+    template *t = load_or_fail(path);
+    unlink(path);
+    free(path);
+    source s;
+    source_init(&s);
+    template *f = fill_form(t, &s);
+    assert_int_equal(f->nblocks, 4);
+    assert_int_equal(f->blocks[0].para.omit, 1); /* only an empty optional value */
+    assert_int_equal(f->blocks[1].para.omit, 0);
+    assert_string_equal(f->blocks[1].para.spans[0].text, "Nguyễn Thị Ánh Tuyết");
+    assert_int_equal(f->blocks[2].para.omit, 0);
+    assert_string_equal(f->blocks[2].para.spans[0].text, "Chức vụ: ....");
+    assert_int_equal(f->blocks[3].para.omit, 0); /* other text around it: kept */
+    assert_string_equal(f->blocks[3].para.spans[0].text, "xy");
+    template_free(f);
+    template_free(t);
+    source_release(&s);
+}
+
 static void test_unknown_element_is_error(void **state)
 {
     (void)state;
@@ -420,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_load_columns_and_table),
         cmocka_unit_test(test_load_defaults),
         cmocka_unit_test(test_load_composes_nfc),
+        cmocka_unit_test(test_optional_values),
         cmocka_unit_test(test_unknown_element_is_error),
         cmocka_unit_test(test_bad_forms),
         cmocka_unit_test(test_fill_title_and_spans),
