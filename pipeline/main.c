@@ -281,16 +281,21 @@ static char **list_inputs(const char *dir, long settle, size_t *n)
     return names;
 }
 
-/* Renders one document and publishes it under the output folder. */
+enum { DOC_OK = 0, DOC_NOT_MADE = -1, DOC_NOT_WRITTEN = -2 };
+
+/* Renders one document and publishes it under the output folder. DOC_NOT_MADE: its content
+ * could not be laid out (the rosters were still read and go on); DOC_NOT_WRITTEN: the output
+ * folder failed, so nothing may be taken out of the drop folder. */
 static int write_doc(renderer *r, const doc *d, const options *o, long long epoch, buf *pdf)
 {
     char err[512];
     buf_reset(pdf);
     char *path = xasprintf("%s/%s", o->out, d->relpath);
-    int rc = render_doc(r, d, o->as_of, epoch, pdf, err, sizeof err) < 0 ||
-                     publish_write_atomic(path, pdf->data, pdf->len, err, sizeof err) < 0
-                 ? -1
-                 : 0;
+    int rc = DOC_OK;
+    if (render_doc(r, d, o->as_of, epoch, pdf, err, sizeof err) < 0)
+        rc = DOC_NOT_MADE;
+    else if (publish_write_atomic(path, pdf->data, pdf->len, err, sizeof err) < 0)
+        rc = DOC_NOT_WRITTEN;
     if (rc < 0)
         fprintf(stderr, "ctsbatch: %s: %s\n", path, err);
     free(path);
@@ -304,20 +309,17 @@ static int write_docs(const plan *p, const doc *report, const config *cfg, const
     renderer *r = render_new(cfg, err, sizeof err);
     if (!r) {
         fprintf(stderr, "ctsbatch: %s\n", err);
-        return EXIT_OUTPUT;
+        return DOC_NOT_WRITTEN;
     }
-    int rc = 0;
+    int rc = 0; /* the worst of the documents: DOC_NOT_WRITTEN before DOC_NOT_MADE */
     long long epoch = doc_epoch();
     buf pdf;
     buf_init(&pdf, 0);
-    for (size_t i = 0; i < p->n; i++) {
-        if (write_doc(r, &p->docs[i], o, epoch, &pdf) < 0)
-            rc = EXIT_OUTPUT;
-        else
-            (*written)++;
+    for (size_t i = 0; i <= p->n; i++) {
+        int d = write_doc(r, i < p->n ? &p->docs[i] : report, o, epoch, &pdf);
+        rc = d < rc ? d : rc;
+        *written += d == DOC_OK && i < p->n;
     }
-    if (write_doc(r, report, o, epoch, &pdf) < 0)
-        rc = EXIT_OUTPUT;
     buf_release(&pdf);
     render_free(r);
     return rc;
@@ -377,10 +379,12 @@ static int cmd_run(const options *o, const config *cfg)
     plan *p = plan_make(b, cfg);
     doc report;
     plan_report(b, rs, n, &report);
-    int out_rc = write_docs(p, &report, cfg, o, &written);
+    int docs = write_docs(p, &report, cfg, o, &written);
     plan_report_release(&report);
     int rep_rc = write_report(rs, n, b, o->out);
-    int mv_rc = out_rc || rep_rc ? 0 : move_inputs(rs, n, o->in);
+    /* rosters leave the drop folder once read, unless an output could not be written */
+    int mv_rc = docs == DOC_NOT_WRITTEN || rep_rc ? 0 : move_inputs(rs, n, o->in);
+    int out_rc = docs < 0 ? EXIT_OUTPUT : 0;
     for (size_t i = 0; i < b->n; i++)
         accepted += (size_t)b->v[i].accepted;
     printf("ctsbatch: %zu file(s), %zu request(s): %zu accepted, %zu rejected; %zu document(s) "

@@ -182,6 +182,24 @@ static void rule_head_confirmed(ctx *c)
         add_finding(c, "xac-nhan-thu-truong", "xac_nhan_thu_truong", NULL);
 }
 
+/* gia-tri-qua-dai: a value longer than a form can print (FORMS.md: a value too long for one
+ * page is an error for that row, not a broken page). */
+static void rule_lengths(ctx *c)
+{
+    long max = config_param(c->cfg, "do_dai_toi_da", 300);
+    for (size_t i = 0; i < c->rec->nfields; i++) {
+        size_t n = text_utf8_count(c->rec->fields[i].value);
+        if ((long)n <= max)
+            continue;
+        char len[24], lim[24];
+        snprintf(len, sizeof len, "%zu", n);
+        snprintf(lim, sizeof lim, "%ld", max);
+        const char *key = c->rec->fields[i].key;
+        const char *pairs[] = {"truong", roster_label(key), "so_ky_tu", len, "toi_da", lim, NULL};
+        add_finding(c, "gia-tri-qua-dai", key, pairs);
+    }
+}
+
 /* cccd: the personal identification number is exactly 12 digits (Luật Căn cước 2023). */
 static void rule_cccd(ctx *c)
 {
@@ -528,7 +546,7 @@ typedef void (*rule_fn)(ctx *c);
 
 /* The coded values and dates come first: the others read what they settle. */
 static const rule_fn RULES[] = {
-    rule_coded_values, rule_dates,          rule_agency_named, rule_required, rule_head_confirmed,
+    rule_coded_values, rule_lengths, rule_dates,          rule_agency_named, rule_required, rule_head_confirmed,
     rule_cccd,         rule_email,          rule_phone,        rule_new,      derive_new,
     rule_renew_once,   rule_days_left,      rule_change,       rule_revoke,   rule_token_back,
     derive_recovery,   rule_agency_details,
