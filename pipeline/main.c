@@ -283,10 +283,12 @@ static char **list_inputs(const char *dir, long settle, size_t *n)
 
 enum { DOC_OK = 0, DOC_NOT_MADE = -1, DOC_NOT_WRITTEN = -2 };
 
-/* Renders one document and publishes it under the output folder. DOC_NOT_MADE: its content
+/* Renders one document and publishes it under the output folder: a form or letter never
+ * replaces an earlier one; the report (the run's own summary) does. DOC_NOT_MADE: its content
  * could not be laid out (the rosters were still read and go on); DOC_NOT_WRITTEN: the output
  * folder failed, so nothing may be taken out of the drop folder. */
-static int write_doc(renderer *r, const doc *d, const options *o, long long epoch, buf *pdf)
+static int write_doc(renderer *r, const doc *d, int is_report, const options *o, long long epoch,
+                     buf *pdf)
 {
     char err[512];
     buf_reset(pdf);
@@ -294,7 +296,9 @@ static int write_doc(renderer *r, const doc *d, const options *o, long long epoc
     int rc = DOC_OK;
     if (render_doc(r, d, o->as_of, epoch, pdf, err, sizeof err) < 0)
         rc = DOC_NOT_MADE;
-    else if (publish_write_atomic(path, pdf->data, pdf->len, err, sizeof err) < 0)
+    else if ((is_report ? publish_write_atomic(path, pdf->data, pdf->len, err, sizeof err)
+                        : publish_write_new(path, pdf->data, pdf->len, NULL, 0, err,
+                                            sizeof err)) < 0)
         rc = DOC_NOT_WRITTEN;
     if (rc < 0)
         fprintf(stderr, "ctsbatch: %s: %s\n", path, err);
@@ -316,7 +320,7 @@ static int write_docs(const plan *p, const doc *report, const config *cfg, const
     buf pdf;
     buf_init(&pdf, 0);
     for (size_t i = 0; i <= p->n; i++) {
-        int d = write_doc(r, i < p->n ? &p->docs[i] : report, o, epoch, &pdf);
+        int d = write_doc(r, i < p->n ? &p->docs[i] : report, i == p->n, o, epoch, &pdf);
         rc = d < rc ? d : rc;
         *written += d == DOC_OK && i < p->n;
     }
@@ -376,6 +380,13 @@ static int cmd_run(const options *o, const config *cfg)
     for (size_t i = 0; i < n; i++)
         rs[i] = read_roster(names[i], &ro);
     batch *b = rules_check(rs, n, cfg, o->as_of);
+    if (n == 0) { /* nothing dropped: the last run's report stays as it is */
+        printf("ctsbatch: no roster in %s\n", o->in);
+        batch_free(b);
+        free(rs);
+        free(names);
+        return 0;
+    }
     plan *p = plan_make(b, cfg);
     doc report;
     plan_report(b, rs, n, &report);

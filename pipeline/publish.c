@@ -104,6 +104,54 @@ out:
     return rc;
 }
 
+/* 1 when the file at path holds exactly data[0..len). */
+static int same_bytes(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    const char *p = data;
+    char chunk[65536];
+    size_t n, at = 0;
+    int same = 1;
+    while (same && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        same = at + n <= len && memcmp(chunk, p + at, n) == 0;
+        at += n;
+    }
+    fclose(f);
+    return same && at == len;
+}
+
+int publish_write_new(const char *path, const void *data, size_t len, char *final,
+                      size_t finallen, char *err, size_t errlen)
+{
+    char *tmp = xasprintf("%s.new", path);
+    int rc = publish_write_atomic(tmp, data, len, err, errlen);
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
+    for (int n = 1; rc == 0 && n < 100000; n++) {
+        char *name = n == 1 ? xstrdup(path)
+                            : xasprintf("%.*s-%d%s", (int)stem, path, n, path + stem);
+        int done = 0;
+        if (link(tmp, name) == 0) {
+            done = 1; /* link never replaces: the name was free */
+        } else if (errno == EEXIST && same_bytes(name, data, len)) {
+            done = 1; /* already published by an earlier run */
+        } else if (errno != EEXIST) {
+            snprintf(err, errlen, "cannot write %s: %s", name, strerror(errno));
+            rc = -1;
+        }
+        if (done && final)
+            snprintf(final, finallen, "%s", name);
+        free(name);
+        if (done)
+            break;
+    }
+    unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
 /* dest_dir/NAME, or dest_dir/STEM.N.EXT for the first N that is free. */
 static char *free_name(const char *dest_dir, const char *name)
 {

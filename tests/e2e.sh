@@ -83,6 +83,18 @@ $BIN run --in "$T/in" --out "$T/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>
 check "second run: byte-identical PDFs" 'diff -r "$T/first" "$T/out" >/dev/null'
 check "second run: done/ keeps both copies" '[ -f "$T/in/done/e2e_cap_moi.csv" ] && [ -f "$T/in/done/e2e_cap_moi.2.csv" ]'
 
+# ---- a later run never replaces an earlier document ----
+first_pdf="$T/out/$STC/Mau01-nguyen-thi-anh-tuyet.pdf"
+cp "$first_pdf" "$T/keep.pdf"
+sed 's/089185001234/089185009999/' $DATA/e2e_cap_moi.csv >"$T/in/other-tuyet.csv"
+$BIN run --in "$T/in" --out "$T/out" --as-of 2026-11-21 --settle 0 >/dev/null 2>&1
+check "same name, other person, later run: the earlier form is untouched" 'cmp -s "$first_pdf" "$T/keep.pdf"'
+check "same name, other person, later run: a new form beside it" \
+    '[ -f "$T/out/$STC/Mau01-nguyen-thi-anh-tuyet-2.pdf" ]'
+cp "$T/out/report.csv" "$T/keep.csv"
+$BIN run --in "$T/in" --out "$T/out" --as-of 2026-11-21 --settle 0 >/dev/null 2>&1
+check "a run with nothing dropped leaves the last report" 'cmp -s "$T/out/report.csv" "$T/keep.csv"'
+
 # ---- a file that cannot be read is moved aside with an explanation ----
 printf 'thu_tuc,ho_ten\n\0\0\0binary' >"$T/in/hong.csv"
 $BIN run --in "$T/in" --out "$T/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1

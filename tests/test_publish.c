@@ -193,6 +193,34 @@ static void test_write_atomic_replaces_and_leaves_no_temp(void **state)
     free(path);
 }
 
+/* A document is never replaced: the same bytes again are a rerun (nothing new), other bytes
+ * go beside it as NAME-2.pdf, NAME-3.pdf. */
+static void test_write_new_never_replaces(void **state)
+{
+    char *dir = at(state, "out");
+    char *path = at(state, "out/Mau01-nguyen-van-an.pdf");
+    char final[512] = "", err[256] = "";
+    assert_int_equal(publish_mkdirs(dir), 0);
+    assert_int_equal(publish_write_new(path, "first", 5, final, sizeof final, err, sizeof err), 0);
+    assert_string_equal(final, path);
+    assert_int_equal(publish_write_new(path, "first", 5, final, sizeof final, err, sizeof err), 0);
+    assert_string_equal(final, path); /* a rerun: nothing new */
+    expect_listing(dir, "Mau01-nguyen-van-an.pdf");
+    assert_int_equal(publish_write_new(path, "second", 6, final, sizeof final, err, sizeof err), 0);
+    expect_content(path, "first");
+    char *second = at(state, "out/Mau01-nguyen-van-an-2.pdf");
+    assert_string_equal(final, second);
+    expect_content(second, "second");
+    assert_int_equal(publish_write_new(path, "third", 5, final, sizeof final, err, sizeof err), 0);
+    char *third = at(state, "out/Mau01-nguyen-van-an-3.pdf");
+    expect_content(third, "third");
+    expect_content(second, "second");
+    free(second);
+    free(third);
+    free(dir);
+    free(path);
+}
+
 static void test_write_atomic_failure_cleans_up(void **state)
 {
     fixture *fx = *state;
@@ -342,6 +370,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_write_atomic_replaces_and_leaves_no_temp, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_write_new_never_replaces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_atomic_failure_cleans_up, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_input_keeps_name_and_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_input_never_overwrites, setup, teardown),
