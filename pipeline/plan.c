@@ -44,37 +44,33 @@ static void doc_add_row(doc *d, const verdict *v)
     d->rows[d->nrows++] = v;
 }
 
-static int path_taken(const plan *p, const char *path)
-{
-    for (size_t i = 0; i < p->n; i++)
-        if (p->docs[i].relpath && strcmp(p->docs[i].relpath, path) == 0)
-            return 1;
-    return 0;
-}
-
-/* Two subscribers with one name get distinct files: -2, -3, ... */
-static void name_doc(plan *p, doc *d)
+/* Two subscribers with one name get distinct files: -2, -3, ... `names` holds every path
+ * given so far and, under "#" + stem, the last number tried for that stem. */
+static void name_doc(strmap *names, doc *d)
 {
     const char *who = strcmp(d->kind->per, "row") == 0 ? d->rows[0]->ten : d->agency;
     char *aslug = text_slug(d->agency, SLUG_MAX);
     char *wslug = text_slug(who, SLUG_MAX);
+    char *stem = xasprintf("#%s/%s/Mau%s-%s", aslug, d->kind->folder, d->kind->form, wslug);
+    size_t n = 0;
+    strmap_get(names, stem, &n);
     buf path;
     buf_init(&path, 0);
-    for (int n = 1;; n++) {
+    do {
         buf_reset(&path);
-        buf_printf(&path, "%s/%s/Mau%s-%s", aslug, d->kind->folder, d->kind->form, wslug);
-        if (n > 1)
-            buf_printf(&path, "-%d", n);
+        buf_puts(&path, stem + 1);
+        if (++n > 1)
+            buf_printf(&path, "-%zu", n);
         buf_puts(&path, ".pdf");
-        if (!path_taken(p, buf_str(&path)))
-            break;
-    }
+    } while (strmap_put(names, buf_str(&path), 0, NULL));
+    strmap_set(names, stem, n);
+    free(stem);
     d->relpath = buf_detach(&path);
     free(aslug);
     free(wslug);
 }
 
-static void plan_agency_docs(plan *p, const batch *b, const config_document *k)
+static void plan_agency_docs(plan *p, strmap *names, const batch *b, const config_document *k)
 {
     size_t first = p->n;
     for (size_t i = 0; i < b->n; i++) {
@@ -91,16 +87,17 @@ static void plan_agency_docs(plan *p, const batch *b, const config_document *k)
         doc_add_row(d, v);
     }
     for (size_t j = first; j < p->n; j++)
-        name_doc(p, &p->docs[j]);
+        name_doc(names, &p->docs[j]);
 }
 
 plan *plan_make(const batch *b, const config *cfg)
 {
     plan *p = xcalloc(1, sizeof *p);
+    strmap *names = strmap_new();
     for (size_t i = 0; i < config_document_count(cfg); i++) {
         const config_document *k = config_document_at(cfg, i);
         if (strcmp(k->per, "agency") == 0) {
-            plan_agency_docs(p, b, k);
+            plan_agency_docs(p, names, b, k);
             continue;
         }
         for (size_t j = 0; j < b->n; j++) {
@@ -108,9 +105,10 @@ plan *plan_make(const batch *b, const config *cfg)
                 continue;
             doc *d = add_doc(p, k, &b->v[j]);
             doc_add_row(d, &b->v[j]);
-            name_doc(p, d);
+            name_doc(names, d);
         }
     }
+    strmap_free(names);
     return p;
 }
 

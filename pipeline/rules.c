@@ -591,57 +591,9 @@ void verdict_release(verdict *v)
 
 /* ---- trung-lap: the same subscriber and procedure earlier in the run ---- */
 
-typedef struct seen {
-    char **keys;
-    size_t *at; /* verdict index */
-    size_t cap, n;
-} seen;
-
-static uint64_t hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static void seen_grow(seen *t)
-{
-    seen bigger = {xcalloc(t->cap ? t->cap * 2 : 64, sizeof(char *)),
-                   xcalloc(t->cap ? t->cap * 2 : 64, sizeof(size_t)), t->cap ? t->cap * 2 : 64, 0};
-    for (size_t i = 0; i < t->cap; i++) {
-        if (!t->keys[i])
-            continue;
-        size_t j = hash(t->keys[i]) & (bigger.cap - 1);
-        while (bigger.keys[j])
-            j = (j + 1) & (bigger.cap - 1);
-        bigger.keys[j] = t->keys[i];
-        bigger.at[j] = t->at[i];
-        bigger.n++;
-    }
-    free(t->keys);
-    free(t->at);
-    *t = bigger;
-}
-
-/* Inserts key; returns the slot of an equal key already there, or -1 after inserting. */
-static long seen_put(seen *t, char *key, size_t at)
-{
-    if ((t->n + 1) * 2 > t->cap)
-        seen_grow(t);
-    size_t j = hash(key) & (t->cap - 1);
-    for (; t->keys[j]; j = (j + 1) & (t->cap - 1))
-        if (strcmp(t->keys[j], key) == 0)
-            return (long)j;
-    t->keys[j] = key;
-    t->at[j] = at;
-    t->n++;
-    return -1;
-}
-
 /* Only accepted rows count as "earlier": a rejected row is not filed, so the clerk's
  * corrected copy of it further down must go through. */
-static void check_duplicate(batch *b, size_t i, const config *cfg, seen *t)
+static void check_duplicate(batch *b, size_t i, const config *cfg, strmap *t)
 {
     verdict *v = &b->v[i];
     if (!v->accepted || !v->thu_tuc[0])
@@ -653,11 +605,12 @@ static void check_duplicate(batch *b, size_t i, const config *cfg, seen *t)
     char *folded = individual ? xstrdup(id) : text_fold_key(id);
     char *key = xasprintf("%s|%s", v->thu_tuc, folded);
     free(folded);
-    long slot = seen_put(t, key, i);
-    if (slot < 0)
-        return;
+    size_t earlier;
+    int seen = strmap_put(t, key, i, &earlier);
     free(key);
-    const verdict *first = &b->v[t->at[slot]];
+    if (!seen)
+        return;
+    const verdict *first = &b->v[earlier];
     char *where = xasprintf("dòng %ld của tệp %s", first->rec->line, first->src->path);
     const char *pairs[] = {"thu_tuc",   config_value_label(cfg, "thu_tuc", v->thu_tuc),
                            "ten",       v->ten,
@@ -673,19 +626,16 @@ batch *rules_check(roster *const *rosters, size_t n, const config *cfg, date as_
 {
     batch *b = xcalloc(1, sizeof *b);
     b->as_of = as_of;
-    seen t = {0};
+    strmap *t = strmap_new();
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < rosters[i]->nrecords; k++) {
             b->v = xgrow(b->v, &b->cap, b->n + 1, sizeof *b->v);
             rules_check_one(rosters[i], &rosters[i]->records[k], cfg, as_of, &b->v[b->n]);
-            check_duplicate(b, b->n, cfg, &t);
+            check_duplicate(b, b->n, cfg, t);
             b->n++;
         }
     }
-    for (size_t i = 0; i < t.cap; i++)
-        free(t.keys[i]);
-    free(t.keys);
-    free(t.at);
+    strmap_free(t);
     return b;
 }
 

@@ -242,3 +242,94 @@ char *xasprintf(const char *fmt, ...)
     va_end(ap);
     return buf_detach(&b);
 }
+
+struct strmap {
+    char **keys;
+    size_t *values;
+    size_t cap, n; /* cap: 0 or a power of two, at most half full */
+};
+
+strmap *strmap_new(void)
+{
+    return xcalloc(1, sizeof(strmap));
+}
+
+void strmap_free(strmap *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->keys[i]);
+    free(m->keys);
+    free(m->values);
+    free(m);
+}
+
+static uint64_t strmap_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* The slot of key, or of the empty slot where it would go. */
+static size_t strmap_slot(const strmap *m, const char *key)
+{
+    size_t j = strmap_hash(key) & (m->cap - 1);
+    while (m->keys[j] && strcmp(m->keys[j], key) != 0)
+        j = (j + 1) & (m->cap - 1);
+    return j;
+}
+
+static void strmap_grow(strmap *m)
+{
+    strmap bigger = {NULL, NULL, m->cap ? m->cap * 2 : 64, 0};
+    bigger.keys = xcalloc(bigger.cap, sizeof *bigger.keys);
+    bigger.values = xcalloc(bigger.cap, sizeof *bigger.values);
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        size_t j = strmap_slot(&bigger, m->keys[i]);
+        bigger.keys[j] = m->keys[i];
+        bigger.values[j] = m->values[i];
+        bigger.n++;
+    }
+    free(m->keys);
+    free(m->values);
+    *m = bigger;
+}
+
+int strmap_put(strmap *m, const char *key, size_t value, size_t *old)
+{
+    if ((m->n + 1) * 2 > m->cap)
+        strmap_grow(m);
+    size_t j = strmap_slot(m, key);
+    if (m->keys[j]) {
+        if (old)
+            *old = m->values[j];
+        return 1;
+    }
+    m->keys[j] = xstrdup(key);
+    m->values[j] = value;
+    m->n++;
+    return 0;
+}
+
+void strmap_set(strmap *m, const char *key, size_t value)
+{
+    if (strmap_put(m, key, value, NULL))
+        m->values[strmap_slot(m, key)] = value;
+}
+
+int strmap_get(const strmap *m, const char *key, size_t *value)
+{
+    if (!m->cap)
+        return 0;
+    size_t j = strmap_slot(m, key);
+    if (!m->keys[j])
+        return 0;
+    if (value)
+        *value = m->values[j];
+    return 1;
+}

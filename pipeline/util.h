@@ -55,6 +55,19 @@ char *str_trim_dup(const char *s);        /* copy without leading/trailing space
  * Returns 0, or -1 when the text is not a whole number or does not fit in a long. */
 int str_to_long(const char *s, long *out);
 
+/* A map from strings (copied) to indexes, hashed: for the checks that must stay linear on
+ * thousands of rows (duplicates, unique file names). */
+typedef struct strmap strmap;
+strmap *strmap_new(void);
+void strmap_free(strmap *m); /* accepts NULL */
+/* Adds key -> value and returns 0; when key is already there, changes nothing, returns 1 and
+ * gives its value in *old (may be NULL). */
+int strmap_put(strmap *m, const char *key, size_t value, size_t *old);
+/* Sets key -> value, adding it or replacing its value. */
+void strmap_set(strmap *m, const char *key, size_t value);
+/* 1 and the value in *value (may be NULL) when key is there, else 0. */
+int strmap_get(const strmap *m, const char *key, size_t *value);
+
 /* Expands "{name}" placeholders: each is replaced by lookup(ctx, name); a NULL answer
  * keeps the placeholder as written. "{{" gives "{". Names are at most 127 bytes. */
 typedef const char *(*str_lookup)(void *ctx, const char *name);

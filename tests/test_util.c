@@ -310,9 +310,39 @@ static void test_str_expand_name_length_limit(void **state)
     free(got);
 }
 
+/* strmap: put keeps the first value and reports the earlier one; set replaces; thousands of
+ * keys survive the growth of the table. */
+static void test_strmap(void **state)
+{
+    (void)state;
+    strmap *m = strmap_new();
+    size_t v = 99;
+    assert_int_equal(strmap_get(m, "x", &v), 0);
+    assert_int_equal(strmap_put(m, "cap-moi|089185001234", 3, NULL), 0);
+    assert_int_equal(strmap_put(m, "cap-moi|089185001234", 7, &v), 1);
+    assert_int_equal(v, 3);
+    strmap_set(m, "cap-moi|089185001234", 8);
+    assert_int_equal(strmap_get(m, "cap-moi|089185001234", &v), 1);
+    assert_int_equal(v, 8);
+    char key[32];
+    for (size_t i = 0; i < 10000; i++) {
+        snprintf(key, sizeof key, "k%zu", i);
+        assert_int_equal(strmap_put(m, key, i, NULL), 0);
+    }
+    for (size_t i = 0; i < 10000; i++) {
+        snprintf(key, sizeof key, "k%zu", i);
+        assert_int_equal(strmap_get(m, key, &v), 1);
+        assert_int_equal(v, i);
+    }
+    assert_int_equal(strmap_get(m, "k10000", NULL), 0);
+    strmap_free(m);
+    strmap_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_strmap),
         cmocka_unit_test(test_buf_append_stops_at_max),
         cmocka_unit_test(test_buf_default_max_and_empty_views),
         cmocka_unit_test(test_buf_detach_hands_over_and_reinitialises),
