@@ -232,13 +232,20 @@ static void decode_decomposed(const char *s, struct cpvec *cv)
 
 /* UAX #15 canonical ordering: a stable insertion sort of each run of marks by class; a
  * mark never moves past a class-0 character. */
+/* Unicode's stream-safe limit: no real text has more combining marks on one letter. */
+#define MAX_MARKS_IN_A_ROW 30
+
 static void canonical_order(struct cpvec *cv)
 {
+    size_t run = 0; /* marks since the last starter */
     for (size_t i = 1; i < cv->len; i++) {
         uint32_t c = cv->v[i];
         int cc = ccc_of(c);
         size_t j = i;
-        if (cc == 0)
+        run = cc ? run + 1 : 0;
+        /* a longer run is no Vietnamese letter: left as it came, so a hostile value cannot
+         * make this insertion sort quadratic */
+        if (cc == 0 || run > MAX_MARKS_IN_A_ROW)
             continue;
         while (j > 0 && ccc_of(cv->v[j - 1]) > cc) {
             cv->v[j] = cv->v[j - 1];

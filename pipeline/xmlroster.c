@@ -41,11 +41,12 @@ static int depth_ok(const xmlNode *n, int depth)
     return 1;
 }
 
-/* Unknown request elements are kept and reported once per name (ROSTER.md "Keys"). */
+/* Unknown request elements are kept and reported once per name (ROSTER.md "Keys"), for the
+ * first XMLROSTER_MAX_WARNINGS names. */
 static void warn_unknown(roster *r, const xmlNode *c)
 {
     const char *name = (const char *)c->name;
-    if (roster_key_for_header(name))
+    if (r->nwarnings >= XMLROSTER_MAX_WARNINGS || roster_key_for_header(name))
         return;
     for (size_t i = 0; i < r->nwarnings; i++)
         if (r->warnings[i].field && strcmp(r->warnings[i].field, name) == 0)
@@ -60,6 +61,17 @@ static void warn_unknown(roster *r, const xmlNode *c)
 
 static void read_request(roster *r, const xmlNode *req, const xmlNode *root_agency)
 {
+    size_t elements = 0;
+    for (const xmlNode *c = req->children; c; c = c->next)
+        elements += c->type == XML_ELEMENT_NODE;
+    if (elements > XMLROSTER_MAX_FIELDS) {
+        char *msg = xasprintf("Yêu cầu ở dòng %ld có %zu phần tử, quá giới hạn %d; hãy kiểm tra "
+                              "lại tệp XML.",
+                              (long)xmlGetLineNo(req), elements, XMLROSTER_MAX_FIELDS);
+        roster_fail(r, (long)xmlGetLineNo(req), msg);
+        free(msg);
+        return;
+    }
     record *rec = roster_add_record(r, (long)xmlGetLineNo(req));
     /* ROSTER.md: an agency inside a request replaces the root one whole, so no detail of
      * one agency (its head, its ký hiệu) ever lands on another's letter */

@@ -11,7 +11,9 @@
 
 #include "roster.h"
 
-#define XMLROSTER_MAX_DEPTH 16 /* a roster is 3 levels deep; deeper is hostile or broken */
+#define XMLROSTER_MAX_DEPTH 16     /* a roster is 3 levels deep; deeper is hostile or broken */
+#define XMLROSTER_MAX_FIELDS 256   /* elements in one <yeu_cau>, as CSV_MAX_COLUMNS */
+#define XMLROSTER_MAX_WARNINGS 100 /* unknown element names reported per file */
 
 /* Parses the XML text into r's records after validating it against the schema at
  * schema_path (config/roster.xsd; NULL skips validation, for tests of the reader alone).
