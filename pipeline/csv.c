@@ -155,24 +155,56 @@ static int row_blank(const row *rw)
 }
 
 /* Maps header cells to keys; unknown columns keep their folded name and are reported. */
+/* The column before i that already gives key, or -1. */
+static long earlier_column(char **keys, size_t i, const char *key)
+{
+    for (size_t k = 0; k < i; k++)
+        if (keys[k] && strcmp(keys[k], key) == 0)
+            return (long)k;
+    return -1;
+}
+
+/* Maps header cells to keys; unknown columns keep their folded name and are reported; a
+ * column naming a key an earlier one already gives is reported and ignored (key ""), so a
+ * second "Họ và tên" never overwrites the first. Returns NULL after failing the roster when
+ * no column names a key of the roster: that is not a roster. */
 static char **map_header(roster *r, const row *hdr)
 {
     char **keys = xcalloc(hdr->n, sizeof *keys);
+    size_t known = 0;
     for (size_t i = 0; i < hdr->n; i++) {
         const char *key = roster_key_for_header(hdr->cells[i]);
-        if (key) {
+        char msg[512];
+        long first = key ? earlier_column(keys, i, key) : -1;
+        if (key && first < 0) {
             keys[i] = xstrdup(key);
+            known++;
             continue;
         }
-        keys[i] = text_fold_key(hdr->cells[i]);
+        keys[i] = key ? xstrdup("") : text_fold_key(hdr->cells[i]);
         if (str_empty(hdr->cells[i]))
             continue;
-        char msg[512];
-        snprintf(msg, sizeof msg,
-                 "Cột \"%.300s\" không thuộc mẫu danh sách; dữ liệu của cột "
-                 "này được giữ lại nhưng không được sử dụng.",
-                 hdr->cells[i]);
+        if (key)
+            snprintf(msg, sizeof msg,
+                     "Cột %zu \"%.200s\" trùng với cột %ld; chỉ dùng dữ liệu của cột %ld.", i + 1,
+                     hdr->cells[i], first + 1, first + 1);
+        else
+            snprintf(msg, sizeof msg,
+                     "Cột \"%.300s\" không thuộc mẫu danh sách; dữ liệu của cột "
+                     "này được giữ lại nhưng không được sử dụng.",
+                     hdr->cells[i]);
         roster_warn(r, hdr->line, hdr->cells[i], msg);
+    }
+    if (known == 0) {
+        char *msg = xasprintf("Dòng tiêu đề (dòng %ld) không có cột nào của mẫu danh sách (Thủ "
+                              "tục, Họ và tên, ...): tệp này không phải danh sách đề nghị.",
+                              hdr->line);
+        roster_fail(r, hdr->line, msg);
+        free(msg);
+        for (size_t i = 0; i < hdr->n; i++)
+            free(keys[i]);
+        free(keys);
+        return NULL;
     }
     return keys;
 }
@@ -181,7 +213,8 @@ static void add_record(roster *r, const row *rw, char **keys, size_t nkeys)
 {
     record *rec = roster_add_record(r, rw->line);
     for (size_t i = 0; i < rw->n && i < nkeys; i++) {
-        if (str_empty(keys[i]))
+        /* an empty cell is stored as nothing: record_get gives "" for it all the same */
+        if (str_empty(keys[i]) || !rw->cells[i][0])
             continue;
         char *v = text_nfc(rw->cells[i]);
         record_set(rec, keys[i], v);
@@ -212,7 +245,8 @@ void csv_parse(roster *r, const char *text, size_t len, char delim)
             roster_fail(r, 1, "Tệp không có dòng tiêu đề và không có dữ liệu.");
         goto out;
     }
-    keys = map_header(r, &hdr);
+    if (!(keys = map_header(r, &hdr)))
+        goto out;
     while ((st = read_row(r, &c, &rw, &cell)) == ROW_OK) {
         if (!row_blank(&rw)) {
             if (r->nrecords >= ROSTER_MAX_ROWS) {

@@ -104,6 +104,10 @@ static int decode(roster *r, const char *data, size_t len, const read_options *o
     const char *enc =
         opt && opt->encoding ? (label = opt->encoding) : detect(data, len, &label, &skip);
     int utf16 = strncmp(enc, "UTF-16", 6) == 0;
+    /* a forced encoding still drops the BOM that says the same thing */
+    if (opt && opt->encoding && strcasecmp(enc, "UTF-8") == 0 && len >= 3 &&
+        memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        skip = 3;
     free(r->encoding);
     r->encoding = xstrdup(label);
     if (!utf16 && memchr(data, '\0', len)) {
@@ -116,8 +120,13 @@ static int decode(roster *r, const char *data, size_t len, const read_options *o
             return 0;
     } else if (strcmp(enc, "UTF-8") != 0 && convert(enc, data + skip, len - skip, out, &bad) == 0 &&
                text_utf8_valid(buf_str(out), out->len, NULL)) {
-        if (!memchr(buf_str(out), '\0', out->len))
+        if (!memchr(buf_str(out), '\0', out->len)) {
+            if (out->len >= 3 && memcmp(out->data, "\xEF\xBB\xBF", 3) == 0) {
+                memmove(out->data, out->data + 3, out->len - 2); /* a BOM iconv kept */
+                out->len -= 3;
+            }
             return 0;
+        }
         fail_binary(r, buf_str(out), out->len);
         return -1;
     }

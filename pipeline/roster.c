@@ -1,6 +1,7 @@
 /* roster: records with their source lines, and the key/label table of ROSTER.md. */
 #include "roster.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,20 +155,29 @@ int record_has(const record *rec, const char *key)
     return !str_empty(record_get(rec, key));
 }
 
+/* The labels folded once (the program is single-threaded; they live until exit). */
+static const char *folded_label(size_t i)
+{
+    static char folded[NKEYS][64];
+    static int done;
+    if (!done) {
+        for (size_t k = 0; k < NKEYS; k++) {
+            char *f = text_fold_key(KEYS[k].label);
+            snprintf(folded[k], sizeof folded[k], "%s", f);
+            free(f);
+        }
+        done = 1;
+    }
+    return folded[i];
+}
+
 const char *roster_key_for_header(const char *header)
 {
     char *folded = text_fold_key(header);
     const char *found = NULL;
-    for (size_t i = 0; i < NKEYS && !found; i++) {
-        if (strcmp(folded, KEYS[i].key) == 0) {
+    for (size_t i = 0; i < NKEYS && !found; i++)
+        if (strcmp(folded, KEYS[i].key) == 0 || strcmp(folded, folded_label(i)) == 0)
             found = KEYS[i].key;
-            break;
-        }
-        char *label = text_fold_key(KEYS[i].label);
-        if (strcmp(folded, label) == 0)
-            found = KEYS[i].key;
-        free(label);
-    }
     free(folded);
     return found;
 }

@@ -339,12 +339,14 @@ static void test_field_over_limit_fails(void **state)
 }
 
 /* A header of n columns "c1,...,cn" (unknown names) and one row of n cells. */
+/* A header of n columns, the first a roster key (ho_ten) and then c2 .. cN, and one row. */
 static char *wide_text(size_t n)
 {
     buf b;
     buf_init(&b, 0);
-    for (size_t i = 1; i <= n; i++)
-        buf_printf(&b, "%sc%zu", i > 1 ? "," : "", i);
+    buf_puts(&b, "ho_ten");
+    for (size_t i = 2; i <= n; i++)
+        buf_printf(&b, ",c%zu", i);
     buf_putc(&b, '\n');
     for (size_t i = 1; i <= n; i++)
         buf_printf(&b, "%sv%zu", i > 1 ? "," : "", i);
@@ -358,6 +360,7 @@ static void test_columns_limit(void **state)
     char *text = wide_text(CSV_MAX_COLUMNS);
     roster *r = parse_ok(text, 1);
     assert_int_equal(r->records[0].nfields, CSV_MAX_COLUMNS);
+    tu_expect_field(r, 0, "ho_ten", "v1");
     tu_expect_field(r, 0, "c256", "v256");
     roster_free(r);
     free(text);
@@ -367,6 +370,28 @@ static void test_columns_limit(void **state)
     expect_failed_at(r, 1); /* the header itself is too wide */
     roster_free(r);
     free(text);
+}
+
+/* A second column naming the same key is reported and ignored: it never overwrites the
+ * first (an empty "Họ và tên" used to erase the name). */
+static void test_duplicate_column_ignored(void **state)
+{
+    (void)state;
+    roster *r = parse_ok("ho_ten,thu_tuc,Họ và tên\nNguyễn Văn An,cap-moi,\nB,cap-moi,Lê C\n", 2);
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn Văn An");
+    tu_expect_field(r, 1, "ho_ten", "B");
+    assert_int_equal(r->nwarnings, 1);
+    assert_non_null(strstr(r->warnings[0].message, "trùng với cột 1"));
+    roster_free(r);
+}
+
+/* A file whose header names no roster key is not a roster: unreadable, at its header line. */
+static void test_no_known_column_is_unreadable(void **state)
+{
+    (void)state;
+    roster *r = parse("\nten,tuoi\nAn,30\n", 0);
+    expect_failed_at(r, 2);
+    roster_free(r);
 }
 
 /* A header and `rows` one-cell records, "r1" .. "rN". */
@@ -417,6 +442,8 @@ int main(void)
         cmocka_unit_test(test_field_at_limit_is_read),
         cmocka_unit_test(test_field_over_limit_fails),
         cmocka_unit_test(test_columns_limit),
+        cmocka_unit_test(test_duplicate_column_ignored),
+        cmocka_unit_test(test_no_known_column_is_unreadable),
         cmocka_unit_test(test_rows_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

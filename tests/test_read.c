@@ -372,9 +372,25 @@ static void test_file_size_limit(void **state)
     free(path);
 }
 
+/* --encoding still drops the BOM that says the same thing, so the first column keeps its key */
+static void test_forced_encoding_drops_bom(void **state)
+{
+    (void)state;
+    const char text[] = "\xEF\xBB\xBFthu_tuc,ho_ten\ncap-moi,Nguy\xE1\xBB\x85n\n";
+    read_options opt = {"UTF-8", NULL};
+    roster *r = read_roster_mem("bom.csv", text, sizeof text - 1, &opt);
+    assert_int_equal(r->failed, 0);
+    assert_int_equal(r->nrecords, 1);
+    tu_expect_field(r, 0, "thu_tuc", "cap-moi");
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn");
+    assert_int_equal(r->nwarnings, 0);
+    roster_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_forced_encoding_drops_bom),
         cmocka_unit_test(test_roster_names),
         cmocka_unit_test(test_utf8_without_bom),
         cmocka_unit_test(test_utf8_bom_not_part_of_first_header),
