@@ -220,10 +220,15 @@ static int cmd_validate(int argc, char **argv, const options *o, const config *c
         rs[i] = read_roster(argv[optind + (int)i], &ro);
     batch *b = rules_check(rs, n, cfg, o->as_of);
     buf out;
-    buf_init(&out, 0);
+    buf_init(&out, REPORT_MAX_BYTES);
+    int cut = 0;
     for (size_t i = 0; i < n; i++) {
         if (o->json) {
-            report_json(&out, rs[i], b);
+            if (report_json(&out, rs[i], b) < 0) {
+                fprintf(stderr, "ctsbatch: %s: verdicts larger than %zu bytes\n", rs[i]->path,
+                        (size_t)REPORT_MAX_BYTES);
+                cut = 1;
+            }
             fputs(buf_str(&out), stdout);
             buf_reset(&out);
         } else {
@@ -231,7 +236,7 @@ static int cmd_validate(int argc, char **argv, const options *o, const config *c
         }
     }
     buf_release(&out);
-    int rc = verdict_status(rs, n, b);
+    int rc = cut ? EXIT_USAGE : verdict_status(rs, n, b);
     batch_free(b);
     for (size_t i = 0; i < n; i++)
         roster_free(rs[i]);
@@ -356,10 +361,14 @@ static int write_report(roster *const *rs, size_t n, const batch *b, const char 
 {
     char err[512];
     buf csv;
-    buf_init(&csv, 0);
-    report_csv(&csv, rs, n, b);
+    buf_init(&csv, REPORT_MAX_BYTES);
     char *path = xasprintf("%s/report.csv", out_dir);
-    int rc = publish_write_atomic(path, csv.data, csv.len, err, sizeof err);
+    int rc = report_csv(&csv, rs, n, b);
+    if (rc < 0)
+        snprintf(err, sizeof err, "the report would be larger than %zu bytes; not written",
+                 (size_t)REPORT_MAX_BYTES);
+    else
+        rc = publish_write_atomic(path, csv.data, csv.len, err, sizeof err);
     free(path);
     if (rc < 0)
         fprintf(stderr, "ctsbatch: %s\n", err);

@@ -66,7 +66,7 @@ static void json_row(buf *out, const verdict *v)
     buf_puts(out, "}}");
 }
 
-void report_json(buf *out, const roster *r, const batch *b)
+int report_json(buf *out, const roster *r, const batch *b)
 {
     buf_putc(out, '{');
     json_kv(out, "file", r->path, 0);
@@ -78,7 +78,7 @@ void report_json(buf *out, const roster *r, const batch *b)
         buf_printf(out, ", \"line\": %ld", r->error.line);
         json_kv(out, "message", r->error.message, 1);
         buf_puts(out, "}}\n");
-        return;
+        return out->full ? -1 : 0;
     }
     if (r->nwarnings) {
         buf_puts(out, ", \"warnings\": [");
@@ -99,6 +99,7 @@ void report_json(buf *out, const roster *r, const batch *b)
         first = 0;
     }
     buf_puts(out, "]}\n");
+    return out->full ? -1 : 0;
 }
 
 /* A CSV cell: quoted, quotes doubled; a leading = + - @ (or tab/CR) gets a ' in front so a
@@ -127,7 +128,7 @@ static void csv_findings(buf *out, const verdict *v)
     buf_release(&msgs);
 }
 
-void report_csv(buf *out, roster *const *rs, size_t n, const batch *b)
+int report_csv(buf *out, roster *const *rs, size_t n, const batch *b)
 {
     buf_puts(out, "\xEF\xBB\xBF");
     buf_puts(out, "\"Tệp\",\"Dòng\",\"Thủ tục\",\"Họ tên / Tên cơ quan\",\"Kết quả\","
@@ -158,4 +159,5 @@ void report_csv(buf *out, roster *const *rs, size_t n, const batch *b)
             csv_findings(out, v);
         }
     }
+    return out->full ? -1 : 0;
 }

@@ -12,12 +12,17 @@
 #include "rules.h"
 #include "util.h"
 
-/* Appends the JSON object of one file (its rows are the verdicts of b whose src is r),
- * on one line, followed by a newline. */
-void report_json(buf *out, const roster *r, const batch *b);
+/* A report held in memory before it is written: 1 GiB, far above 200,000-row rosters. */
+#define REPORT_MAX_BYTES ((size_t)1 << 30)
 
-/* Appends report.csv for the run (rosters rs[0..n), their verdicts in b). */
-void report_csv(buf *out, roster *const *rs, size_t n, const batch *b);
+/* Appends the JSON object of one file (its rows are the verdicts of b whose src is r): the
+ * file's keys on the first line, one row per line after it, then a newline. Returns 0, or -1
+ * when out is full (out->full): the object is cut. */
+int report_json(buf *out, const roster *r, const batch *b);
+
+/* Appends report.csv for the run (rosters rs[0..n), their verdicts in b). Returns 0, or -1
+ * when out is full: the report is cut and must not be written. */
+int report_csv(buf *out, roster *const *rs, size_t n, const batch *b);
 
 /* Appends s as a JSON string literal (quotes included). */
 void report_json_string(buf *out, const char *s);

@@ -73,6 +73,7 @@ void buf_init(buf *b, size_t max)
     b->len = 0;
     b->cap = 0;
     b->max = max ? max : BUF_DEFAULT_MAX;
+    b->full = 0;
 }
 
 void buf_release(buf *b)
@@ -85,14 +86,17 @@ void buf_release(buf *b)
 void buf_reset(buf *b)
 {
     b->len = 0;
+    b->full = 0;
     if (b->data)
         b->data[0] = '\0';
 }
 
 int buf_append(buf *b, const void *p, size_t n)
 {
-    if (n > b->max || b->len > b->max - n)
+    if (b->full || n > b->max || b->len > b->max - n) {
+        b->full = 1;
         return -1;
+    }
     b->data = xgrow(b->data, &b->cap, b->len + n + 1, 1);
     if (n)
         memcpy(b->data + b->len, p, n);
@@ -118,7 +122,7 @@ int buf_vprintf(buf *b, const char *fmt, va_list ap)
     va_copy(copy, ap);
     int n = vsnprintf(small, sizeof small, fmt, copy);
     va_end(copy);
-    if (n < 0)
+    if (n < 0 || b->full)
         return -1;
     if ((size_t)n < sizeof small)
         return buf_append(b, small, (size_t)n);

@@ -25,17 +25,20 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size);
 /* Default ceiling of a buffer made with buf_init(b, 0): 64 MiB. */
 #define BUF_DEFAULT_MAX ((size_t)64 << 20)
 
-/* A growable byte buffer, always NUL-terminated when data != NULL, never longer than max. */
+/* A growable byte buffer, always NUL-terminated when data != NULL, never longer than max.
+ * Once an append is refused the buffer is `full` and refuses every later one too, so a caller
+ * may append many pieces and check `full` once: the text is whole or known to be cut. */
 typedef struct buf {
     char *data;
     size_t len;
     size_t cap;
     size_t max;
+    int full;
 } buf;
 
 void buf_init(buf *b, size_t max); /* max 0 means BUF_DEFAULT_MAX */
 void buf_release(buf *b);          /* frees the storage; b may be reused after buf_init */
-void buf_reset(buf *b);            /* empties it, keeps the storage */
+void buf_reset(buf *b);            /* empties it (and clears full), keeps the storage */
 /* Each append returns 0, or -1 (and appends nothing) when the result would exceed max. */
 int buf_append(buf *b, const void *p, size_t n);
 int buf_puts(buf *b, const char *s);

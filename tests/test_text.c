@@ -377,8 +377,10 @@ static void test_utf8_put(void **state)
     buf_init(&small, 4);
     assert_int_equal(text_utf8_put(&small, 0x1EC7), 0);
     assert_int_equal(text_utf8_put(&small, 0x1EC7), -1);
-    assert_int_equal(text_utf8_put(&small, 'x'), 0);
-    assert_string_equal(buf_str(&small), "ệx");
+    /* the buffer is full from then on: no later letter is appended out of order */
+    assert_int_equal(text_utf8_put(&small, 'x'), -1);
+    assert_string_equal(buf_str(&small), "ệ");
+    assert_int_equal(small.full, 1);
     buf_release(&small);
 }
 

@@ -22,15 +22,23 @@ static void test_buf_append_stops_at_max(void **state)
     buf_init(&b, 5);
     assert_int_equal(b.max, 5);
     assert_int_equal(buf_append(&b, "abc", 3), 0);
-    assert_int_equal(buf_append(&b, "def", 3), -1); /* 6 > 5: nothing appended */
-    assert_int_equal(b.len, 3);
-    assert_string_equal(buf_str(&b), "abc");
     assert_int_equal(buf_append(&b, "de", 2), 0); /* exactly max is allowed */
     assert_string_equal(buf_str(&b), "abcde");
+    assert_int_equal(b.full, 0);
     assert_int_equal(buf_putc(&b, 'x'), -1);
-    assert_int_equal(buf_puts(&b, "y"), -1);
+    assert_int_equal(b.full, 1);
     assert_int_equal(b.len, 5);
     assert_string_equal(buf_str(&b), "abcde");
+    buf_reset(&b); /* reset clears full */
+    assert_int_equal(b.full, 0);
+    assert_int_equal(buf_append(&b, "abc", 3), 0);
+    assert_int_equal(buf_append(&b, "def", 3), -1); /* 6 > 5: nothing appended */
+    assert_string_equal(buf_str(&b), "abc");
+    /* full is sticky: a later piece that would fit is refused too, so a report is never
+     * missing a cell in its middle */
+    assert_int_equal(buf_append(&b, "d", 1), -1);
+    assert_int_equal(buf_puts(&b, "y"), -1);
+    assert_string_equal(buf_str(&b), "abc");
     buf_release(&b);
     assert_null(b.data);
     assert_int_equal(b.len, 0);
@@ -122,10 +130,13 @@ static void test_buf_printf_refused_past_max(void **state)
     buf b;
     buf_init(&b, 8);
     assert_int_equal(buf_printf(&b, "%d", 1234), 0);
-    assert_int_equal(buf_printf(&b, "%s", "56789"), -1); /* 9 > 8 */
-    assert_string_equal(buf_str(&b), "1234");
     assert_int_equal(buf_printf(&b, "%s", "5678"), 0);
     assert_string_equal(buf_str(&b), "12345678");
+    buf_reset(&b);
+    assert_int_equal(buf_printf(&b, "%d", 1234), 0);
+    assert_int_equal(buf_printf(&b, "%s", "56789"), -1); /* 9 > 8 */
+    assert_string_equal(buf_str(&b), "1234");
+    assert_int_equal(buf_printf(&b, "%s", "5"), -1); /* full: refused from then on */
     buf_release(&b);
 }
 
