@@ -613,7 +613,9 @@ static int paginate(pager *pg, const boxlist *bl, char *err, size_t errlen)
     for (size_t i = 0; i < bl->n; i++) {
         const box *b = &bl->b[i];
         double before = pg->y > pg->top ? b->before : 0;
-        if (b->h > usable) {
+        /* a table row may need its header repeated above it on a fresh page */
+        double need = b->h + (b->header >= 0 && (long)i != b->header + 1 ? bl->b[b->header].h : 0);
+        if (need > usable + 1e-6) {
             snprintf(err, errlen,
                      "Một khối nội dung (dòng bảng hoặc chữ ký) cao hơn một trang "
                      "giấy; hãy rút gọn nội dung của yêu cầu.");
