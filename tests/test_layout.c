@@ -875,9 +875,55 @@ static void test_page_size_a4(void **state)
     template_free(t);
 }
 
+/* A row with its repeated header must fit between the margins: rows grown word by word
+ * either lay out with every item inside the page's margins, or are refused (a tall row once
+ * ran past the bottom margin under a repeated header). */
+static void test_tall_rows_stay_in_margins(void **state)
+{
+    (void)state;
+    const double bottom = 20 * MM_PT, top = 841.89 - 20 * MM_PT;
+    size_t laid = 0, refused = 0;
+    for (size_t words = 100; words <= 1400; words += 4) { /* finer than the header's height */
+        buf xml;
+        buf_init(&xml, 0);
+        buf_puts(&xml, "<form size=\"13\" page-numbers=\"no\"><p>Đầu trang</p>"
+                       "<table size=\"11\"><col width=\"1\" head=\"STT\">1</col>"
+                       "<col width=\"1\" head=\"Ghi chú rất dài ở dòng tiêu đề của bảng\">");
+        for (size_t k = 0; k < words; k++)
+            buf_puts(&xml, "chữ ");
+        buf_puts(&xml, "</col></table></form>");
+        template *src = load_text(buf_str(&xml));
+        buf_release(&xml);
+        static rows_src rs;
+        tdata d = {&rs, no_doc, 2, row_name};
+        template *t = template_fill(src, &d);
+        display disp;
+        char err[256] = "";
+        if (layout_document(t, &FS, &disp, err, sizeof err) == 0) {
+            laid++;
+            for (size_t pg = 0; pg < disp.npages; pg++)
+                for (size_t k = 0; k < disp.pages[pg].n; k++) {
+                    const dl_item *it = &disp.pages[pg].items[k];
+                    double low = it->kind == DL_LINE ? fmin(it->y, it->y2) : it->y - 3;
+                    if (low < bottom - 0.5 || it->y > top + 0.5)
+                        fail_msg("%zu words: an item at y=%.1f on page %zu is outside the "
+                                 "margins", words, it->y, pg + 1);
+                }
+        } else {
+            refused++;
+        }
+        display_release(&disp);
+        template_free(t);
+        template_free(src);
+    }
+    assert_true(laid > 0);
+    assert_true(refused > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_tall_rows_stay_in_margins, NULL, NULL),
         cmocka_unit_test(test_break_widths_greedy),
         cmocka_unit_test(test_break_long_word_split),
         cmocka_unit_test(test_break_long_word_at_punctuation),
