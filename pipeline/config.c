@@ -68,11 +68,6 @@ static char *content(const xmlNode *n)
     return s;
 }
 
-static int is_elem(const xmlNode *n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
-
 /* Splits a space-separated list into a new array of strings. */
 static char **split_words(const char *s, size_t *n)
 {
@@ -149,7 +144,7 @@ static void load_rule(config *c, const xmlNode *e)
     for (const xmlNode *n = e->children; n; n = n->next) {
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             buf_puts(&own, (const char *)n->content);
-        } else if (is_elem(n, "msg")) {
+        } else if (xmlcheck_is_elem(n, "msg")) {
             r->variants = xrealloc(r->variants, (r->nvariants + 1) * sizeof *r->variants);
             config_variant *v = &r->variants[r->nvariants++];
             v->key = attr(n, "key");
@@ -253,23 +248,23 @@ static void load_section(config *c, const xmlNode *sec)
     for (const xmlNode *e = sec->children; e; e = e->next) {
         if (e->type != XML_ELEMENT_NODE)
             continue;
-        if (is_elem(sec, "site") && is_elem(e, "value"))
+        if (xmlcheck_is_elem(sec, "site") && xmlcheck_is_elem(e, "value"))
             add_kv(&c->site, &c->nsite, e, "key");
-        else if (is_elem(sec, "params") && is_elem(e, "param"))
+        else if (xmlcheck_is_elem(sec, "params") && xmlcheck_is_elem(e, "param"))
             add_kv(&c->params, &c->nparams, e, "name");
-        else if (is_elem(sec, "values") && is_elem(e, "v"))
+        else if (xmlcheck_is_elem(sec, "values") && xmlcheck_is_elem(e, "v"))
             load_value(c, sec, e);
-        else if (is_elem(sec, "rules") && is_elem(e, "rule"))
+        else if (xmlcheck_is_elem(sec, "rules") && xmlcheck_is_elem(e, "rule"))
             load_rule(c, e);
-        else if (is_elem(sec, "documents") && is_elem(e, "document"))
+        else if (xmlcheck_is_elem(sec, "documents") && xmlcheck_is_elem(e, "document"))
             load_document(c, e);
-        else if (is_elem(sec, "agencies") && is_elem(e, "agency"))
+        else if (xmlcheck_is_elem(sec, "agencies") && xmlcheck_is_elem(e, "agency"))
             load_agency(c, e);
-        else if (is_elem(sec, "fonts") && is_elem(e, "face"))
+        else if (xmlcheck_is_elem(sec, "fonts") && xmlcheck_is_elem(e, "face"))
             load_font(c, e);
-        else if (is_elem(sec, "lists") && is_elem(e, "list"))
+        else if (xmlcheck_is_elem(sec, "lists") && xmlcheck_is_elem(e, "list"))
             load_list(c, e);
-        else if (is_elem(sec, "holidays") && is_elem(e, "day"))
+        else if (xmlcheck_is_elem(sec, "holidays") && xmlcheck_is_elem(e, "day"))
             load_holiday(c, e);
     }
 }
@@ -284,7 +279,7 @@ config *config_load(const char *path, const char *home, char *err, size_t errlen
         return NULL;
     }
     const xmlNode *root = xmlDocGetRootElement(doc);
-    if (!root || !is_elem(root, "cau_hinh")) {
+    if (!root || !xmlcheck_is_elem(root, "cau_hinh")) {
         snprintf(err, errlen, "%s: the root element must be <cau_hinh>", path);
         xmlFreeDoc(doc);
         return NULL;
@@ -302,7 +297,7 @@ config *config_load(const char *path, const char *home, char *err, size_t errlen
     c->home = xstrdup(home ? home : ".");
     c->agencies = roster_new(path);
     for (const xmlNode *sec = root->children; sec; sec = sec->next) {
-        if (is_elem(sec, "required"))
+        if (xmlcheck_is_elem(sec, "required"))
             load_required(c, sec);
         else if (sec->type == XML_ELEMENT_NODE)
             load_section(c, sec);

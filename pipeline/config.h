@@ -24,8 +24,8 @@ typedef struct config_variant {
 typedef struct config_rule {
     const char *id;
     severity sev;
-    const char *basis;   /* legal basis, Vietnamese; may hold {placeholders} too */
-    const char *message; /* template with {placeholders} the rule fills */
+    const char *basis;        /* legal basis, Vietnamese; may hold {placeholders} too */
+    const char *message;      /* template with {placeholders} the rule fills */
     config_variant *variants; /* <msg key="..."> children: the message for one case */
     size_t nvariants;
 } config_rule;

@@ -10,7 +10,6 @@
 
 #define CSV_MAX_FIELD_BYTES ((size_t)16 << 10) /* one cell */
 #define CSV_MAX_COLUMNS 256
-#define ROSTER_MAX_ROWS 200000 /* records in one file (the reader's limit, CSV and XML) */
 
 /* The delimiter the header line uses: the one of ',', ';', '\t' that occurs most often
  * outside quotes on the first line (',' when none does). */

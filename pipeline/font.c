@@ -30,7 +30,6 @@ enum {
     FONT_PS_NAME_MAX = 63, /* OpenType 'name' ID 6: at most 63 characters */
     FONT_UPEM_MIN = 16,    /* OpenType 'head': unitsPerEm is 16..16384 */
     FONT_UPEM_MAX = 16384,
-    FONT_READ_CHUNK = 64 * 1024, /* bytes read per fread call */
     FONT_CP_MAX = 0x10FFFF
 };
 
@@ -528,35 +527,20 @@ font *font_load_mem(const unsigned char *data, size_t len, char *err, size_t err
 
 font *font_load(const char *path, char *err, size_t errlen)
 {
-    unsigned char *data = NULL;
-    size_t len = 0;
-    size_t cap = 0;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        set_err(err, errlen, "cannot open font %s: %s", path, strerror(errno));
+    buf data;
+    buf_init(&data, FONT_MAX_FILE_BYTES);
+    int rc = buf_read_file(&data, path);
+    if (rc < 0) {
+        if (rc == -2)
+            set_err(err, errlen, "font %s is larger than %zu bytes", path, FONT_MAX_FILE_BYTES);
+        else
+            set_err(err, errlen, "cannot read font %s: %s", path, strerror(errno));
+        buf_release(&data);
         return NULL;
     }
-    /* Read in chunks up to one byte past the limit, so that a file that is too large, or
-     * a stream whose size is unknown, is still bounded. */
-    for (;;) {
-        data = xgrow(data, &cap, len + FONT_READ_CHUNK, 1);
-        size_t got = fread(data + len, 1, FONT_READ_CHUNK, fp);
-        len += got;
-        if (len > FONT_MAX_FILE_BYTES) {
-            set_err(err, errlen, "font %s is larger than %zu bytes", path, FONT_MAX_FILE_BYTES);
-            goto fail;
-        }
-        if (got < FONT_READ_CHUNK) {
-            break;
-        }
-    }
-    if (ferror(fp)) {
-        set_err(err, errlen, "cannot read font %s: %s", path, strerror(errno));
-        goto fail;
-    }
-    fclose(fp);
-    fp = NULL;
-    font *f = font_parse(data, len, err, errlen);
+    size_t len = data.len;
+    unsigned char *bytes = (unsigned char *)buf_detach(&data);
+    font *f = font_parse(bytes, len, err, errlen);
     if (!f && err && errlen > 0) {
         /* Name the file in the message: the parser does not know it. */
         size_t n = strlen(err);
@@ -565,12 +549,6 @@ font *font_load(const char *path, char *err, size_t errlen)
         free(why);
     }
     return f;
-fail:
-    free(data);
-    if (fp) {
-        fclose(fp);
-    }
-    return NULL;
 }
 
 void font_free(font *f)

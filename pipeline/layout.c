@@ -539,8 +539,10 @@ static void add_para(const frame *f, const tblock *b, boxlist *out)
 
 static void build_boxes(const frame *f, boxlist *out)
 {
+    int keep_next = 0; /* the previous paragraph asked to stay with what follows it */
     for (size_t i = 0; i < f->t->nblocks; i++) {
         const tblock *b = &f->t->blocks[i];
+        size_t first = out->n;
         if (b->kind == TB_PARA)
             add_para(f, b, out);
         else if (b->kind == TB_COLUMNS)
@@ -553,6 +555,10 @@ static void build_boxes(const frame *f, boxlist *out)
             sb->before = b->before;
             sb->after = b->after;
         }
+        if (keep_next && out->n > first)
+            out->b[first].keep_with_prev = 1;
+        if (!(b->kind == TB_PARA && b->para.omit))
+            keep_next = b->kind == TB_PARA && b->para.keep_with_next;
     }
 }
 

@@ -301,9 +301,9 @@ static int write_doc(renderer *r, const doc *d, int is_report, const options *o,
     int rc = DOC_OK;
     if (render_doc(r, d, o->as_of, epoch, pdf, err, sizeof err) < 0)
         rc = DOC_NOT_MADE;
-    else if ((is_report ? publish_write_atomic(path, pdf->data, pdf->len, err, sizeof err)
-                        : publish_write_new(path, pdf->data, pdf->len, NULL, 0, err,
-                                            sizeof err)) < 0)
+    else if ((is_report
+                  ? publish_write_atomic(path, pdf->data, pdf->len, err, sizeof err)
+                  : publish_write_new(path, pdf->data, pdf->len, NULL, 0, err, sizeof err)) < 0)
         rc = DOC_NOT_WRITTEN;
     if (rc < 0)
         fprintf(stderr, "ctsbatch: %s: %s\n", path, err);

@@ -122,16 +122,16 @@ static int same_bytes(const char *path, const void *data, size_t len)
     return same && at == len;
 }
 
-int publish_write_new(const char *path, const void *data, size_t len, char *final,
-                      size_t finallen, char *err, size_t errlen)
+int publish_write_new(const char *path, const void *data, size_t len, char *final, size_t finallen,
+                      char *err, size_t errlen)
 {
     char *tmp = xasprintf("%s.new", path);
     int rc = publish_write_atomic(tmp, data, len, err, errlen);
     const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
     size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
     for (int n = 1; rc == 0 && n < 100000; n++) {
-        char *name = n == 1 ? xstrdup(path)
-                            : xasprintf("%.*s-%d%s", (int)stem, path, n, path + stem);
+        char *name =
+            n == 1 ? xstrdup(path) : xasprintf("%.*s-%d%s", (int)stem, path, n, path + stem);
         int done = 0;
         if (link(tmp, name) == 0) {
             done = 1; /* link never replaces: the name was free */

@@ -17,8 +17,8 @@ int publish_write_atomic(const char *path, const void *data, size_t len, char *e
  * is lost): when path exists with the same bytes, nothing is written (a rerun); with other
  * bytes, the data goes to NAME-2.ext, NAME-3.ext ... The name used goes to final (may be
  * NULL). Returns 0, or -1 with an English reason in err. */
-int publish_write_new(const char *path, const void *data, size_t len, char *final,
-                      size_t finallen, char *err, size_t errlen);
+int publish_write_new(const char *path, const void *data, size_t len, char *final, size_t finallen,
+                      char *err, size_t errlen);
 
 /* Moves path into dest_dir (created), keeping its name, or NAME.2.ext, NAME.3.ext ... when
  * that name is taken: nothing is ever overwritten. When note is not NULL it is written

@@ -167,32 +167,20 @@ roster *read_roster_mem(const char *name, const char *data, size_t len, const re
 
 roster *read_roster(const char *path, const read_options *opt)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        roster *r = roster_new(path);
-        char msg[300];
-        snprintf(msg, sizeof msg, "Không mở được tệp: %s.", strerror(errno));
-        roster_fail(r, 0, msg);
-        return r;
-    }
     buf data;
     buf_init(&data, READ_MAX_FILE_BYTES);
-    char chunk[65536];
-    size_t n;
-    int too_big = 0;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (buf_append(&data, chunk, n) < 0) {
-            too_big = 1;
-            break;
-        }
-    }
-    fclose(f);
+    int rc = buf_read_file(&data, path);
     roster *r;
-    if (too_big) {
-        r = roster_new(path);
-        roster_fail(r, 0, "Tệp lớn hơn 32 MiB; hãy chia danh sách thành nhiều tệp.");
-    } else {
+    if (rc == 0) {
         r = read_roster_mem(path, buf_str(&data), data.len, opt);
+    } else {
+        r = roster_new(path);
+        char *msg = rc == -2 ? xasprintf("Tệp lớn hơn %zu MiB; hãy chia danh sách thành nhiều "
+                                         "tệp.",
+                                         READ_MAX_FILE_BYTES >> 20)
+                             : xasprintf("Không mở được tệp: %s.", strerror(errno));
+        roster_fail(r, 0, msg);
+        free(msg);
     }
     buf_release(&data);
     return r;

@@ -10,6 +10,9 @@
 
 #include <stddef.h>
 
+/* Records in one file: the readers' limit, CSV and XML. */
+#define ROSTER_MAX_ROWS 200000
+
 typedef struct record_field {
     char *key;   /* canonical key ("ho_ten"), or the folded header of an unknown column */
     char *value; /* UTF-8 NFC, trimmed */

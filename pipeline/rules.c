@@ -546,10 +546,10 @@ typedef void (*rule_fn)(ctx *c);
 
 /* The coded values and dates come first: the others read what they settle. */
 static const rule_fn RULES[] = {
-    rule_coded_values, rule_lengths, rule_dates,          rule_agency_named, rule_required, rule_head_confirmed,
-    rule_cccd,         rule_email,          rule_phone,        rule_new,      derive_new,
-    rule_renew_once,   rule_days_left,      rule_change,       rule_revoke,   rule_token_back,
-    derive_recovery,   rule_agency_details,
+    rule_coded_values,   rule_lengths,    rule_dates,          rule_agency_named, rule_required,
+    rule_head_confirmed, rule_cccd,       rule_email,          rule_phone,        rule_new,
+    derive_new,          rule_renew_once, rule_days_left,      rule_change,       rule_revoke,
+    rule_token_back,     derive_recovery, rule_agency_details,
 };
 
 static void settle(verdict *v)

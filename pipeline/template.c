@@ -44,11 +44,6 @@ static int attr_yes(const xmlNode *n, const char *name, int dflt)
     return v;
 }
 
-static int is_elem(const xmlNode *n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
-
 static void add_span(tpara *p, const char *text, int bold, int italic)
 {
     p->spans = xrealloc(p->spans, (p->nspans + 1) * sizeof *p->spans);
@@ -63,11 +58,11 @@ static void load_spans(tpara *p, const xmlNode *n, int bold, int italic)
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
             add_span(p, (const char *)c->content, bold, italic);
-        else if (is_elem(c, "b"))
+        else if (xmlcheck_is_elem(c, "b"))
             load_spans(p, c, 1, italic);
-        else if (is_elem(c, "i"))
+        else if (xmlcheck_is_elem(c, "i"))
             load_spans(p, c, bold, 1);
-        else if (is_elem(c, "br"))
+        else if (xmlcheck_is_elem(c, "br"))
             add_span(p, "\n", bold, italic);
     }
 }
@@ -117,7 +112,7 @@ static int load_columns(tblock *b, const xmlNode *n, char *err, size_t errlen)
 {
     b->keep = attr_yes(n, "keep", 0);
     for (const xmlNode *c = n->children; c; c = c->next) {
-        if (!is_elem(c, "col"))
+        if (!xmlcheck_is_elem(c, "col"))
             continue;
         tcolumn *col = add_col(b);
         col->width = attr_num(c, "width", 50);
@@ -131,7 +126,7 @@ static void load_table(tblock *b, const xmlNode *n)
 {
     b->size = attr_num(n, "size", 0);
     for (const xmlNode *c = n->children; c; c = c->next) {
-        if (!is_elem(c, "col"))
+        if (!xmlcheck_is_elem(c, "col"))
             continue;
         tcolumn *col = add_col(b);
         col->width = attr_num(c, "width", 10);
@@ -146,17 +141,17 @@ static int load_blocks(tblock **arr, size_t *n, const xmlNode *parent, char *err
         if (e->type != XML_ELEMENT_NODE)
             continue;
         tblock *b;
-        if (is_elem(e, "p")) {
+        if (xmlcheck_is_elem(e, "p")) {
             b = new_block(arr, n, TB_PARA);
             load_para(&b->para, e);
-        } else if (is_elem(e, "columns")) {
+        } else if (xmlcheck_is_elem(e, "columns")) {
             b = new_block(arr, n, TB_COLUMNS);
             if (load_columns(b, e, err, errlen) < 0)
                 return -1;
-        } else if (is_elem(e, "table")) {
+        } else if (xmlcheck_is_elem(e, "table")) {
             b = new_block(arr, n, TB_TABLE);
             load_table(b, e);
-        } else if (is_elem(e, "space")) {
+        } else if (xmlcheck_is_elem(e, "space")) {
             b = new_block(arr, n, TB_SPACE);
             b->height = attr_num(e, "height", 6);
         } else {
@@ -198,7 +193,7 @@ template *template_load(const char *path, char *err, size_t errlen)
     }
     const xmlNode *root = xmlDocGetRootElement(doc);
     template *t = NULL;
-    if (!root || !is_elem(root, "form")) {
+    if (!root || !xmlcheck_is_elem(root, "form")) {
         snprintf(err, errlen, "%s: the root element must be <form>", path);
         goto out;
     }
@@ -300,8 +295,8 @@ static const char *fill_lookup(void *p, const char *name)
     char day[11];
     snprintf(day, sizeof day, "%s", v); /* "2026-11-21T00:00:00": the date part */
     if (bar && strcmp(bar + 1, "ngay") == 0 &&
-        (date_parse(v, &d) == DATE_OK || (strlen(v) > 10 && v[10] == 'T' &&
-                                          date_parse(day, &d) == DATE_OK))) {
+        (date_parse(v, &d) == DATE_OK ||
+         (strlen(v) > 10 && v[10] == 'T' && date_parse(day, &d) == DATE_OK))) {
         free(f->scratch);
         f->scratch = xmalloc(16);
         date_format_vn(d, f->scratch); /* NĐ 30/2020: 05/01/2027 */

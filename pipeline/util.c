@@ -142,6 +142,25 @@ int buf_printf(buf *b, const char *fmt, ...)
     return rc;
 }
 
+int buf_read_file(buf *b, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char chunk[65536];
+    size_t n;
+    int rc = 0;
+    while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (buf_append(b, chunk, n) < 0)
+            rc = -2;
+    if (rc == 0 && ferror(f))
+        rc = -1;
+    int saved = errno;
+    fclose(f);
+    errno = saved;
+    return rc;
+}
+
 char *buf_detach(buf *b)
 {
     char *s = b->data ? b->data : xstrdup("");

@@ -50,6 +50,11 @@ char *buf_detach(buf *b);
 /* Returns a NUL-terminated view of the contents ("" when empty); b keeps ownership. */
 const char *buf_str(const buf *b);
 
+/* Reads the whole file at path into b (appended), never more than b->max bytes. Returns 0;
+ * -1 when the file cannot be opened or read (errno says why); -2 when it is larger than
+ * b->max (b then holds a cut prefix, to be discarded). */
+int buf_read_file(buf *b, const char *path);
+
 /* Bounded whole-string helpers. */
 int str_eq(const char *a, const char *b); /* NULL-safe equality */
 int str_empty(const char *s);             /* NULL or only ASCII white space */

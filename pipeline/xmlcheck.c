@@ -2,6 +2,7 @@
  * the configuration and the templates (ROSTER.md "XML": no network, no entities). */
 #include "xmlcheck.h"
 
+#include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 #include <stdio.h>
@@ -55,27 +56,17 @@ xmlDoc *xmlcheck_read(const char *data, size_t len, const char *name, long *line
 
 xmlDoc *xmlcheck_read_file(const char *path, long *line, char *msg, size_t msglen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *line = 0;
-        snprintf(msg, msglen, "cannot open the file");
-        return NULL;
-    }
     buf b;
     buf_init(&b, XMLCHECK_MAX_FILE);
-    char chunk[65536];
-    size_t n;
-    int too_big = 0;
-    while (!too_big && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        too_big = buf_append(&b, chunk, n) < 0;
-    fclose(f);
+    int rc = buf_read_file(&b, path);
     xmlDoc *doc = NULL;
-    if (too_big) {
-        *line = 0;
-        snprintf(msg, msglen, "larger than 4 MiB");
-    } else {
+    *line = 0;
+    if (rc == -1)
+        snprintf(msg, msglen, "cannot read the file: %s", strerror(errno));
+    else if (rc == -2)
+        snprintf(msg, msglen, "larger than %zu bytes", XMLCHECK_MAX_FILE);
+    else
         doc = xmlcheck_read(buf_str(&b), b.len, path, line, msg, msglen);
-    }
     buf_release(&b);
     return doc;
 }
@@ -98,8 +89,12 @@ static void on_error(void *ctx, xmlErrorPtr e)
     fe->msg[strcspn(fe->msg, "\n")] = '\0';
 }
 
-int xmlcheck_validate(xmlDoc *doc, const char *schema_path, long *line, char *msg,
-                      size_t msglen)
+int xmlcheck_is_elem(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+int xmlcheck_validate(xmlDoc *doc, const char *schema_path, long *line, char *msg, size_t msglen)
 {
     first_error fe = {0, msg, msglen, 0};
     xmlSetGenericErrorFunc(NULL, quiet);

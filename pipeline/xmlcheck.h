@@ -17,9 +17,11 @@ xmlDoc *xmlcheck_read(const char *data, size_t len, const char *name, long *line
 /* Same, from a file (bounded to 4 MiB). */
 xmlDoc *xmlcheck_read_file(const char *path, long *line, char *msg, size_t msglen);
 
+/* 1 when n is an element named name. */
+int xmlcheck_is_elem(const xmlNode *n, const char *name);
+
 /* Validates doc against the schema file. Returns 0; 1 when doc does not follow it (first
  * problem's line and reason in *line, msg); -1 when the schema itself cannot be loaded. */
-int xmlcheck_validate(xmlDoc *doc, const char *schema_path, long *line, char *msg,
-                      size_t msglen);
+int xmlcheck_validate(xmlDoc *doc, const char *schema_path, long *line, char *msg, size_t msglen);
 
 #endif

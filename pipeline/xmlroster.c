@@ -6,15 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
 #include "text.h"
 #include "util.h"
 #include "xmlcheck.h"
-
-static int is_elem(const xmlNode *n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
 
 /* The agency attributes: `ten` is the co_quan_quan_ly key, the others keep their names. */
 static void set_agency(record *rec, const xmlNode *agency)
@@ -77,12 +71,12 @@ static void read_request(roster *r, const xmlNode *req, const xmlNode *root_agen
      * one agency (its head, its ký hiệu) ever lands on another's letter */
     const xmlNode *agency = root_agency;
     for (const xmlNode *c = req->children; c; c = c->next)
-        if (is_elem(c, "co_quan_quan_ly"))
+        if (xmlcheck_is_elem(c, "co_quan_quan_ly"))
             agency = c;
     if (agency)
         set_agency(rec, agency);
     for (const xmlNode *c = req->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || is_elem(c, "co_quan_quan_ly"))
+        if (c->type != XML_ELEMENT_NODE || xmlcheck_is_elem(c, "co_quan_quan_ly"))
             continue;
         warn_unknown(r, c);
         xmlChar *v = xmlNodeGetContent(c);
@@ -99,10 +93,10 @@ static void read_requests(roster *r, const xmlNode *root)
 {
     const xmlNode *agency = NULL;
     for (const xmlNode *c = root->children; c; c = c->next)
-        if (is_elem(c, "co_quan_quan_ly"))
+        if (xmlcheck_is_elem(c, "co_quan_quan_ly"))
             agency = c;
     for (const xmlNode *c = root->children; c && !r->failed; c = c->next) {
-        if (!is_elem(c, "yeu_cau"))
+        if (!xmlcheck_is_elem(c, "yeu_cau"))
             continue;
         if (r->nrecords < ROSTER_MAX_ROWS) {
             read_request(r, c, agency);
@@ -128,7 +122,7 @@ void xmlroster_parse(roster *r, const char *data, size_t len, const char *schema
                         "thực thể (entity).");
     else if (!doc)
         msg = xasprintf("Tệp XML không đúng cú pháp ở dòng %ld: %s", line, why);
-    else if (!root || !is_elem(root, "danh_sach"))
+    else if (!root || !xmlcheck_is_elem(root, "danh_sach"))
         line = root ? (long)xmlGetLineNo(root) : 1,
         msg = xasprintf("Phần tử gốc của tệp XML phải là <danh_sach>.");
     else if (!depth_ok(root, 1))
@@ -136,8 +130,7 @@ void xmlroster_parse(roster *r, const char *data, size_t len, const char *schema
     else if (schema_path && (rc = xmlcheck_validate(doc, schema_path, &line, why, sizeof why)))
         msg = rc < 0 ? xasprintf("Không nạp được lược đồ XML của chương trình "
                                  "(config/roster.xsd); báo cho người quản trị.")
-                     : xasprintf("Tệp XML không đúng lược đồ danh sách ở dòng %ld: %s", line,
-                                 why);
+                     : xasprintf("Tệp XML không đúng lược đồ danh sách ở dòng %ld: %s", line, why);
     if (msg)
         roster_fail(r, line, msg);
     else

@@ -920,9 +920,45 @@ static void test_tall_rows_stay_in_margins(void **state)
     assert_true(refused > 0);
 }
 
+/* keep-with-next: a heading never ends a page with what it heads on the next, whatever
+ * fills the page above it. */
+static void test_keep_with_next(void **state)
+{
+    (void)state;
+    size_t moved = 0;
+    for (size_t n = 30; n < 60; n++) {
+        buf xml;
+        buf_init(&xml, 0);
+        buf_puts(&xml, "<form size=\"13\" page-numbers=\"no\">");
+        for (size_t k = 1; k <= n; k++)
+            buf_printf(&xml, "<p>Dòng %zu</p>", k);
+        buf_puts(&xml, "<p keep-with-next=\"yes\">TIÊU ĐỀ</p><p>Nội dung</p></form>");
+        template *t = load_text(buf_str(&xml));
+        buf_release(&xml);
+        display d;
+        layout_ok(t, &d);
+        int head = -1, body = -1;
+        for (size_t pg = 0; pg < d.npages; pg++) {
+            if (find_text(&d.pages[pg], "TIÊU ĐỀ"))
+                head = (int)pg;
+            if (find_text(&d.pages[pg], "Nội dung"))
+                body = (int)pg;
+        }
+        if (head != body)
+            fail_msg("n=%zu: the heading is on page %d, what it heads on page %d", n, head + 1,
+                     body + 1);
+        moved += head == 1 && find_text(&d.pages[0], "Dòng 1") != NULL &&
+                 !find_text(&d.pages[1], "Dòng 1");
+        display_release(&d);
+        template_free(t);
+    }
+    assert_true(moved > 0); /* some n did push the pair to page 2 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keep_with_next),
         cmocka_unit_test_setup_teardown(test_tall_rows_stay_in_margins, NULL, NULL),
         cmocka_unit_test(test_break_widths_greedy),
         cmocka_unit_test(test_break_long_word_split),
