@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "date.h"
+#include "manifest.h"
 #include "plan.h"
 #include "publish.h"
 #include "read.h"
@@ -288,25 +289,65 @@ static char **list_inputs(const char *dir, long settle, size_t *n)
 
 enum { DOC_OK = 0, DOC_NOT_MADE = -1, DOC_NOT_WRITTEN = -2 };
 
+/* The roster rows a document came from: "stc.csv:2; stc.csv:5". */
+static char *sources_of(const doc *d)
+{
+    buf b;
+    buf_init(&b, 0);
+    for (size_t i = 0; i < d->nrows; i++) {
+        const char *path = d->rows[i]->src->path, *slash = strrchr(path, '/');
+        buf_printf(&b, "%s%s:%ld", i ? "; " : "", slash ? slash + 1 : path, d->rows[i]->rec->line);
+    }
+    return buf_detach(&b);
+}
+
+/* Records a document just published in the run's manifest. */
+static void note_in_manifest(manifest *m, const doc *d, const options *o, const char *final,
+                             size_t pages, const buf *pdf)
+{
+    char day[16];
+    date_format_iso(o->as_of, day);
+    size_t skip = strlen(o->out) + 1; /* the path under the output folder */
+    char *sources = sources_of(d);
+    int per_row = strcmp(d->kind->per, "row") == 0;
+    manifest_entry e = {(char *)(strlen(final) > skip ? final + skip : final),
+                        (char *)d->kind->form,
+                        (char *)d->agency,
+                        (char *)d->kind->folder,
+                        (char *)(per_row ? d->rows[0]->ten : d->agency),
+                        pages,
+                        0,
+                        "",
+                        day,
+                        sources};
+    manifest_add(m, &e, pdf->data, pdf->len);
+    free(sources);
+}
+
 /* Renders one document and publishes it under the output folder: a form or letter never
- * replaces an earlier one; the report (the run's own summary) does. DOC_NOT_MADE: its content
- * could not be laid out (the rosters were still read and go on); DOC_NOT_WRITTEN: the output
- * folder failed, so nothing may be taken out of the drop folder. */
-static int write_doc(renderer *r, const doc *d, int is_report, const options *o, long long epoch,
+ * replaces an earlier one and goes into the manifest when new; the report (the run's own
+ * summary) replaces the last one. DOC_NOT_MADE: its content could not be laid out (the
+ * rosters were still read and go on); DOC_NOT_WRITTEN: the output folder failed, so nothing
+ * may be taken out of the drop folder. */
+static int write_doc(renderer *r, const doc *d, manifest *m, const options *o, long long epoch,
                      buf *pdf)
 {
-    char err[512];
+    char err[512], final[4096];
+    size_t pages = 0;
+    int created = 0;
     buf_reset(pdf);
     char *path = xasprintf("%s/%s", o->out, d->relpath);
     int rc = DOC_OK;
-    if (render_doc(r, d, o->as_of, epoch, pdf, err, sizeof err) < 0)
+    if (render_doc(r, d, o->as_of, epoch, pdf, &pages, err, sizeof err) < 0)
         rc = DOC_NOT_MADE;
-    else if ((is_report
-                  ? publish_write_atomic(path, pdf->data, pdf->len, err, sizeof err)
-                  : publish_write_new(path, pdf->data, pdf->len, NULL, 0, err, sizeof err)) < 0)
+    else if ((m ? publish_write_new(path, pdf->data, pdf->len, final, sizeof final, &created, err,
+                                    sizeof err)
+                : publish_write_atomic(path, pdf->data, pdf->len, err, sizeof err)) < 0)
         rc = DOC_NOT_WRITTEN;
     if (rc < 0)
         fprintf(stderr, "ctsbatch: %s: %s\n", path, err);
+    else if (m && created)
+        note_in_manifest(m, d, o, final, pages, pdf);
     free(path);
     return rc;
 }
@@ -324,11 +365,19 @@ static int write_docs(const plan *p, const doc *report, const config *cfg, const
     long long epoch = doc_epoch();
     buf pdf;
     buf_init(&pdf, 0);
+    manifest m = {0};
     for (size_t i = 0; i <= p->n; i++) {
-        int d = write_doc(r, i < p->n ? &p->docs[i] : report, i == p->n, o, epoch, &pdf);
+        int d = write_doc(r, i < p->n ? &p->docs[i] : report, i < p->n ? &m : NULL, o, epoch, &pdf);
         rc = d < rc ? d : rc;
         *written += d == DOC_OK && i < p->n;
     }
+    char *mpath = xasprintf("%s/manifest.csv", o->out);
+    if (manifest_append(&m, mpath, err, sizeof err) < 0) {
+        fprintf(stderr, "ctsbatch: %s\n", err);
+        rc = DOC_NOT_WRITTEN;
+    }
+    free(mpath);
+    manifest_release(&m);
     buf_release(&pdf);
     render_free(r);
     return rc;

@@ -123,8 +123,10 @@ static int same_bytes(const char *path, const void *data, size_t len)
 }
 
 int publish_write_new(const char *path, const void *data, size_t len, char *final, size_t finallen,
-                      char *err, size_t errlen)
+                      int *created, char *err, size_t errlen)
 {
+    if (created)
+        *created = 0;
     char *tmp = xasprintf("%s.new", path);
     int rc = publish_write_atomic(tmp, data, len, err, errlen);
     const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
@@ -135,6 +137,8 @@ int publish_write_new(const char *path, const void *data, size_t len, char *fina
         int done = 0;
         if (link(tmp, name) == 0) {
             done = 1; /* link never replaces: the name was free */
+            if (created)
+                *created = 1;
         } else if (errno == EEXIST && same_bytes(name, data, len)) {
             done = 1; /* already published by an earlier run */
         } else if (errno != EEXIST) {

@@ -14,11 +14,12 @@ int publish_mkdirs(const char *dir);
 int publish_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
 
 /* Writes data as a new document at path, never replacing an earlier one (DESIGN.md: nothing
- * is lost): when path exists with the same bytes, nothing is written (a rerun); with other
- * bytes, the data goes to NAME-2.ext, NAME-3.ext ... The name used goes to final (may be
- * NULL). Returns 0, or -1 with an English reason in err. */
+ * is lost): when path exists with the same bytes, nothing is written (a rerun, *created = 0);
+ * with other bytes, the data goes to NAME-2.ext, NAME-3.ext ... The name used goes to final
+ * (may be NULL), whether a file was made to *created (may be NULL). Returns 0, or -1 with an
+ * English reason in err. */
 int publish_write_new(const char *path, const void *data, size_t len, char *final, size_t finallen,
-                      char *err, size_t errlen);
+                      int *created, char *err, size_t errlen);
 
 /* Moves path into dest_dir (created), keeping its name, or NAME.2.ext, NAME.3.ext ... when
  * that name is taken: nothing is ever overwritten. When note is not NULL it is written

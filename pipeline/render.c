@@ -191,8 +191,8 @@ static const char *row_lookup(void *p, size_t i, const char *name)
     return row_value(c, c->d->rows[i], name);
 }
 
-int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out, char *err,
-               size_t errlen)
+int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out, size_t *pages,
+               char *err, size_t errlen)
 {
     const template *t = get_template(r, d->kind->form, err, errlen);
     if (!t)
@@ -205,6 +205,8 @@ int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out,
         fs.face[i] = r->faces[i];
     display disp;
     int rc = layout_document(filled, &fs, &disp, err, errlen);
+    if (pages)
+        *pages = disp.npages;
     if (rc == 0) {
         pdf_meta m = {filled->title, d->agency, filled->subject, "ctsbatch", epoch};
         rc = pdf_render(&disp, (const char *const *)r->paths, &m, out, err, errlen);

@@ -23,9 +23,10 @@ typedef struct renderer renderer;
 renderer *render_new(const config *cfg, char *err, size_t errlen);
 void render_free(renderer *r); /* accepts NULL */
 
-/* Renders d into out. Returns 0; -1 with a reason in err: English for an operator's problem
- * (template or font missing), or Vietnamese when the content cannot be laid out. */
-int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out, char *err,
-               size_t errlen);
+/* Renders d into out, its page count in *pages (may be NULL). Returns 0; -1 with a reason in err:
+ * English for an operator's problem (template or font missing), or Vietnamese when the content
+ * cannot be laid out. */
+int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out, size_t *pages,
+               char *err, size_t errlen);
 
 #endif

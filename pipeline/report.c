@@ -104,7 +104,7 @@ int report_json(buf *out, const roster *r, const batch *b)
 
 /* A CSV cell: quoted, quotes doubled; a leading = + - @ (or tab/CR) gets a ' in front so a
  * spreadsheet shows it as text instead of running it (CWE-1236). */
-static void csv_cell(buf *out, const char *s, int last)
+void report_csv_cell(buf *out, const char *s, int last)
 {
     buf_putc(out, '"');
     if (strchr("=+-@\t\r", s[0]) && s[0])
@@ -124,7 +124,7 @@ static void csv_findings(buf *out, const verdict *v)
     buf_init(&msgs, 0);
     for (size_t i = 0; i < v->nfindings; i++)
         buf_printf(&msgs, "%s[%s] %s", i ? "\n" : "", v->findings[i].rule, v->findings[i].message);
-    csv_cell(out, buf_str(&msgs), 1);
+    report_csv_cell(out, buf_str(&msgs), 1);
     buf_release(&msgs);
 }
 
@@ -138,12 +138,12 @@ int report_csv(buf *out, roster *const *rs, size_t n, const batch *b)
         char line[32];
         if (r->failed) {
             snprintf(line, sizeof line, "%ld", r->error.line);
-            csv_cell(out, r->path, 0);
-            csv_cell(out, line, 0);
-            csv_cell(out, "", 0);
-            csv_cell(out, "", 0);
-            csv_cell(out, "Không đọc được tệp", 0);
-            csv_cell(out, r->error.message, 1);
+            report_csv_cell(out, r->path, 0);
+            report_csv_cell(out, line, 0);
+            report_csv_cell(out, "", 0);
+            report_csv_cell(out, "", 0);
+            report_csv_cell(out, "Không đọc được tệp", 0);
+            report_csv_cell(out, r->error.message, 1);
             continue;
         }
         for (size_t i = 0; i < b->n; i++) {
@@ -151,11 +151,11 @@ int report_csv(buf *out, roster *const *rs, size_t n, const batch *b)
             if (v->src != r)
                 continue;
             snprintf(line, sizeof line, "%ld", v->rec->line);
-            csv_cell(out, r->path, 0);
-            csv_cell(out, line, 0);
-            csv_cell(out, v->thu_tuc[0] ? v->thu_tuc : record_get(v->rec, "thu_tuc"), 0);
-            csv_cell(out, v->ten, 0);
-            csv_cell(out, v->accepted ? "Hợp lệ" : "Bị từ chối", 0);
+            report_csv_cell(out, r->path, 0);
+            report_csv_cell(out, line, 0);
+            report_csv_cell(out, v->thu_tuc[0] ? v->thu_tuc : record_get(v->rec, "thu_tuc"), 0);
+            report_csv_cell(out, v->ten, 0);
+            report_csv_cell(out, v->accepted ? "Hợp lệ" : "Bị từ chối", 0);
             csv_findings(out, v);
         }
     }

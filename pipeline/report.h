@@ -24,6 +24,10 @@ int report_json(buf *out, const roster *r, const batch *b);
  * when out is full: the report is cut and must not be written. */
 int report_csv(buf *out, roster *const *rs, size_t n, const batch *b);
 
+/* Appends s as one CSV cell: quoted, quotes doubled, a leading = + - @ neutralised so a
+ * spreadsheet shows it as text; then ',' or, for the last cell, CRLF. */
+void report_csv_cell(buf *out, const char *s, int last);
+
 /* Appends s as a JSON string literal (quotes included). */
 void report_json_string(buf *out, const char *s);
 

@@ -76,6 +76,21 @@ check "report.csv tells what to fix" 'grep -qF "Thiếu «Số CCCD»" "$T/out/r
 check "roster moved to done/, unchanged" 'cmp -s "$T/in/done/e2e_cap_moi.csv" $DATA/e2e_cap_moi.csv'
 check "nothing left in the drop folder" '[ -z "$(find "$T/in" -maxdepth 1 -type f)" ]'
 
+# ---- the manifest: every document once, with its real SHA-256 and page count ----
+man="$T/out/manifest.csv"
+manifest_ok=1
+for p in $(cd "$T/out" && find . -name 'Mau*.pdf' | sed 's|^\./||'); do
+    sum=$(sha256sum "$T/out/$p" | cut -d' ' -f1)
+    pages=$(pdfinfo "$T/out/$p" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+    n=$(grep -c "^\"$p\",.*\"$pages\",\"[0-9]*\",\"$sum\",\"2026-11-20\"" "$man")
+    [ "$n" -eq 1 ] || { manifest_ok=0; echo "manifest: $p listed $n times with its hash"; }
+done
+check "manifest: every document once, with its SHA-256 and pages" '[ $manifest_ok -eq 1 ]'
+check "manifest: as many lines as documents, and the header" \
+    '[ "$(($(wc -l <"$man") - 1))" -eq "$(find "$T/out" -name "Mau*.pdf" | wc -l)" ]'
+check "manifest: the source rows of the agency letter" \
+    'grep -qF "Mau02-so-tai-chinh-tinh-an-giang.pdf\",\"02\"" "$man" && grep -qF "e2e_cap_moi.csv:2; e2e_cap_moi.csv:3" "$man"'
+
 # ---- run twice: same bytes (SOURCE_DATE_EPOCH), earlier roster not overwritten ----
 mkdir -p "$T/first" && cp -r "$T/out/." "$T/first/"
 cp $DATA/e2e_cap_moi.csv "$T/in/"
@@ -91,6 +106,8 @@ $BIN run --in "$T/in" --out "$T/out" --as-of 2026-11-21 --settle 0 >/dev/null 2>
 check "same name, other person, later run: the earlier form is untouched" 'cmp -s "$first_pdf" "$T/keep.pdf"'
 check "same name, other person, later run: a new form beside it" \
     '[ -f "$T/out/$STC/Mau01-nguyen-thi-anh-tuyet-2.pdf" ]'
+check "a rerun adds nothing to the manifest; the new form is added" \
+    '[ "$(grep -c "Mau01-nguyen-thi-anh-tuyet" "$man")" -eq 2 ] && grep -qF "Mau01-nguyen-thi-anh-tuyet-2.pdf" "$man"'
 cp "$T/out/report.csv" "$T/keep.csv"
 $BIN run --in "$T/in" --out "$T/out" --as-of 2026-11-21 --settle 0 >/dev/null 2>&1
 check "a run with nothing dropped leaves the last report" 'cmp -s "$T/out/report.csv" "$T/keep.csv"'

@@ -201,17 +201,17 @@ static void test_write_new_never_replaces(void **state)
     char *path = at(state, "out/Mau01-nguyen-van-an.pdf");
     char final[512] = "", err[256] = "";
     assert_int_equal(publish_mkdirs(dir), 0);
-    assert_int_equal(publish_write_new(path, "first", 5, final, sizeof final, err, sizeof err), 0);
+    assert_int_equal(publish_write_new(path, "first", 5, final, sizeof final, NULL, err, sizeof err), 0);
     assert_string_equal(final, path);
-    assert_int_equal(publish_write_new(path, "first", 5, final, sizeof final, err, sizeof err), 0);
+    assert_int_equal(publish_write_new(path, "first", 5, final, sizeof final, NULL, err, sizeof err), 0);
     assert_string_equal(final, path); /* a rerun: nothing new */
     expect_listing(dir, "Mau01-nguyen-van-an.pdf");
-    assert_int_equal(publish_write_new(path, "second", 6, final, sizeof final, err, sizeof err), 0);
+    assert_int_equal(publish_write_new(path, "second", 6, final, sizeof final, NULL, err, sizeof err), 0);
     expect_content(path, "first");
     char *second = at(state, "out/Mau01-nguyen-van-an-2.pdf");
     assert_string_equal(final, second);
     expect_content(second, "second");
-    assert_int_equal(publish_write_new(path, "third", 5, final, sizeof final, err, sizeof err), 0);
+    assert_int_equal(publish_write_new(path, "third", 5, final, sizeof final, NULL, err, sizeof err), 0);
     char *third = at(state, "out/Mau01-nguyen-van-an-3.pdf");
     expect_content(third, "third");
     expect_content(second, "second");
