@@ -273,17 +273,12 @@ config *config_load(const char *path, const char *home, char *err, size_t errlen
 {
     long line = 0;
     char why[300];
-    xmlDoc *doc = xmlcheck_read_file(path, &line, why, sizeof why);
+    xmlDoc *doc = xmlcheck_read_file_root(path, "cau_hinh", why, sizeof why);
     if (!doc) {
-        snprintf(err, errlen, "%s:%ld: cannot read configuration: %s", path, line, why);
+        snprintf(err, errlen, "cannot read configuration: %s", why);
         return NULL;
     }
     const xmlNode *root = xmlDocGetRootElement(doc);
-    if (!root || !xmlcheck_is_elem(root, "cau_hinh")) {
-        snprintf(err, errlen, "%s: the root element must be <cau_hinh>", path);
-        xmlFreeDoc(doc);
-        return NULL;
-    }
     char *schema = xasprintf("%s/config/ctsbatch.xsd", home ? home : ".");
     int rc = xmlcheck_validate(doc, schema, &line, why, sizeof why);
     free(schema);

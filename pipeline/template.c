@@ -184,19 +184,11 @@ static int check_schema(xmlDoc *doc, const char *path, char *err, size_t errlen)
 
 template *template_load(const char *path, char *err, size_t errlen)
 {
-    long line = 0;
-    char why[300];
-    xmlDoc *doc = xmlcheck_read_file(path, &line, why, sizeof why);
-    if (!doc) {
-        snprintf(err, errlen, "%s:%ld: %s", path, line, why);
+    xmlDoc *doc = xmlcheck_read_file_root(path, "form", err, errlen);
+    if (!doc)
         return NULL;
-    }
     const xmlNode *root = xmlDocGetRootElement(doc);
     template *t = NULL;
-    if (!root || !xmlcheck_is_elem(root, "form")) {
-        snprintf(err, errlen, "%s: the root element must be <form>", path);
-        goto out;
-    }
     if (check_schema(doc, path, err, errlen) < 0)
         goto out;
     t = xcalloc(1, sizeof *t);

@@ -89,6 +89,25 @@ static void on_error(void *ctx, xmlErrorPtr e)
     fe->msg[strcspn(fe->msg, "\n")] = '\0';
 }
 
+xmlDoc *xmlcheck_read_file_root(const char *path, const char *root, char *err, size_t errlen)
+{
+    long line = 0;
+    char why[300];
+    xmlDoc *doc = xmlcheck_read_file(path, &line, why, sizeof why);
+    if (!doc) {
+        snprintf(err, errlen, "%s:%ld: %s", path, line, why);
+        return NULL;
+    }
+    const xmlNode *r = xmlDocGetRootElement(doc);
+    if (!r || !xmlcheck_is_elem(r, root)) {
+        snprintf(err, errlen, "%s:%ld: the root element must be <%s>", path,
+                 r ? (long)xmlGetLineNo(r) : 1L, root);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
 int xmlcheck_is_elem(const xmlNode *n, const char *name)
 {
     return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;

@@ -17,6 +17,10 @@ xmlDoc *xmlcheck_read(const char *data, size_t len, const char *name, long *line
 /* Same, from a file (bounded to 4 MiB). */
 xmlDoc *xmlcheck_read_file(const char *path, long *line, char *msg, size_t msglen);
 
+/* Reads the file and checks that its root element is `root`. Returns the document, or NULL
+ * with "PATH:LINE: reason" (English, for the operator) in err. */
+xmlDoc *xmlcheck_read_file_root(const char *path, const char *root, char *err, size_t errlen);
+
 /* 1 when n is an element named name. */
 int xmlcheck_is_elem(const xmlNode *n, const char *name);
 
