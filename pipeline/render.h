@@ -5,8 +5,8 @@
  * Names a template may use: any request key ({ho_ten}); {agency.KEY} for the managing
  * agency's keys; {site.KEY}; {derived.KEY}; {nhan.KEY}, the Vietnamese label of a coded
  * value ("Cấp mới"); {date.day} {date.month} {date.year} (two digits below 10, NĐ 30/2020);
- * {doc.count}, the rows listed; in table cells {stt}, the row number. The date is left as a
- * dotted blank when the site sets ngay_de_trong to "co". */
+ * {doc.count}, the rows listed; in table cells {stt}, the row number. When the site sets
+ * ngay_de_trong to "co", each part of the date is the site's ngay_trong ("......"). */
 #ifndef CTS_RENDER_H
 #define CTS_RENDER_H
 

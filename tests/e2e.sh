@@ -238,8 +238,21 @@ check "a quoted line break moves the next record's line" \
 check "no unresolved {placeholder} in any document" \
     '! for p in $(find "$T" -name "*.pdf"); do text "$p"; done | grep -qE "\{[a-z_.|]+\}"'
 
+# ---- configuration alone changes the documents: the date left blank for the văn thư ----
+sed 's|<value key="ngay_de_trong">khong</value>|<value key="ngay_de_trong">co</value>|' \
+    config/ctsbatch.xml >"$T/blank-date.xml"
+mkdir -p "$T/bd/in"
+cp $DATA/e2e_cap_moi.csv "$T/bd/in/"
+$BIN run --in "$T/bd/in" --out "$T/bd/out" --config "$T/blank-date.xml" --as-of 2026-11-20 \
+    --settle 0 >/dev/null 2>&1
+check "ngay_de_trong=co: the letter's date is dotted blanks" \
+    'contains "$T/bd/out/$STC/Mau02-so-tai-chinh-tinh-an-giang.pdf" "An Giang, ngày ...... tháng ...... năm ......" && ! contains "$T/bd/out/$STC/Mau02-so-tai-chinh-tinh-an-giang.pdf" "ngày 20 tháng 11"'
+
 # ---- command line ----
 $BIN --help >/dev/null; check "--help exits 0" '[ $? -eq 0 ]'
+head -3 $DATA/e2e_all_procedures.csv >"$T/ok.csv"
+$BIN validate "$T/ok.csv" --as-of 2026-11-20 >/dev/null 2>&1; rc=$?
+check "validate exits 0 when every row is accepted (got $rc)" '[ $rc -eq 0 ]'
 check "--version" '$BIN --version | grep -q "^ctsbatch "'
 $BIN frobnicate >/dev/null 2>&1; rc=$?; check "unknown command exits 2" '[ $rc -eq 2 ]'
 $BIN validate x.csv --as-of 31/02/2026 >/dev/null 2>&1; rc=$?
