@@ -178,27 +178,6 @@ static int parse_options(int argc, char **argv, options *o)
 
 /* ---- validate ---- */
 
-static void print_human(const roster *r, const batch *b)
-{
-    if (r->failed) {
-        printf("%s:%ld: không đọc được tệp: %s\n", r->path, r->error.line, r->error.message);
-        return;
-    }
-    for (size_t i = 0; i < r->nwarnings; i++)
-        printf("%s:%ld: cảnh báo: %s\n", r->path, r->warnings[i].line, r->warnings[i].message);
-    for (size_t i = 0; i < b->n; i++) {
-        const verdict *v = &b->v[i];
-        if (v->src != r)
-            continue;
-        printf("%s:%ld: %s: %s\n", r->path, v->rec->line, v->ten[0] ? v->ten : "(không tên)",
-               v->accepted ? "hợp lệ" : "bị từ chối");
-        for (size_t k = 0; k < v->nfindings; k++)
-            printf("    %s [%s] %s: %s (%s)\n", severity_name(v->findings[k].sev),
-                   v->findings[k].rule, v->findings[k].field, v->findings[k].message,
-                   v->findings[k].basis);
-    }
-}
-
 static int verdict_status(roster *const *rs, size_t n, const batch *b)
 {
     for (size_t i = 0; i < n; i++)
@@ -233,7 +212,9 @@ static int cmd_validate(int argc, char **argv, const options *o, const config *c
             fputs(buf_str(&out), stdout);
             buf_reset(&out);
         } else {
-            print_human(rs[i], b);
+            report_text(&out, rs[i], b);
+            fputs(buf_str(&out), stdout);
+            buf_reset(&out);
         }
     }
     buf_release(&out);
@@ -391,15 +372,15 @@ static int move_inputs(roster *const *rs, size_t n, const char *in)
     for (size_t i = 0; i < n; i++) {
         const roster *r = rs[i];
         int bad = r->failed;
-        char note[1024];
-        if (bad)
-            snprintf(note, sizeof note, "Không đọc được tệp %s (dòng %ld): %s\n", r->path,
-                     r->error.line, r->error.message);
-        if (publish_move_input(r->path, bad ? rejected : done, bad ? note : NULL, NULL, 0, err,
-                               sizeof err) < 0) {
+        char *why = bad ? report_unreadable(r) : NULL;
+        char *note = bad ? xasprintf("Không đọc được tệp %s\n", why) : NULL;
+        if (publish_move_input(r->path, bad ? rejected : done, note, NULL, 0, err, sizeof err) <
+            0) {
             fprintf(stderr, "ctsbatch: %s\n", err);
             rc = EXIT_OUTPUT;
         }
+        free(why);
+        free(note);
     }
     free(done);
     free(rejected);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report.h"
 #include "text.h"
 #include "util.h"
 
@@ -125,12 +126,6 @@ void plan_report(const batch *b, roster *const *rosters, size_t n, doc *out)
         doc_add_row(out, &b->v[i]);
         accepted += (size_t)b->v[i].accepted;
     }
-    buf failed;
-    buf_init(&failed, 0);
-    for (size_t i = 0; i < n; i++)
-        if (rosters[i]->failed)
-            buf_printf(&failed, "%s%s (dòng %ld): %s", failed.len ? "; " : "", rosters[i]->path,
-                       rosters[i]->error.line, rosters[i]->error.message);
     out->values = xcalloc(1, sizeof *out->values);
     char num[32];
     snprintf(num, sizeof num, "%zu", n);
@@ -141,8 +136,9 @@ void plan_report(const batch *b, roster *const *rosters, size_t n, doc *out)
     record_set(out->values, "so_hop_le", num);
     snprintf(num, sizeof num, "%zu", b->n - accepted);
     record_set(out->values, "so_tu_choi", num);
-    record_set(out->values, "tep_loi", failed.len ? buf_str(&failed) : "không có");
-    buf_release(&failed);
+    char *failed = report_unreadable_list(rosters, n);
+    record_set(out->values, "tep_loi", failed);
+    free(failed);
 }
 
 void plan_report_release(doc *d)

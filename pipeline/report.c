@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void report_json_string(buf *out, const char *s)
@@ -160,4 +161,48 @@ int report_csv(buf *out, roster *const *rs, size_t n, const batch *b)
         }
     }
     return out->full ? -1 : 0;
+}
+
+char *report_unreadable(const roster *r)
+{
+    return xasprintf("%s (dòng %ld): %s", r->path, r->error.line, r->error.message);
+}
+
+char *report_unreadable_list(roster *const *rs, size_t n)
+{
+    buf b;
+    buf_init(&b, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (!rs[i]->failed)
+            continue;
+        char *one = report_unreadable(rs[i]);
+        buf_printf(&b, "%s%s", b.len ? "; " : "", one);
+        free(one);
+    }
+    if (!b.len)
+        buf_puts(&b, "không có");
+    return buf_detach(&b);
+}
+
+void report_text(buf *out, const roster *r, const batch *b)
+{
+    if (r->failed) {
+        buf_printf(out, "%s:%ld: không đọc được tệp: %s\n", r->path, r->error.line,
+                   r->error.message);
+        return;
+    }
+    for (size_t i = 0; i < r->nwarnings; i++)
+        buf_printf(out, "%s:%ld: cảnh báo: %s\n", r->path, r->warnings[i].line,
+                   r->warnings[i].message);
+    for (size_t i = 0; i < b->n; i++) {
+        const verdict *v = &b->v[i];
+        if (v->src != r)
+            continue;
+        buf_printf(out, "%s:%ld: %s: %s\n", r->path, v->rec->line,
+                   v->ten[0] ? v->ten : "(không tên)", v->accepted ? "hợp lệ" : "bị từ chối");
+        for (size_t k = 0; k < v->nfindings; k++)
+            buf_printf(out, "    %s [%s] %s: %s (%s)\n", severity_name(v->findings[k].sev),
+                       v->findings[k].rule, v->findings[k].field, v->findings[k].message,
+                       v->findings[k].basis);
+    }
 }

@@ -24,6 +24,15 @@ int report_json(buf *out, const roster *r, const batch *b);
  * when out is full: the report is cut and must not be written. */
 int report_csv(buf *out, roster *const *rs, size_t n, const batch *b);
 
+/* An unreadable file, for the clerk: "PATH (dòng N): why" (the caller frees). */
+char *report_unreadable(const roster *r);
+/* The unreadable files among rs[0..n), joined with "; ", or "không có" (the caller frees). */
+char *report_unreadable_list(roster *const *rs, size_t n);
+
+/* Appends the verdicts of one file as lines a person reads on a terminal (validate without
+ * --json): "PATH:LINE: name: hợp lệ", each finding indented under its row. */
+void report_text(buf *out, const roster *r, const batch *b);
+
 /* Appends s as one CSV cell: quoted, quotes doubled, a leading = + - @ neutralised so a
  * spreadsheet shows it as text; then ',' or, for the last cell, CRLF. */
 void report_csv_cell(buf *out, const char *s, int last);
