@@ -8,6 +8,7 @@
 #include "font.h"
 #include "layout.h"
 #include "pdf.h"
+#include "report.h"
 #include "template.h"
 #include "text.h"
 
@@ -116,7 +117,7 @@ static const char *outcome_value(fillctx *c, const verdict *v, const char *k)
         return c->scratch;
     }
     if (strcmp(k, "ket_qua") == 0)
-        return v->accepted ? "Hợp lệ" : "Bị từ chối";
+        return report_status_label(v);
     if (strcmp(k, "loi") != 0)
         return "";
     buf b;

@@ -156,7 +156,7 @@ int report_csv(buf *out, roster *const *rs, size_t n, const batch *b)
             report_csv_cell(out, line, 0);
             report_csv_cell(out, v->thu_tuc[0] ? v->thu_tuc : record_get(v->rec, "thu_tuc"), 0);
             report_csv_cell(out, v->ten, 0);
-            report_csv_cell(out, v->accepted ? "Hợp lệ" : "Bị từ chối", 0);
+            report_csv_cell(out, report_status_label(v), 0);
             csv_findings(out, v);
         }
     }
@@ -205,4 +205,9 @@ void report_text(buf *out, const roster *r, const batch *b)
                        v->findings[k].rule, v->findings[k].field, v->findings[k].message,
                        v->findings[k].basis);
     }
+}
+
+const char *report_status_label(const verdict *v)
+{
+    return v->accepted ? "Hợp lệ" : "Bị từ chối";
 }

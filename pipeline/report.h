@@ -24,6 +24,9 @@ int report_json(buf *out, const roster *r, const batch *b);
  * when out is full: the report is cut and must not be written. */
 int report_csv(buf *out, roster *const *rs, size_t n, const batch *b);
 
+/* The clerk's word for a verdict: "Hợp lệ" or "Bị từ chối" (a static string). */
+const char *report_status_label(const verdict *v);
+
 /* An unreadable file, for the clerk: "PATH (dòng N): why" (the caller frees). */
 char *report_unreadable(const roster *r);
 /* The unreadable files among rs[0..n), joined with "; ", or "không có" (the caller frees). */
