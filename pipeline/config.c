@@ -50,24 +50,6 @@ struct config {
     char *bad_holiday; /* the first <day date> that did not parse */
 };
 
-static char *attr(const xmlNode *n, const char *name)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    char *s = v ? text_nfc((const char *)v) : xstrdup("");
-    xmlFree(v);
-    return s;
-}
-
-static char *content(const xmlNode *n)
-{
-    xmlChar *v = xmlNodeGetContent(n);
-    char *nfc = text_nfc(v ? (const char *)v : "");
-    xmlFree(v);
-    char *s = str_trim_dup(nfc);
-    free(nfc);
-    return s;
-}
-
 /* Splits a space-separated list into a new array of strings. */
 static char **split_words(const char *s, size_t *n)
 {
@@ -91,8 +73,8 @@ static void add_kv(kv **arr, size_t *n, const xmlNode *e, const char *keyattr)
 {
     size_t cap = *n;
     *arr = xrealloc(*arr, (cap + 1) * sizeof **arr);
-    (*arr)[*n].key = attr(e, keyattr);
-    (*arr)[*n].value = content(e);
+    (*arr)[*n].key = xmlcheck_attr(e, keyattr, "");
+    (*arr)[*n].value = xmlcheck_text(e);
     (*n)++;
 }
 
@@ -100,10 +82,10 @@ static void load_value(config *c, const xmlNode *list, const xmlNode *v)
 {
     c->values = xrealloc(c->values, (c->nvalues + 1) * sizeof *c->values);
     coded *cv = &c->values[c->nvalues++];
-    cv->field = attr(list, "field");
-    cv->key = attr(v, "key");
-    cv->label = attr(v, "label");
-    char *aliases = attr(v, "aliases");
+    cv->field = xmlcheck_attr(list, "field", "");
+    cv->key = xmlcheck_attr(v, "key", "");
+    cv->label = xmlcheck_attr(v, "label", "");
+    char *aliases = xmlcheck_attr(v, "aliases", "");
     size_t nal = 0;
     char **al = split_words(aliases, &nal);
     cv->folded = xcalloc(nal + 2, sizeof *cv->folded);
@@ -132,10 +114,10 @@ static void load_rule(config *c, const xmlNode *e)
 {
     c->rules = xrealloc(c->rules, (c->nrules + 1) * sizeof *c->rules);
     config_rule *r = &c->rules[c->nrules++];
-    char *sev = attr(e, "severity");
-    r->id = attr(e, "id");
+    char *sev = xmlcheck_attr(e, "severity", "");
+    r->id = xmlcheck_attr(e, "id", "");
     r->sev = parse_severity(sev);
-    r->basis = attr(e, "basis");
+    r->basis = xmlcheck_attr(e, "basis", "");
     r->variants = NULL;
     r->nvariants = 0;
     /* the rule's own text is its direct text; <msg key> children are its cases */
@@ -147,9 +129,9 @@ static void load_rule(config *c, const xmlNode *e)
         } else if (xmlcheck_is_elem(n, "msg")) {
             r->variants = xrealloc(r->variants, (r->nvariants + 1) * sizeof *r->variants);
             config_variant *v = &r->variants[r->nvariants++];
-            v->key = attr(n, "key");
-            v->message = content(n);
-            char *b = attr(n, "basis");
+            v->key = xmlcheck_attr(n, "key", "");
+            v->message = xmlcheck_text(n);
+            char *b = xmlcheck_attr(n, "basis", "");
             v->basis = b[0] ? b : NULL;
             if (!b[0])
                 free(b);
@@ -166,9 +148,9 @@ static void load_required(config *c, const xmlNode *e)
 {
     c->reqs = xrealloc(c->reqs, (c->nreqs + 1) * sizeof *c->reqs);
     wordset *q = &c->reqs[c->nreqs++];
-    q->procedures = attr(e, "procedure");
-    q->subscribers = attr(e, "subscriber");
-    char *text = content(e);
+    q->procedures = xmlcheck_attr(e, "procedure", "");
+    q->subscribers = xmlcheck_attr(e, "subscriber", "");
+    char *text = xmlcheck_text(e);
     q->keys = split_words(text, &q->nkeys);
     free(text);
 }
@@ -177,16 +159,16 @@ static void load_list(config *c, const xmlNode *e)
 {
     c->lists = xrealloc(c->lists, (c->nlists + 1) * sizeof *c->lists);
     wordset *l = &c->lists[c->nlists++];
-    l->procedures = attr(e, "name");
+    l->procedures = xmlcheck_attr(e, "name", "");
     l->subscribers = xstrdup("");
-    char *text = content(e);
+    char *text = xmlcheck_text(e);
     l->keys = split_words(text, &l->nkeys);
     free(text);
 }
 
 static void load_holiday(config *c, const xmlNode *e)
 {
-    char *s = attr(e, "date");
+    char *s = xmlcheck_attr(e, "date", "");
     date d;
     if (date_parse(s, &d) == DATE_OK) {
         c->holidays = xrealloc(c->holidays, (c->nholidays + 1) * sizeof *c->holidays);
@@ -206,23 +188,23 @@ static void load_document(config *c, const xmlNode *e)
 {
     c->docs = xrealloc(c->docs, (c->ndocs + 1) * sizeof *c->docs);
     config_document *d = &c->docs[c->ndocs++];
-    d->procedure = attr(e, "procedure");
-    d->subscriber = attr(e, "subscriber");
-    d->per = attr(e, "per");
-    d->form = attr(e, "form");
-    d->folder = attr(e, "folder");
+    d->procedure = xmlcheck_attr(e, "procedure", "");
+    d->subscriber = xmlcheck_attr(e, "subscriber", "");
+    d->per = xmlcheck_attr(e, "per", "");
+    d->form = xmlcheck_attr(e, "form", "");
+    d->folder = xmlcheck_attr(e, "folder", "");
     if (!d->folder[0]) {
         free((char *)d->folder);
         d->folder = xstrdup(d->procedure);
     }
-    d->when = attr(e, "when");
+    d->when = xmlcheck_attr(e, "when", "");
 }
 
 static void load_agency(config *c, const xmlNode *e)
 {
     record *rec = roster_add_record(c->agencies, (long)xmlGetLineNo(e));
     for (const xmlAttr *a = e->properties; a; a = a->next) {
-        char *v = attr(e, (const char *)a->name);
+        char *v = xmlcheck_attr(e, (const char *)a->name, "");
         const char *name = (const char *)a->name;
         record_set(rec, strcmp(name, "ten") == 0 ? "co_quan_quan_ly" : name, v);
         free(v);
@@ -233,11 +215,11 @@ static const char *FACE_NAMES[FACE_COUNT] = {"regular", "bold", "italic", "bold-
 
 static void load_font(config *c, const xmlNode *e)
 {
-    char *style = attr(e, "style");
+    char *style = xmlcheck_attr(e, "style", "");
     for (int i = 0; i < FACE_COUNT; i++) {
         if (strcmp(style, FACE_NAMES[i]) == 0) {
             free(c->fonts[i]);
-            c->fonts[i] = attr(e, "file");
+            c->fonts[i] = xmlcheck_attr(e, "file", "");
         }
     }
     free(style);

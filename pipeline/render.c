@@ -150,8 +150,8 @@ static const char *row_value(fillctx *c, const verdict *v, const char *name)
 static const char *date_value(fillctx *c, const char *part)
 {
     /* the site may leave the date for the văn thư: a short dotted blank per part */
-    const char *leave = config_value_canonical(c->r->cfg, "co_khong",
-                                               config_site(c->r->cfg, "ngay_de_trong"));
+    const char *leave =
+        config_value_canonical(c->r->cfg, "co_khong", config_site(c->r->cfg, "ngay_de_trong"));
     if (leave && strcmp(leave, "co") == 0)
         return config_site(c->r->cfg, "ngay_trong");
     int v = strcmp(part, "day") == 0     ? c->as_of.d

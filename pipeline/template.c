@@ -14,17 +14,9 @@
 
 /* ---- loading ---- */
 
-static char *attr_str(const xmlNode *n, const char *name, const char *dflt)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    char *s = v ? text_nfc((const char *)v) : (dflt ? xstrdup(dflt) : NULL);
-    xmlFree(v);
-    return s;
-}
-
 static double attr_num(const xmlNode *n, const char *name, double dflt)
 {
-    char *s = attr_str(n, name, NULL);
+    char *s = xmlcheck_attr(n, name, NULL);
     double v = dflt;
     if (s) {
         char *end = NULL;
@@ -38,7 +30,7 @@ static double attr_num(const xmlNode *n, const char *name, double dflt)
 
 static int attr_yes(const xmlNode *n, const char *name, int dflt)
 {
-    char *s = attr_str(n, name, NULL);
+    char *s = xmlcheck_attr(n, name, NULL);
     int v = s ? (strcmp(s, "yes") == 0 || strcmp(s, "1") == 0) : dflt;
     free(s);
     return v;
@@ -72,7 +64,7 @@ static void load_para(tpara *p, const xmlNode *n)
     static const char *const aligns[] = {"left", "center", "right", "justify"};
     static const char *const rules[] = {"none", "full", "third"};
     memset(p, 0, sizeof *p);
-    char *al = attr_str(n, "align", "left"), *ru = attr_str(n, "rule", "none");
+    char *al = xmlcheck_attr(n, "align", "left"), *ru = xmlcheck_attr(n, "rule", "none");
     for (int i = 0; i < 4; i++)
         if (strcmp(al, aligns[i]) == 0)
             p->align = (talign)i;
@@ -130,7 +122,7 @@ static void load_table(tblock *b, const xmlNode *n)
             continue;
         tcolumn *col = add_col(b);
         col->width = attr_num(c, "width", 10);
-        col->head = attr_str(c, "head", "");
+        col->head = xmlcheck_attr(c, "head", "");
         load_para(&col->cell, c);
     }
 }
@@ -192,10 +184,10 @@ template *template_load(const char *path, char *err, size_t errlen)
     if (check_schema(doc, path, err, errlen) < 0)
         goto out;
     t = xcalloc(1, sizeof *t);
-    t->id = attr_str(root, "id", "");
-    t->title = attr_str(root, "title", "");
-    t->subject = attr_str(root, "subject", "");
-    t->blank = attr_str(root, "blank", "..............................");
+    t->id = xmlcheck_attr(root, "id", "");
+    t->title = xmlcheck_attr(root, "title", "");
+    t->subject = xmlcheck_attr(root, "subject", "");
+    t->blank = xmlcheck_attr(root, "blank", "..............................");
     t->size = attr_num(root, "size", 13);
     t->line_height = attr_num(root, "line-height", 1.2);
     static const char *const margins[4] = {"margin-top", "margin-right", "margin-bottom",

@@ -6,8 +6,10 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 #define XMLCHECK_MAX_FILE ((size_t)4 << 20)
@@ -106,6 +108,24 @@ xmlDoc *xmlcheck_read_file_root(const char *path, const char *root, char *err, s
         return NULL;
     }
     return doc;
+}
+
+char *xmlcheck_text(const xmlNode *n)
+{
+    xmlChar *v = xmlNodeGetContent(n);
+    char *nfc = text_nfc(v ? (const char *)v : "");
+    xmlFree(v);
+    char *s = str_trim_dup(nfc);
+    free(nfc);
+    return s;
+}
+
+char *xmlcheck_attr(const xmlNode *n, const char *name, const char *dflt)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    char *s = v ? text_nfc((const char *)v) : dflt ? xstrdup(dflt) : NULL;
+    xmlFree(v);
+    return s;
 }
 
 int xmlcheck_is_elem(const xmlNode *n, const char *name)

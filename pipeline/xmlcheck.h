@@ -21,6 +21,12 @@ xmlDoc *xmlcheck_read_file(const char *path, long *line, char *msg, size_t msgle
  * with "PATH:LINE: reason" (English, for the operator) in err. */
 xmlDoc *xmlcheck_read_file_root(const char *path, const char *root, char *err, size_t errlen);
 
+/* The text of an element or attribute node as a new string: NFC, surrounding space trimmed. */
+char *xmlcheck_text(const xmlNode *n);
+/* The value of attribute `name` of n as a new NFC string (as written, not trimmed); a copy of
+ * dflt when there is no such attribute, or NULL when dflt is NULL too. */
+char *xmlcheck_attr(const xmlNode *n, const char *name, const char *dflt);
+
 /* 1 when n is an element named name. */
 int xmlcheck_is_elem(const xmlNode *n, const char *name);
 

@@ -14,14 +14,10 @@
 static void set_agency(record *rec, const xmlNode *agency)
 {
     for (const xmlAttr *a = agency->properties; a; a = a->next) {
-        xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
-        char *nfc = str_empty((const char *)v) ? xstrdup("") : text_nfc((const char *)v);
-        char *trimmed = str_trim_dup(nfc);
+        char *value = xmlcheck_text((const xmlNode *)a);
         const char *name = (const char *)a->name;
-        record_set(rec, strcmp(name, "ten") == 0 ? "co_quan_quan_ly" : name, trimmed);
-        free(trimmed);
-        free(nfc);
-        xmlFree(v);
+        record_set(rec, strcmp(name, "ten") == 0 ? "co_quan_quan_ly" : name, value);
+        free(value);
     }
 }
 
@@ -79,13 +75,9 @@ static void read_request(roster *r, const xmlNode *req, const xmlNode *root_agen
         if (c->type != XML_ELEMENT_NODE || xmlcheck_is_elem(c, "co_quan_quan_ly"))
             continue;
         warn_unknown(r, c);
-        xmlChar *v = xmlNodeGetContent(c);
-        char *nfc = text_nfc(v ? (const char *)v : "");
-        char *trimmed = str_trim_dup(nfc);
-        record_set(rec, (const char *)c->name, trimmed);
-        free(trimmed);
-        free(nfc);
-        xmlFree(v);
+        char *value = xmlcheck_text(c);
+        record_set(rec, (const char *)c->name, value);
+        free(value);
     }
 }
 
