@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 
 DEB_PACKAGES := libhpdf-dev libxml2-dev libcmocka-dev fonts-liberation2 poppler-utils qpdf \
-                pkg-config gcc make time
+                pkg-config gcc make time libsqlite3-dev sqlite3 libssl-dev
 FONT_DIR     := /usr/share/fonts/truetype/liberation2
 FONT_FILES   := LiberationSerif-Regular.ttf LiberationSerif-Bold.ttf \
                 LiberationSerif-Italic.ttf LiberationSerif-BoldItalic.ttf
@@ -18,7 +18,7 @@ XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(XML_CFLAGS) -Ipipeline -MMD -MP
-LIBS     = -lhpdf $(XML_LIBS) -lm
+LIBS     = -lhpdf $(XML_LIBS) -lsqlite3 -lcrypto -lm
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 SRCS     := $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
