@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "csv.h"
+#include "sha256.h"
 #include "text.h"
 #include "util.h"
 #include "xmlroster.h"
@@ -143,6 +144,7 @@ static int decode(roster *r, const char *data, size_t len, const read_options *o
 roster *read_roster_mem(const char *name, const char *data, size_t len, const read_options *opt)
 {
     roster *r = roster_new(name);
+    sha256_hex(data, len, r->sha256);
     const char *ext = extension(name);
     int is_xml = strcasecmp(ext, "xml") == 0;
     free(r->format);

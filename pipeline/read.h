@@ -21,7 +21,8 @@ typedef struct read_options {
  * return: the batch goes on with the other files. */
 roster *read_roster(const char *path, const read_options *opt);
 
-/* Same from bytes already in memory; `name` decides the format by its extension. */
+/* Same from bytes already in memory; `name` decides the format by its extension. The
+ * roster's sha256 is the digest of data[0..len), whatever the bytes turn out to be. */
 roster *read_roster_mem(const char *name, const char *data, size_t len, const read_options *opt);
 
 /* 1 when the file name has an extension the readers take (.csv, .txt, .xml). */

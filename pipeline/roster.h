@@ -34,6 +34,10 @@ typedef struct roster {
     char *path;
     char *format;   /* "csv" or "xml" */
     char *encoding; /* "utf-8", "utf-8-bom", "utf-16le", "windows-1258", ... */
+    /* SHA-256 of the exact bytes read, 64 lower-case hex digits, for the ledger to know the
+     * same bytes dropped again; set for every roster whose bytes were read, failed or not.
+     * "" when they could not be read (not opened, not a regular file, too big). */
+    char sha256[65];
     record *records;
     size_t nrecords, cap;
     roster_note *warnings;

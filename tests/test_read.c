@@ -359,6 +359,7 @@ static void test_file_size_limit(void **state)
     assert_int_equal(r->failed, 1);
     assert_int_equal(r->nrecords, 0);
     assert_non_null(strstr(r->error.message, "32 MiB"));
+    assert_string_equal(r->sha256, ""); /* not all its bytes were read: no digest of a prefix */
     roster_free(r);
     /* exactly at the limit the file is read, and refused for what it holds (NULs) */
     assert_int_equal(truncate(path, (off_t)READ_MAX_FILE_BYTES), 0);
@@ -387,6 +388,59 @@ static void test_forced_encoding_drops_bom(void **state)
     roster_free(r);
 }
 
+/* The digest of bytes by sha256sum(1): an oracle apart from the program's libcrypto call. */
+static void sha256sum_of(const char *path, char want[65])
+{
+    char *cmd = xasprintf("sha256sum '%s'", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    assert_int_equal(fscanf(p, "%64s", want), 1);
+    assert_int_equal(pclose(p), 0);
+    free(cmd);
+}
+
+/* The roster carries the SHA-256 of the exact bytes read, accepted or failed. */
+static void test_sha256_of_bytes_read(void **state)
+{
+    (void)state;
+    const char *text = "ho_ten,thu_tuc\nNguyễn Thị Ánh Tuyết,gia-han\n";
+    char *path = tu_temp_file(text);
+    char want[65];
+    sha256sum_of(path, want);
+    roster *r = read_roster(path, NULL);
+    expect_ok(r, "utf-8", 1);
+    assert_string_equal(r->sha256, want);
+    roster_free(r);
+    r = read_str("same.csv", text); /* the same bytes from memory: the same digest */
+    assert_string_equal(r->sha256, want);
+    roster_free(r);
+    assert_int_equal(unlink(path), 0);
+    free(path);
+    /* a file read and refused for what it holds still has the digest of its bytes */
+    const char bin[] = "ho_ten\nB\0x\n";
+    path = tu_temp_file("");
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bin, 1, sizeof bin - 1, f), sizeof bin - 1);
+    assert_int_equal(fclose(f), 0);
+    sha256sum_of(path, want);
+    r = read_roster(path, NULL);
+    assert_int_equal(r->failed, 1);
+    assert_string_equal(r->sha256, want);
+    roster_free(r);
+    assert_int_equal(unlink(path), 0);
+    free(path);
+    /* empty bytes were read too: the digest of nothing */
+    r = read_mem("a.csv", "", 0);
+    assert_string_equal(r->sha256,
+                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    roster_free(r);
+    /* nothing could be read: no digest */
+    r = read_roster("tests/data/in_does_not_exist.csv", NULL);
+    assert_string_equal(r->sha256, "");
+    roster_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_missing_file_fails),
         cmocka_unit_test(test_xml_chosen_by_extension),
         cmocka_unit_test(test_file_size_limit),
+        cmocka_unit_test(test_sha256_of_bytes_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -145,6 +145,7 @@ static void test_roster_new_defaults(void **state)
     assert_string_equal(r->path, "inputs/a.csv");
     assert_string_equal(r->format, "");
     assert_string_equal(r->encoding, "");
+    assert_string_equal(r->sha256, ""); /* no bytes read yet */
     assert_int_equal(r->nrecords, 0);
     assert_int_equal(r->nwarnings, 0);
     assert_int_equal(r->failed, 0);
@@ -201,6 +202,7 @@ static void test_roster_fail_drops_records(void **state)
 {
     (void)state;
     roster *r = roster_new("x.csv");
+    memcpy(r->sha256, "ab", 3);
     record_set(roster_add_record(r, 2), "ho_ten", "A");
     record_set(roster_add_record(r, 3), "ho_ten", "B");
     roster_fail(r, 4, "first reason");
@@ -211,6 +213,7 @@ static void test_roster_fail_drops_records(void **state)
     roster_fail(r, 9, "second reason"); /* the later reason replaces the earlier one */
     assert_int_equal(r->error.line, 9);
     assert_string_equal(r->error.message, "second reason");
+    assert_string_equal(r->sha256, "ab"); /* the bytes were read: the ledger still knows them */
     roster_free(r);
 }
 
