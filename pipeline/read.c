@@ -1,13 +1,20 @@
-/* read: bytes -> UTF-8 -> records. Encoding detection per ROSTER.md; only this module and
- * the XML reader touch iconv or libxml2's parser. */
+/* read: path -> bytes -> UTF-8 -> records. Only regular files enter (issue 8 item 9): the
+ * entry is looked at with lstat before it is opened, so a device is never opened (opening
+ * one can act on it), then opened with O_NOFOLLOW | O_NONBLOCK and checked again with fstat,
+ * so a symlink or FIFO put in its place meanwhile is refused too and never blocks the run.
+ * Encoding detection per ROSTER.md; only this module and the XML reader touch iconv or
+ * libxml2's parser. */
 #include "read.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "sha256.h"
@@ -167,20 +174,132 @@ roster *read_roster_mem(const char *name, const char *data, size_t len, const re
     return r;
 }
 
+/* Per kind: the operator's word, and for what is refused the clerk's phrase. */
+static const struct {
+    const char *name;
+    const char *vi;
+} KINDS[] = {
+    [READ_ENTRY_REGULAR] = {"regular file", "tệp thường"},
+    [READ_ENTRY_SYMLINK] = {"symlink", "liên kết tượng trưng (symlink)"},
+    [READ_ENTRY_FIFO] = {"FIFO", "ống dẫn có tên (FIFO)"},
+    [READ_ENTRY_DIR] = {"directory", "thư mục"},
+    [READ_ENTRY_DEVICE] = {"device", "tệp thiết bị"},
+    [READ_ENTRY_OTHER] = {"special file", "tệp đặc biệt (socket hoặc loại khác)"},
+    [READ_ENTRY_GONE] = {"missing", "tệp không còn"},
+};
+
+static read_entry_kind kind_of_mode(mode_t m)
+{
+    if (S_ISREG(m))
+        return READ_ENTRY_REGULAR;
+    if (S_ISLNK(m))
+        return READ_ENTRY_SYMLINK;
+    if (S_ISFIFO(m))
+        return READ_ENTRY_FIFO;
+    if (S_ISDIR(m))
+        return READ_ENTRY_DIR;
+    if (S_ISCHR(m) || S_ISBLK(m))
+        return READ_ENTRY_DEVICE;
+    return READ_ENTRY_OTHER;
+}
+
+read_entry_kind read_entry_kind_of(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) < 0 ? READ_ENTRY_GONE : kind_of_mode(st.st_mode);
+}
+
+const char *read_entry_kind_name(read_entry_kind kind)
+{
+    return (unsigned)kind < sizeof KINDS / sizeof KINDS[0] ? KINDS[kind].name : "unknown";
+}
+
+enum { READ_OK = 0, READ_ERRNO = -1, READ_TOO_BIG = -2, READ_NOT_REGULAR = -3 };
+
+/* Reads the regular file at path into b, never more than b->max bytes. Returns READ_OK;
+ * READ_ERRNO when it cannot be opened or read (errno says why); READ_TOO_BIG when it is
+ * larger than b->max (b then holds a cut prefix, to be discarded); READ_NOT_REGULAR, with
+ * *kind saying what it is, when it is no regular file. */
+static int read_regular(buf *b, const char *path, read_entry_kind *kind)
+{
+    int rc = READ_OK, fd = -1;
+    struct stat st;
+    *kind = read_entry_kind_of(path);
+    if (*kind == READ_ENTRY_GONE)
+        return READ_ERRNO;
+    if (*kind != READ_ENTRY_REGULAR)
+        return READ_NOT_REGULAR;
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        /* lstat resolved the folders and saw a regular file: ELOOP now means a symlink
+         * was put in its place */
+        if (errno == ELOOP)
+            *kind = READ_ENTRY_SYMLINK, rc = READ_NOT_REGULAR;
+        else
+            rc = READ_ERRNO;
+        goto out;
+    }
+    if (fstat(fd, &st) < 0) {
+        rc = READ_ERRNO;
+        goto out;
+    }
+    *kind = kind_of_mode(st.st_mode);
+    if (*kind != READ_ENTRY_REGULAR) {
+        rc = READ_NOT_REGULAR;
+        goto out;
+    }
+    if (st.st_size > 0 && (unsigned long long)st.st_size > b->max) {
+        rc = READ_TOO_BIG; /* known without reading it; the loop still bounds a growing file */
+        goto out;
+    }
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            rc = n < 0 ? READ_ERRNO : READ_OK;
+            break;
+        }
+        if (buf_append(b, chunk, (size_t)n) < 0) {
+            rc = READ_TOO_BIG;
+            break;
+        }
+    }
+out:
+    if (fd >= 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+    }
+    return rc;
+}
+
+/* The clerk's reason for a file read_regular did not give (rc < 0; err its errno). */
+static char *unread_reason(int rc, read_entry_kind kind, int err)
+{
+    if (rc == READ_TOO_BIG)
+        return xasprintf("Tệp lớn hơn %zu MiB; hãy chia danh sách thành nhiều tệp.",
+                         READ_MAX_FILE_BYTES >> 20);
+    if (rc == READ_NOT_REGULAR)
+        return xasprintf("Đây là %s, không phải tệp danh sách: chương trình không đọc nó.",
+                         KINDS[kind].vi);
+    return xasprintf("Không mở được tệp: %s.", strerror(err));
+}
+
 roster *read_roster(const char *path, const read_options *opt)
 {
     buf data;
     buf_init(&data, READ_MAX_FILE_BYTES);
-    int rc = buf_read_file(&data, path);
+    read_entry_kind kind;
+    int rc = read_regular(&data, path, &kind);
+    int err = errno;
     roster *r;
-    if (rc == 0) {
+    if (rc == READ_OK) {
         r = read_roster_mem(path, buf_str(&data), data.len, opt);
     } else {
         r = roster_new(path);
-        char *msg = rc == -2 ? xasprintf("Tệp lớn hơn %zu MiB; hãy chia danh sách thành nhiều "
-                                         "tệp.",
-                                         READ_MAX_FILE_BYTES >> 20)
-                             : xasprintf("Không mở được tệp: %s.", strerror(errno));
+        char *msg = unread_reason(rc, kind, err);
         roster_fail(r, 0, msg);
         free(msg);
     }

@@ -18,12 +18,35 @@ typedef struct read_options {
 
 /* Reads path into a new roster (never NULL; the caller frees it with roster_free). A file
  * that cannot be read is a roster with failed = 1 and a Vietnamese reason, never an error
- * return: the batch goes on with the other files. */
+ * return: the batch goes on with the other files.
+ *
+ * Only a regular file is a roster (issue 8, "what enters"): a symlink is not followed, and a
+ * FIFO, directory, device or socket is not opened for reading; each is a failed roster
+ * whose reason names what it is. A FIFO never blocks the program (O_NONBLOCK). At most
+ * READ_MAX_FILE_BYTES are read; a larger file fails. */
 roster *read_roster(const char *path, const read_options *opt);
 
 /* Same from bytes already in memory; `name` decides the format by its extension. The
  * roster's sha256 is the digest of data[0..len), whatever the bytes turn out to be. */
 roster *read_roster_mem(const char *name, const char *data, size_t len, const read_options *opt);
+
+/* What a directory entry is, seen without following a symlink or reading a byte (lstat):
+ * for the run module to decide what enters before it reads anything. */
+typedef enum read_entry_kind {
+    READ_ENTRY_REGULAR, /* the only kind read_roster reads */
+    READ_ENTRY_SYMLINK,
+    READ_ENTRY_FIFO,
+    READ_ENTRY_DIR,
+    READ_ENTRY_DEVICE, /* character or block device */
+    READ_ENTRY_OTHER,  /* a socket, or any other special file */
+    READ_ENTRY_GONE    /* no longer there, or cannot be looked at: errno says why */
+} read_entry_kind;
+
+/* The kind of the entry at path itself (a symlink is a symlink, whatever it points to). */
+read_entry_kind read_entry_kind_of(const char *path);
+/* An English word for the operator's log: "regular file", "symlink", "FIFO", "directory",
+ * "device", "special file", "missing". Static, never NULL. */
+const char *read_entry_kind_name(read_entry_kind kind);
 
 /* 1 when the file name has an extension the readers take (.csv, .txt, .xml). */
 int read_is_roster_name(const char *name);

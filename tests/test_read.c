@@ -3,7 +3,9 @@
  * Windows-1258 for 8-bit text that is not UTF-8 (the bytes are made here with iconv(3) from
  * a UTF-8 original, and must come back NFC-equal to it), NFD input composed to NFC; files
  * that cannot be read (empty, binary, undecodable, missing, over READ_MAX_FILE_BYTES) are
- * rosters with failed = 1, never crashes. Fixtures: tests/data/in_*. */
+ * rosters with failed = 1, never crashes; only regular files are read (a symlink, FIFO,
+ * directory or device is refused without reading it, and a FIFO never blocks); the roster
+ * carries the SHA-256 of the bytes read. Fixtures: tests/data/in_*. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "read.h"
@@ -441,6 +444,134 @@ static void test_sha256_of_bytes_read(void **state)
     roster_free(r);
 }
 
+static const char VALID[] = "ho_ten,thu_tuc\nLê Văn Tám,cap-moi\n";
+
+/* A fresh folder holding a valid roster "ok.csv"; *ok gets its path. */
+static char *folder_with_roster(char *dir, char **ok)
+{
+    assert_non_null(mkdtemp(dir));
+    *ok = xasprintf("%s/ok.csv", dir);
+    FILE *f = fopen(*ok, "wb");
+    assert_non_null(f);
+    assert_true(fputs(VALID, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+    return dir;
+}
+
+/* A refused entry: a failed roster for the whole file, naming what it is, nothing read. */
+static void expect_refused(const char *path, const char *what)
+{
+    roster *r = read_roster(path, NULL);
+    assert_int_equal(r->failed, 1);
+    assert_int_equal(r->nrecords, 0);
+    assert_int_equal(r->error.line, 0);
+    assert_string_equal(r->path, path);
+    if (!strstr(r->error.message, what) || !strstr(r->error.message, "không đọc nó"))
+        fail_msg("%s: reason \"%s\" does not name \"%s\"", path, r->error.message, what);
+    assert_string_equal(r->sha256, "");
+    roster_free(r);
+}
+
+/* A symlink to a valid roster is refused, not followed: its rows are not read. */
+static void test_symlink_refused_not_followed(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ctsbatch-test-read-XXXXXX", *ok = NULL;
+    folder_with_roster(dir, &ok);
+    roster *r = read_roster(ok, NULL); /* the target itself is a good roster */
+    expect_ok(r, "utf-8", 1);
+    roster_free(r);
+    char *link = xasprintf("%s/link.csv", dir);
+    assert_int_equal(symlink(ok, link), 0);
+    assert_int_equal(read_entry_kind_of(link), READ_ENTRY_SYMLINK);
+    expect_refused(link, "liên kết tượng trưng (symlink)");
+    char *dangling = xasprintf("%s/dangling.csv", dir); /* to nothing: still a symlink */
+    assert_int_equal(symlink("/nonexistent/x.csv", dangling), 0);
+    expect_refused(dangling, "symlink");
+    assert_int_equal(unlink(dangling), 0);
+    assert_int_equal(unlink(link), 0);
+    assert_int_equal(unlink(ok), 0);
+    assert_int_equal(rmdir(dir), 0);
+    free(dangling);
+    free(link);
+    free(ok);
+}
+
+/* A FIFO with no writer is refused at once; before, reading it waited for a writer forever.
+ * The alarm turns a hang into a failed test instead of a stuck `make unit`. */
+static void test_fifo_refused_promptly(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ctsbatch-test-read-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *fifo = xasprintf("%s/fifo.csv", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(read_entry_kind_of(fifo), READ_ENTRY_FIFO);
+    alarm(10);
+    expect_refused(fifo, "(FIFO)");
+    alarm(0);
+    assert_int_equal(unlink(fifo), 0);
+    assert_int_equal(rmdir(dir), 0);
+    free(fifo);
+}
+
+static void test_directory_refused(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ctsbatch-test-read-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *sub = xasprintf("%s/folder.csv", dir); /* a roster's name, a folder's nature */
+    assert_int_equal(mkdir(sub, 0700), 0);
+    assert_int_equal(read_entry_kind_of(sub), READ_ENTRY_DIR);
+    expect_refused(sub, "thư mục");
+    assert_int_equal(rmdir(sub), 0);
+    assert_int_equal(rmdir(dir), 0);
+    free(sub);
+}
+
+/* A device is refused before it is opened (opening one can act on it). */
+static void test_device_refused(void **state)
+{
+    (void)state;
+    assert_int_equal(read_entry_kind_of("/dev/null"), READ_ENTRY_DEVICE);
+    expect_refused("/dev/null", "thiết bị");
+}
+
+static void test_entry_kinds(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ctsbatch-test-read-XXXXXX", *ok = NULL;
+    folder_with_roster(dir, &ok);
+    assert_int_equal(read_entry_kind_of(ok), READ_ENTRY_REGULAR);
+    assert_int_equal(read_entry_kind_of(dir), READ_ENTRY_DIR);
+    char *gone = xasprintf("%s/gone.csv", dir);
+    assert_int_equal(read_entry_kind_of(gone), READ_ENTRY_GONE);
+    assert_string_equal(read_entry_kind_name(READ_ENTRY_REGULAR), "regular file");
+    assert_string_equal(read_entry_kind_name(READ_ENTRY_SYMLINK), "symlink");
+    assert_string_equal(read_entry_kind_name(READ_ENTRY_FIFO), "FIFO");
+    assert_string_equal(read_entry_kind_name(READ_ENTRY_DIR), "directory");
+    assert_string_equal(read_entry_kind_name(READ_ENTRY_DEVICE), "device");
+    assert_string_equal(read_entry_kind_name(READ_ENTRY_OTHER), "special file");
+    assert_string_equal(read_entry_kind_name(READ_ENTRY_GONE), "missing");
+    assert_string_equal(read_entry_kind_name((read_entry_kind)99), "unknown");
+    /* a file that cannot be opened keeps its old reason (root reads anything: skip then) */
+    if (geteuid() != 0) {
+        assert_int_equal(chmod(ok, 0), 0);
+        roster *r = read_roster(ok, NULL);
+        assert_int_equal(r->failed, 1);
+        assert_non_null(strstr(r->error.message, "Không mở được tệp: "));
+        roster_free(r);
+    }
+    roster *r = read_roster(gone, NULL);
+    assert_int_equal(r->failed, 1);
+    assert_non_null(strstr(r->error.message, "Không mở được tệp: "));
+    roster_free(r);
+    assert_int_equal(unlink(ok), 0);
+    assert_int_equal(rmdir(dir), 0);
+    free(gone);
+    free(ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -466,6 +597,11 @@ int main(void)
         cmocka_unit_test(test_xml_chosen_by_extension),
         cmocka_unit_test(test_file_size_limit),
         cmocka_unit_test(test_sha256_of_bytes_read),
+        cmocka_unit_test(test_symlink_refused_not_followed),
+        cmocka_unit_test(test_fifo_refused_promptly),
+        cmocka_unit_test(test_directory_refused),
+        cmocka_unit_test(test_device_refused),
+        cmocka_unit_test(test_entry_kinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
