@@ -260,5 +260,19 @@ check "bad --as-of exits 2" '[ $rc -eq 2 ]'
 $BIN validate $DATA/e2e_cap_moi.csv --config /nonexistent.xml >/dev/null 2>&1; rc=$?
 check "missing config exits 2" '[ $rc -eq 2 ]'
 
+# ---- what enters: only regular files are read; a FIFO never hangs the program ----
+mkdir -p "$T/what"
+mkfifo "$T/what/fifo.csv"
+timeout 10 $BIN validate "$T/what/fifo.csv" --as-of 2026-11-20 >"$T/what/fifo.out" 2>&1; rc=$?
+check "validate on a FIFO returns at once with exit 1 (got $rc; 124 is a hang)" '[ $rc -eq 1 ]'
+check "validate on a FIFO says it is a FIFO, not read" \
+    'grep -qF "không đọc được tệp: Đây là ống dẫn có tên (FIFO)" "$T/what/fifo.out"'
+ln -s "$T/ok.csv" "$T/what/link.csv" # ok.csv: every row accepted when read directly
+timeout 10 $BIN validate "$T/what/link.csv" --as-of 2026-11-20 >"$T/what/link.out" 2>&1; rc=$?
+check "validate on a symlink to a valid roster exits 1 (got $rc)" '[ $rc -eq 1 ]'
+check "validate on a symlink says it is not read" \
+    'grep -qF "Đây là liên kết tượng trưng (symlink), không phải tệp danh sách: chương trình không đọc nó." "$T/what/link.out"'
+check "validate on a symlink reads none of its rows" '! grep -qF "hợp lệ" "$T/what/link.out"'
+
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]
