@@ -19,7 +19,8 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(XML_CFLAGS) -Ipipeline -MMD -MP
 LIBS     = -lhpdf $(XML_LIBS) -lsqlite3 -lcrypto -lm
-SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+            -DCTS_FAULT_HOOKS
 
 SRCS     := $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
 TESTSRCS := $(wildcard tests/test_*.c)
@@ -98,6 +99,7 @@ unit: fonts $(SAN_TESTS)
 
 e2e: build/san/ctsbatch fonts
 	CTSBATCH=build/san/ctsbatch bash tests/e2e.sh
+	CTSBATCH=build/san/ctsbatch bash tests/e2e_txn.sh
 
 # Fuzzing (clang libFuzzer + ASan/UBSan): one target per reader, FUZZ_SECONDS each. Crashes
 # land in build/fuzz/; every one fixed is added to tests/data/ as a case.

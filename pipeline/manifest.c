@@ -1,78 +1,65 @@
-/* manifest: OUT/manifest.csv, the archive's list of documents with their SHA-256. */
+/* manifest: OUT/manifest.csv generated from the ledger (manifest.h). */
 #include "manifest.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "publish.h"
 #include "report.h"
-#include "sha256.h"
 #include "util.h"
 
 static const char HEADER[] = "\xEF\xBB\xBF\"file\",\"form\",\"agency\",\"procedure\",\"name\","
                              "\"pages\",\"bytes\",\"sha256\",\"date\",\"sources\"\r\n";
 
-void manifest_add(manifest *m, const manifest_entry *entry, const void *pdf, size_t len)
+/* One line's cells, each bounded by what the ledger stores: a line is formatted in a small
+ * buffer, then written to the stream. */
+typedef struct writer {
+    FILE *f;
+    buf line;
+} writer;
+
+static int write_row(void *p, const ledger_doc_row *d)
 {
-    m->e = xgrow(m->e, &m->cap, m->n + 1, sizeof *m->e);
-    manifest_entry *e = &m->e[m->n++];
-    *e = *entry;
-    e->file = xstrdup(entry->file);
-    e->form = xstrdup(entry->form);
-    e->agency = xstrdup(entry->agency);
-    e->procedure = xstrdup(entry->procedure);
-    e->name = xstrdup(entry->name);
-    e->date = xstrdup(entry->date);
-    e->sources = xstrdup(entry->sources);
-    e->bytes = len;
-    sha256_hex(pdf, len, e->sha256);
+    writer *w = p;
+    char pages[24], bytes[24];
+    snprintf(pages, sizeof pages, "%lld", d->pages);
+    snprintf(bytes, sizeof bytes, "%lld", d->bytes);
+    const char *cells[] = {d->path, d->form,   d->agency, d->procedure, d->name,
+                           pages,   bytes,     d->sha256, d->date,      d->sources};
+    buf_reset(&w->line);
+    for (size_t k = 0; k < 10; k++)
+        report_csv_cell(&w->line, cells[k] ? cells[k] : "", k == 9);
+    if (w->line.full)
+        return -1;
+    return fwrite(w->line.data, 1, w->line.len, w->f) == w->line.len ? 0 : -1;
 }
 
-void manifest_release(manifest *m)
+int manifest_write(ledger *l, const char *out_dir, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < m->n; i++) {
-        manifest_entry *e = &m->e[i];
-        free(e->file), free(e->form), free(e->agency), free(e->procedure), free(e->name);
-        free(e->date), free(e->sources);
-    }
-    free(m->e);
-    memset(m, 0, sizeof *m);
-}
-
-int manifest_append(const manifest *m, const char *path, char *err, size_t errlen)
-{
-    if (m->n == 0)
-        return 0;
-    buf out;
-    buf_init(&out, REPORT_MAX_BYTES);
-    int rc = buf_read_file(&out, path);
-    if (rc == -1 && errno != ENOENT) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        buf_release(&out);
+    char tmp[4096];
+    FILE *f = publish_stage_stream(out_dir, tmp, sizeof tmp, err, errlen);
+    if (!f)
+        return -1;
+    writer w = {f, {0}};
+    buf_init(&w.line, 0);
+    fputs(HEADER, f);
+    int rc = ledger_each_document(l, write_row, &w, err, errlen);
+    buf_release(&w.line);
+    if (rc > 0 || rc < 0) {
+        if (rc > 0)
+            snprintf(err, errlen, "cannot write the manifest in %s", out_dir);
+        fclose(f);
+        unlink(tmp);
         return -1;
     }
-    if (rc == -1 || out.len == 0) {
-        buf_reset(&out);
-        buf_puts(&out, HEADER);
-    }
-    for (size_t i = 0; i < m->n; i++) {
-        const manifest_entry *e = &m->e[i];
-        char pages[24], bytes[24];
-        snprintf(pages, sizeof pages, "%zu", e->pages);
-        snprintf(bytes, sizeof bytes, "%zu", e->bytes);
-        const char *cells[] = {e->file, e->form, e->agency, e->procedure, e->name,
-                               pages,   bytes,   e->sha256, e->date,      e->sources};
-        for (size_t k = 0; k < 10; k++)
-            report_csv_cell(&out, cells[k], k == 9);
-    }
-    if (out.full) {
-        snprintf(err, errlen, "%s would be larger than %zu bytes", path, (size_t)REPORT_MAX_BYTES);
-        rc = -1;
-    } else {
-        rc = publish_write_atomic(path, out.data, out.len, err, errlen);
-    }
-    buf_release(&out);
+    if (publish_stream_close(f, tmp, err, errlen) < 0)
+        return -1;
+    char *path = xasprintf("%s/manifest.csv", out_dir);
+    rc = publish_place(tmp, path, 1, err, errlen);
+    if (rc < 0)
+        unlink(tmp);
+    free(path);
     return rc;
 }

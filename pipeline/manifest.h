@@ -1,35 +1,18 @@
-/* manifest: the archival record of every document a run made (DESIGN.md: file, form,
- * subscriber, pages, SHA-256). OUT/manifest.csv grows with every run, as the documents do
- * (none is ever replaced): one line per document, with the run's date and the roster rows
- * it came from, so an archivist can prove years later which PDF is which. */
+/* manifest: OUT/manifest.csv, the archive's record of every document made here (DESIGN.md:
+ * file, form, subscriber, pages, SHA-256), one line per document with the run's date and
+ * the roster rows it came from, so an archivist can prove years later which PDF is which.
+ * It is an export of the ledger, written whole after every run that changed it (never read
+ * back), streamed so that its size is bounded only by the disk. */
 #ifndef CTS_MANIFEST_H
 #define CTS_MANIFEST_H
 
 #include <stddef.h>
 
-typedef struct manifest_entry {
-    char *file;      /* path under the output folder */
-    char *form;      /* "07" */
-    char *agency;    /* managing agency */
-    char *procedure; /* its folder: "gia-han", "ban-giao-thiet-bi" */
-    char *name;      /* the subscriber of a form, the agency of a letter */
-    size_t pages, bytes;
-    char sha256[65];
-    char *date;    /* the run's as-of date, ISO */
-    char *sources; /* "stc.csv:2; stc.csv:5" */
-} manifest_entry;
+#include "ledger.h"
 
-typedef struct manifest {
-    manifest_entry *e;
-    size_t n, cap;
-} manifest;
-
-/* Adds an entry (strings copied; sha256 from the document's bytes). */
-void manifest_add(manifest *m, const manifest_entry *entry, const void *pdf, size_t len);
-void manifest_release(manifest *m);
-
-/* Appends m's entries to the manifest at path (created with its header, UTF-8 with a BOM,
- * when absent), rewriting the file atomically. Returns 0, or -1 with a reason in err. */
-int manifest_append(const manifest *m, const char *path, char *err, size_t errlen);
+/* Writes OUT/manifest.csv (UTF-8 with a BOM, the header, every document of the ledger in
+ * the order they were committed), replacing the earlier one atomically. Returns 0, or -1
+ * with an English reason in err. */
+int manifest_write(ledger *l, const char *out_dir, char *err, size_t errlen);
 
 #endif

@@ -25,7 +25,7 @@ static int condition_holds(const char *when, const verdict *v)
 
 static int matches(const config_document *k, const verdict *v)
 {
-    return v->accepted && v->thu_tuc[0] && config_in_list(k->procedure, v->thu_tuc) &&
+    return v->accepted && !v->issued_before && v->thu_tuc[0] && config_in_list(k->procedure, v->thu_tuc) &&
            config_in_list(k->subscriber, v->loai_thue_bao) && condition_holds(k->when, v);
 }
 
@@ -45,10 +45,17 @@ static void doc_add_row(doc *d, const verdict *v)
     d->rows[d->nrows++] = v;
 }
 
-/* Two subscribers with one name get distinct files: -2, -3, ... `names` holds every path
- * given so far and, under "#" + stem, the last number tried for that stem. */
-static void name_doc(strmap *names, doc *d)
+typedef struct namer {
+    strmap *names; /* every path given so far and, under "#" + stem, the last number tried */
+    plan_taken_fn taken;
+    void *ctx;
+} namer;
+
+/* Two subscribers with one name get distinct files: -2, -3, ...; so does a later letter of
+ * an agency whose earlier one is in the ledger. */
+static void name_doc(namer *nm, doc *d)
 {
+    strmap *names = nm->names;
     const char *who = strcmp(d->kind->per, "row") == 0 ? d->rows[0]->ten : d->agency;
     char *aslug = text_slug(d->agency, SLUG_MAX);
     char *wslug = text_slug(who, SLUG_MAX);
@@ -63,7 +70,8 @@ static void name_doc(strmap *names, doc *d)
         if (++n > 1)
             buf_printf(&path, "-%zu", n);
         buf_puts(&path, ".pdf");
-    } while (strmap_put(names, buf_str(&path), 0, NULL));
+    } while (strmap_put(names, buf_str(&path), 0, NULL) ||
+             (nm->taken && nm->taken(nm->ctx, buf_str(&path))));
     strmap_set(names, stem, n);
     free(stem);
     d->relpath = buf_detach(&path);
@@ -71,7 +79,7 @@ static void name_doc(strmap *names, doc *d)
     free(wslug);
 }
 
-static void plan_agency_docs(plan *p, strmap *names, const batch *b, const config_document *k)
+static void plan_agency_docs(plan *p, namer *names, const batch *b, const config_document *k)
 {
     size_t first = p->n;
     for (size_t i = 0; i < b->n; i++) {
@@ -91,10 +99,10 @@ static void plan_agency_docs(plan *p, strmap *names, const batch *b, const confi
         name_doc(names, &p->docs[j]);
 }
 
-plan *plan_make(const batch *b, const config *cfg)
+plan *plan_make(const batch *b, const config *cfg, plan_taken_fn taken, void *ctx)
 {
     plan *p = xcalloc(1, sizeof *p);
-    strmap *names = strmap_new();
+    namer nm = {strmap_new(), taken, ctx}, *names = &nm;
     for (size_t i = 0; i < config_document_count(cfg); i++) {
         const config_document *k = config_document_at(cfg, i);
         if (strcmp(k->per, "agency") == 0) {
@@ -109,33 +117,39 @@ plan *plan_make(const batch *b, const config *cfg)
             name_doc(names, d);
         }
     }
-    strmap_free(names);
+    strmap_free(nm.names);
     return p;
 }
 
 static const config_document REPORT = {"", "*", "run", "baocao", "", ""};
 
-void plan_report(const batch *b, roster *const *rosters, size_t n, doc *out)
+static void set_count(record *values, const char *key, size_t n)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%zu", n);
+    record_set(values, key, num);
+}
+
+void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, doc *out)
 {
     memset(out, 0, sizeof *out);
     out->kind = &REPORT;
     out->agency = "";
     out->relpath = xstrdup("report.pdf");
-    size_t accepted = 0;
-    for (size_t i = 0; i < b->n; i++) {
-        doc_add_row(out, &b->v[i]);
-        accepted += (size_t)b->v[i].accepted;
+    size_t accepted = 0, before = 0;
+    for (size_t k = 0; k < nb; k++) {
+        for (size_t i = 0; i < bs[k]->n; i++) {
+            doc_add_row(out, &bs[k]->v[i]);
+            accepted += (size_t)bs[k]->v[i].accepted;
+            before += (size_t)(bs[k]->v[i].accepted && bs[k]->v[i].issued_before);
+        }
     }
     out->values = xcalloc(1, sizeof *out->values);
-    char num[32];
-    snprintf(num, sizeof num, "%zu", n);
-    record_set(out->values, "so_tep", num);
-    snprintf(num, sizeof num, "%zu", b->n);
-    record_set(out->values, "so_yeu_cau", num);
-    snprintf(num, sizeof num, "%zu", accepted);
-    record_set(out->values, "so_hop_le", num);
-    snprintf(num, sizeof num, "%zu", b->n - accepted);
-    record_set(out->values, "so_tu_choi", num);
+    set_count(out->values, "so_tep", n);
+    set_count(out->values, "so_yeu_cau", out->nrows);
+    set_count(out->values, "so_hop_le", accepted);
+    set_count(out->values, "so_da_lap", before);
+    set_count(out->values, "so_tu_choi", out->nrows - accepted);
     char *failed = report_unreadable_list(rosters, n);
     record_set(out->values, "tep_loi", failed);
     free(failed);

@@ -29,14 +29,20 @@ typedef struct plan {
     size_t n, cap;
 } plan;
 
-/* Returns the plan (never NULL); the caller frees it with plan_free. */
-plan *plan_make(const batch *b, const config *cfg);
+/* Answers 1 when relpath is already used by an earlier document (the ledger, the disk),
+ * so that a new document never takes its name. */
+typedef int (*plan_taken_fn)(void *ctx, const char *relpath);
+
+/* Returns the plan (never NULL); the caller frees it with plan_free. Requests issued before
+ * (issued_before) are planned into no document. taken may be NULL (nothing is taken). */
+plan *plan_make(const batch *b, const config *cfg, plan_taken_fn taken, void *ctx);
 void plan_free(plan *p); /* accepts NULL */
 
-/* The clerk's report of the run (report.pdf, template templates/baocao.xml): every request
- * of the batch in roster order, with the run's counts and the unreadable files as values
- * (so_tep, so_yeu_cau, so_hop_le, so_tu_choi, tep_loi). Release with plan_report_release. */
-void plan_report(const batch *b, roster *const *rosters, size_t n, doc *out);
+/* The clerk's report (report.pdf of a run, NAME.ketqua.pdf of one roster; template
+ * templates/baocao.xml): every request of the batches bs[0..nb) in roster order, with the
+ * counts and the unreadable files among rosters[0..n) as values (so_tep, so_yeu_cau,
+ * so_hop_le, so_da_lap, so_tu_choi, tep_loi). Release with plan_report_release. */
+void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, doc *out);
 void plan_report_release(doc *d);
 
 #endif

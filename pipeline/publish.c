@@ -1,22 +1,30 @@
-/* publish: atomic outputs and the moving aside of processed rosters (DESIGN.md "Nothing is
- * lost"). */
+/* publish: staging, durability, final names and the moving of processed rosters (publish.h;
+ * DESIGN.md "Nothing is lost", issue 8 item 5). */
+#define _GNU_SOURCE /* syncfs */
 #include "publish.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "util.h"
 
+#define STAGING ".tmp"
+#define FILE_MODE 0640
+#define DIR_MODE 0750
+
 /* mkdir that accepts an existing folder, and only a folder. */
-static int make_dir(const char *p)
+static int make_dir(const char *p, mode_t mode)
 {
     struct stat st;
-    if (mkdir(p, 0755) == 0)
+    if (fault_op("mkdir") < 0)
+        return -1;
+    if (mkdir(p, mode) == 0)
         return 0;
     if (errno != EEXIST)
         return -1;
@@ -34,11 +42,11 @@ int publish_mkdirs(const char *dir)
         if (*s != '/')
             continue;
         *s = '\0';
-        rc = make_dir(p);
+        rc = make_dir(p, DIR_MODE);
         *s = '/';
     }
     if (rc == 0)
-        rc = make_dir(p);
+        rc = make_dir(p, DIR_MODE);
     free(p);
     return rc;
 }
@@ -51,6 +59,8 @@ static char *parent_of(const char *path)
 
 static int write_all(int fd, const char *p, size_t n)
 {
+    if (fault_op("write") < 0)
+        return -1;
     while (n > 0) {
         ssize_t w = write(fd, p, n);
         if (w < 0 && errno == EINTR)
@@ -63,106 +73,240 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/* The process's umask, without changing it for long. */
+static mode_t current_umask(void)
+{
+    mode_t m = umask(077);
+    umask(m);
+    return m;
+}
+
+/* A new unique file from a mkstemp template (modified in place), mode 0640 less the umask.
+ * Returns the descriptor or -1. */
+static int create_unique(char *tmpl)
+{
+    if (fault_op("create") < 0)
+        return -1;
+    int fd = mkostemp(tmpl, O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fchmod(fd, FILE_MODE & ~current_umask()) < 0) {
+        int e = errno;
+        close(fd);
+        unlink(tmpl);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+static char *staging_template(const char *out_dir, char *err, size_t errlen)
+{
+    char *dir = xasprintf("%s/" STAGING, out_dir);
+    if (publish_mkdirs(out_dir) < 0 || make_dir(dir, 0700) < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        free(dir);
+        return NULL;
+    }
+    char *tmpl = xasprintf("%s/%ld-XXXXXX", dir, (long)getpid());
+    free(dir);
+    return tmpl;
+}
+
+int publish_stage(const char *out_dir, const void *data, size_t len, char *tmp, size_t tmplen,
+                  char *err, size_t errlen)
+{
+    char *tmpl = staging_template(out_dir, err, errlen);
+    if (!tmpl)
+        return -1;
+    int fd = create_unique(tmpl), rc = -1;
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create a file in %s/" STAGING ": %s", out_dir,
+                 strerror(errno));
+    } else if (write_all(fd, data, len) < 0 || close(fd) < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", tmpl, strerror(errno));
+        unlink(tmpl);
+    } else {
+        snprintf(tmp, tmplen, "%s", tmpl);
+        rc = 0;
+    }
+    if (rc < 0 && fd >= 0)
+        close(fd); /* harmless EBADF after a failed close */
+    free(tmpl);
+    return rc;
+}
+
+FILE *publish_stage_stream(const char *out_dir, char *tmp, size_t tmplen, char *err,
+                           size_t errlen)
+{
+    char *tmpl = staging_template(out_dir, err, errlen);
+    if (!tmpl)
+        return NULL;
+    int fd = create_unique(tmpl);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f) {
+        snprintf(err, errlen, "cannot create a file in %s/" STAGING ": %s", out_dir,
+                 strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmpl);
+        }
+    } else {
+        snprintf(tmp, tmplen, "%s", tmpl);
+    }
+    free(tmpl);
+    return f;
+}
+
+int publish_stream_close(FILE *f, const char *tmp, char *err, size_t errlen)
+{
+    int bad = ferror(f) || fault_op("write") < 0;
+    int e = errno;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (!bad)
+        return 0;
+    snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(e ? e : EIO));
+    unlink(tmp);
+    return -1;
+}
+
+int publish_sync(const char *dir, char *err, size_t errlen)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = fd >= 0 && fault_op("sync") == 0 && syncfs(fd) == 0 ? 0 : -1;
+    if (rc < 0)
+        snprintf(err, errlen, "cannot make %s durable: %s", dir, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return lstat(a, &sa) == 0 && lstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int publish_place(const char *tmp, const char *path, int replace, char *err, size_t errlen)
+{
+    char *dir = parent_of(path);
+    int rc = -1;
+    if (publish_mkdirs(dir) < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        goto out;
+    }
+    if (fault_op("rename") < 0) {
+        snprintf(err, errlen, "cannot rename into %s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (replace) {
+        rc = rename(tmp, path);
+    } else if (link(tmp, path) == 0 || (errno == EEXIST && same_file(tmp, path))) {
+        rc = unlink(tmp); /* link never replaces: the name was free (or already this file) */
+    } else if (errno == EEXIST) {
+        snprintf(err, errlen, "%s exists already; it is not replaced", path);
+        goto out;
+    }
+    if (rc < 0)
+        snprintf(err, errlen, "cannot rename into %s: %s", path, strerror(errno));
+out:
+    free(dir);
+    return rc;
+}
+
+int publish_clear_staging(const char *out_dir, char *err, size_t errlen)
+{
+    char *dir = xasprintf("%s/" STAGING, out_dir);
+    DIR *d = opendir(dir);
+    int rc = 0;
+    if (!d) {
+        rc = errno == ENOENT ? 0 : -1;
+        if (rc < 0)
+            snprintf(err, errlen, "cannot read %s: %s", dir, strerror(errno));
+        free(dir);
+        return rc;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT) {
+            snprintf(err, errlen, "cannot remove %s/%s: %s", dir, e->d_name, strerror(errno));
+            rc = -1;
+        }
+    }
+    closedir(d);
+    free(dir);
+    return rc;
+}
+
 int publish_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
     char *dir = parent_of(path);
-    buf tmp;
-    buf_init(&tmp, 0);
+    const char *slash = strrchr(path, '/');
+    char *tmp = xasprintf("%s/.%s.tmp-XXXXXX", dir, slash ? slash + 1 : path);
     int rc = -1, fd = -1;
     if (publish_mkdirs(dir) < 0) {
         snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
         goto out;
     }
-    buf_printf(&tmp, "%s.tmp-XXXXXX", path);
-    fd = mkstemp(tmp.data);
+    fd = create_unique(tmp);
     if (fd < 0) {
         snprintf(err, errlen, "cannot create a file in %s: %s", dir, strerror(errno));
         goto out;
     }
-    if (fchmod(fd, 0644) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+    if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         goto out;
     }
-    if (close(fd) < 0) {
-        fd = -1;
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        goto out;
-    }
+    int c = close(fd);
     fd = -1;
-    if (rename(tmp.data, path) < 0) {
-        snprintf(err, errlen, "cannot rename into %s: %s", path, strerror(errno));
+    if (c < 0 || fault_op("rename") < 0 || rename(tmp, path) < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         goto out;
     }
     rc = 0;
 out:
     if (fd >= 0)
         close(fd);
-    if (rc < 0 && tmp.data)
-        unlink(tmp.data);
-    buf_release(&tmp);
+    if (rc < 0)
+        unlink(tmp);
+    free(tmp);
     free(dir);
     return rc;
 }
 
-/* 1 when the file at path holds exactly data[0..len). */
-static int same_bytes(const char *path, const void *data, size_t len)
+/* ".NAME.tmp-XXXXXX", the shape publish_write_atomic gives its temporaries. */
+static int is_our_temp(const char *name)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    const char *p = data;
-    char chunk[65536];
-    size_t n, at = 0;
-    int same = 1;
-    while (same && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        same = at + n <= len && memcmp(chunk, p + at, n) == 0;
-        at += n;
-    }
-    fclose(f);
-    return same && at == len;
+    const char *t = strstr(name, ".tmp-");
+    return name[0] == '.' && t && strlen(t) == 11;
 }
 
-int publish_write_new(const char *path, const void *data, size_t len, char *final, size_t finallen,
-                      int *created, char *err, size_t errlen)
+void publish_clean_dir(const char *dir)
 {
-    if (created)
-        *created = 0;
-    char *tmp = xasprintf("%s.new", path);
-    int rc = publish_write_atomic(tmp, data, len, err, errlen);
-    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-    size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
-    for (int n = 1; rc == 0 && n < 100000; n++) {
-        char *name =
-            n == 1 ? xstrdup(path) : xasprintf("%.*s-%d%s", (int)stem, path, n, path + stem);
-        int done = 0;
-        if (link(tmp, name) == 0) {
-            done = 1; /* link never replaces: the name was free */
-            if (created)
-                *created = 1;
-        } else if (errno == EEXIST && same_bytes(name, data, len)) {
-            done = 1; /* already published by an earlier run */
-        } else if (errno != EEXIST) {
-            snprintf(err, errlen, "cannot write %s: %s", name, strerror(errno));
-            rc = -1;
-        }
-        if (done && final)
-            snprintf(final, finallen, "%s", name);
-        free(name);
-        if (done)
-            break;
-    }
-    unlink(tmp);
-    free(tmp);
-    return rc;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (is_our_temp(e->d_name))
+            unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
 }
 
-/* dest_dir/NAME, or dest_dir/STEM.N.EXT for the first N that is free. */
-static char *free_name(const char *dest_dir, const char *name)
+char *publish_move_target(const char *path, const char *dest_dir)
 {
-    buf b;
-    buf_init(&b, 0);
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
     const char *dot = strrchr(name, '.');
     size_t stem = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+    buf b;
+    buf_init(&b, 0);
     for (int n = 1; n < 100000; n++) {
         buf_reset(&b);
         if (n == 1)
@@ -170,43 +314,34 @@ static char *free_name(const char *dest_dir, const char *name)
         else
             buf_printf(&b, "%s/%.*s.%d%s", dest_dir, (int)stem, name, n, name + stem);
         struct stat st;
-        if (lstat(b.data, &st) < 0 && errno == ENOENT)
+        if ((lstat(b.data, &st) < 0 && errno == ENOENT) || same_file(path, b.data))
             return buf_detach(&b);
     }
     buf_release(&b);
     return NULL;
 }
 
-int publish_move_input(const char *path, const char *dest_dir, const char *note, char *moved,
-                       size_t movedlen, char *err, size_t errlen)
+int publish_move(const char *path, const char *target, char *err, size_t errlen)
 {
-    const char *slash = strrchr(path, '/');
-    const char *name = slash ? slash + 1 : path;
-    if (publish_mkdirs(dest_dir) < 0) {
-        snprintf(err, errlen, "cannot create %s: %s", dest_dir, strerror(errno));
-        return -1;
+    char *dir = parent_of(target);
+    int rc = -1;
+    if (publish_mkdirs(dir) < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        goto out;
     }
-    char *target = free_name(dest_dir, name);
-    if (!target) {
-        snprintf(err, errlen, "no free name for %s in %s", name, dest_dir);
-        return -1;
-    }
-    /* link + unlink never replaces an existing file, unlike rename */
-    int rc = link(path, target) == 0 ? unlink(path) : rename(path, target);
-    if (rc < 0) {
+    if (fault_op("link") < 0 ||
+        (link(path, target) < 0 && !(errno == EEXIST && same_file(path, target)))) {
         snprintf(err, errlen, "cannot move %s to %s: %s", path, target, strerror(errno));
-        free(target);
-        return -1;
+        goto out;
     }
-    if (moved)
-        snprintf(moved, movedlen, "%s", target);
-    if (note) {
-        buf np;
-        buf_init(&np, 0);
-        buf_printf(&np, "%s.loi.txt", target);
-        rc = publish_write_atomic(np.data, note, strlen(note), err, errlen);
-        buf_release(&np);
+    if (fault_op("unlink") < 0 || unlink(path) < 0) {
+        int e = errno;
+        unlink(target); /* never in two places */
+        snprintf(err, errlen, "cannot move %s out of its folder: %s", path, strerror(e));
+        goto out;
     }
-    free(target);
+    rc = 0;
+out:
+    free(dir);
     return rc;
 }

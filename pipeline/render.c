@@ -198,7 +198,7 @@ int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out,
 {
     const template *t = get_template(r, d->kind->form, err, errlen);
     if (!t)
-        return -1;
+        return RENDER_OPERATOR;
     fillctx c = {r, d, as_of, "", NULL};
     tdata data = {&c, doc_lookup, d->nrows, row_lookup};
     template *filled = template_fill(t, &data);
@@ -206,12 +206,13 @@ int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out,
     for (int i = 0; i < FACE_COUNT; i++)
         fs.face[i] = r->faces[i];
     display disp;
-    int rc = layout_document(filled, &fs, &disp, err, errlen);
+    int rc = layout_document(filled, &fs, &disp, err, errlen) < 0 ? RENDER_CONTENT : 0;
     if (pages)
         *pages = disp.npages;
     if (rc == 0) {
         pdf_meta m = {filled->title, d->agency, filled->subject, "ctsbatch", epoch};
-        rc = pdf_render(&disp, (const char *const *)r->paths, &m, out, err, errlen);
+        if (pdf_render(&disp, (const char *const *)r->paths, &m, out, err, errlen) < 0)
+            rc = RENDER_OPERATOR;
     }
     display_release(&disp);
     template_free(filled);

@@ -23,9 +23,13 @@ typedef struct renderer renderer;
 renderer *render_new(const config *cfg, char *err, size_t errlen);
 void render_free(renderer *r); /* accepts NULL */
 
-/* Renders d into out, its page count in *pages (may be NULL). Returns 0; -1 with a reason in err:
- * English for an operator's problem (template or font missing), or Vietnamese when the content
- * cannot be laid out. */
+/* What render_doc returns when it fails. */
+enum { RENDER_CONTENT = -1, RENDER_OPERATOR = -2 };
+
+/* Renders d into out, its page count in *pages (may be NULL). Returns 0; RENDER_CONTENT with
+ * a Vietnamese reason in err when the content cannot be laid out (a finding for its row);
+ * RENDER_OPERATOR with an English reason for an operator's problem (a template or font
+ * missing or broken, the PDF library failing): the run stops and is retried. */
 int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out, size_t *pages,
                char *err, size_t errlen);
 

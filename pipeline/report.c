@@ -129,11 +129,21 @@ static void csv_findings(buf *out, const verdict *v)
     buf_release(&msgs);
 }
 
-int report_csv(buf *out, roster *const *rs, size_t n, const batch *b)
+void report_csv_header(buf *out)
 {
     buf_puts(out, "\xEF\xBB\xBF");
     buf_puts(out, "\"Tệp\",\"Dòng\",\"Thủ tục\",\"Họ tên / Tên cơ quan\",\"Kết quả\","
                   "\"Nội dung cần sửa\"\r\n");
+}
+
+int report_csv(buf *out, roster *const *rs, size_t n, const batch *b)
+{
+    report_csv_header(out);
+    return report_csv_rows(out, rs, n, b);
+}
+
+int report_csv_rows(buf *out, roster *const *rs, size_t n, const batch *b)
+{
     for (size_t f = 0; f < n; f++) {
         const roster *r = rs[f];
         char line[32];
@@ -209,5 +219,5 @@ void report_text(buf *out, const roster *r, const batch *b)
 
 const char *report_status_label(const verdict *v)
 {
-    return v->accepted ? "Hợp lệ" : "Bị từ chối";
+    return !v->accepted ? "Bị từ chối" : v->issued_before ? "Đã lập trước" : "Hợp lệ";
 }

@@ -23,8 +23,13 @@ int report_json(buf *out, const roster *r, const batch *b);
 /* Appends report.csv for the run (rosters rs[0..n), their verdicts in b). Returns 0, or -1
  * when out is full: the report is cut and must not be written. */
 int report_csv(buf *out, roster *const *rs, size_t n, const batch *b);
+/* The same in two parts, for a report assembled roster by roster: the BOM and header line,
+ * then the rows of rs[0..n) (0, or -1 when out is full). */
+void report_csv_header(buf *out);
+int report_csv_rows(buf *out, roster *const *rs, size_t n, const batch *b);
 
-/* The clerk's word for a verdict: "Hợp lệ" or "Bị từ chối" (a static string). */
+/* The clerk's word for a verdict: "Hợp lệ", "Đã lập trước" (issued by an earlier run) or
+ * "Bị từ chối" (a static string). */
 const char *report_status_label(const verdict *v);
 
 /* An unreadable file, for the clerk: "PATH (dòng N): why" (the caller frees). */

@@ -591,6 +591,65 @@ void verdict_release(verdict *v)
 
 /* ---- trung-lap: the same subscriber and procedure earlier in the run ---- */
 
+/* procedure|subscriber: a CCCD for a person, the folded name of an organisation. */
+static char *subscriber_key(const verdict *v)
+{
+    int individual = strcmp(v->loai_thue_bao, "co-quan") != 0;
+    const char *id = record_get(v->rec, individual ? "so_cccd" : "ten_co_quan");
+    if (!v->thu_tuc[0] || str_empty(id))
+        return NULL;
+    char *folded = individual ? str_trim_dup(id) : text_fold_key(id);
+    char *key = xasprintf("%s|%s", v->thu_tuc, folded);
+    free(folded);
+    return key;
+}
+
+char *rules_request_key(const verdict *v)
+{
+    char *who = subscriber_key(v);
+    if (!who)
+        return NULL;
+    char *serial = str_trim_dup(record_get(v->rec, "so_hieu_cts"));
+    for (char *p = serial; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    char *key = xasprintf("%s|%s", who, serial);
+    free(who);
+    free(serial);
+    return key;
+}
+
+/* A finding added after the checks (by the run), with the verdict settled again. */
+static void add_late(verdict *v, const config *cfg, const char *id, const char *field,
+                     const char *const *pairs)
+{
+    ctx c = {cfg, v->rec, v, {0, 0, 0}, {0, 0, 0}, 1};
+    add_finding(&c, id, field, pairs);
+}
+
+void rules_note_issued(verdict *v, const config *cfg, const char *day, const char *file)
+{
+    date d;
+    char shown[16];
+    if (date_parse(day, &d) == DATE_OK)
+        snprintf(shown, sizeof shown, "%02d/%02d/%04d", d.d, d.m, d.y);
+    else
+        snprintf(shown, sizeof shown, "%.10s", day);
+    const char *slash = strrchr(file, '/');
+    const char *name = !file[0] ? "không có văn bản riêng" : slash ? slash + 1 : file;
+    const char *pairs[] = {"ngay", shown, "tep", name, NULL};
+    add_late(v, cfg, "da-lap", "", pairs);
+    v->issued_before = 1;
+}
+
+void rules_note_not_made(verdict *v, const config *cfg, const char *reason)
+{
+    const char *pairs[] = {"ly_do", reason, NULL};
+    add_late(v, cfg, "khong-lap-duoc", "", pairs);
+    v->accepted = 0;
+    record_release(&v->derived);
+}
+
 /* Only accepted rows count as "earlier": a rejected row is not filed, so the clerk's
  * corrected copy of it further down must go through. */
 static void check_duplicate(batch *b, size_t i, const config *cfg, strmap *t)
@@ -599,12 +658,9 @@ static void check_duplicate(batch *b, size_t i, const config *cfg, strmap *t)
     if (!v->accepted || !v->thu_tuc[0])
         return;
     int individual = strcmp(v->loai_thue_bao, "co-quan") != 0;
-    const char *id = record_get(v->rec, individual ? "so_cccd" : "ten_co_quan");
-    if (str_empty(id))
+    char *key = subscriber_key(v);
+    if (!key)
         return;
-    char *folded = individual ? xstrdup(id) : text_fold_key(id);
-    char *key = xasprintf("%s|%s", v->thu_tuc, folded);
-    free(folded);
     size_t earlier;
     int seen = strmap_put(t, key, i, &earlier);
     free(key);

@@ -34,6 +34,7 @@ typedef struct verdict {
     record derived;   /* derived values, ISO dates (line unused) */
     int agency_files; /* thu-hoi: the managing agency files it, no Mẫu 09 (NĐ 130 Điều 69) */
     int auto_revoked; /* thu-hoi: expired, revoked by the provider itself (thu-hoi-tu-dong) */
+    int issued_before; /* accepted, but an earlier run issued it (rules_note_issued) */
 } verdict;
 
 typedef struct batch {
@@ -53,5 +54,20 @@ void rules_check_one(const roster *src, const record *rec, const config *cfg, da
 void verdict_release(verdict *v);
 
 const char *severity_name(severity s); /* "error", "warning", "info" */
+
+/* The request's stable identity across runs (the ledger's key): procedure, subscriber
+ * (CCCD for a person, the folded name of an organisation) and certificate serial (upper
+ * case), joined by '|'. NULL for a request without a procedure or subscriber identity.
+ * The caller frees it. */
+char *rules_request_key(const verdict *v);
+
+/* The request was issued by an earlier run on `day` (ISO) in `file` (may be ""): adds the
+ * finding da-lap (info) and sets issued_before; the request stays accepted but is planned
+ * into no document again. */
+void rules_note_issued(verdict *v, const config *cfg, const char *day, const char *file);
+
+/* A document of this request could not be made (`reason`, Vietnamese): adds the finding
+ * khong-lap-duoc and rejects the request, so no other document lists it. */
+void rules_note_not_made(verdict *v, const config *cfg, const char *reason);
 
 #endif

@@ -76,7 +76,7 @@ static void make_plan(fixture *fx)
     date as_of = {2026, 1, 10};
     roster *const rs[] = {fx->rs};
     fx->b = rules_check(rs, 1, fx->cfg, as_of);
-    fx->p = plan_make(fx->b, fx->cfg);
+    fx->p = plan_make(fx->b, fx->cfg, NULL, NULL);
     assert_non_null(fx->p);
 }
 
@@ -430,7 +430,7 @@ static void test_run_report(void **state)
     roster_fail(bad, 4, "Dòng 4 có dấu ngoặc kép không đóng.");
     roster *const all[] = {fx->rs, bad};
     doc rep;
-    plan_report(fx->b, all, 2, &rep);
+    plan_report(&fx->b, 1, all, 2, &rep);
     assert_string_equal(rep.relpath, "report.pdf");
     /* every request, accepted or not, in roster order */
     assert_int_equal(rep.nrows, 3);
@@ -448,7 +448,7 @@ static void test_run_report(void **state)
     roster_free(bad);
 
     roster *const good[] = {fx->rs};
-    plan_report(fx->b, good, 1, &rep);
+    plan_report(&fx->b, 1, good, 1, &rep);
     assert_string_equal(record_get(rep.values, "tep_loi"), "không có");
     plan_report_release(&rep);
 }

@@ -1,8 +1,8 @@
 /* test_publish: unit tests of pipeline/publish.c, the last stage (STYLE.md 13): folders made
  * with their parents; an atomic write that creates its folder, replaces the old content and
- * leaves no temporary file behind, on success or failure; a processed roster moved out of the
- * drop folder unchanged and never over another file (NAME.2.ext, NAME.3.ext ...), with its
- * note written beside it as <moved name>.loi.txt. Every test works in its own mkdtemp folder
+ * leaves no temporary file behind, on success or failure; documents staged in OUT/.tmp and
+ * placed without replacing; a processed roster moved out of the drop folder unchanged and
+ * never over another file (NAME.2.ext, NAME.3.ext ...), a move cut short finished. Every test works in its own mkdtemp folder
  * under /tmp and removes it. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -161,11 +161,13 @@ static void test_write_atomic_creates_folder_and_content(void **state)
 {
     char *path = at(state, "out/Sở Tài chính/01-to-trinh.pdf");
     char err[256] = "";
+    mode_t old = umask(022);
     assert_int_equal(publish_write_atomic(path, "%PDF-1.7\n", 9, err, sizeof err), 0);
+    umask(old);
     expect_content(path, "%PDF-1.7\n");
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0644);
+    assert_int_equal(st.st_mode & 0777, 0640); /* personal data: never world-readable */
     char *dir = at(state, "out/Sở Tài chính");
     expect_listing(dir, "01-to-trinh.pdf");
     free(dir);
@@ -193,32 +195,74 @@ static void test_write_atomic_replaces_and_leaves_no_temp(void **state)
     free(path);
 }
 
-/* A document is never replaced: the same bytes again are a rerun (nothing new), other bytes
- * go beside it as NAME-2.pdf, NAME-3.pdf. */
-static void test_write_new_never_replaces(void **state)
+/* A document is staged in OUT/.tmp (created 0640 at most, the umask applied), then placed
+ * under its final name, which it never takes from another file. */
+static void test_stage_then_place_never_replaces(void **state)
 {
-    char *dir = at(state, "out");
-    char *path = at(state, "out/Mau01-nguyen-van-an.pdf");
-    char final[512] = "", err[256] = "";
-    assert_int_equal(publish_mkdirs(dir), 0);
-    assert_int_equal(publish_write_new(path, "first", 5, final, sizeof final, NULL, err, sizeof err), 0);
-    assert_string_equal(final, path);
-    assert_int_equal(publish_write_new(path, "first", 5, final, sizeof final, NULL, err, sizeof err), 0);
-    assert_string_equal(final, path); /* a rerun: nothing new */
-    expect_listing(dir, "Mau01-nguyen-van-an.pdf");
-    assert_int_equal(publish_write_new(path, "second", 6, final, sizeof final, NULL, err, sizeof err), 0);
+    fixture *fx = *state;
+    char *out = at(state, "out");
+    char *path = at(state, "out/stc/Mau01-nguyen-van-an.pdf");
+    char tmp[512] = "", tmp2[512] = "", err[256] = "";
+    mode_t old = umask(027);
+    assert_int_equal(publish_stage(out, "first", 5, tmp, sizeof tmp, err, sizeof err), 0);
+    umask(old);
+    struct stat st;
+    assert_int_equal(stat(tmp, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0640);
+    char *staging = at(state, "out/.tmp");
+    assert_int_equal(stat(staging, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700); /* personal data: nobody else looks in */
+    assert_int_equal(publish_place(tmp, path, 0, err, sizeof err), 0);
     expect_content(path, "first");
-    char *second = at(state, "out/Mau01-nguyen-van-an-2.pdf");
-    assert_string_equal(final, second);
-    expect_content(second, "second");
-    assert_int_equal(publish_write_new(path, "third", 5, final, sizeof final, NULL, err, sizeof err), 0);
-    char *third = at(state, "out/Mau01-nguyen-van-an-3.pdf");
-    expect_content(third, "third");
-    expect_content(second, "second");
-    free(second);
-    free(third);
-    free(dir);
+    assert_false(exists(tmp));
+    /* another document for the same name is refused; the first stays */
+    assert_int_equal(publish_stage(out, "second", 6, tmp2, sizeof tmp2, err, sizeof err), 0);
+    assert_int_equal(publish_place(tmp2, path, 0, err, sizeof err), -1);
+    assert_non_null(strstr(err, "exists"));
+    expect_content(path, "first");
+    /* a report is replaced when asked */
+    assert_int_equal(publish_place(tmp2, path, 1, err, sizeof err), 0);
+    expect_content(path, "second");
+    expect_listing(staging, "");
+    (void)fx;
+    free(staging);
+    free(out);
     free(path);
+}
+
+/* A crash between link() and unlink() of a placement: placing again finishes it. */
+static void test_place_finishes_an_interrupted_placement(void **state)
+{
+    char *out = at(state, "out");
+    char *path = at(state, "out/Mau02-so.pdf");
+    char tmp[512] = "", err[256] = "";
+    assert_int_equal(publish_stage(out, "letter", 6, tmp, sizeof tmp, err, sizeof err), 0);
+    assert_int_equal(link(tmp, path), 0);
+    assert_int_equal(publish_place(tmp, path, 0, err, sizeof err), 0);
+    assert_false(exists(tmp));
+    expect_content(path, "letter");
+    free(out);
+    free(path);
+}
+
+/* What a crash leaves in OUT/.tmp is removed; a stream is staged whole or not at all. */
+static void test_staging_cleared_and_streams(void **state)
+{
+    char *out = at(state, "out");
+    char *staging = at(state, "out/.tmp");
+    char tmp[512] = "", err[256] = "";
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(publish_stage(out, "x", 1, tmp, sizeof tmp, err, sizeof err), 0);
+    FILE *f = publish_stage_stream(out, tmp, sizeof tmp, err, sizeof err);
+    assert_non_null(f);
+    fputs("manifest", f);
+    assert_int_equal(publish_stream_close(f, tmp, err, sizeof err), 0);
+    expect_content(tmp, "manifest");
+    assert_int_equal(publish_sync(out, err, sizeof err), 0);
+    assert_int_equal(publish_clear_staging(out, err, sizeof err), 0);
+    expect_listing(staging, "");
+    free(out);
+    free(staging);
 }
 
 static void test_write_atomic_failure_cleans_up(void **state)
@@ -248,6 +292,19 @@ static void test_write_atomic_failure_cleans_up(void **state)
     free(under);
 }
 
+/* Moves src into dest, as the run does: the first free name, never over another file. */
+static int move_input(const char *src, const char *dest, char *moved, size_t movedlen, char *err,
+                      size_t errlen)
+{
+    char *target = publish_move_target(src, dest);
+    assert_non_null(target);
+    int rc = publish_move(src, target, err, errlen);
+    if (rc == 0 && moved)
+        snprintf(moved, movedlen, "%s", target);
+    free(target);
+    return rc;
+}
+
 static void test_move_input_keeps_name_and_bytes(void **state)
 {
     char *in = at(state, "inputs");
@@ -256,7 +313,7 @@ static void test_move_input_keeps_name_and_bytes(void **state)
     assert_int_equal(publish_mkdirs(in), 0);
     write_file(src, "ho_ten\nNguyễn Văn An\n");
     char moved[512] = "", err[256] = "";
-    assert_int_equal(publish_move_input(src, done, NULL, moved, sizeof moved, err, sizeof err), 0);
+    assert_int_equal(move_input(src, done, moved, sizeof moved, err, sizeof err), 0);
     char *want = at(state, "inputs/da-xu-ly/stc.csv");
     assert_string_equal(moved, want);
     assert_false(exists(src));
@@ -278,7 +335,7 @@ static void test_move_input_never_overwrites(void **state)
     const char *names[] = {"done/stc.csv", "done/stc.2.csv", "done/stc.3.csv"};
     for (int i = 0; i < 3; i++) {
         write_file(src, contents[i]);
-        assert_int_equal(publish_move_input(src, done, NULL, moved, sizeof moved, err, sizeof err),
+        assert_int_equal(move_input(src, done, moved, sizeof moved, err, sizeof err),
                          0);
         char *want = at(state, names[i]);
         assert_string_equal(moved, want);
@@ -312,7 +369,7 @@ static void test_move_input_name_shapes(void **state)
             char *src = at(state, cases[i].name);
             write_file(src, cases[i].name);
             assert_int_equal(
-                publish_move_input(src, done, NULL, moved, sizeof moved, err, sizeof err), 0);
+                move_input(src, done, moved, sizeof moved, err, sizeof err), 0);
             char *want = xasprintf("%s/%s", done, round ? cases[i].second : cases[i].name);
             assert_string_equal(moved, want);
             expect_content(want, cases[i].name);
@@ -323,28 +380,23 @@ static void test_move_input_name_shapes(void **state)
     free(done);
 }
 
-static void test_move_input_writes_note_beside(void **state)
+/* A move cut short after the link: the roster is in done/ once, not as NAME.2. */
+static void test_move_input_finishes_an_interrupted_move(void **state)
 {
-    char *done = at(state, "loi");
-    char *src = at(state, "bad.csv");
+    char *done = at(state, "done");
+    char *src = at(state, "stc.csv");
+    char *there = at(state, "done/stc.csv");
     char moved[512] = "", err[256] = "";
-    const char *note = "Tệp XML không đúng cú pháp ở dòng 5.\n";
-    write_file(src, "one");
-    assert_int_equal(publish_move_input(src, done, note, moved, sizeof moved, err, sizeof err), 0);
-    write_file(src, "two");
-    assert_int_equal(publish_move_input(src, done, "khác", NULL, 0, err, sizeof err), 0);
-    char *n1 = at(state, "loi/bad.csv.loi.txt");
-    char *n2 = at(state, "loi/bad.2.csv.loi.txt");
-    expect_content(n1, note);
-    expect_content(n2, "khác");
-    char *f2 = at(state, "loi/bad.2.csv");
-    expect_content(f2, "two");
-    expect_listing(done, "bad.2.csv|bad.2.csv.loi.txt|bad.csv|bad.csv.loi.txt");
+    write_file(src, "rows");
+    assert_int_equal(publish_mkdirs(done), 0);
+    assert_int_equal(link(src, there), 0);
+    assert_int_equal(move_input(src, done, moved, sizeof moved, err, sizeof err), 0);
+    assert_string_equal(moved, there);
+    assert_false(exists(src));
+    expect_listing(done, "stc.csv");
     free(done);
     free(src);
-    free(n1);
-    free(n2);
-    free(f2);
+    free(there);
 }
 
 static void test_move_input_missing_source_fails(void **state)
@@ -352,11 +404,10 @@ static void test_move_input_missing_source_fails(void **state)
     char *done = at(state, "done");
     char *src = at(state, "nowhere.csv");
     char moved[512] = "unchanged", err[256] = "";
-    assert_int_equal(publish_move_input(src, done, "note", moved, sizeof moved, err, sizeof err),
-                     -1);
+    assert_int_equal(move_input(src, done, moved, sizeof moved, err, sizeof err), -1);
     assert_true(strlen(err) > 0);
     assert_string_equal(moved, "unchanged");
-    expect_listing(done, ""); /* neither a file nor a note */
+    expect_listing(done, "");
     free(done);
     free(src);
 }
@@ -370,12 +421,16 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_write_atomic_replaces_and_leaves_no_temp, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_write_new_never_replaces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stage_then_place_never_replaces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_place_finishes_an_interrupted_placement, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_staging_cleared_and_streams, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_atomic_failure_cleans_up, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_input_keeps_name_and_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_input_never_overwrites, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_input_name_shapes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_move_input_writes_note_beside, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move_input_finishes_an_interrupted_move, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_move_input_missing_source_fails, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

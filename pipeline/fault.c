@@ -1,0 +1,50 @@
+/* fault: test-build failure injection (fault.h). */
+#include "fault.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#ifdef CTS_FAULT_HOOKS
+static long env_long(const char *name)
+{
+    long v;
+    const char *s = getenv(name);
+    return s && str_to_long(s, &v) == 0 ? v : 0;
+}
+
+int fault_op(const char *what)
+{
+    static long count;
+    (void)what;
+    count++;
+    if (count == env_long("CTSBATCH_FAULT_KILL_AT"))
+        raise(SIGKILL);
+    if (count == env_long("CTSBATCH_FAULT_FAIL_AT")) {
+        errno = ENOSPC;
+        return -1;
+    }
+    return 0;
+}
+
+void fault_roster(const char *name)
+{
+    const char *s = getenv("CTSBATCH_FAULT_CRASH_IN");
+    if (s && *s && strstr(name, s))
+        raise(SIGSEGV);
+}
+#else
+int fault_op(const char *what)
+{
+    (void)what;
+    return 0;
+}
+
+void fault_roster(const char *name)
+{
+    (void)name;
+}
+#endif

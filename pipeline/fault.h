@@ -1,0 +1,19 @@
+/* fault: failure injection for tests (STYLE.md 20). Every file operation of the run's
+ * transaction (staging, renaming, moving a roster, writing a result, a ledger statement)
+ * first calls fault_op. In a test build (compiled with CTS_FAULT_HOOKS, as the sanitizer
+ * build is) the environment then decides:
+ *   CTSBATCH_FAULT_KILL_AT=N   the Nth operation kills the process with SIGKILL, as a
+ *                              power cut or `kill -9` would, before doing anything;
+ *   CTSBATCH_FAULT_FAIL_AT=N   the Nth operation fails with ENOSPC (a full disk);
+ *   CTSBATCH_FAULT_CRASH_IN=S  fault_roster(S) on a roster whose name contains S raises
+ *                              SIGSEGV (a crash in processing it).
+ * In a release build both are no-ops that cost one branch. */
+#ifndef CTS_FAULT_H
+#define CTS_FAULT_H
+
+/* 0, or -1 with errno = ENOSPC when this operation is to fail. `what` names it (tests). */
+int fault_op(const char *what);
+/* Called when processing of roster `name` begins. */
+void fault_roster(const char *name);
+
+#endif

@@ -1,0 +1,544 @@
+/* ledger: runs, rosters, requests and documents in SQLite (ledger.h). SQLite does the
+ * storage, transactions and crash recovery; what is here is the schema, its migrations and
+ * the queries the run needs. */
+#include "ledger.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fault.h"
+#include "util.h"
+
+struct ledger {
+    sqlite3 *db;
+    int lock_fd;
+    int opened_version;
+};
+
+/* Each entry takes the schema from version i to i + 1. Never edit a released step: add one.
+ * Version 1: runs, rosters, requests, documents. Version 2: attempts (poison pill) and
+ * notices (files reported once). */
+static const char *const MIGRATIONS[] = {
+    "CREATE TABLE runs(id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT,"
+    " as_of TEXT NOT NULL, outcome TEXT NOT NULL DEFAULT 'dang-chay', pid INTEGER);"
+    "CREATE TABLE rosters(id INTEGER PRIMARY KEY, run INTEGER NOT NULL REFERENCES runs(id),"
+    " name TEXT NOT NULL, sha256 TEXT NOT NULL, agency TEXT NOT NULL, outcome TEXT NOT NULL,"
+    " rows INTEGER NOT NULL, accepted INTEGER NOT NULL, date TEXT NOT NULL);"
+    "CREATE INDEX rosters_sha256 ON rosters(sha256);"
+    "CREATE TABLE requests(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+    " procedure TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,"
+    " run INTEGER NOT NULL REFERENCES runs(id), roster INTEGER NOT NULL REFERENCES rosters(id),"
+    " line INTEGER NOT NULL, date TEXT NOT NULL);"
+    "CREATE TABLE documents(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
+    " form TEXT NOT NULL, agency TEXT NOT NULL, procedure TEXT NOT NULL, name TEXT NOT NULL,"
+    " sha256 TEXT NOT NULL, pages INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+    " run INTEGER NOT NULL REFERENCES runs(id), roster INTEGER NOT NULL REFERENCES rosters(id),"
+    " date TEXT NOT NULL, sources TEXT NOT NULL, tmp TEXT);"
+    "CREATE TABLE document_requests(document INTEGER NOT NULL REFERENCES documents(id),"
+    " request INTEGER NOT NULL REFERENCES requests(id), PRIMARY KEY(document, request));",
+
+    "CREATE TABLE attempts(id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, name TEXT NOT NULL,"
+    " run INTEGER NOT NULL, outcome TEXT NOT NULL DEFAULT 'dang-chay',"
+    " reason TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX attempts_sha256 ON attempts(sha256);"
+    "CREATE TABLE notices(key TEXT PRIMARY KEY, first TEXT NOT NULL);",
+};
+
+static int fail(ledger *l, char *err, size_t errlen, const char *what)
+{
+    snprintf(err, errlen, "ledger: %s: %s", what, l && l->db ? sqlite3_errmsg(l->db) : "?");
+    return -1;
+}
+
+static int exec(ledger *l, const char *sql, char *err, size_t errlen)
+{
+    if (fault_op("ledger") < 0) {
+        snprintf(err, errlen, "ledger: %s", strerror(errno));
+        return -1;
+    }
+    char *msg = NULL;
+    if (sqlite3_exec(l->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+        return 0;
+    snprintf(err, errlen, "ledger: %s", msg ? msg : sqlite3_errmsg(l->db));
+    sqlite3_free(msg);
+    return -1;
+}
+
+static sqlite3_stmt *prepare(ledger *l, const char *sql, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fail(l, err, errlen, "prepare");
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
+}
+
+static int take_lock(ledger *l, const char *path, long wait_seconds, char *err, size_t errlen)
+{
+    char *lock = xasprintf("%s.lock", path);
+    l->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+    if (l->lock_fd < 0) {
+        snprintf(err, errlen, "cannot open %s: %s", lock, strerror(errno));
+        free(lock);
+        return LEDGER_ERROR;
+    }
+    free(lock);
+    struct timespec start, now, nap = {0, 100 * 1000 * 1000};
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        if (flock(l->lock_fd, LOCK_EX | LOCK_NB) == 0)
+            return LEDGER_OK;
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            snprintf(err, errlen, "cannot lock %s.lock: %s", path, strerror(errno));
+            return LEDGER_ERROR;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec - start.tv_sec >= wait_seconds)
+            return LEDGER_BUSY;
+        nanosleep(&nap, NULL);
+    }
+}
+
+static int user_version(ledger *l, int *v, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = prepare(l, "PRAGMA user_version", err, errlen);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : fail(l, err, errlen, "user_version");
+    *v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int migrate(ledger *l, char *err, size_t errlen)
+{
+    int v;
+    if (user_version(l, &v, err, errlen) < 0)
+        return -1;
+    l->opened_version = v;
+    int target = (int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]);
+    if (v > target) {
+        snprintf(err, errlen, "ledger: schema version %d is newer than this program's (%d)", v,
+                 target);
+        return -1;
+    }
+    for (; v < target; v++) {
+        char set[64];
+        snprintf(set, sizeof set, "PRAGMA user_version = %d;", v + 1);
+        if (exec(l, "BEGIN IMMEDIATE", err, errlen) < 0)
+            return -1;
+        if (exec(l, MIGRATIONS[v], err, errlen) < 0 || exec(l, set, err, errlen) < 0 ||
+            exec(l, "COMMIT", err, errlen) < 0) {
+            sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int ledger_open(const char *path, long wait_seconds, ledger **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    ledger *l = xcalloc(1, sizeof *l);
+    l->lock_fd = -1;
+    int rc = take_lock(l, path, wait_seconds, err, errlen);
+    if (rc != LEDGER_OK)
+        goto out;
+    rc = LEDGER_ERROR;
+    /* created 0640 before SQLite opens it: its -wal and -shm files take the same mode */
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        goto out;
+    }
+    close(fd);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW;
+    if (sqlite3_open_v2(path, &l->db, flags, NULL) != SQLITE_OK) {
+        fail(l, err, errlen, path);
+        goto out;
+    }
+    sqlite3_busy_timeout(l->db, LEDGER_BUSY_MS);
+    sqlite3_extended_result_codes(l->db, 1);
+    if (exec(l, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                "PRAGMA foreign_keys = ON;",
+             err, errlen) < 0 ||
+        migrate(l, err, errlen) < 0)
+        goto out;
+    rc = LEDGER_OK;
+out:
+    if (rc == LEDGER_OK)
+        *out = l;
+    else
+        ledger_close(l);
+    return rc;
+}
+
+void ledger_close(ledger *l)
+{
+    if (!l)
+        return;
+    if (l->db)
+        sqlite3_close(l->db);
+    if (l->lock_fd >= 0)
+        close(l->lock_fd); /* drops the flock */
+    free(l);
+}
+
+int ledger_opened_version(const ledger *l)
+{
+    return l->opened_version;
+}
+
+/* Runs a statement with text parameters (NULL-terminated list) that returns no row. */
+static int run_sql(ledger *l, const char *sql, char *err, size_t errlen, ...)
+{
+    if (fault_op("ledger") < 0) {
+        snprintf(err, errlen, "ledger: %s", strerror(errno));
+        return -1;
+    }
+    sqlite3_stmt *st = prepare(l, sql, err, errlen);
+    if (!st)
+        return -1;
+    va_list ap;
+    va_start(ap, errlen);
+    const char *s;
+    for (int i = 1; (s = va_arg(ap, const char *)); i++)
+        bind_text(st, i, s);
+    va_end(ap);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(l, err, errlen, "write");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_run_begin(ledger *l, const char *as_of, const char *now, long long *run, char *err,
+                     size_t errlen)
+{
+    char pid[24];
+    snprintf(pid, sizeof pid, "%ld", (long)getpid());
+    if (run_sql(l, "INSERT INTO runs(started, as_of, pid) VALUES(?, ?, ?)", err, errlen, now,
+                as_of, pid, NULL) < 0)
+        return -1;
+    *run = sqlite3_last_insert_rowid(l->db);
+    return 0;
+}
+
+int ledger_run_end(ledger *l, long long run, const char *outcome, const char *now, char *err,
+                   size_t errlen)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", run);
+    return run_sql(l, "UPDATE runs SET finished = ?, outcome = ? WHERE id = ?", err, errlen, now,
+                   outcome, id, NULL);
+}
+
+/* The single integer a query returns (0 when it returns no row). */
+static int query_int(ledger *l, const char *sql, const char *arg, long long *v, char *err,
+                     size_t errlen)
+{
+    sqlite3_stmt *st = prepare(l, sql, err, errlen);
+    if (!st)
+        return -1;
+    if (arg)
+        bind_text(st, 1, arg);
+    int s = sqlite3_step(st), rc = 0;
+    *v = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = fail(l, err, errlen, "read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_attempt_begin(ledger *l, long long run, const char *sha, const char *name,
+                         int *failures, char *err, size_t errlen)
+{
+    long long n;
+    if (query_int(l, "SELECT count(*) FROM attempts WHERE sha256 = ? AND outcome IN ('loi', 'sap')",
+                  sha, &n, err, errlen) < 0)
+        return -1;
+    *failures = (int)n;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", run);
+    return run_sql(l, "INSERT INTO attempts(sha256, name, run) VALUES(?, ?, ?)", err, errlen, sha,
+                   name, id, NULL);
+}
+
+int ledger_attempt_end(ledger *l, const char *sha, const char *outcome, const char *reason,
+                       char *err, size_t errlen)
+{
+    return run_sql(l,
+                   "UPDATE attempts SET outcome = ?, reason = ? WHERE sha256 = ? AND "
+                   "outcome = 'dang-chay'",
+                   err, errlen, outcome, reason ? reason : "", sha, NULL);
+}
+
+int ledger_attempts_settle(ledger *l, const char *crashed_sha, char *err, size_t errlen)
+{
+    if (crashed_sha && crashed_sha[0] &&
+        ledger_attempt_end(l, crashed_sha, "sap", "the program crashed on it", err, errlen) < 0)
+        return -1;
+    return run_sql(l, "UPDATE attempts SET outcome = 'gian-doan' WHERE outcome = 'dang-chay'",
+                   err, errlen, NULL);
+}
+
+/* Copies column i of st into a caller buffer. */
+static void column_copy(sqlite3_stmt *st, int i, char *dst, size_t len)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    if (len)
+        snprintf(dst, len, "%s", s ? (const char *)s : "");
+}
+
+int ledger_request_find(ledger *l, const char *key, char *date, size_t datelen, char *file,
+                        size_t filelen, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = prepare(l,
+                               "SELECT r.date, (SELECT d.path FROM document_requests dr JOIN "
+                               "documents d ON d.id = dr.document WHERE dr.request = r.id "
+                               "ORDER BY d.id LIMIT 1) FROM requests r WHERE r.key = ?",
+                               err, errlen);
+    if (!st)
+        return -1;
+    bind_text(st, 1, key);
+    int s = sqlite3_step(st), rc = 0;
+    if (s == SQLITE_ROW) {
+        column_copy(st, 0, date, datelen);
+        column_copy(st, 1, file, filelen);
+        rc = 1;
+    } else if (s != SQLITE_DONE) {
+        rc = fail(l, err, errlen, "read");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_path_taken(ledger *l, const char *path, char *err, size_t errlen)
+{
+    long long n;
+    if (query_int(l, "SELECT count(*) FROM documents WHERE path = ?", path, &n, err, errlen) < 0)
+        return -1;
+    return n > 0;
+}
+
+int ledger_roster_seen(ledger *l, const char *sha, char *date, size_t datelen, char *err,
+                       size_t errlen)
+{
+    sqlite3_stmt *st = prepare(
+        l, "SELECT date FROM rosters WHERE sha256 = ? AND outcome = 'xong' ORDER BY id LIMIT 1",
+        err, errlen);
+    if (!st)
+        return -1;
+    bind_text(st, 1, sha);
+    int s = sqlite3_step(st), rc = 0;
+    if (s == SQLITE_ROW) {
+        column_copy(st, 0, date, datelen);
+        rc = 1;
+    } else if (s != SQLITE_DONE) {
+        rc = fail(l, err, errlen, "read");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- the commit ---- */
+
+static int insert_roster(ledger *l, long long run, const char *date, const ledger_roster *r,
+                         long long *id, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = prepare(l,
+                               "INSERT INTO rosters(run, name, sha256, agency, outcome, rows, "
+                               "accepted, date) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                               err, errlen);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, run);
+    bind_text(st, 2, r->name);
+    bind_text(st, 3, r->sha256);
+    bind_text(st, 4, r->agency);
+    bind_text(st, 5, r->outcome);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)r->rows);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)r->accepted);
+    bind_text(st, 8, date);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(l, err, errlen, "roster");
+    *id = sqlite3_last_insert_rowid(l->db);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int insert_requests(ledger *l, long long run, long long roster, const char *date,
+                           const ledger_request *reqs, size_t n, long long *ids, char *err,
+                           size_t errlen)
+{
+    sqlite3_stmt *st = prepare(l,
+                               "INSERT INTO requests(key, procedure, name, status, run, roster, "
+                               "line, date) VALUES(?, ?, ?, 'da-lap', ?, ?, ?, ?)",
+                               err, errlen);
+    if (!st)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        sqlite3_reset(st);
+        bind_text(st, 1, reqs[i].key);
+        bind_text(st, 2, reqs[i].procedure);
+        bind_text(st, 3, reqs[i].name);
+        sqlite3_bind_int64(st, 4, run);
+        sqlite3_bind_int64(st, 5, roster);
+        sqlite3_bind_int64(st, 6, reqs[i].line);
+        bind_text(st, 7, date);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(l, err, errlen, "request");
+        ids[i] = sqlite3_last_insert_rowid(l->db);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int insert_document(ledger *l, sqlite3_stmt *st, sqlite3_stmt *link, long long run,
+                           long long roster, const char *date, const ledger_document *d,
+                           const long long *req_ids, char *err, size_t errlen)
+{
+    sqlite3_reset(st);
+    bind_text(st, 1, d->path);
+    bind_text(st, 2, d->form);
+    bind_text(st, 3, d->agency);
+    bind_text(st, 4, d->procedure);
+    bind_text(st, 5, d->name);
+    bind_text(st, 6, d->sha256);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)d->pages);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)d->bytes);
+    sqlite3_bind_int64(st, 9, run);
+    sqlite3_bind_int64(st, 10, roster);
+    bind_text(st, 11, date);
+    bind_text(st, 12, d->sources);
+    bind_text(st, 13, d->tmp);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return fail(l, err, errlen, "document");
+    long long id = sqlite3_last_insert_rowid(l->db);
+    for (size_t k = 0; k < d->nrequests; k++) {
+        sqlite3_reset(link);
+        sqlite3_bind_int64(link, 1, id);
+        sqlite3_bind_int64(link, 2, req_ids[d->requests[k]]);
+        if (sqlite3_step(link) != SQLITE_DONE)
+            return fail(l, err, errlen, "document request");
+    }
+    return 0;
+}
+
+static int insert_documents(ledger *l, long long run, long long roster, const char *date,
+                            const ledger_document *docs, size_t n, const long long *req_ids,
+                            char *err, size_t errlen)
+{
+    sqlite3_stmt *st = prepare(l,
+                               "INSERT INTO documents(path, form, agency, procedure, name, "
+                               "sha256, pages, bytes, run, roster, date, sources, tmp) "
+                               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               err, errlen);
+    sqlite3_stmt *link =
+        st ? prepare(l, "INSERT INTO document_requests(document, request) VALUES(?, ?)", err,
+                     errlen)
+           : NULL;
+    int rc = st && link ? 0 : -1;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = insert_document(l, st, link, run, roster, date, &docs[i], req_ids, err, errlen);
+    sqlite3_finalize(st);
+    sqlite3_finalize(link);
+    return rc;
+}
+
+int ledger_commit(ledger *l, long long run, const char *date, const ledger_roster *r,
+                  const ledger_request *reqs, size_t nreqs, const ledger_document *docs,
+                  size_t ndocs, char *err, size_t errlen)
+{
+    long long roster = 0;
+    long long *ids = xcalloc(nreqs ? nreqs : 1, sizeof *ids);
+    int rc = exec(l, "BEGIN IMMEDIATE", err, errlen);
+    if (rc == 0)
+        rc = insert_roster(l, run, date, r, &roster, err, errlen);
+    if (rc == 0)
+        rc = insert_requests(l, run, roster, date, reqs, nreqs, ids, err, errlen);
+    if (rc == 0)
+        rc = insert_documents(l, run, roster, date, docs, ndocs, ids, err, errlen);
+    if (rc == 0)
+        rc = exec(l, "COMMIT", err, errlen);
+    if (rc < 0)
+        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    free(ids);
+    return rc;
+}
+
+int ledger_each_staged(ledger *l, int (*fn)(void *ctx, const char *path, const char *tmp),
+                       void *ctx, char *err, size_t errlen)
+{
+    sqlite3_stmt *st =
+        prepare(l, "SELECT path, tmp FROM documents WHERE tmp IS NOT NULL ORDER BY id", err,
+                errlen);
+    if (!st)
+        return -1;
+    int s, rc = 0;
+    while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+                (const char *)sqlite3_column_text(st, 1));
+    if (rc == 0 && s != SQLITE_DONE)
+        rc = fail(l, err, errlen, "read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_clear_staged(ledger *l, char *err, size_t errlen)
+{
+    return run_sql(l, "UPDATE documents SET tmp = NULL WHERE tmp IS NOT NULL", err, errlen, NULL);
+}
+
+int ledger_each_document(ledger *l, int (*fn)(void *ctx, const ledger_doc_row *d), void *ctx,
+                         char *err, size_t errlen)
+{
+    sqlite3_stmt *st = prepare(l,
+                               "SELECT path, form, agency, procedure, name, sha256, date, "
+                               "sources, pages, bytes, run FROM documents ORDER BY id",
+                               err, errlen);
+    if (!st)
+        return -1;
+    int s, rc = 0;
+    while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *c[8];
+        for (int i = 0; i < 8; i++)
+            c[i] = (const char *)sqlite3_column_text(st, i);
+        ledger_doc_row d = {c[0],
+                            c[1],
+                            c[2],
+                            c[3],
+                            c[4],
+                            c[5],
+                            c[6],
+                            c[7],
+                            sqlite3_column_int64(st, 8),
+                            sqlite3_column_int64(st, 9),
+                            sqlite3_column_int64(st, 10)};
+        rc = fn(ctx, &d);
+    }
+    if (rc == 0 && s != SQLITE_DONE)
+        rc = fail(l, err, errlen, "read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_notice_once(ledger *l, const char *key, const char *now, char *err, size_t errlen)
+{
+    if (run_sql(l, "INSERT OR IGNORE INTO notices(key, first) VALUES(?, ?)", err, errlen, key, now,
+                NULL) < 0)
+        return -1;
+    return sqlite3_changes(l->db) > 0;
+}

@@ -1,0 +1,129 @@
+/* ledger: the run's memory, one SQLite database (DESIGN.md "State lives in one SQLite
+ * database"; issue 8). It records runs, rosters (name, SHA-256, agency, outcome), requests
+ * (a stable key: procedure, subscriber identity, certificate serial; the run and roster that
+ * carried them) and documents (path, form, SHA-256, pages, bytes, the requests they carry).
+ * What it makes possible: a rerun, a resubmission or a crash issues nothing twice; one run
+ * at a time per ledger; manifest.csv generated whole from it after every run.
+ *
+ * The only module that includes sqlite3.h. WAL mode, synchronous=FULL (a committed roster
+ * survives a power cut), schema version in `PRAGMA user_version`, migrations applied in
+ * order at open. The run lock is an flock on FILE.lock held from ledger_open to
+ * ledger_close: the kernel drops it when the process dies, so kill -9 never leaves it stuck.
+ *
+ * Every function returns 0 on success and -1 with an English reason in err (errlen bytes)
+ * unless said otherwise. Strings passed in are copied by SQLite; strings handed out are
+ * written into caller buffers or given to a callback that must not keep them. */
+#ifndef CTS_LEDGER_H
+#define CTS_LEDGER_H
+
+#include <stddef.h>
+
+#define LEDGER_SCHEMA_VERSION 2
+/* How long one SQLite statement waits for a reader (sqlite3_busy_timeout), in ms. */
+#define LEDGER_BUSY_MS 10000
+
+typedef struct ledger ledger;
+
+enum { LEDGER_OK = 0, LEDGER_BUSY = 1, LEDGER_ERROR = -1 };
+
+/* Opens (creating) the ledger at path, takes the run lock, waiting up to wait_seconds for
+ * another run to finish, and migrates the schema. LEDGER_OK and *out; LEDGER_BUSY when
+ * another process still holds the lock (nothing was touched but the lock file);
+ * LEDGER_ERROR with a reason in err. */
+int ledger_open(const char *path, long wait_seconds, ledger **out, char *err, size_t errlen);
+void ledger_close(ledger *l); /* releases the lock; accepts NULL */
+
+/* The schema version found when the file was opened (0 for a new file). */
+int ledger_opened_version(const ledger *l);
+
+/* Starts a run dated as_of (ISO) at `now` (ISO date-time): its id in *run. */
+int ledger_run_begin(ledger *l, const char *as_of, const char *now, long long *run, char *err,
+                     size_t errlen);
+/* Ends a run with its outcome ("ok", "loi-dau-ra", ...). */
+int ledger_run_end(ledger *l, long long run, const char *outcome, const char *now, char *err,
+                   size_t errlen);
+
+/* ---- the poison-pill guard (issue 8 item 8) ---- */
+
+/* Records that roster `sha` (file `name`) is being processed by run, committed at once so
+ * that a crash leaves it behind; *failures gets the earlier attempts that failed or
+ * crashed. */
+int ledger_attempt_begin(ledger *l, long long run, const char *sha, const char *name,
+                         int *failures, char *err, size_t errlen);
+/* Ends the running attempt of sha: outcome "xong" (done), "loi" (failed: counts),
+ * "hoan" (postponed by an operator error: does not count). */
+int ledger_attempt_end(ledger *l, const char *sha, const char *outcome, const char *reason,
+                       char *err, size_t errlen);
+/* At start: attempts left running by dead runs become "gian-doan" (interrupted, does not
+ * count), except the one of `crashed_sha` (may be NULL), which becomes "sap" (crashed). */
+int ledger_attempts_settle(ledger *l, const char *crashed_sha, char *err, size_t errlen);
+
+/* ---- what was issued ---- */
+
+/* 1 when a request with this key was issued, its date (ISO) and first document's path in
+ * the buffers; 0 when not; -1 on error. */
+int ledger_request_find(ledger *l, const char *key, char *date, size_t datelen, char *file,
+                        size_t filelen, char *err, size_t errlen);
+/* 1 when a document (committed) has this path under the output folder, 0 if not, -1. */
+int ledger_path_taken(ledger *l, const char *path, char *err, size_t errlen);
+/* 1 when rosters with these bytes were committed before (the date of the first in date),
+ * 0 if not, -1 on error. */
+int ledger_roster_seen(ledger *l, const char *sha, char *date, size_t datelen, char *err,
+                       size_t errlen);
+
+/* ---- one roster's transaction ---- */
+
+typedef struct ledger_roster {
+    const char *name;   /* the file's name in the drop folder */
+    const char *sha256; /* of its bytes */
+    const char *agency; /* the first row's managing agency, "" */
+    const char *outcome; /* "xong" (processed), "khong-doc-duoc" (unreadable) */
+    size_t rows, accepted;
+} ledger_roster;
+
+typedef struct ledger_request {
+    const char *key;
+    const char *procedure;
+    const char *name; /* subscriber */
+    long line;
+} ledger_request;
+
+typedef struct ledger_document {
+    const char *path; /* under the output folder */
+    const char *tmp;  /* staged temporary file, renamed to path after the commit */
+    const char *form, *agency, *procedure, *name, *sha256, *sources;
+    size_t pages, bytes;
+    const size_t *requests; /* indexes into the roster's requests */
+    size_t nrequests;
+} ledger_document;
+
+/* In one transaction: the roster, its issued requests and its documents (each with its
+ * staged temporary name, so that ledger_each_staged can finish the renames after a crash).
+ * A request key already in the ledger makes the whole commit fail: nothing twice. The date
+ * (ISO) is the run's. */
+int ledger_commit(ledger *l, long long run, const char *date, const ledger_roster *r,
+                  const ledger_request *reqs, size_t nreqs, const ledger_document *docs,
+                  size_t ndocs, char *err, size_t errlen);
+
+/* Calls fn for every document whose temporary name is still recorded (committed, maybe not
+ * yet renamed): path and tmp. A non-zero return from fn stops and is returned. */
+int ledger_each_staged(ledger *l, int (*fn)(void *ctx, const char *path, const char *tmp),
+                       void *ctx, char *err, size_t errlen);
+/* Forgets every temporary name (once the renames are durable). */
+int ledger_clear_staged(ledger *l, char *err, size_t errlen);
+
+/* One document as the archive lists it (borrowed strings, valid during the callback). */
+typedef struct ledger_doc_row {
+    const char *path, *form, *agency, *procedure, *name, *sha256, *date, *sources;
+    long long pages, bytes, run;
+} ledger_doc_row;
+
+/* Calls fn for every document, in the order they were committed. A non-zero return from fn
+ * stops and is returned. */
+int ledger_each_document(ledger *l, int (*fn)(void *ctx, const ledger_doc_row *d), void *ctx,
+                         char *err, size_t errlen);
+
+/* 1 the first time key is noted (a file the operator must hear about once), 0 after. */
+int ledger_notice_once(ledger *l, const char *key, const char *now, char *err, size_t errlen);
+
+#endif

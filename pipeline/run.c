@@ -1,0 +1,859 @@
+/* run: one batch as a transaction (run.h; issue 8). The commit order, per roster, is what
+ * lets a crash at any instant be finished by the next run:
+ *   1. documents rendered and staged under unique names in OUT/.tmp/;
+ *   2. made durable (one syncfs for the roster's documents, not one fsync per file);
+ *   3. the ledger transaction: roster, requests, documents with their staged names;
+ *   4. documents placed under their final names (the next run finishes this from 3);
+ *   5. the roster's result written beside its place in done/, then the roster moved there.
+ * Before 3 nothing is issued and the roster stays where it was; after 3 the ledger says what
+ * was issued and a rerun issues none of it again. */
+#include "run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fault.h"
+#include "ledger.h"
+#include "manifest.h"
+#include "plan.h"
+#include "publish.h"
+#include "read.h"
+#include "render.h"
+#include "report.h"
+#include "rules.h"
+#include "sha256.h"
+#include "util.h"
+
+#define CRASH_MARK ".ctsbatch-crash"
+
+/* ---- a crash while a roster is processed is remembered (the poison-pill guard) ---- */
+
+static char crash_path[4096];
+static char crash_sha[65];
+static struct sigaction crash_old[5];
+static const int CRASH_SIGNALS[5] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+
+/* Async-signal-safe: writes the roster's SHA-256 to OUT/.ctsbatch-crash and dies of the
+ * signal as it would have. */
+static void on_crash(int sig)
+{
+    if (crash_sha[0]) {
+        int fd = open(crash_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            ssize_t w = write(fd, crash_sha, 64);
+            (void)w;
+            close(fd);
+        }
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void crash_guard(const char *out, int on)
+{
+    for (size_t i = 0; i < 5; i++) {
+        if (on) {
+            struct sigaction sa;
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = on_crash;
+            sigemptyset(&sa.sa_mask);
+            sa.sa_flags = SA_RESETHAND;
+            sigaction(CRASH_SIGNALS[i], &sa, &crash_old[i]);
+        } else {
+            sigaction(CRASH_SIGNALS[i], &crash_old[i], NULL);
+        }
+    }
+    if (on)
+        snprintf(crash_path, sizeof crash_path, "%s/" CRASH_MARK, out);
+    crash_sha[0] = '\0';
+}
+
+/* ---- the run's context ---- */
+
+typedef struct staged {
+    char *relpath, *tmp, *sources, sha256[65];
+    const doc *d;
+    size_t pages, bytes;
+} staged;
+
+typedef struct ctx {
+    const run_options *o;
+    const config *cfg;
+    ledger *l;
+    renderer *r;
+    run_result *res;
+    long long run;
+    char day[16];    /* as_of, ISO */
+    int operator;    /* an operator error stopped the run */
+    int changed;     /* the ledger gained documents: the manifest is written again */
+    roster **rs;     /* every roster read, for the run's report */
+    batch **bs;      /* their verdicts, bs[i] for rs[i] (NULL when it has none) */
+    size_t nrs, cap, bcap;
+    buf pdf;
+} ctx;
+
+static void now_iso(char *out, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static void operator_error(ctx *c, const char *what)
+{
+    fprintf(stderr, "ctsbatch: %s\n", what);
+    c->operator = 1;
+}
+
+static run_roster *add_roster(ctx *c, const char *path, run_roster_outcome outcome)
+{
+    run_result *res = c->res;
+    res->rosters = xgrow(res->rosters, &res->rcap, res->nrosters + 1, sizeof *res->rosters);
+    run_roster *r = &res->rosters[res->nrosters++];
+    memset(r, 0, sizeof *r);
+    r->name = xstrdup(base_name(path));
+    r->outcome = outcome;
+    r->reason = xstrdup("");
+    return r;
+}
+
+static void set_reason(run_roster *r, const char *why)
+{
+    free(r->reason);
+    r->reason = xstrdup(why);
+}
+
+static void add_doc_result(ctx *c, const char *path, const char *from, int made,
+                           const char *reason)
+{
+    run_result *res = c->res;
+    res->docs = xgrow(res->docs, &res->dcap, res->ndocs + 1, sizeof *res->docs);
+    run_document *d = &res->docs[res->ndocs++];
+    d->path = xstrdup(path);
+    d->roster = xstrdup(from);
+    d->made = made;
+    d->reason = xstrdup(reason ? reason : "");
+}
+
+/* Keeps a roster and its verdicts for the run's report. */
+static void keep(ctx *c, roster *r, batch *b)
+{
+    c->rs = xgrow(c->rs, &c->cap, c->nrs + 1, sizeof *c->rs);
+    c->bs = xgrow(c->bs, &c->bcap, c->nrs + 1, sizeof *c->bs);
+    c->bs[c->nrs] = b;
+    c->rs[c->nrs++] = r;
+}
+
+/* ---- finishing what a crashed run left ---- */
+
+static int place_staged(void *p, const char *path, const char *tmp)
+{
+    ctx *c = p;
+    char err[512], *final = xasprintf("%s/%s", c->o->out, path);
+    struct stat st;
+    int rc = 0;
+    if (lstat(tmp, &st) == 0 && publish_place(tmp, final, 0, err, sizeof err) < 0) {
+        fprintf(stderr, "ctsbatch: finishing an interrupted run: %s\n", err);
+        rc = 1;
+    }
+    free(final);
+    return rc;
+}
+
+/* The crash mark of the last run, if it left one: the SHA-256 of the roster it died on. */
+static void read_crash_mark(const char *out, char sha[65])
+{
+    char *path = xasprintf("%s/" CRASH_MARK, out);
+    sha[0] = '\0';
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = read(fd, sha, 64);
+        sha[n == 64 ? 64 : 0] = '\0';
+        close(fd);
+        unlink(path);
+    }
+    free(path);
+}
+
+static int recover(ctx *c)
+{
+    char err[512], sha[65];
+    read_crash_mark(c->o->out, sha);
+    int rc = ledger_attempts_settle(c->l, sha, err, sizeof err);
+    if (rc == 0)
+        rc = ledger_each_staged(c->l, place_staged, c, err, sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "ctsbatch: %s\n", err);
+    if (rc == 0 && publish_clear_staging(c->o->out, err, sizeof err) < 0) {
+        fprintf(stderr, "ctsbatch: %s\n", err);
+        rc = -1;
+    }
+    if (rc == 0 && (publish_sync(c->o->out, err, sizeof err) < 0 ||
+                    ledger_clear_staged(c->l, err, sizeof err) < 0)) {
+        fprintf(stderr, "ctsbatch: %s\n", err);
+        rc = -1;
+    }
+    const char *sub[] = {"done", "rejected", "held"};
+    for (size_t i = 0; i < 3; i++) {
+        char *dir = xasprintf("%s/%s", c->o->in, sub[i]);
+        publish_clean_dir(dir);
+        free(dir);
+    }
+    return rc == 0 ? 0 : -1;
+}
+
+/* ---- the drop folder ---- */
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What is not a regular file is never read, and the operator hears of it once. */
+static void notice_not_regular(ctx *c, const char *path, read_entry_kind k)
+{
+    char err[512], now[32];
+    now_iso(now, sizeof now);
+    char *key = xasprintf("not-regular:%s", path);
+    if (ledger_notice_once(c->l, key, now, err, sizeof err) == 1)
+        fprintf(stderr, "ctsbatch: %s is a %s, not a roster file; it is not read\n", path,
+                read_entry_kind_name(k));
+    free(key);
+}
+
+/* The rosters waiting in the drop folder, sorted by name; files changed within `settle`
+ * seconds are still being written and wait for the next run. */
+static char **list_inputs(ctx *c, size_t *n)
+{
+    char **names = NULL;
+    size_t cap = 0;
+    *n = 0;
+    DIR *d = opendir(c->o->in);
+    if (!d)
+        return NULL;
+    struct dirent *e;
+    time_t now = time(NULL);
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.' || !read_is_roster_name(e->d_name))
+            continue;
+        char *path = xasprintf("%s/%s", c->o->in, e->d_name);
+        read_entry_kind k = read_entry_kind_of(path);
+        struct stat st;
+        if (k != READ_ENTRY_REGULAR || lstat(path, &st) < 0) {
+            if (k != READ_ENTRY_GONE)
+                notice_not_regular(c, path, k);
+            free(path);
+            continue;
+        }
+        if (c->o->settle > 0 && now - st.st_mtime < c->o->settle) {
+            fprintf(stderr, "ctsbatch: %s is still being written; left for the next run\n", path);
+            free(path);
+            continue;
+        }
+        names = xgrow(names, &cap, *n + 1, sizeof *names);
+        names[(*n)++] = path;
+    }
+    closedir(d);
+    if (*n)
+        qsort(names, *n, sizeof *names, name_cmp);
+    return names;
+}
+
+/* ---- moving a roster out of the drop folder ---- */
+
+/* Writes note (may be NULL) as TARGET.loi.txt, then moves the roster into sub/. */
+static int move_with_note(ctx *c, const char *path, const char *sub, const char *note)
+{
+    char err[512];
+    char *dir = xasprintf("%s/%s", c->o->in, sub);
+    char *target = publish_move_target(path, dir);
+    int rc = -1;
+    if (!target) {
+        snprintf(err, sizeof err, "no free name for %s in %s", path, dir);
+    } else {
+        char *np = xasprintf("%s.loi.txt", target);
+        rc = note ? publish_write_atomic(np, note, strlen(note), err, sizeof err) : 0;
+        if (rc == 0)
+            rc = publish_move(path, target, err, sizeof err);
+        free(np);
+    }
+    if (rc < 0)
+        operator_error(c, err);
+    free(target);
+    free(dir);
+    return rc;
+}
+
+static void unreadable(ctx *c, roster *r)
+{
+    char err[512];
+    char *why = report_unreadable(r);
+    char *note = xasprintf("Không đọc được tệp %s\n", why);
+    run_roster *res = add_roster(c, r->path, RUN_ROSTER_UNREADABLE);
+    set_reason(res, r->error.message);
+    ledger_roster lr = {base_name(r->path), r->sha256, "", "khong-doc-duoc", 0, 0};
+    if (ledger_commit(c->l, c->run, c->day, &lr, NULL, 0, NULL, 0, err, sizeof err) < 0)
+        operator_error(c, err);
+    else
+        move_with_note(c, r->path, "rejected", note);
+    free(why);
+    free(note);
+}
+
+static void hold(ctx *c, const char *path, run_roster *res, const char *why)
+{
+    char *note = xasprintf("Tệp này chưa được xử lý: đã thử %d lần mà không lập được văn bản "
+                           "(%s). Bộ phận quản trị cần kiểm tra; sau khi khắc phục, hãy đặt lại "
+                           "tệp vào thư mục nhận.\n",
+                           RUN_MAX_FAILURES, why);
+    res->outcome = RUN_ROSTER_HELD;
+    set_reason(res, why);
+    fprintf(stderr, "ctsbatch: %s failed %d times (%s); moved to %s/held/\n", path,
+            RUN_MAX_FAILURES, why, c->o->in);
+    move_with_note(c, path, "held", note);
+    free(note);
+}
+
+/* ---- documents ---- */
+
+static int taken(void *p, const char *relpath)
+{
+    ctx *c = p;
+    char err[512], *full = xasprintf("%s/%s", c->o->out, relpath);
+    struct stat st;
+    int t = lstat(full, &st) == 0 || errno != ENOENT;
+    free(full);
+    if (!t && (t = ledger_path_taken(c->l, relpath, err, sizeof err)) < 0)
+        operator_error(c, err);
+    return t != 0;
+}
+
+/* The roster rows a document came from: "stc.csv:2; stc.csv:5". */
+static char *sources_of(const doc *d)
+{
+    buf b;
+    buf_init(&b, 0);
+    for (size_t i = 0; i < d->nrows; i++)
+        buf_printf(&b, "%s%s:%ld", i ? "; " : "", base_name(d->rows[i]->src->path),
+                   d->rows[i]->rec->line);
+    return buf_detach(&b);
+}
+
+typedef struct stage_set {
+    staged *v;
+    size_t n, cap;
+} stage_set;
+
+static void stage_discard(stage_set *s, int unlink_files)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (unlink_files)
+            unlink(s->v[i].tmp);
+        free(s->v[i].relpath);
+        free(s->v[i].tmp);
+        free(s->v[i].sources);
+    }
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+enum { MAKE_OK = 0, MAKE_REPLAN = 1, MAKE_CONTENT = -1, MAKE_OPERATOR = -2 };
+
+/* Renders and stages one document. */
+static int make_one(ctx *c, const doc *d, stage_set *s, const char *from, char *why,
+                    size_t whylen)
+{
+    char err[512], tmp[4096];
+    size_t pages = 0;
+    buf_reset(&c->pdf);
+    int rc = render_doc(c->r, d, c->o->as_of, c->o->epoch, &c->pdf, &pages, err, sizeof err);
+    if (rc == RENDER_CONTENT) {
+        int per_row = strcmp(d->kind->per, "row") == 0;
+        add_doc_result(c, d->relpath, from, 0, err);
+        if (per_row) { /* a finding for its row; the plan is made again without it */
+            rules_note_not_made((verdict *)d->rows[0], c->cfg, err);
+            return MAKE_REPLAN;
+        }
+        snprintf(why, whylen, "Mẫu %s: %s", d->kind->form, err);
+        return MAKE_CONTENT;
+    }
+    if (rc < 0 || publish_stage(c->o->out, c->pdf.data, c->pdf.len, tmp, sizeof tmp, err,
+                                sizeof err) < 0) {
+        snprintf(why, whylen, "%s: %s", d->relpath, err);
+        return MAKE_OPERATOR;
+    }
+    s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
+    staged *st = &s->v[s->n++];
+    st->relpath = xstrdup(d->relpath);
+    st->tmp = xstrdup(tmp);
+    st->sources = sources_of(d);
+    st->d = d;
+    st->pages = pages;
+    st->bytes = c->pdf.len;
+    sha256_hex(c->pdf.data, c->pdf.len, st->sha256);
+    return MAKE_OK;
+}
+
+/* Plans the batch's documents and stages them; a row whose own form cannot be made is
+ * rejected and the plan made once more without it. On success *out holds the plan. */
+static int make_documents(ctx *c, batch *b, const char *from, plan **out, stage_set *s,
+                          char *why, size_t whylen)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        plan *p = plan_make(b, c->cfg, taken, c);
+        int replan = 0, rc = MAKE_OK;
+        for (size_t i = 0; i < p->n && rc >= 0 && !c->operator; i++) {
+            int one = make_one(c, &p->docs[i], s, from, why, whylen);
+            replan |= one == MAKE_REPLAN;
+            rc = one < 0 ? one : rc;
+        }
+        if (c->operator && rc >= 0) {
+            snprintf(why, whylen, "the ledger could not be read");
+            rc = MAKE_OPERATOR;
+        }
+        if (rc == MAKE_OK && !replan) {
+            *out = p;
+            return MAKE_OK;
+        }
+        stage_discard(s, 1);
+        plan_free(p);
+        if (rc < 0)
+            return rc;
+    }
+    snprintf(why, whylen, "the documents could not be planned");
+    return MAKE_CONTENT;
+}
+
+/* ---- the commit ---- */
+
+/* The ledger's view of the roster's issued requests and documents, then the commit. */
+static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *res,
+                  char *err, size_t errlen)
+{
+    ledger_request *reqs = xcalloc(b->n ? b->n : 1, sizeof *reqs);
+    char **keys = xcalloc(b->n ? b->n : 1, sizeof *keys);
+    size_t *index = xcalloc(b->n ? b->n : 1, sizeof *index), nreq = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        verdict *v = &b->v[i];
+        index[i] = (size_t)-1;
+        if (!v->accepted || v->issued_before || !(keys[i] = rules_request_key(v)))
+            continue;
+        index[i] = nreq;
+        reqs[nreq++] = (ledger_request){keys[i], v->thu_tuc, v->ten, v->rec->line};
+    }
+    ledger_document *docs = xcalloc(s->n ? s->n : 1, sizeof *docs);
+    size_t **links = xcalloc(s->n ? s->n : 1, sizeof *links);
+    for (size_t i = 0; i < s->n; i++) {
+        const staged *st = &s->v[i];
+        const doc *d = st->d;
+        links[i] = xcalloc(d->nrows ? d->nrows : 1, sizeof **links);
+        size_t nl = 0;
+        for (size_t k = 0; k < d->nrows; k++) {
+            size_t at = (size_t)(d->rows[k] - b->v);
+            if (at < b->n && index[at] != (size_t)-1)
+                links[i][nl++] = index[at];
+        }
+        int per_row = strcmp(d->kind->per, "row") == 0;
+        docs[i] = (ledger_document){st->relpath, st->tmp, d->kind->form, d->agency,
+                                   d->kind->folder, per_row ? d->rows[0]->ten : d->agency,
+                                   st->sha256, st->sources, st->pages, st->bytes, links[i], nl};
+    }
+    ledger_roster lr = {base_name(r->path), r->sha256,
+                        b->n ? record_get(&b->v[0].agency, "co_quan_quan_ly") : "", "xong",
+                        res->rows, res->accepted};
+    int rc = ledger_commit(c->l, c->run, c->day, &lr, reqs, nreq, docs, s->n, err, errlen);
+    for (size_t i = 0; i < b->n; i++)
+        free(keys[i]);
+    for (size_t i = 0; i < s->n; i++)
+        free(links[i]);
+    free(links);
+    free(docs);
+    free(keys);
+    free(index);
+    free(reqs);
+    return rc;
+}
+
+/* The requests an earlier run issued are noted as such and planned into no document. */
+static int note_issued(ctx *c, batch *b)
+{
+    char err[512], day[32], file[4096];
+    for (size_t i = 0; i < b->n; i++) {
+        verdict *v = &b->v[i];
+        char *key = v->accepted ? rules_request_key(v) : NULL;
+        int found = key ? ledger_request_find(c->l, key, day, sizeof day, file, sizeof file, err,
+                                              sizeof err)
+                        : 0;
+        free(key);
+        if (found < 0) {
+            operator_error(c, err);
+            return -1;
+        }
+        if (found)
+            rules_note_issued(v, c->cfg, day, file);
+    }
+    return 0;
+}
+
+static void count_rows(const batch *b, run_roster *res)
+{
+    res->rows = b->n;
+    res->accepted = res->before = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        res->accepted += (size_t)b->v[i].accepted;
+        res->before += (size_t)(b->v[i].accepted && b->v[i].issued_before);
+    }
+    res->rejected = res->rows - res->accepted;
+}
+
+/* NAME.ketqua.csv and NAME.ketqua.pdf beside where the roster goes in done/. The CSV is the
+ * record; a PDF that cannot be made (too many pages) is left out with a message. */
+static int write_results(ctx *c, roster *r, batch *b, const char *target)
+{
+    char err[512];
+    buf csv;
+    buf_init(&csv, REPORT_MAX_BYTES);
+    char *path = xasprintf("%s.ketqua.csv", target);
+    int rc = report_csv(&csv, &r, 1, b);
+    if (rc < 0)
+        snprintf(err, sizeof err, "%s would be larger than %zu bytes", path,
+                 (size_t)REPORT_MAX_BYTES);
+    else
+        rc = publish_write_atomic(path, csv.data, csv.len, err, sizeof err);
+    buf_release(&csv);
+    free(path);
+    if (rc < 0) {
+        operator_error(c, err);
+        return -1;
+    }
+    doc d;
+    plan_report(&b, 1, &r, 1, &d);
+    path = xasprintf("%s.ketqua.pdf", target);
+    buf_reset(&c->pdf);
+    int made = render_doc(c->r, &d, c->o->as_of, c->o->epoch, &c->pdf, NULL, err, sizeof err);
+    if (made == 0)
+        rc = publish_write_atomic(path, c->pdf.data, c->pdf.len, err, sizeof err);
+    if (made < 0)
+        fprintf(stderr, "ctsbatch: %s not made: %s\n", path, err);
+    else if (rc < 0)
+        operator_error(c, err);
+    plan_report_release(&d);
+    free(path);
+    return rc;
+}
+
+static void place_and_move(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *res)
+{
+    char err[512];
+    for (size_t i = 0; i < s->n; i++) {
+        char *final = xasprintf("%s/%s", c->o->out, s->v[i].relpath);
+        int rc = publish_place(s->v[i].tmp, final, 0, err, sizeof err);
+        free(final);
+        if (rc < 0) { /* committed: the next run places it from the ledger */
+            operator_error(c, err);
+            return;
+        }
+        add_doc_result(c, s->v[i].relpath, res->name, 1, NULL);
+        res->documents++;
+    }
+    char *dir = xasprintf("%s/done", c->o->in);
+    char *target = publish_move_target(r->path, dir);
+    if (!target)
+        operator_error(c, "no free name in done/");
+    else if (write_results(c, r, b, target) == 0 && publish_move(r->path, target, err,
+                                                                  sizeof err) < 0)
+        operator_error(c, err);
+    free(target);
+    free(dir);
+}
+
+/* The whole of one roster (run.h). */
+static void process_roster(ctx *c, const char *path)
+{
+    char err[512], why[1024] = "";
+    read_options ro = {c->o->encoding, c->o->schema};
+    roster *r = read_roster(path, &ro);
+    snprintf(crash_sha, sizeof crash_sha, "%s", r->sha256);
+    if (r->failed) {
+        unreadable(c, r);
+        keep(c, r, NULL);
+        return;
+    }
+    run_roster *res = add_roster(c, path, RUN_ROSTER_DONE);
+    int failures = 0;
+    if (ledger_attempt_begin(c->l, c->run, r->sha256, res->name, &failures, err, sizeof err) < 0) {
+        operator_error(c, err);
+        res->outcome = RUN_ROSTER_KEPT;
+        set_reason(res, err);
+        keep(c, r, NULL);
+        return;
+    }
+    if (failures >= RUN_MAX_FAILURES) {
+        hold(c, path, res, "earlier attempts failed or crashed");
+        ledger_attempt_end(c->l, r->sha256, "hoan", "held", err, sizeof err);
+        keep(c, r, NULL);
+        return;
+    }
+    fault_roster(res->name);
+    batch *b = rules_check(&r, 1, c->cfg, c->o->as_of);
+    plan *p = NULL;
+    stage_set s = {0};
+    int rc = note_issued(c, b) < 0 ? MAKE_OPERATOR
+                                   : make_documents(c, b, res->name, &p, &s, why, sizeof why);
+    if (rc == MAKE_OK && (publish_sync(c->o->out, err, sizeof err) < 0 ||
+                          commit(c, r, b, &s, res, err, sizeof err) < 0)) {
+        snprintf(why, sizeof why, "%s", err);
+        rc = MAKE_OPERATOR;
+    }
+    count_rows(b, res);
+    if (rc == MAKE_OK) {
+        c->changed = 1;
+        place_and_move(c, r, b, &s, res);
+        ledger_attempt_end(c->l, r->sha256, "xong", "", err, sizeof err);
+    } else {
+        stage_discard(&s, 1);
+        res->outcome = RUN_ROSTER_KEPT;
+        set_reason(res, why);
+        if (rc == MAKE_OPERATOR) { /* not the roster's fault: retried, not counted */
+            operator_error(c, why);
+            ledger_attempt_end(c->l, r->sha256, "hoan", why, err, sizeof err);
+        } else {
+            fprintf(stderr, "ctsbatch: %s: a document could not be made (%s); left in %s\n", path,
+                    why, c->o->in);
+            ledger_attempt_end(c->l, r->sha256, "loi", why, err, sizeof err);
+            if (failures + 1 >= RUN_MAX_FAILURES)
+                hold(c, path, res, why);
+        }
+    }
+    stage_discard(&s, 0);
+    plan_free(p);
+    crash_sha[0] = '\0';
+    keep(c, r, b);
+}
+
+/* ---- the run's own report and the manifest ---- */
+
+/* report.csv and report.pdf under OUT/runs/<id>/ and, replaced, OUT/report.*. */
+static void write_run_report(ctx *c)
+{
+    char err[512], tmp[4096], dir[4200];
+    snprintf(dir, sizeof dir, "%s/runs/%06lld", c->o->out, c->run);
+    buf csv;
+    buf_init(&csv, REPORT_MAX_BYTES);
+    report_csv_header(&csv);
+    batch **some = xcalloc(c->nrs ? c->nrs : 1, sizeof *some);
+    size_t nsome = 0;
+    for (size_t i = 0; i < c->nrs; i++) {
+        batch empty = {0};
+        report_csv_rows(&csv, &c->rs[i], 1, c->bs[i] ? c->bs[i] : &empty);
+        if (c->bs[i])
+            some[nsome++] = c->bs[i];
+    }
+    doc d;
+    plan_report(some, nsome, c->rs, c->nrs, &d);
+    free(some);
+    buf_reset(&c->pdf);
+    int pdf_ok = render_doc(c->r, &d, c->o->as_of, c->o->epoch, &c->pdf, NULL, err, sizeof err);
+    if (pdf_ok < 0)
+        fprintf(stderr, "ctsbatch: report.pdf not made: %s\n", err);
+    plan_report_release(&d);
+    const char *names[2] = {"report.csv", "report.pdf"};
+    const buf *data[2] = {&csv, &c->pdf};
+    for (int f = 0; f < 2; f++) {
+        if ((f == 0 && csv.full) || (f == 1 && pdf_ok < 0))
+            continue;
+        for (int copy = 0; copy < 2; copy++) {
+            char *path = copy ? xasprintf("%s/%s", c->o->out, names[f])
+                              : xasprintf("%s/%s", dir, names[f]);
+            if (publish_stage(c->o->out, data[f]->data, data[f]->len, tmp, sizeof tmp, err,
+                              sizeof err) < 0 ||
+                publish_place(tmp, path, copy, err, sizeof err) < 0)
+                operator_error(c, err);
+            free(path);
+        }
+    }
+    if (csv.full)
+        fprintf(stderr, "ctsbatch: report.csv would be larger than %zu bytes; not written\n",
+                (size_t)REPORT_MAX_BYTES);
+    buf_release(&csv);
+}
+
+static void summary(ctx *c)
+{
+    size_t rows = 0, acc = 0, before = 0, docs = 0;
+    for (size_t i = 0; i < c->res->nrosters; i++) {
+        rows += c->res->rosters[i].rows;
+        acc += c->res->rosters[i].accepted;
+        before += c->res->rosters[i].before;
+        docs += c->res->rosters[i].documents;
+    }
+    printf("ctsbatch: %zu file(s), %zu request(s): %zu accepted (%zu issued before), %zu "
+           "rejected; %zu document(s) in %s\n",
+           c->nrs, rows, acc, before, rows - acc, docs, c->o->out);
+}
+
+static int status_of(const ctx *c)
+{
+    if (c->operator)
+        return RUN_OUTPUT;
+    for (size_t i = 0; i < c->res->nrosters; i++) {
+        const run_roster *r = &c->res->rosters[i];
+        if (r->outcome != RUN_ROSTER_DONE || r->rejected)
+            return RUN_REJECTED;
+    }
+    return RUN_OK;
+}
+
+static void release_ctx(ctx *c)
+{
+    for (size_t i = 0; i < c->nrs; i++) {
+        batch_free(c->bs[i]);
+        roster_free(c->rs[i]);
+    }
+    free(c->bs);
+    free(c->rs);
+    buf_release(&c->pdf);
+    render_free(c->r);
+}
+
+static int open_ledger(ctx *c)
+{
+    char err[512];
+    char *db = c->o->db ? xstrdup(c->o->db) : xasprintf("%s/ctsbatch.db", c->o->out);
+    int rc = publish_mkdirs(c->o->out) < 0 ? LEDGER_ERROR : LEDGER_OK;
+    if (rc != LEDGER_OK)
+        snprintf(err, sizeof err, "cannot create %s: %s", c->o->out, strerror(errno));
+    else
+        rc = ledger_open(db, c->o->wait, &c->l, err, sizeof err);
+    if (rc == LEDGER_BUSY)
+        fprintf(stderr,
+                "ctsbatch: another run is using the ledger %s; nothing was done (waited %ld s)\n",
+                db, c->o->wait);
+    else if (rc != LEDGER_OK)
+        fprintf(stderr, "ctsbatch: %s\n", err);
+    free(db);
+    return rc == LEDGER_OK ? RUN_OK : rc == LEDGER_BUSY ? RUN_BUSY : RUN_OUTPUT;
+}
+
+int run_batch(const run_options *o, const config *cfg, run_result *res)
+{
+    memset(res, 0, sizeof *res);
+    ctx c = {o, cfg, NULL, NULL, res, 0, "", 0, 0, NULL, NULL, 0, 0, 0, {0}};
+    buf_init(&c.pdf, 0);
+    date_format_iso(o->as_of, c.day);
+    char err[512], now[32];
+    if (access(o->in, R_OK | X_OK) < 0) {
+        fprintf(stderr, "ctsbatch: cannot read the input folder %s: %s\n", o->in, strerror(errno));
+        res->status = RUN_USAGE;
+        goto out;
+    }
+    if ((res->status = open_ledger(&c)) != RUN_OK)
+        goto out;
+    int recovered = recover(&c);
+    size_t n = 0;
+    char **names = list_inputs(&c, &n);
+    if (recovered < 0 || n == 0) { /* nothing dropped: the last run's report stays */
+        if (recovered == 0)
+            printf("ctsbatch: no roster in %s\n", o->in);
+        res->status = recovered < 0 ? RUN_OUTPUT : RUN_OK;
+        free(names);
+        goto out;
+    }
+    now_iso(now, sizeof now);
+    if (ledger_run_begin(c.l, c.day, now, &c.run, err, sizeof err) < 0 ||
+        !(c.r = render_new(cfg, err, sizeof err))) {
+        operator_error(&c, err);
+    } else {
+        res->id = c.run;
+        crash_guard(o->out, 1);
+        for (size_t i = 0; i < n && !c.operator; i++)
+            process_roster(&c, names[i]);
+        crash_guard(o->out, 0);
+        if (publish_sync(o->out, err, sizeof err) < 0 ||
+            ledger_clear_staged(c.l, err, sizeof err) < 0)
+            operator_error(&c, err);
+        write_run_report(&c);
+        if (c.changed && manifest_write(c.l, o->out, err, sizeof err) < 0)
+            operator_error(&c, err);
+        summary(&c);
+    }
+    res->status = status_of(&c);
+    now_iso(now, sizeof now);
+    if (c.run && ledger_run_end(c.l, c.run, res->status == RUN_OUTPUT ? "loi-dau-ra" : "xong",
+                                now, err, sizeof err) < 0) {
+        fprintf(stderr, "ctsbatch: %s\n", err);
+        res->status = RUN_OUTPUT;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+out:
+    release_ctx(&c);
+    ledger_close(c.l);
+    return res->status;
+}
+
+void run_result_release(run_result *res)
+{
+    for (size_t i = 0; i < res->nrosters; i++) {
+        free(res->rosters[i].name);
+        free(res->rosters[i].reason);
+    }
+    for (size_t i = 0; i < res->ndocs; i++) {
+        free(res->docs[i].path);
+        free(res->docs[i].roster);
+        free(res->docs[i].reason);
+    }
+    free(res->rosters);
+    free(res->docs);
+    memset(res, 0, sizeof *res);
+}
+
+/* ---- validate ---- */
+
+int run_validate(char *const *files, size_t n, const run_options *o, const config *cfg, int json,
+                 FILE *out)
+{
+    roster **rs = xcalloc(n ? n : 1, sizeof *rs);
+    read_options ro = {o->encoding, o->schema};
+    for (size_t i = 0; i < n; i++)
+        rs[i] = read_roster(files[i], &ro);
+    batch *b = rules_check(rs, n, cfg, o->as_of);
+    buf text;
+    buf_init(&text, REPORT_MAX_BYTES);
+    int cut = 0, rc = RUN_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (json && report_json(&text, rs[i], b) < 0) {
+            fprintf(stderr, "ctsbatch: %s: verdicts larger than %zu bytes\n", rs[i]->path,
+                    (size_t)REPORT_MAX_BYTES);
+            cut = 1;
+        } else if (!json) {
+            report_text(&text, rs[i], b);
+        }
+        fputs(buf_str(&text), out);
+        buf_reset(&text);
+        rc = rs[i]->failed ? RUN_REJECTED : rc;
+    }
+    for (size_t i = 0; i < b->n; i++)
+        rc = b->v[i].accepted ? rc : RUN_REJECTED;
+    buf_release(&text);
+    batch_free(b);
+    for (size_t i = 0; i < n; i++)
+        roster_free(rs[i]);
+    free(rs);
+    return cut ? RUN_USAGE : rc;
+}
