@@ -24,8 +24,8 @@ struct ledger {
 };
 
 /* Each entry takes the schema from version i to i + 1. Never edit a released step: add one.
- * Version 1: runs, rosters, requests, documents. Version 2: attempts (poison pill) and
- * notices (files reported once). */
+ * Version 1: runs, rosters, requests, documents. Version 2: attempts (poison pill),
+ * notices (files reported once) and state (the last document the manifest lists). */
 static const char *const MIGRATIONS[] = {
     "CREATE TABLE runs(id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT,"
     " as_of TEXT NOT NULL, outcome TEXT NOT NULL DEFAULT 'dang-chay', pid INTEGER);"
@@ -49,7 +49,8 @@ static const char *const MIGRATIONS[] = {
     " run INTEGER NOT NULL, outcome TEXT NOT NULL DEFAULT 'dang-chay',"
     " reason TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX attempts_sha256 ON attempts(sha256);"
-    "CREATE TABLE notices(key TEXT PRIMARY KEY, first TEXT NOT NULL);",
+    "CREATE TABLE notices(key TEXT PRIMARY KEY, first TEXT NOT NULL);"
+    "CREATE TABLE state(key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
 };
 
 static int fail(ledger *l, char *err, size_t errlen, const char *what)
@@ -541,4 +542,27 @@ int ledger_notice_once(ledger *l, const char *key, const char *now, char *err, s
                 NULL) < 0)
         return -1;
     return sqlite3_changes(l->db) > 0;
+}
+
+static const char LAST_DOC[] = "SELECT coalesce(max(id), 0) FROM documents";
+
+int ledger_manifest_due(ledger *l, char *err, size_t errlen)
+{
+    long long last, listed;
+    if (query_int(l, LAST_DOC, NULL, &last, err, errlen) < 0 ||
+        query_int(l, "SELECT value FROM state WHERE key = 'manifest'", NULL, &listed, err,
+                  errlen) < 0)
+        return -1;
+    return last != listed;
+}
+
+int ledger_manifest_written(ledger *l, char *err, size_t errlen)
+{
+    long long last;
+    if (query_int(l, LAST_DOC, NULL, &last, err, errlen) < 0)
+        return -1;
+    char v[24];
+    snprintf(v, sizeof v, "%lld", last);
+    return run_sql(l, "INSERT OR REPLACE INTO state(key, value) VALUES('manifest', ?)", err,
+                   errlen, v, NULL);
 }

@@ -123,6 +123,12 @@ typedef struct ledger_doc_row {
 int ledger_each_document(ledger *l, int (*fn)(void *ctx, const ledger_doc_row *d), void *ctx,
                          char *err, size_t errlen);
 
+/* 1 when documents were committed since manifest.csv was last written (a crash may have
+ * come between), 0 if not, -1 on error. */
+int ledger_manifest_due(ledger *l, char *err, size_t errlen);
+/* Records that manifest.csv now lists every committed document. */
+int ledger_manifest_written(ledger *l, char *err, size_t errlen);
+
 /* 1 the first time key is noted (a file the operator must hear about once), 0 after. */
 int ledger_notice_once(ledger *l, const char *key, const char *now, char *err, size_t errlen);
 

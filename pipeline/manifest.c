@@ -60,6 +60,8 @@ int manifest_write(ledger *l, const char *out_dir, char *err, size_t errlen)
     rc = publish_place(tmp, path, 1, err, errlen);
     if (rc < 0)
         unlink(tmp);
+    else
+        rc = ledger_manifest_written(l, err, errlen);
     free(path);
     return rc;
 }

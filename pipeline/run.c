@@ -92,7 +92,6 @@ typedef struct ctx {
     long long run;
     char day[16];    /* as_of, ISO */
     int operator;    /* an operator error stopped the run */
-    int changed;     /* the ledger gained documents: the manifest is written again */
     roster **rs;     /* every roster read, for the run's report */
     batch **bs;      /* their verdicts, bs[i] for rs[i] (NULL when it has none) */
     size_t nrs, cap, bcap;
@@ -581,34 +580,68 @@ static void place_and_move(ctx *c, roster *r, batch *b, const stage_set *s, run_
     free(dir);
 }
 
+/* The SHA-256 of a regular file's bytes (never through a link, never waiting on a FIFO),
+ * read before the roster is parsed so that a crash in the reader is pinned on the file.
+ * Returns 0, or -1 when the file cannot be read (the reader then says why). */
+static int file_sha(const char *path, char hex[65])
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+        (size_t)st.st_size > READ_MAX_FILE_BYTES) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    sha256 s;
+    sha256_init(&s);
+    char chunk[65536];
+    ssize_t n;
+    size_t total = 0;
+    while ((n = read(fd, chunk, sizeof chunk)) > 0 && (total += (size_t)n) <= READ_MAX_FILE_BYTES)
+        sha256_update(&s, chunk, (size_t)n);
+    close(fd);
+    unsigned char d[32];
+    sha256_final(&s, d);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    return n < 0 || total > READ_MAX_FILE_BYTES ? -1 : 0;
+}
+
 /* The whole of one roster (run.h). */
 static void process_roster(ctx *c, const char *path)
 {
-    char err[512], why[1024] = "";
+    char err[512], why[1024] = "", sha[65] = "";
+    run_roster *res = NULL;
+    int failures = 0, known = file_sha(path, sha) == 0;
+    if (known) {
+        res = add_roster(c, path, RUN_ROSTER_DONE);
+        if (ledger_attempt_begin(c->l, c->run, sha, res->name, &failures, err, sizeof err) < 0) {
+            operator_error(c, err);
+            res->outcome = RUN_ROSTER_KEPT;
+            set_reason(res, err);
+            return;
+        }
+        if (failures >= RUN_MAX_FAILURES) {
+            hold(c, path, res, "earlier attempts failed or crashed");
+            ledger_attempt_end(c->l, sha, "hoan", "held", err, sizeof err);
+            return;
+        }
+        snprintf(crash_sha, sizeof crash_sha, "%s", sha);
+        fault_roster(res->name);
+    }
     read_options ro = {c->o->encoding, c->o->schema};
     roster *r = read_roster(path, &ro);
-    snprintf(crash_sha, sizeof crash_sha, "%s", r->sha256);
-    if (r->failed) {
+    if (r->failed || !known) {
+        if (res) /* it was readable a moment ago: the reader's verdict replaces this entry */
+            c->res->nrosters--, free(res->name), free(res->reason);
+        if (known)
+            ledger_attempt_end(c->l, sha, "xong", "unreadable", err, sizeof err);
+        crash_sha[0] = '\0';
         unreadable(c, r);
         keep(c, r, NULL);
         return;
     }
-    run_roster *res = add_roster(c, path, RUN_ROSTER_DONE);
-    int failures = 0;
-    if (ledger_attempt_begin(c->l, c->run, r->sha256, res->name, &failures, err, sizeof err) < 0) {
-        operator_error(c, err);
-        res->outcome = RUN_ROSTER_KEPT;
-        set_reason(res, err);
-        keep(c, r, NULL);
-        return;
-    }
-    if (failures >= RUN_MAX_FAILURES) {
-        hold(c, path, res, "earlier attempts failed or crashed");
-        ledger_attempt_end(c->l, r->sha256, "hoan", "held", err, sizeof err);
-        keep(c, r, NULL);
-        return;
-    }
-    fault_roster(res->name);
     batch *b = rules_check(&r, 1, c->cfg, c->o->as_of);
     plan *p = NULL;
     stage_set s = {0};
@@ -621,20 +654,19 @@ static void process_roster(ctx *c, const char *path)
     }
     count_rows(b, res);
     if (rc == MAKE_OK) {
-        c->changed = 1;
         place_and_move(c, r, b, &s, res);
-        ledger_attempt_end(c->l, r->sha256, "xong", "", err, sizeof err);
+        ledger_attempt_end(c->l, sha, "xong", "", err, sizeof err);
     } else {
         stage_discard(&s, 1);
         res->outcome = RUN_ROSTER_KEPT;
         set_reason(res, why);
         if (rc == MAKE_OPERATOR) { /* not the roster's fault: retried, not counted */
             operator_error(c, why);
-            ledger_attempt_end(c->l, r->sha256, "hoan", why, err, sizeof err);
+            ledger_attempt_end(c->l, sha, "hoan", why, err, sizeof err);
         } else {
             fprintf(stderr, "ctsbatch: %s: a document could not be made (%s); left in %s\n", path,
                     why, c->o->in);
-            ledger_attempt_end(c->l, r->sha256, "loi", why, err, sizeof err);
+            ledger_attempt_end(c->l, sha, "loi", why, err, sizeof err);
             if (failures + 1 >= RUN_MAX_FAILURES)
                 hold(c, path, res, why);
         }
@@ -706,6 +738,15 @@ static void summary(ctx *c)
            c->nrs, rows, acc, before, rows - acc, docs, c->o->out);
 }
 
+/* manifest.csv again whenever the ledger holds documents it does not list. */
+static void write_manifest(ctx *c)
+{
+    char err[512];
+    int due = ledger_manifest_due(c->l, err, sizeof err);
+    if (due < 0 || (due && manifest_write(c->l, c->o->out, err, sizeof err) < 0))
+        operator_error(c, err);
+}
+
 static int status_of(const ctx *c)
 {
     if (c->operator)
@@ -752,7 +793,7 @@ static int open_ledger(ctx *c)
 int run_batch(const run_options *o, const config *cfg, run_result *res)
 {
     memset(res, 0, sizeof *res);
-    ctx c = {o, cfg, NULL, NULL, res, 0, "", 0, 0, NULL, NULL, 0, 0, 0, {0}};
+    ctx c = {o, cfg, NULL, NULL, res, 0, "", 0, NULL, NULL, 0, 0, 0, {0}};
     buf_init(&c.pdf, 0);
     date_format_iso(o->as_of, c.day);
     char err[512], now[32];
@@ -769,7 +810,8 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
     if (recovered < 0 || n == 0) { /* nothing dropped: the last run's report stays */
         if (recovered == 0)
             printf("ctsbatch: no roster in %s\n", o->in);
-        res->status = recovered < 0 ? RUN_OUTPUT : RUN_OK;
+        write_manifest(&c); /* a crash may have come between a commit and the manifest */
+        res->status = recovered < 0 || c.operator ? RUN_OUTPUT : RUN_OK;
         free(names);
         goto out;
     }
@@ -787,10 +829,9 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
             ledger_clear_staged(c.l, err, sizeof err) < 0)
             operator_error(&c, err);
         write_run_report(&c);
-        if (c.changed && manifest_write(c.l, o->out, err, sizeof err) < 0)
-            operator_error(&c, err);
         summary(&c);
     }
+    write_manifest(&c);
     res->status = status_of(&c);
     now_iso(now, sizeof now);
     if (c.run && ledger_run_end(c.l, c.run, res->status == RUN_OUTPUT ? "loi-dau-ra" : "xong",
