@@ -25,7 +25,8 @@ struct ledger {
 
 /* Each entry takes the schema from version i to i + 1. Never edit a released step: add one.
  * Version 1: runs, rosters, requests, documents. Version 2: attempts (poison pill),
- * notices (files reported once) and state (the last document the manifest lists). */
+ * notices (files reported once), state (the last document the manifest lists), and an
+ * index that finds a request's documents without a scan. */
 static const char *const MIGRATIONS[] = {
     "CREATE TABLE runs(id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT,"
     " as_of TEXT NOT NULL, outcome TEXT NOT NULL DEFAULT 'dang-chay', pid INTEGER);"
@@ -50,7 +51,8 @@ static const char *const MIGRATIONS[] = {
     " reason TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX attempts_sha256 ON attempts(sha256);"
     "CREATE TABLE notices(key TEXT PRIMARY KEY, first TEXT NOT NULL);"
-    "CREATE TABLE state(key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+    "CREATE TABLE state(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "CREATE INDEX document_requests_request ON document_requests(request);",
 };
 
 static int fail(ledger *l, char *err, size_t errlen, const char *what)
