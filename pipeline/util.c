@@ -8,10 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The one way a process ends outside main (STYLE.md 10): exhausted memory, or a programming
+ * error of that class (a bound proven by construction that does not hold, a bad format). */
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("ctsbatch: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
 static void out_of_memory(size_t n)
 {
-    fprintf(stderr, "ctsbatch: out of memory (%zu bytes)\n", n);
-    abort();
+    die("out of memory (%zu bytes)", n);
 }
 
 void *xmalloc(size_t n)
@@ -124,6 +138,10 @@ int buf_vprintf(buf *b, const char *fmt, va_list ap)
     va_end(copy);
     if (n < 0 || b->full)
         return -1;
+    if ((size_t)n > b->max - b->len) { /* refused before making a copy too long to keep */
+        b->full = 1;
+        return -1;
+    }
     if ((size_t)n < sizeof small)
         return buf_append(b, small, (size_t)n);
     char *big = xmalloc((size_t)n + 1);
@@ -167,6 +185,13 @@ char *buf_detach(buf *b)
     size_t max = b->max;
     buf_init(b, max);
     return s;
+}
+
+char *buf_detach_whole(buf *b)
+{
+    if (b->full)
+        die("a text longer than its bound of %zu bytes (a programming error)", b->max);
+    return buf_detach(b);
 }
 
 const char *buf_str(const buf *b)
@@ -258,12 +283,14 @@ char *str_expand(const char *tmpl, str_lookup lookup, void *ctx)
 char *xasprintf(const char *fmt, ...)
 {
     buf b;
-    buf_init(&b, 0);
+    buf_init(&b, XASPRINTF_MAX);
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    int rc = buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    return buf_detach(&b);
+    if (rc < 0 && !b.full) /* an encoding error, or more than INT_MAX bytes */
+        die("printf refused the format \"%s\" (a programming error)", fmt);
+    return buf_detach_whole(&b);
 }
 
 struct strmap {

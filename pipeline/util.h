@@ -16,7 +16,9 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-/* A new string formatted like printf (paths and messages of any length). */
+/* A new string formatted like printf, for paths and messages: at most XASPRINTF_MAX bytes.
+ * A longer result, or a format printf refuses, is a programming error of the out-of-memory
+ * class: it aborts as xmalloc does, never returning a cut string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Grow an array of `*cap` elements of `size` bytes so that it holds at least `need`. */
@@ -24,6 +26,10 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size);
 
 /* Default ceiling of a buffer made with buf_init(b, 0): 64 MiB. */
 #define BUF_DEFAULT_MAX ((size_t)64 << 20)
+
+/* The longest string xasprintf makes: 64 MiB. Its longest callers join two values of one
+ * roster (a duplicate key), and a roster file is at most READ_MAX_FILE_BYTES (32 MiB). */
+#define XASPRINTF_MAX BUF_DEFAULT_MAX
 
 /* A growable byte buffer, always NUL-terminated when data != NULL, never longer than max.
  * Once an append is refused the buffer is `full` and refuses every later one too, so a caller
@@ -47,6 +53,10 @@ int buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 int buf_vprintf(buf *b, const char *fmt, va_list ap);
 /* Returns the contents (never NULL, "" when empty) and leaves b empty and initialised. */
 char *buf_detach(buf *b);
+/* buf_detach for text whose length the caller bounded by construction (b->max is a proven
+ * ceiling, not a guess): a full b means that proof is wrong, a programming error, and it
+ * aborts as out of memory does rather than hand back a cut text. */
+char *buf_detach_whole(buf *b);
 /* Returns a NUL-terminated view of the contents ("" when empty); b keeps ownership. */
 const char *buf_str(const buf *b);
 

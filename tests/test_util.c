@@ -1,7 +1,8 @@
 /* test_util: unit tests of pipeline/util.c, the allocation family and the bounded text buffer
  * every module builds on (STYLE.md 9, 10): a buffer never grows past its maximum and a
  * refused append leaves it unchanged; the str_* helpers; "{name}" expansion; xasprintf for
- * text longer than any fixed scratch space. */
+ * text longer than any fixed scratch space, up to XASPRINTF_MAX, and an abort (never a cut
+ * string) past it. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,9 +10,12 @@
 #include <cmocka.h>
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -137,6 +141,11 @@ static void test_buf_printf_refused_past_max(void **state)
     assert_int_equal(buf_printf(&b, "%s", "56789"), -1); /* 9 > 8 */
     assert_string_equal(buf_str(&b), "1234");
     assert_int_equal(buf_printf(&b, "%s", "5"), -1); /* full: refused from then on */
+    buf_reset(&b);
+    /* longer than the scratch space and than max: refused whole, not copied first */
+    assert_int_equal(buf_printf(&b, "%300d", 7), -1);
+    assert_int_equal(b.full, 1);
+    assert_int_equal(b.len, 0);
     buf_release(&b);
 }
 
@@ -155,6 +164,66 @@ static void test_xasprintf_any_length(void **state)
     assert_int_equal(s[5001], '>');
     free(s);
     free(long_arg);
+}
+
+/* XASPRINTF_MAX: a result of exactly that many bytes is made whole. */
+static void test_xasprintf_at_its_bound(void **state)
+{
+    (void)state;
+    char *s = xasprintf("%*s", (int)XASPRINTF_MAX, "x");
+    assert_int_equal(strlen(s), XASPRINTF_MAX);
+    assert_int_equal(s[0], ' ');
+    assert_int_equal(s[XASPRINTF_MAX - 1], 'x');
+    free(s);
+}
+
+/* Runs fn in a child process; returns what it wrote on standard error (caller frees) and
+ * the signal that ended it in *sig (0 when it exited). */
+static char *run_in_child(void (*fn)(void), int *sig)
+{
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        fn();
+        _exit(0);
+    }
+    close(fds[1]);
+    buf err;
+    buf_init(&err, 4096);
+    char chunk[512];
+    ssize_t n;
+    while ((n = read(fds[0], chunk, sizeof chunk)) > 0)
+        buf_append(&err, chunk, (size_t)n);
+    close(fds[0]);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    *sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    return buf_detach(&err);
+}
+
+static void xasprintf_one_past(void)
+{
+    char *s = xasprintf("%*s", (int)XASPRINTF_MAX + 1, "x");
+    free(s); /* not reached */
+}
+
+/* One byte past XASPRINTF_MAX is a programming error: it aborts as out of memory does, with
+ * a message, and hands back no cut string. */
+static void test_xasprintf_past_its_bound_aborts(void **state)
+{
+    (void)state;
+    int sig = 0;
+    char *err = run_in_child(xasprintf_one_past, &sig);
+    assert_int_equal(sig, SIGABRT);
+    char want[100];
+    snprintf(want, sizeof want, "ctsbatch: a text longer than its bound of %zu bytes",
+             (size_t)XASPRINTF_MAX);
+    assert_non_null(strstr(err, want));
+    free(err);
 }
 
 static void test_xstrndup_and_xgrow(void **state)
@@ -362,6 +431,8 @@ int main(void)
         cmocka_unit_test(test_buf_printf_longer_than_scratch),
         cmocka_unit_test(test_buf_printf_refused_past_max),
         cmocka_unit_test(test_xasprintf_any_length),
+        cmocka_unit_test(test_xasprintf_at_its_bound),
+        cmocka_unit_test(test_xasprintf_past_its_bound_aborts),
         cmocka_unit_test(test_xstrndup_and_xgrow),
         cmocka_unit_test(test_str_eq_null_safe),
         cmocka_unit_test(test_str_empty),
