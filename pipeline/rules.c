@@ -35,6 +35,15 @@ static const char *arg_lookup(void *p, const char *name)
     return NULL;
 }
 
+/* A config text with its arguments filled in. When that would pass STR_EXPAND_MAX (only
+ * arguments of megabytes get there, far past the length rule) the text keeps its
+ * placeholders as written: the finding is still made, readable and never cut. */
+static char *expand_or_keep(const char *text, args *a)
+{
+    char *s = str_expand(text, arg_lookup, a);
+    return s ? s : xstrdup(text);
+}
+
 /* Adds a finding of rule `id`, in the case `variant` of its config text (NULL: general). */
 static void add_case(ctx *c, const char *id, const char *variant, const char *field,
                      const char *const *pairs)
@@ -50,8 +59,8 @@ static void add_case(ctx *c, const char *id, const char *variant, const char *fi
     f->rule = r ? r->id : id;
     f->sev = r ? r->sev : SEV_ERROR;
     f->field = xstrdup(field ? field : "");
-    f->message = str_expand(message, arg_lookup, &a);
-    f->basis = str_expand(basis, arg_lookup, &a);
+    f->message = expand_or_keep(message, &a);
+    f->basis = expand_or_keep(basis, &a);
 }
 
 static void add_finding(ctx *c, const char *id, const char *field, const char *const *pairs)

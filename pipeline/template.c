@@ -289,12 +289,14 @@ static const char *fill_lookup(void *p, const char *name)
     return v;
 }
 
+/* A template text filled in. One longer than STR_EXPAND_MAX (far more than a page holds, so
+ * layout could not place it anyway) prints as the form's blank: never a cut text. */
 static char *expand(filler *f, const char *s)
 {
     char *out = str_expand(s, fill_lookup, f);
     free(f->scratch);
     f->scratch = NULL;
-    return out;
+    return out ? out : xstrdup(f->blank);
 }
 
 static void fill_para(tpara *dst, const tpara *src, filler *f)

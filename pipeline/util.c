@@ -255,8 +255,8 @@ int str_to_long(const char *s, long *out)
 char *str_expand(const char *tmpl, str_lookup lookup, void *ctx)
 {
     buf out;
-    buf_init(&out, 0);
-    for (const char *p = tmpl; *p;) {
+    buf_init(&out, STR_EXPAND_MAX);
+    for (const char *p = tmpl; *p && !out.full;) {
         if (p[0] == '{' && p[1] == '{') {
             buf_putc(&out, '{');
             p += 2;
@@ -276,6 +276,10 @@ char *str_expand(const char *tmpl, str_lookup lookup, void *ctx)
         else
             buf_append(&out, p, (size_t)(close - p + 1));
         p = close + 1;
+    }
+    if (out.full) {
+        buf_release(&out);
+        return NULL;
     }
     return buf_detach(&out);
 }

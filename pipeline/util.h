@@ -86,8 +86,15 @@ void strmap_set(strmap *m, const char *key, size_t value);
 /* 1 and the value in *value (may be NULL) when key is there, else 0. */
 int strmap_get(const strmap *m, const char *key, size_t *value);
 
+/* The longest expansion str_expand makes: 1 MiB, as long as a whole template
+ * (TEMPLATE_MAX_BYTES) and many pages' worth of text: only values far too long to print get
+ * there (a roster value is at most 16384 characters, config/roster.xsd). */
+#define STR_EXPAND_MAX ((size_t)1 << 20)
+
 /* Expands "{name}" placeholders: each is replaced by lookup(ctx, name); a NULL answer
- * keeps the placeholder as written. "{{" gives "{". Names are at most 127 bytes. */
+ * keeps the placeholder as written. "{{" gives "{". Names are at most 127 bytes. Returns
+ * the expansion, or NULL when it would be longer than STR_EXPAND_MAX bytes: never a cut
+ * text; the caller says what stands in (rules keep the text unexpanded, forms their blank). */
 typedef const char *(*str_lookup)(void *ctx, const char *name);
 char *str_expand(const char *tmpl, str_lookup lookup, void *ctx);
 

@@ -1,8 +1,8 @@
 /* test_util: unit tests of pipeline/util.c, the allocation family and the bounded text buffer
  * every module builds on (STYLE.md 9, 10): a buffer never grows past its maximum and a
- * refused append leaves it unchanged; the str_* helpers; "{name}" expansion; xasprintf for
- * text longer than any fixed scratch space, up to XASPRINTF_MAX, and an abort (never a cut
- * string) past it. */
+ * refused append leaves it unchanged; the str_* helpers; "{name}" expansion up to
+ * STR_EXPAND_MAX and NULL past it; xasprintf for text longer than any fixed scratch space,
+ * up to XASPRINTF_MAX, and an abort (never a cut string) past it. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -390,6 +390,57 @@ static void test_str_expand_name_length_limit(void **state)
     free(got);
 }
 
+/* A lookup answering "v" with a value of n bytes of 'v' (made on the first call). */
+typedef struct sized {
+    size_t n;
+    char *value;
+} sized;
+
+static const char *lookup_sized(void *ctx, const char *name)
+{
+    sized *z = ctx;
+    if (strcmp(name, "v") != 0)
+        return NULL;
+    if (!z->value) {
+        z->value = xmalloc(z->n + 1);
+        memset(z->value, 'v', z->n);
+        z->value[z->n] = '\0';
+    }
+    return z->value;
+}
+
+static char *expand_sized(const char *tmpl, size_t n)
+{
+    sized z = {n, NULL};
+    char *got = str_expand(tmpl, lookup_sized, &z);
+    free(z.value);
+    return got;
+}
+
+/* STR_EXPAND_MAX: an expansion of exactly that many bytes is made whole; one byte more, from
+ * a value or from the template's own text, gives NULL, never a cut text. */
+static void test_str_expand_limit(void **state)
+{
+    (void)state;
+    char *got = expand_sized("<{v}>", STR_EXPAND_MAX - 2);
+    assert_non_null(got);
+    assert_int_equal(strlen(got), STR_EXPAND_MAX);
+    assert_int_equal(got[0], '<');
+    assert_int_equal(got[STR_EXPAND_MAX - 1], '>');
+    free(got);
+    assert_null(expand_sized("<{v}>", STR_EXPAND_MAX - 1));
+    assert_null(expand_sized("{v}{v}", STR_EXPAND_MAX / 2 + 1));
+    char *tmpl = xmalloc(STR_EXPAND_MAX + 2);
+    memset(tmpl, 't', STR_EXPAND_MAX + 1);
+    tmpl[STR_EXPAND_MAX + 1] = '\0';
+    assert_null(expand_sized(tmpl, 0));
+    tmpl[STR_EXPAND_MAX] = '\0';
+    got = expand_sized(tmpl, 0);
+    assert_string_equal(got, tmpl);
+    free(got);
+    free(tmpl);
+}
+
 /* strmap: put keeps the first value and reports the earlier one; set replaces; thousands of
  * keys survive the growth of the table. */
 static void test_strmap(void **state)
@@ -441,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_str_to_long_rejects),
         cmocka_unit_test(test_str_expand_placeholders),
         cmocka_unit_test(test_str_expand_name_length_limit),
+        cmocka_unit_test(test_str_expand_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
