@@ -221,9 +221,9 @@ static void push_decomposed(struct cpvec *cv, uint32_t cp)
     cpvec_push(cv, cp);
 }
 
-static void decode_decomposed(const char *s, struct cpvec *cv)
+static void decode_decomposed(const char *s, size_t n, struct cpvec *cv)
 {
-    const char *end = s + strlen(s);
+    const char *end = s + n;
     while (s < end) {
         long cp = text_utf8_next(&s, end);
         push_decomposed(cv, cp < 0 ? REPLACEMENT_CHAR : (uint32_t)cp);
@@ -303,14 +303,33 @@ static void compose(struct cpvec *cv)
     cv->len = out;
 }
 
-static char *cpvec_encode(const struct cpvec *cv)
+/* A buffer for the result of transforming n input bytes (text.h: TEXT_GROWTH). */
+static void buf_init_grown(buf *b, size_t n)
+{
+    buf_init(b, TEXT_GROWTH * n + 1);
+}
+
+/* The part of s the module reads (text.h): all of it, or its first TEXT_MAX_BYTES bytes cut
+ * back to the start of a character (a lead byte is followed by at most 3 others). */
+static size_t text_len(const char *s)
+{
+    size_t n = strnlen(s, TEXT_MAX_BYTES + 1);
+    if (n <= TEXT_MAX_BYTES)
+        return n;
+    n = TEXT_MAX_BYTES;
+    for (int k = 0; k < 3 && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; k++)
+        n--;
+    return n;
+}
+
+/* Encodes the composed code points of in_len input bytes. */
+static char *cpvec_encode(const struct cpvec *cv, size_t in_len)
 {
     buf b;
-    /* No ceiling of its own: the result is at most three times the caller's input. */
-    buf_init(&b, SIZE_MAX);
+    buf_init_grown(&b, in_len);
     for (size_t i = 0; i < cv->len; i++)
-        (void)text_utf8_put(&b, cv->v[i]);
-    return buf_detach(&b);
+        (void)text_utf8_put(&b, cv->v[i]); /* full is sticky: checked once, below */
+    return buf_detach_whole(&b);
 }
 
 /* Decodes the lead byte of a multi-byte sequence: its length, payload bits and the smallest
@@ -411,40 +430,35 @@ size_t text_utf8_count(const char *s)
     return count;
 }
 
-/* 1 when s may hold a combining mark: a lead byte of U+0300..U+037F (0xCC or 0xCD). */
-static int may_combine(const char *s, size_t *len)
+/* 1 when s[0..n) may hold a combining mark: a lead byte of U+0300..U+037F (0xCC or 0xCD). */
+static int may_combine(const char *s, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    for (; *p; p++)
-        if (*p == 0xCC || *p == 0xCD)
-            return 1;
-    *len = (size_t)(p - (const unsigned char *)s);
-    return 0;
+    return memchr(s, 0xCC, n) || memchr(s, 0xCD, n);
 }
 
 char *text_nfc(const char *s)
 {
     /* Fast path: with no combining mark, valid UTF-8 is already composed as far as this
      * module composes; most roster values are plain ASCII or precomposed text. */
-    size_t len = 0;
-    if (!may_combine(s, &len) && text_utf8_valid(s, len, NULL))
+    size_t len = text_len(s);
+    if (!may_combine(s, len) && text_utf8_valid(s, len, NULL))
         return xstrndup(s, len);
     struct cpvec cv = {NULL, 0, 0};
-    decode_decomposed(s, &cv);
+    decode_decomposed(s, len, &cv);
     canonical_order(&cv);
     compose(&cv);
-    char *out = cpvec_encode(&cv);
+    char *out = cpvec_encode(&cv, len);
     free(cv.v);
     return out;
 }
 
-/* The text with every diacritic removed: table letters become their ASCII base, combining
+/* s[0..n) with every diacritic removed: table letters become their ASCII base, combining
  * marks are dropped, U+00A0 (spreadsheets write it) becomes a space. */
-static char *strip_marks(const char *s)
+static char *strip_marks(const char *s, size_t n)
 {
-    const char *end = s + strlen(s);
+    const char *end = s + n;
     buf b;
-    buf_init(&b, SIZE_MAX);
+    buf_init_grown(&b, n);
     while (s < end) {
         long cp = text_utf8_next(&s, end);
         const struct vowel_row *row;
@@ -462,7 +476,7 @@ static char *strip_marks(const char *s)
             cp = pl->upper == (uint32_t)cp ? ascii_upper(pl->ascii) : pl->ascii;
         (void)text_utf8_put(&b, (uint32_t)cp);
     }
-    return buf_detach(&b);
+    return buf_detach_whole(&b);
 }
 
 static int is_space(char c)
@@ -477,14 +491,14 @@ static int is_key_separator(char c)
 
 char *text_fold_key(const char *s)
 {
-    char *plain = strip_marks(s);
+    char *plain = strip_marks(s, text_len(s));
     size_t start = 0, stop = strlen(plain);
     while (start < stop && is_space(plain[start]))
         start++;
     while (stop > start && is_space(plain[stop - 1]))
         stop--;
     buf b;
-    buf_init(&b, SIZE_MAX);
+    buf_init(&b, stop - start + 1); /* a byte out per byte in at most */
     for (size_t i = start; i < stop; i++) {
         if (!is_key_separator(plain[i])) {
             (void)buf_putc(&b, (char)ascii_lower(plain[i]));
@@ -495,7 +509,7 @@ char *text_fold_key(const char *s)
             i++;
     }
     free(plain);
-    return buf_detach(&b);
+    return buf_detach_whole(&b);
 }
 
 static int is_slug_char(char c)
@@ -518,11 +532,14 @@ static size_t slug_cut(const char *slug, size_t len, size_t max)
 
 char *text_slug(const char *s, size_t max)
 {
-    char *plain = strip_marks(s);
+    char *plain = strip_marks(s, text_len(s));
+    size_t n = strlen(plain);
     buf b;
-    buf_init(&b, SIZE_MAX);
+    /* the slug is never longer than plain (a byte out per byte in at most), and slug_cut
+     * needs only its first max + 1 bytes: the buffer stops there, a prefix of the slug */
+    buf_init(&b, (n < max ? n : max) + 1);
     int pending_dash = 0;
-    for (const char *p = plain; *p; p++) {
+    for (const char *p = plain; *p && !b.full; p++) {
         char c = (char)ascii_lower(*p);
         if (!is_slug_char(c)) {
             pending_dash = b.len > 0;
@@ -557,12 +574,13 @@ static uint32_t upper_of(uint32_t cp)
 
 char *text_upper(const char *s)
 {
-    const char *end = s + strlen(s);
+    size_t len = text_len(s);
+    const char *end = s + len;
     buf b;
-    buf_init(&b, SIZE_MAX);
+    buf_init_grown(&b, len);
     while (s < end) {
         long cp = text_utf8_next(&s, end);
         (void)text_utf8_put(&b, cp < 0 ? REPLACEMENT_CHAR : upper_of((uint32_t)cp));
     }
-    return buf_detach(&b);
+    return buf_detach_whole(&b);
 }

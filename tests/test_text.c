@@ -1,6 +1,9 @@
 /* test_text: unit tests of pipeline/text.c (strict UTF-8, Vietnamese NFC, key folding,
  * slugs, upper case). The expected letters are written out as UTF-8 literals so that the
- * tests do not share the module's table; combining marks are spelled as byte escapes. */
+ * tests do not share the module's table; combining marks are spelled as byte escapes.
+ * The bounds (text.h): TEXT_MAX_BYTES covers every reader's limit, input past it is cut at
+ * a character, TEXT_GROWTH is reached by the worst input and never passed, and a slug is
+ * made only as far as its max needs. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
+#include "read.h"
+#include "template.h"
 #include "text.h"
 
 #define GRAVE "\xCC\x80"    /* U+0300, ccc 230 */
@@ -497,6 +503,138 @@ static void test_fold_every_letter(void **state)
     }
 }
 
+/* ---- bounds ---- */
+
+/* TEXT_MAX_BYTES is meant to be out of reach of every value a reader makes: a CSV cell, a
+ * whole roster file (an XML value is part of one), a whole template. */
+static void test_text_max_covers_every_reader(void **state)
+{
+    (void)state;
+    assert_true(TEXT_MAX_BYTES >= CSV_MAX_FIELD_BYTES);
+    assert_true(TEXT_MAX_BYTES >= READ_MAX_FILE_BYTES);
+    assert_true(TEXT_MAX_BYTES >= TEMPLATE_MAX_BYTES);
+}
+
+/* n copies of unit, NUL-terminated (caller frees). */
+static char *repeat(const char *unit, size_t n)
+{
+    size_t u = strlen(unit);
+    char *s = malloc(u * n + 1);
+    assert_non_null(s);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + i * u, unit, u);
+    s[u * n] = '\0';
+    return s;
+}
+
+/* 1 when s is n copies of unit. */
+static int is_repeat(const char *s, const char *unit, size_t n)
+{
+    size_t u = strlen(unit);
+    if (strlen(s) != u * n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(s + i * u, unit, u) != 0)
+            return 0;
+    return 1;
+}
+
+/* TEXT_GROWTH: a malformed byte is the worst input (U+FFFD, 3 bytes). n malformed bytes
+ * give exactly TEXT_GROWTH * n bytes, whole: the bound is reached and holds (past it the
+ * program would abort). */
+static void test_growth_worst_case(void **state)
+{
+    (void)state;
+    const size_t n = (size_t)1 << 20;
+    char *bad = repeat("\xFF", n);
+    char *got = text_nfc(bad);
+    assert_int_equal(strlen(got), TEXT_GROWTH * n);
+    assert_true(is_repeat(got, REPL, n));
+    free(got);
+    got = text_upper(bad);
+    assert_true(is_repeat(got, REPL, n));
+    free(got);
+    got = text_fold_key(bad);
+    assert_true(is_repeat(got, REPL, n));
+    free(got);
+    free(bad);
+    /* the worst valid input: a mark NFC decomposes to two (U+0344 -> U+0308 U+0301) */
+    char *two = repeat("\xCD\x84", 1000);
+    got = text_nfc(two);
+    assert_true(is_repeat(got, "\xCC\x88\xCC\x81", 1000));
+    free(got);
+    free(two);
+}
+
+/* Input past TEXT_MAX_BYTES is read up to the last character that starts before the limit:
+ * here "ệ" straddles it, so the text read ends just before it. */
+static void test_input_past_max_cut_at_a_character(void **state)
+{
+    (void)state;
+    const size_t max = TEXT_MAX_BYTES;
+    char *s = malloc(max + 8);
+    assert_non_null(s);
+    memcpy(s, "e" CIRC, 3);         /* "ê" decomposed: the slow NFC path */
+    memset(s + 3, 'a', max - 4);    /* up to byte max - 2 */
+    memcpy(s + max - 1, "ệzzz", 6); /* "ệ" is bytes max - 1 .. max + 1 */
+    s[max + 5] = '\0';
+    char *got = text_nfc(s);
+    assert_int_equal(strlen(got), max - 2);
+    assert_memory_equal(got, "ê", 2);
+    assert_int_equal(got[max - 3], 'a');
+    free(got);
+    got = text_upper(s);
+    assert_int_equal(strlen(got), max - 1);
+    assert_memory_equal(got, "E" CIRC "AA", 5);
+    assert_int_equal(got[max - 2], 'A');
+    free(got);
+    got = text_fold_key(s);
+    assert_int_equal(strlen(got), max - 3);
+    assert_int_equal(got[max - 4], 'a');
+    free(got);
+    assert_slug(s, 8, "eaaaaaaa");
+    /* exactly TEXT_MAX_BYTES is read whole; past it, a text cut between two ASCII letters
+     * keeps all TEXT_MAX_BYTES */
+    s[max] = '\0';
+    memset(s, 'a', max);
+    s[max - 1] = 'b';
+    got = text_nfc(s);
+    assert_int_equal(strlen(got), max);
+    assert_int_equal(got[max - 1], 'b');
+    free(got);
+    memcpy(s + max, "cd", 3);
+    got = text_nfc(s);
+    assert_int_equal(strlen(got), max);
+    assert_int_equal(got[max - 1], 'b');
+    free(got);
+    free(s);
+}
+
+/* A slug is made only to max + 1 bytes, all slug_cut looks at: on a long text every max gives
+ * what cutting the whole slug gives (an oracle written here: at max when a '-' or the end
+ * follows, else at the last '-' before it, else at max). */
+static void test_slug_made_only_as_far_as_max(void **state)
+{
+    (void)state;
+    char *s = repeat("Ánh  Tuyết, Sở Tài chính - ", 2000);
+    char *full = text_slug(s, SIZE_MAX);
+    assert_true(strlen(full) > 40000);
+    for (size_t max = 0; max < 64; max++) {
+        size_t want = max;
+        if (full[max] != '-') {
+            while (want > 0 && full[want - 1] != '-')
+                want--;
+            want = want ? want - 1 : max;
+        }
+        char *got = text_slug(s, max);
+        assert_int_equal(strlen(got), want);
+        assert_memory_equal(got, full, want);
+        free(got);
+    }
+    free(full);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -523,6 +661,10 @@ int main(void)
         cmocka_unit_test(test_slug),
         cmocka_unit_test(test_slug_max_cut),
         cmocka_unit_test(test_upper),
+        cmocka_unit_test(test_text_max_covers_every_reader),
+        cmocka_unit_test(test_growth_worst_case),
+        cmocka_unit_test(test_input_past_max_cut_at_a_character),
+        cmocka_unit_test(test_slug_made_only_as_far_as_max),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
