@@ -1,5 +1,7 @@
 /* pdf: display list -> PDF through libharu (the one place hpdf.h is included, STYLE.md 3).
- * Where the engine's speed and size targets will be won (DESIGN.md "Fast and small"). */
+ * Where the engine's speed and size targets will be won (DESIGN.md "Fast and small").
+ * Every libharu call that can fail is checked: its error handler records the first error,
+ * and a NULL page or a status other than HPDF_OK ends the render with that error. */
 #include "pdf.h"
 
 #include <hpdf.h>
@@ -89,54 +91,99 @@ static int load_fonts(HPDF_Doc pdf, const display *d, const char *const paths[FA
     return 0;
 }
 
-static void draw_page(HPDF_Page page, const dl_page *p, HPDF_Font fonts[FACE_COUNT])
+static HPDF_STATUS draw_lines(HPDF_Page page, const dl_page *p)
 {
-    for (size_t i = 0; i < p->n; i++) {
+    HPDF_STATUS st = HPDF_OK;
+    for (size_t i = 0; i < p->n && st == HPDF_OK; i++) {
         const dl_item *it = &p->items[i];
         if (it->kind != DL_LINE)
             continue;
-        HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->size);
-        HPDF_Page_MoveTo(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y);
-        HPDF_Page_LineTo(page, (HPDF_REAL)it->x2, (HPDF_REAL)it->y2);
-        HPDF_Page_Stroke(page);
+        st = HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->size);
+        if (st == HPDF_OK)
+            st = HPDF_Page_MoveTo(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y);
+        if (st == HPDF_OK)
+            st = HPDF_Page_LineTo(page, (HPDF_REAL)it->x2, (HPDF_REAL)it->y2);
+        if (st == HPDF_OK)
+            st = HPDF_Page_Stroke(page);
     }
-    HPDF_Page_BeginText(page);
+    return st;
+}
+
+static HPDF_STATUS draw_texts(HPDF_Page page, const dl_page *p, HPDF_Font fonts[FACE_COUNT])
+{
+    HPDF_STATUS st = HPDF_Page_BeginText(page);
     int face = -1;
     double size = 0;
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < p->n && st == HPDF_OK; i++) {
         const dl_item *it = &p->items[i];
         if (it->kind != DL_TEXT)
             continue;
         if (it->face != face || it->size != size) {
-            HPDF_Page_SetFontAndSize(page, fonts[it->face], (HPDF_REAL)it->size);
+            st = HPDF_Page_SetFontAndSize(page, fonts[it->face], (HPDF_REAL)it->size);
             face = it->face;
             size = it->size;
         }
-        HPDF_Page_TextOut(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, it->text);
+        if (st == HPDF_OK)
+            st = HPDF_Page_TextOut(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, it->text);
     }
-    HPDF_Page_EndText(page);
+    if (st == HPDF_OK)
+        st = HPDF_Page_EndText(page);
+    return st;
 }
 
-static void set_meta(HPDF_Doc pdf, const pdf_meta *m)
+/* Adds one page of size w x h and draws p on it. */
+static HPDF_STATUS add_page(HPDF_Doc pdf, double w, double h, const dl_page *p,
+                            HPDF_Font fonts[FACE_COUNT])
 {
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, m->title ? m->title : "");
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, m->author ? m->author : "");
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_SUBJECT, m->subject ? m->subject : "");
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, m->creator ? m->creator : "ctsbatch");
+    HPDF_Page page = HPDF_AddPage(pdf);
+    if (!page)
+        return HPDF_INVALID_PAGE; /* the error handler has libharu's own code */
+    HPDF_STATUS st = HPDF_Page_SetWidth(page, (HPDF_REAL)w);
+    if (st == HPDF_OK)
+        st = HPDF_Page_SetHeight(page, (HPDF_REAL)h);
+    if (st == HPDF_OK)
+        st = draw_lines(page, p);
+    if (st == HPDF_OK)
+        st = draw_texts(page, p, fonts);
+    return st;
+}
+
+static HPDF_STATUS set_meta(HPDF_Doc pdf, const pdf_meta *m)
+{
     time_t t = (time_t)m->epoch;
     struct tm tm;
-    gmtime_r(&t, &tm);
+    if (!gmtime_r(&t, &tm))
+        return HPDF_INVALID_DATE_TIME;
     HPDF_Date dt = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
                     tm.tm_sec,         'Z',           0,          0};
-    HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, dt);
-    HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, dt);
+    HPDF_STATUS st = HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, m->title ? m->title : "");
+    if (st == HPDF_OK)
+        st = HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, m->author ? m->author : "");
+    if (st == HPDF_OK)
+        st = HPDF_SetInfoAttr(pdf, HPDF_INFO_SUBJECT, m->subject ? m->subject : "");
+    if (st == HPDF_OK)
+        st = HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, m->creator ? m->creator : "ctsbatch");
+    if (st == HPDF_OK)
+        st = HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, dt);
+    if (st == HPDF_OK)
+        st = HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, dt);
+    return st;
+}
+
+static HPDF_STATUS set_up(HPDF_Doc pdf)
+{
+    HPDF_STATUS st = HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
+    if (st == HPDF_OK)
+        st = HPDF_UseUTFEncodings(pdf);
+    if (st == HPDF_OK)
+        st = HPDF_SetCurrentEncoder(pdf, "UTF-8");
+    return st;
 }
 
 static int save(HPDF_Doc pdf, buf *out)
 {
-    if (HPDF_SaveToStream(pdf) != HPDF_OK)
+    if (HPDF_SaveToStream(pdf) != HPDF_OK || HPDF_ResetStream(pdf) != HPDF_OK)
         return -1;
-    HPDF_ResetStream(pdf);
     for (;;) {
         HPDF_BYTE chunk[65536];
         HPDF_UINT32 n = sizeof chunk;
@@ -153,6 +200,12 @@ static int save(HPDF_Doc pdf, buf *out)
 int pdf_render(const display *d, const char *const font_paths[FACE_COUNT], const pdf_meta *m,
                buf *out, char *err, size_t errlen)
 {
+    if (d->npages > PDF_MAX_PAGES) {
+        snprintf(err, errlen,
+                 "the document would have %zu pages, more than the %d one PDF may have", d->npages,
+                 PDF_MAX_PAGES);
+        return -1;
+    }
     herr e = {0, 0};
     HPDF_Doc pdf = HPDF_New(on_error, &e);
     if (!pdf) {
@@ -161,24 +214,31 @@ int pdf_render(const display *d, const char *const font_paths[FACE_COUNT], const
     }
     int rc = -1;
     HPDF_Font fonts[FACE_COUNT];
-    HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(pdf);
-    HPDF_SetCurrentEncoder(pdf, "UTF-8");
+    const char *stage = "setting up the document";
+    size_t p = 0;
+    if (set_up(pdf) != HPDF_OK)
+        goto fail;
     if (load_fonts(pdf, d, font_paths, fonts, &e, err, errlen) < 0)
         goto out;
-    set_meta(pdf, m);
-    for (size_t p = 0; p < d->npages; p++) {
-        HPDF_Page page = HPDF_AddPage(pdf);
-        HPDF_Page_SetWidth(page, (HPDF_REAL)d->width);
-        HPDF_Page_SetHeight(page, (HPDF_REAL)d->height);
-        draw_page(page, &d->pages[p], fonts);
-    }
-    if (e.code || save(pdf, out) < 0 || e.code) {
-        snprintf(err, errlen, "libharu error 0x%04X (detail %u)", (unsigned)e.code,
-                 (unsigned)e.detail);
+    stage = "writing the metadata";
+    if (set_meta(pdf, m) != HPDF_OK)
+        goto fail;
+    for (; p < d->npages; p++)
+        if (add_page(pdf, d->width, d->height, &d->pages[p], fonts) != HPDF_OK)
+            break;
+    if (p < d->npages) {
+        snprintf(err, errlen, "libharu error 0x%04X (detail %u) on page %zu of %zu",
+                 (unsigned)e.code, (unsigned)e.detail, p + 1, d->npages);
         goto out;
     }
+    stage = "saving";
+    if (e.code || save(pdf, out) < 0 || e.code)
+        goto fail;
     rc = 0;
+    goto out;
+fail:
+    snprintf(err, errlen, "libharu error 0x%04X (detail %u) while %s", (unsigned)e.code,
+             (unsigned)e.detail, stage);
 out:
     HPDF_Free(pdf);
     return rc;

@@ -17,8 +17,15 @@ typedef struct pdf_meta {
     long long epoch; /* creation time, seconds since 1970 UTC */
 } pdf_meta;
 
+/* The most pages one PDF may have: 10000, a third of the 32767 that libharu's one-level page
+ * tree holds (HPDF_LIMIT_MAX_ARRAY; past it HPDF_AddPage fails) and more than any form or
+ * report needs at once (a 30,000-row report). */
+#define PDF_MAX_PAGES 10000
+
 /* Renders d into out (appended). font_paths names the TrueType file of each face. Returns
- * 0, or -1 with an English reason in err (a font that will not load, a libharu error). */
+ * 0, or -1 with an English reason in err: a display of more than PDF_MAX_PAGES pages
+ * (refused before libharu starts), a font that will not load, any libharu call that fails
+ * (every one is checked). out may hold a cut PDF after -1: the caller discards it. */
 int pdf_render(const display *d, const char *const font_paths[FACE_COUNT], const pdf_meta *m,
                buf *out, char *err, size_t errlen);
 

@@ -3,7 +3,8 @@
  * exactly as it went in (Identity-H fonts with a ToUnicode map, FORMS.md "Typesetting
  * details"), only the faces used are embedded, one PDF page per display page, metadata, the
  * same display and epoch give the same bytes (DESIGN.md "Deterministic"), and a font that
- * will not load is an error, not a crash. */
+ * will not load is an error, not a crash. PDF_MAX_PAGES pages render; one more is refused
+ * with an error (libharu itself fails past 32767 pages, and the render used to crash). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -437,6 +438,67 @@ static void test_missing_font_is_error(void **state)
     display_release(&d);
 }
 
+/* A display of n pages, each with a rule and its number (in regular when text is set). */
+static void pages_display(display *d, size_t n, int text)
+{
+    display_a4(d);
+    for (size_t i = 0; i < n; i++) {
+        dl_page *p = add_page(d);
+        add_line(p, 85, 690, 300, 690);
+        if (text) {
+            char s[32];
+            snprintf(s, sizeof s, "Trang %zu", i + 1);
+            add_text(p, FACE_REGULAR, 13, 85, 700, s);
+        }
+    }
+}
+
+/* PDF_MAX_PAGES: a display of exactly that many pages renders, all of them. */
+static void test_page_limit_reached(void **state)
+{
+    (void)state;
+    display d;
+    pages_display(&d, PDF_MAX_PAGES, 1);
+    pdf_meta m = meta(EPOCH_2026_01_05);
+    buf out;
+    render_ok(&d, &m, &out);
+    char *info = run_tool("pdfinfo", "", &out);
+    char *pages = info_value(info, "Pages:");
+    char want[16];
+    snprintf(want, sizeof want, "%d", PDF_MAX_PAGES);
+    assert_string_equal(pages, want);
+    free(pages);
+    free(info);
+    char *last = run_tool("pdftotext", "-enc UTF-8 -f 10000 -l 10000", &out);
+    assert_non_null(strstr(last, "Trang 10000"));
+    free(last);
+    buf_release(&out);
+    display_release(&d);
+}
+
+/* One page past PDF_MAX_PAGES is refused with an English reason and nothing appended; far
+ * past libharu's own limit (the 98,000-row report of issue 8) too, without a crash. */
+static void test_page_limit_passed_is_error(void **state)
+{
+    (void)state;
+    const size_t counts[] = {PDF_MAX_PAGES + 1, 32768};
+    for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+        display d;
+        pages_display(&d, counts[k], 0);
+        pdf_meta m = meta(EPOCH_2026_01_05);
+        buf out;
+        buf_init(&out, 0);
+        char err[512] = "";
+        assert_int_equal(pdf_render(&d, FONT_PATHS, &m, &out, err, sizeof err), -1);
+        char want[100];
+        snprintf(want, sizeof want, "%zu pages, more than the %d", counts[k], PDF_MAX_PAGES);
+        assert_non_null(strstr(err, want));
+        assert_int_equal(out.len, 0);
+        buf_release(&out);
+        display_release(&d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -450,6 +512,8 @@ int main(void)
         cmocka_unit_test(test_metadata),
         cmocka_unit_test(test_lines_only_page),
         cmocka_unit_test(test_missing_font_is_error),
+        cmocka_unit_test(test_page_limit_reached),
+        cmocka_unit_test(test_page_limit_passed_is_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
