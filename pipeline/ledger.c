@@ -111,7 +111,9 @@ static int take_lock(ledger *l, const char *path, long wait_seconds, char *err, 
             return LEDGER_ERROR;
         }
         clock_gettime(CLOCK_MONOTONIC, &now);
-        if (now.tv_sec - start.tv_sec >= wait_seconds)
+        double waited = (double)(now.tv_sec - start.tv_sec) +
+                        (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+        if (waited >= (double)wait_seconds)
             return LEDGER_BUSY;
         nanosleep(&nap, NULL);
     }
