@@ -130,26 +130,55 @@ static void set_count(record *values, const char *key, size_t n)
     record_set(values, key, num);
 }
 
-void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, doc *out)
+/* Lists the rows of bs[0..nb) whose accepted flag is `accepted` (or all, when -1), in
+ * roster order, while out has fewer than max rows. */
+static void add_rows(doc *out, batch *const *bs, size_t nb, int accepted, size_t max)
+{
+    for (size_t k = 0; k < nb; k++)
+        for (size_t i = 0; i < bs[k]->n && out->nrows < max; i++)
+            if (accepted < 0 || bs[k]->v[i].accepted == accepted)
+                doc_add_row(out, &bs[k]->v[i]);
+}
+
+static const char *count_lookup(void *p, const char *name)
+{
+    const record *values = p;
+    return record_has(values, name) ? record_get(values, name) : NULL;
+}
+
+void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, size_t max_rows,
+                 const config *cfg, doc *out)
 {
     memset(out, 0, sizeof *out);
     out->kind = &REPORT;
     out->agency = "";
     out->relpath = xstrdup("report.pdf");
-    size_t accepted = 0, before = 0;
+    size_t accepted = 0, before = 0, total = 0;
     for (size_t k = 0; k < nb; k++) {
         for (size_t i = 0; i < bs[k]->n; i++) {
-            doc_add_row(out, &bs[k]->v[i]);
             accepted += (size_t)bs[k]->v[i].accepted;
             before += (size_t)(bs[k]->v[i].accepted && bs[k]->v[i].issued_before);
         }
+        total += bs[k]->n;
+    }
+    if (total <= max_rows) {
+        add_rows(out, bs, nb, -1, max_rows);
+    } else { /* what the clerk must fix first */
+        add_rows(out, bs, nb, 0, max_rows);
+        add_rows(out, bs, nb, 1, max_rows);
     }
     out->values = xcalloc(1, sizeof *out->values);
     set_count(out->values, "so_tep", n);
-    set_count(out->values, "so_yeu_cau", out->nrows);
+    set_count(out->values, "so_yeu_cau", total);
     set_count(out->values, "so_hop_le", accepted);
     set_count(out->values, "so_da_lap", before);
-    set_count(out->values, "so_tu_choi", out->nrows - accepted);
+    set_count(out->values, "so_tu_choi", total - accepted);
+    set_count(out->values, "so_liet_ke", out->nrows);
+    char *note = total > out->nrows
+                     ? str_expand(config_site(cfg, "bao_cao_rut_gon"), count_lookup, out->values)
+                     : NULL;
+    record_set(out->values, "ghi_chu_rut_gon", note ? note : "");
+    free(note);
     char *failed = report_unreadable_list(rosters, n);
     record_set(out->values, "tep_loi", failed);
     free(failed);
@@ -163,6 +192,61 @@ void plan_report_release(doc *d)
         record_release(d->values);
     free(d->values);
     memset(d, 0, sizeof *d);
+}
+
+static const config_document SUMMARY = {"", "*", "run", "baocao-lan-chay", "", ""};
+
+/* A summary row: a verdict (what table rows read) holding a record of its own. */
+typedef struct summary_row {
+    verdict v; /* first: the doc's rows point here */
+    record rec;
+} summary_row;
+
+void plan_run_summary(const plan_summary_line *lines, size_t n, long long run,
+                      const char *unreadable, doc *out)
+{
+    memset(out, 0, sizeof *out);
+    out->kind = &SUMMARY;
+    out->agency = "";
+    out->relpath = xstrdup("report.pdf");
+    size_t t[5] = {0};
+    for (size_t i = 0; i < n; i++) {
+        const plan_summary_line *l = &lines[i];
+        summary_row *row = xcalloc(1, sizeof *row);
+        record_set(&row->rec, "tep", l->file);
+        record_set(&row->rec, "ket_qua", l->outcome);
+        size_t counts[5] = {l->rows, l->accepted, l->before, l->rejected, l->documents};
+        static const char *const keys[5] = {"so_dong", "so_hop_le", "so_da_lap", "so_tu_choi",
+                                            "so_van_ban"};
+        for (int k = 0; k < 5; k++) {
+            set_count(&row->rec, keys[k], counts[k]);
+            t[k] += counts[k];
+        }
+        row->v.rec = &row->rec;
+        row->v.ten = xstrdup("");
+        row->v.thu_tuc = row->v.loai_thue_bao = "";
+        doc_add_row(out, &row->v);
+    }
+    out->values = xcalloc(1, sizeof *out->values);
+    set_count(out->values, "so_tep", n);
+    set_count(out->values, "so_yeu_cau", t[0]);
+    set_count(out->values, "so_hop_le", t[1]);
+    set_count(out->values, "so_da_lap", t[2]);
+    set_count(out->values, "so_tu_choi", t[3]);
+    set_count(out->values, "so_van_ban", t[4]);
+    set_count(out->values, "lan_chay", (size_t)run);
+    record_set(out->values, "tep_loi", unreadable);
+}
+
+void plan_summary_release(doc *d)
+{
+    for (size_t i = 0; i < d->nrows; i++) {
+        summary_row *row = (summary_row *)d->rows[i];
+        record_release(&row->rec);
+        free(row->v.ten);
+        free(row);
+    }
+    plan_report_release(d);
 }
 
 void plan_free(plan *p)

@@ -38,11 +38,34 @@ typedef int (*plan_taken_fn)(void *ctx, const char *relpath);
 plan *plan_make(const batch *b, const config *cfg, plan_taken_fn taken, void *ctx);
 void plan_free(plan *p); /* accepts NULL */
 
-/* The clerk's report (report.pdf of a run, NAME.ketqua.pdf of one roster; template
- * templates/baocao.xml): every request of the batches bs[0..nb) in roster order, with the
- * counts and the unreadable files among rosters[0..n) as values (so_tep, so_yeu_cau,
- * so_hop_le, so_da_lap, so_tu_choi, tep_loi). Release with plan_report_release. */
-void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, doc *out);
+/* The clerk's readable result (NAME.ketqua.pdf; template templates/baocao.xml): the
+ * requests of the batches bs[0..nb) in roster order, with the counts and the unreadable
+ * files among rosters[0..n) as values (so_tep, so_yeu_cau, so_hop_le, so_da_lap, so_tu_choi,
+ * tep_loi, so_liet_ke). At most max_rows rows are listed, so that a 20,000-row roster does
+ * not make a 700-page PDF held whole in memory: past it, the rejected requests come first,
+ * and ghi_chu_rut_gon holds the site's sentence `bao_cao_rut_gon` (config) saying that the
+ * CSV lists every row; it is "" when nothing is left out. Release with
+ * plan_report_release. */
+void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, size_t max_rows,
+                 const config *cfg, doc *out);
+
+/* Rows NAME.ketqua.pdf lists at most (about 100 pages). */
+#define PLAN_REPORT_MAX_ROWS 3000
 void plan_report_release(doc *d);
+
+/* One line of the run's report: a roster and what became of it (strings borrowed). */
+typedef struct plan_summary_line {
+    const char *file, *outcome; /* outcome: the clerk's words, with the reason if any */
+    size_t rows, accepted, before, rejected, documents;
+} plan_summary_line;
+
+/* The run's report (OUT/report.pdf; template templates/baocao-lan-chay.xml): one table row
+ * per roster, as a record with the keys tep, ket_qua, so_dong, so_hop_le, so_da_lap,
+ * so_tu_choi, so_van_ban; the run's totals as values (so_tep, so_yeu_cau, so_hop_le,
+ * so_da_lap, so_tu_choi, so_van_ban, lan_chay, tep_loi). Its size grows with the rosters,
+ * not their rows. The doc owns its rows: release with plan_summary_release. */
+void plan_run_summary(const plan_summary_line *lines, size_t n, long long run,
+                      const char *unreadable, doc *out);
+void plan_summary_release(doc *d);
 
 #endif

@@ -92,9 +92,10 @@ typedef struct ctx {
     long long run;
     char day[16];    /* as_of, ISO */
     int operator;    /* an operator error stopped the run */
-    roster **rs;     /* every roster read, for the run's report */
-    batch **bs;      /* their verdicts, bs[i] for rs[i] (NULL when it has none) */
-    size_t nrs, cap, bcap;
+    FILE *csv;       /* the run's report.csv, staged, a roster's rows appended at a time */
+    char csv_tmp[4096];
+    buf unreadable;  /* the unreadable files, for the run's report */
+    size_t files;    /* rosters found */
     buf pdf;
 } ctx;
 
@@ -148,13 +149,35 @@ static void add_doc_result(ctx *c, const char *path, const char *from, int made,
     d->reason = xstrdup(reason ? reason : "");
 }
 
-/* Keeps a roster and its verdicts for the run's report. */
-static void keep(ctx *c, roster *r, batch *b)
+/* A roster is done with: its rows go into the run's report.csv, then it is freed (memory
+ * does not grow with the rosters of a run). b may be NULL (none checked). */
+static void done_with(ctx *c, roster *r, batch *b)
 {
-    c->rs = xgrow(c->rs, &c->cap, c->nrs + 1, sizeof *c->rs);
-    c->bs = xgrow(c->bs, &c->bcap, c->nrs + 1, sizeof *c->bs);
-    c->bs[c->nrs] = b;
-    c->rs[c->nrs++] = r;
+    char err[512];
+    c->files++;
+    if (r->failed) {
+        char *one = report_unreadable(r);
+        buf_printf(&c->unreadable, "%s%s", c->unreadable.len ? "; " : "", one);
+        free(one);
+    }
+    if (!c->csv && !c->operator) {
+        c->csv = publish_stage_stream(c->o->out, c->csv_tmp, sizeof c->csv_tmp, err, sizeof err);
+        if (!c->csv)
+            operator_error(c, err);
+    }
+    if (c->csv) {
+        batch empty = {0};
+        buf_reset(&c->pdf);
+        if (c->files == 1)
+            report_csv_header(&c->pdf);
+        if (report_csv_rows(&c->pdf, &r, 1, b ? b : &empty) < 0)
+            fprintf(stderr, "ctsbatch: the rows of %s are too many for report.csv\n", r->path);
+        else
+            fwrite(c->pdf.data, 1, c->pdf.len, c->csv);
+        buf_reset(&c->pdf);
+    }
+    batch_free(b);
+    roster_free(r);
 }
 
 /* ---- finishing what a crashed run left ---- */
@@ -540,7 +563,7 @@ static int write_results(ctx *c, roster *r, batch *b, const char *target)
         return -1;
     }
     doc d;
-    plan_report(&b, 1, &r, 1, &d);
+    plan_report(&b, 1, &r, 1, PLAN_REPORT_MAX_ROWS, c->cfg, &d);
     path = xasprintf("%s.ketqua.pdf", target);
     buf_reset(&c->pdf);
     int made = render_doc(c->r, &d, c->o->as_of, c->o->epoch, &c->pdf, NULL, err, sizeof err);
@@ -639,7 +662,7 @@ static void process_roster(ctx *c, const char *path)
             ledger_attempt_end(c->l, sha, "xong", "unreadable", err, sizeof err);
         crash_sha[0] = '\0';
         unreadable(c, r);
-        keep(c, r, NULL);
+        done_with(c, r, NULL);
         return;
     }
     batch *b = rules_check(&r, 1, c->cfg, c->o->as_of);
@@ -674,54 +697,83 @@ static void process_roster(ctx *c, const char *path)
     stage_discard(&s, 0);
     plan_free(p);
     crash_sha[0] = '\0';
-    keep(c, r, b);
+    done_with(c, r, b);
 }
 
 /* ---- the run's own report and the manifest ---- */
 
-/* report.csv and report.pdf under OUT/runs/<id>/ and, replaced, OUT/report.*. */
+/* The clerk's words for what became of a roster. */
+static const char *outcome_words(run_roster_outcome o)
+{
+    static const char *const words[] = {
+        "Đã xử lý; kết quả từng dòng ở tệp kết quả trong done/",
+        "Không đọc được; tệp chuyển sang rejected/ kèm giải thích",
+        "Chưa xử lý, để lại thư mục nhận và xử lý lại ở lần sau",
+        "Đã thử nhiều lần không được; chuyển sang held/ để quản trị kiểm tra",
+    };
+    return words[o];
+}
+
+/* Places a staged file as OUT/runs/<id>/NAME (kept) and OUT/NAME (the latest, replaced). */
+static void place_report(ctx *c, const char *tmp, const char *name)
+{
+    char err[512], copy[4096];
+    char *kept = xasprintf("%s/runs/%06lld/%s", c->o->out, c->run, name);
+    char *latest = xasprintf("%s/%s", c->o->out, name);
+    snprintf(copy, sizeof copy, "%s.latest", tmp);
+    if (fault_op("link") < 0 || link(tmp, copy) < 0) {
+        snprintf(err, sizeof err, "cannot write %s: %s", latest, strerror(errno));
+        operator_error(c, err);
+        unlink(tmp);
+    } else if (publish_place(tmp, kept, 0, err, sizeof err) < 0 ||
+               publish_place(copy, latest, 1, err, sizeof err) < 0) {
+        operator_error(c, err);
+    }
+    unlink(copy);
+    unlink(tmp);
+    free(kept);
+    free(latest);
+}
+
+/* report.csv (every row of every roster) and report.pdf (one line per roster). */
 static void write_run_report(ctx *c)
 {
-    char err[512], tmp[4096], dir[4200];
-    snprintf(dir, sizeof dir, "%s/runs/%06lld", c->o->out, c->run);
-    buf csv;
-    buf_init(&csv, REPORT_MAX_BYTES);
-    report_csv_header(&csv);
-    batch **some = xcalloc(c->nrs ? c->nrs : 1, sizeof *some);
-    size_t nsome = 0;
-    for (size_t i = 0; i < c->nrs; i++) {
-        batch empty = {0};
-        report_csv_rows(&csv, &c->rs[i], 1, c->bs[i] ? c->bs[i] : &empty);
-        if (c->bs[i])
-            some[nsome++] = c->bs[i];
+    char err[512], tmp[4096];
+    if (c->csv) {
+        FILE *f = c->csv;
+        c->csv = NULL;
+        if (publish_stream_close(f, c->csv_tmp, err, sizeof err) < 0)
+            operator_error(c, err);
+        else
+            place_report(c, c->csv_tmp, "report.csv");
+    }
+    const run_result *res = c->res;
+    plan_summary_line *lines = xcalloc(res->nrosters ? res->nrosters : 1, sizeof *lines);
+    char **words = xcalloc(res->nrosters ? res->nrosters : 1, sizeof *words);
+    for (size_t i = 0; i < res->nrosters; i++) {
+        const run_roster *r = &res->rosters[i];
+        words[i] = r->reason[0] && r->outcome != RUN_ROSTER_DONE
+                       ? xasprintf("%s (%s)", outcome_words(r->outcome), r->reason)
+                       : xstrdup(outcome_words(r->outcome));
+        lines[i] = (plan_summary_line){r->name,     words[i],    r->rows,     r->accepted,
+                                       r->before,   r->rejected, r->documents};
     }
     doc d;
-    plan_report(some, nsome, c->rs, c->nrs, &d);
-    free(some);
+    plan_run_summary(lines, res->nrosters, c->run,
+                     c->unreadable.len ? buf_str(&c->unreadable) : "không có", &d);
     buf_reset(&c->pdf);
-    int pdf_ok = render_doc(c->r, &d, c->o->as_of, c->o->epoch, &c->pdf, NULL, err, sizeof err);
-    if (pdf_ok < 0)
-        fprintf(stderr, "ctsbatch: report.pdf not made: %s\n", err);
-    plan_report_release(&d);
-    const char *names[2] = {"report.csv", "report.pdf"};
-    const buf *data[2] = {&csv, &c->pdf};
-    for (int f = 0; f < 2; f++) {
-        if ((f == 0 && csv.full) || (f == 1 && pdf_ok < 0))
-            continue;
-        for (int copy = 0; copy < 2; copy++) {
-            char *path = copy ? xasprintf("%s/%s", c->o->out, names[f])
-                              : xasprintf("%s/%s", dir, names[f]);
-            if (publish_stage(c->o->out, data[f]->data, data[f]->len, tmp, sizeof tmp, err,
-                              sizeof err) < 0 ||
-                publish_place(tmp, path, copy, err, sizeof err) < 0)
-                operator_error(c, err);
-            free(path);
-        }
-    }
-    if (csv.full)
-        fprintf(stderr, "ctsbatch: report.csv would be larger than %zu bytes; not written\n",
-                (size_t)REPORT_MAX_BYTES);
-    buf_release(&csv);
+    if (render_doc(c->r, &d, c->o->as_of, c->o->epoch, &c->pdf, NULL, err, sizeof err) < 0)
+        operator_error(c, err);
+    else if (publish_stage(c->o->out, c->pdf.data, c->pdf.len, tmp, sizeof tmp, err,
+                           sizeof err) < 0)
+        operator_error(c, err);
+    else
+        place_report(c, tmp, "report.pdf");
+    plan_summary_release(&d);
+    for (size_t i = 0; i < res->nrosters; i++)
+        free(words[i]);
+    free(words);
+    free(lines);
 }
 
 static void summary(ctx *c)
@@ -735,7 +787,7 @@ static void summary(ctx *c)
     }
     printf("ctsbatch: %zu file(s), %zu request(s): %zu accepted (%zu issued before), %zu "
            "rejected; %zu document(s) in %s\n",
-           c->nrs, rows, acc, before, rows - acc, docs, c->o->out);
+           c->files, rows, acc, before, rows - acc, docs, c->o->out);
 }
 
 /* manifest.csv again whenever the ledger holds documents it does not list. */
@@ -761,12 +813,11 @@ static int status_of(const ctx *c)
 
 static void release_ctx(ctx *c)
 {
-    for (size_t i = 0; i < c->nrs; i++) {
-        batch_free(c->bs[i]);
-        roster_free(c->rs[i]);
+    if (c->csv) {
+        fclose(c->csv);
+        unlink(c->csv_tmp);
     }
-    free(c->bs);
-    free(c->rs);
+    buf_release(&c->unreadable);
     buf_release(&c->pdf);
     render_free(c->r);
 }
@@ -793,8 +844,9 @@ static int open_ledger(ctx *c)
 int run_batch(const run_options *o, const config *cfg, run_result *res)
 {
     memset(res, 0, sizeof *res);
-    ctx c = {o, cfg, NULL, NULL, res, 0, "", 0, NULL, NULL, 0, 0, 0, {0}};
+    ctx c = {o, cfg, NULL, NULL, res, 0, "", 0, NULL, "", {0}, 0, {0}};
     buf_init(&c.pdf, 0);
+    buf_init(&c.unreadable, 0);
     date_format_iso(o->as_of, c.day);
     char err[512], now[32];
     if (access(o->in, R_OK | X_OK) < 0) {

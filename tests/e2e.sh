@@ -70,7 +70,14 @@ check "pdffonts: every font embedded" '[ $fonts_ok -eq 1 ]'
 
 rp="$T/out/report.pdf"
 check "report.pdf: title and counts" 'contains "$rp" "BÁO CÁO KẾT QUẢ KIỂM TRA" && text "$rp" | grep -qF "hợp lệ: 3, bị từ chối: 1"'
-check "report.pdf: the rejected row and what to fix" 'contains "$rp" "Lê Văn Tám" && contains "$rp" "Thiếu «Số CCCD»: hãy điền"'
+check "report.pdf: one line per roster, with its counts" \
+    'text "$rp" | grep -qE "1 +e2e_cap_moi.csv +4 +3 +0 +1 +5 +Đã xử lý"'
+kq="$T/in/done/e2e_cap_moi.csv.ketqua.pdf"
+check "ketqua.pdf: the rejected row and what to fix" 'contains "$kq" "Lê Văn Tám" && contains "$kq" "Thiếu «Số CCCD»: hãy điền"'
+check "ketqua.pdf: every row, with its status" \
+    'contains "$kq" "Nguyễn Thị Ánh" && contains "$kq" "Võ Thị Mỹ Duyên" && [ "$(text "$kq" | grep -c "Hợp lệ")" -eq 3 ]'
+check "ketqua.csv: every row, what to fix" \
+    '[ "$(grep -c "e2e_cap_moi.csv\",\"[0-9]" "$T/in/done/e2e_cap_moi.csv.ketqua.csv")" -eq 4 ] && grep -qF "Thiếu «Số CCCD»" "$T/in/done/e2e_cap_moi.csv.ketqua.csv"'
 check "report.csv has a BOM" '[ "$(head -c 3 "$T/out/report.csv" | od -An -tx1 | tr -d " ")" = "efbbbf" ]'
 check "report.csv tells what to fix" 'grep -qF "Thiếu «Số CCCD»" "$T/out/report.csv"'
 check "roster moved to done/, unchanged" 'cmp -s "$T/in/done/e2e_cap_moi.csv" $DATA/e2e_cap_moi.csv'

@@ -430,7 +430,7 @@ static void test_run_report(void **state)
     roster_fail(bad, 4, "Dòng 4 có dấu ngoặc kép không đóng.");
     roster *const all[] = {fx->rs, bad};
     doc rep;
-    plan_report(&fx->b, 1, all, 2, &rep);
+    plan_report(&fx->b, 1, all, 2, PLAN_REPORT_MAX_ROWS, fx->cfg, &rep);
     assert_string_equal(rep.relpath, "report.pdf");
     /* every request, accepted or not, in roster order */
     assert_int_equal(rep.nrows, 3);
@@ -448,9 +448,61 @@ static void test_run_report(void **state)
     roster_free(bad);
 
     roster *const good[] = {fx->rs};
-    plan_report(&fx->b, 1, good, 1, &rep);
+    plan_report(&fx->b, 1, good, 1, PLAN_REPORT_MAX_ROWS, fx->cfg, &rep);
     assert_string_equal(record_get(rep.values, "tep_loi"), "không có");
     plan_report_release(&rep);
+}
+
+/* A report over max_rows lists the rejected rows first and says the CSV has the rest. */
+static void test_run_report_cut_rejected_first(void **state)
+{
+    fixture *fx = *state;
+    add_row(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, 1);
+    add_row(fx, "Trần Thị Hoa", "089186000125", STC, 1);
+    add_row(fx, "Lê Văn Tám", "089186000124", STC, 0);
+    make_plan(fx);
+    roster *const all[] = {fx->rs};
+    doc rep;
+    plan_report(&fx->b, 1, all, 1, 2, fx->cfg, &rep);
+    assert_int_equal(rep.nrows, 2);
+    assert_ptr_equal(rep.rows[0], row_of(fx, 2)); /* the rejected one first */
+    assert_ptr_equal(rep.rows[1], row_of(fx, 0));
+    assert_string_equal(record_get(rep.values, "so_yeu_cau"), "3");
+    assert_string_equal(record_get(rep.values, "so_liet_ke"), "2");
+    assert_string_equal(record_get(rep.values, "so_tu_choi"), "1");
+    const char *note = record_get(rep.values, "ghi_chu_rut_gon");
+    assert_true(note[0] != '\0');
+    assert_null(strchr(note, '{')); /* its placeholders are filled */
+    plan_report_release(&rep);
+    plan_report(&fx->b, 1, all, 1, 3, fx->cfg, &rep);
+    assert_int_equal(rep.nrows, 3);
+    assert_ptr_equal(rep.rows[0], row_of(fx, 0)); /* nothing cut: roster order */
+    assert_string_equal(record_get(rep.values, "ghi_chu_rut_gon"), "");
+    plan_report_release(&rep);
+}
+
+/* The run's report: one row per roster, owning its values; the totals add up. */
+static void test_run_summary(void **state)
+{
+    (void)state;
+    plan_summary_line lines[] = {
+        {"stc.csv", "Đã xử lý", 4, 3, 1, 1, 5},
+        {"hong.csv", "Không đọc được", 0, 0, 0, 0, 0},
+    };
+    doc d;
+    plan_run_summary(lines, 2, 7, "hong.csv (dòng 2): nhị phân", &d);
+    assert_int_equal(d.nrows, 2);
+    assert_string_equal(d.kind->form, "baocao-lan-chay");
+    assert_string_equal(record_get(d.rows[0]->rec, "tep"), "stc.csv");
+    assert_string_equal(record_get(d.rows[0]->rec, "so_van_ban"), "5");
+    assert_string_equal(record_get(d.rows[1]->rec, "ket_qua"), "Không đọc được");
+    assert_string_equal(record_get(d.values, "so_tep"), "2");
+    assert_string_equal(record_get(d.values, "so_yeu_cau"), "4");
+    assert_string_equal(record_get(d.values, "so_da_lap"), "1");
+    assert_string_equal(record_get(d.values, "lan_chay"), "7");
+    assert_string_equal(record_get(d.values, "tep_loi"), "hong.csv (dòng 2): nhị phân");
+    plan_summary_release(&d);
+    assert_null(d.rows);
 }
 
 static void test_free_null(void **state)
@@ -477,6 +529,8 @@ int main(void)
         T(test_handover_two_agencies),
         T(test_recovery_and_lost_token_forms),
         T(test_run_report),
+        T(test_run_report_cut_rejected_first),
+        cmocka_unit_test(test_run_summary),
         cmocka_unit_test(test_free_null),
     };
 #undef T
