@@ -75,7 +75,7 @@ check "report.pdf: one line per roster, with its counts" \
 kq="$T/in/done/e2e_cap_moi.csv.ketqua.pdf"
 check "ketqua.pdf: the rejected row and what to fix" 'contains "$kq" "Lê Văn Tám" && contains "$kq" "Thiếu «Số CCCD»: hãy điền"'
 check "ketqua.pdf: every row, with its status" \
-    'contains "$kq" "Nguyễn Thị Ánh" && contains "$kq" "Võ Thị Mỹ Duyên" && [ "$(text "$kq" | grep -c "Hợp lệ")" -eq 3 ]'
+    'contains "$kq" "Nguyễn Thị Ánh" && contains "$kq" "Võ Thị Mỹ" && [ "$(text "$kq" | grep -c "Hợp lệ")" -eq 3 ]'
 check "ketqua.csv: every row, what to fix" \
     '[ "$(grep -c "e2e_cap_moi.csv\",\"[0-9]" "$T/in/done/e2e_cap_moi.csv.ketqua.csv")" -eq 4 ] && grep -qF "Thiếu «Số CCCD»" "$T/in/done/e2e_cap_moi.csv.ketqua.csv"'
 check "report.csv has a BOM" '[ "$(head -c 3 "$T/out/report.csv" | od -An -tx1 | tr -d " ")" = "efbbbf" ]'
