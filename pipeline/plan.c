@@ -35,7 +35,7 @@ static doc *add_doc(plan *p, const config_document *k, const verdict *first)
     doc *d = &p->docs[p->n++];
     memset(d, 0, sizeof *d);
     d->kind = k;
-    d->agency = record_get(&first->agency, "co_quan_quan_ly");
+    d->agency = record_get(first->agency, "co_quan_quan_ly");
     return d;
 }
 
@@ -86,7 +86,7 @@ static void plan_agency_docs(plan *p, namer *names, const batch *b, const config
         const verdict *v = &b->v[i];
         if (!matches(k, v))
             continue;
-        const char *agency = record_get(&v->agency, "co_quan_quan_ly");
+        const char *agency = record_get(v->agency, "co_quan_quan_ly");
         doc *d = NULL;
         for (size_t j = first; j < p->n && !d; j++)
             if (strcmp(p->docs[j].agency, agency) == 0)

@@ -169,7 +169,7 @@ static const char *doc_lookup(void *p, const char *name)
     if ((k = prefixed(name, "doc.")) && c->d->values && record_has(c->d->values, k))
         return record_get(c->d->values, k);
     if ((k = prefixed(name, "agency.")))
-        return first ? record_get(&first->agency, k) : "";
+        return first && first->agency ? record_get(first->agency, k) : "";
     if ((k = prefixed(name, "site.")))
         return config_site(c->r->cfg, k);
     if ((k = prefixed(name, "date.")))

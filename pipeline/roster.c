@@ -64,12 +64,53 @@ roster *roster_new(const char *path)
     return r;
 }
 
+/* Keys are few (the roster keys, the derived and agency keys, unknown headers) and repeated
+ * on every row: each is stored once for the life of the process. Open addressing, grown at
+ * half full. */
+static struct {
+    char **slot;
+    size_t cap, n;
+} interned;
+
+static size_t key_hash(const char *s)
+{
+    size_t h = 5381;
+    for (; *s; s++)
+        h = h * 33 + (unsigned char)*s;
+    return h;
+}
+
+static const char *intern(const char *key)
+{
+    if ((interned.n + 1) * 2 > interned.cap) {
+        size_t cap = interned.cap ? interned.cap * 2 : 128;
+        char **slot = xcalloc(cap, sizeof *slot);
+        for (size_t i = 0; i < interned.cap; i++) {
+            if (!interned.slot[i])
+                continue;
+            size_t j = key_hash(interned.slot[i]) & (cap - 1);
+            while (slot[j])
+                j = (j + 1) & (cap - 1);
+            slot[j] = interned.slot[i];
+        }
+        free(interned.slot);
+        interned.slot = slot;
+        interned.cap = cap;
+    }
+    size_t j = key_hash(key) & (interned.cap - 1);
+    while (interned.slot[j] && strcmp(interned.slot[j], key) != 0)
+        j = (j + 1) & (interned.cap - 1);
+    if (!interned.slot[j]) {
+        interned.slot[j] = xstrdup(key);
+        interned.n++;
+    }
+    return interned.slot[j];
+}
+
 void record_release(record *rec)
 {
-    for (size_t i = 0; i < rec->nfields; i++) {
-        free(rec->fields[i].key);
+    for (size_t i = 0; i < rec->nfields; i++)
         free(rec->fields[i].value);
-    }
     free(rec->fields);
     memset(rec, 0, sizeof *rec);
 }
@@ -97,8 +138,18 @@ void roster_free(roster *r)
     free(r);
 }
 
+void record_trim(record *rec)
+{
+    if (rec->nfields && rec->cap > rec->nfields) {
+        rec->fields = xrealloc(rec->fields, rec->nfields * sizeof *rec->fields);
+        rec->cap = rec->nfields;
+    }
+}
+
 record *roster_add_record(roster *r, long line)
 {
+    if (r->nrecords)
+        record_trim(&r->records[r->nrecords - 1]);
     r->records = xgrow(r->records, &r->cap, r->nrecords + 1, sizeof *r->records);
     record *rec = &r->records[r->nrecords++];
     memset(rec, 0, sizeof *rec);
@@ -137,7 +188,7 @@ void record_set(record *rec, const char *key, const char *value)
         }
     }
     rec->fields = xgrow(rec->fields, &rec->cap, rec->nfields + 1, sizeof *rec->fields);
-    rec->fields[rec->nfields].key = xstrdup(key);
+    rec->fields[rec->nfields].key = intern(key);
     rec->fields[rec->nfields].value = xstrdup(value);
     rec->nfields++;
 }

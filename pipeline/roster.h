@@ -14,8 +14,9 @@
 #define ROSTER_MAX_ROWS 200000
 
 typedef struct record_field {
-    char *key;   /* canonical key ("ho_ten"), or the folded header of an unknown column */
-    char *value; /* UTF-8 NFC, trimmed */
+    const char *key; /* canonical key ("ho_ten"), or the folded header of an unknown column:
+                      * interned, shared by every record, never freed (a few dozen names) */
+    char *value;     /* UTF-8 NFC, trimmed; owned by the record */
 } record_field;
 
 typedef struct record {
@@ -49,12 +50,16 @@ typedef struct roster {
 roster *roster_new(const char *path);
 void roster_free(roster *r); /* accepts NULL */
 
-/* Appends an empty record starting at `line`; the pointer is valid until the next add. */
+/* Appends an empty record starting at `line`; the pointer is valid until the next add. The
+ * record before it is complete then: its field array is shrunk to fit (memory per row is
+ * what bounds a 20,000-row roster). */
 record *roster_add_record(roster *r, long line);
 /* Marks the file unreadable (rule tep-khong-doc-duoc): drops any records read so far. */
 void roster_fail(roster *r, long line, const char *message);
 void roster_warn(roster *r, long line, const char *column, const char *message);
 
+/* Shrinks the record's field array to its fields (a record that is complete). */
+void record_trim(record *rec);
 /* Frees a record's fields and leaves it empty (for records not owned by a roster). */
 void record_release(record *rec);
 

@@ -27,7 +27,10 @@ typedef struct verdict {
     const char *thu_tuc;       /* canonical procedure, "" when missing or not allowed */
     const char *loai_thue_bao; /* canonical subscriber type, "" likewise */
     char *ten;                 /* ho_ten, or ten_co_quan for an organisation */
-    record agency;             /* managing agency: row values, completed from the register */
+    record *agency; /* managing agency: row values, completed from the register; never NULL
+                     * after a check. In a batch, rows with the same agency details share one
+                     * record (agency_shared: another verdict of the batch owns it) */
+    int agency_shared;
     int accepted;
     finding *findings;
     size_t nfindings, fcap;

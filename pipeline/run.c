@@ -495,7 +495,7 @@ static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *r
                                    st->sha256, st->sources, st->pages, st->bytes, links[i], nl};
     }
     ledger_roster lr = {base_name(r->path), r->sha256,
-                        b->n ? record_get(&b->v[0].agency, "co_quan_quan_ly") : "", "xong",
+                        b->n ? record_get(b->v[0].agency, "co_quan_quan_ly") : "", "xong",
                         res->rows, res->accepted};
     int rc = ledger_commit(c->l, c->run, c->day, &lr, reqs, nreq, docs, s->n, err, errlen);
     for (size_t i = 0; i < b->n; i++)

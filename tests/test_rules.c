@@ -424,7 +424,7 @@ static void test_unregistered_agency_warns(void **state)
                         "cơ quan.");
     /* warnings do not reject */
     assert_int_equal(o.v.accepted, 1);
-    assert_string_equal(record_get(&o.v.agency, "co_quan_quan_ly"), "Phòng Kinh tế xã Mỹ Hòa");
+    assert_string_equal(record_get(o.v.agency, "co_quan_quan_ly"), "Phòng Kinh tế xã Mỹ Hòa");
     one_release(&o);
 }
 
@@ -432,7 +432,7 @@ static void test_agency_completed_from_register(void **state)
 {
     one o;
     check_with(&o, *state, NULL, NULL);
-    const record *a = &o.v.agency;
+    const record *a = o.v.agency;
     assert_string_equal(record_get(a, "co_quan_quan_ly"), STC);
     assert_string_equal(record_get(a, "co_quan_chu_quan"), "UBND TỈNH AN GIANG");
     assert_string_equal(record_get(a, "ky_hieu"), "STC-VP");
@@ -447,8 +447,8 @@ static void test_row_agency_details_win(void **state)
     one o;
     check_with(&o, *state, "ky_hieu", "STC-KHĐT");
     assert_int_equal(o.v.nfindings, 0);
-    assert_string_equal(record_get(&o.v.agency, "ky_hieu"), "STC-KHĐT");
-    assert_string_equal(record_get(&o.v.agency, "thu_truong"), "Trần Văn Bình");
+    assert_string_equal(record_get(o.v.agency, "ky_hieu"), "STC-KHĐT");
+    assert_string_equal(record_get(o.v.agency, "thu_truong"), "Trần Văn Bình");
     one_release(&o);
 
     /* an unregistered agency whose row gives every needed detail: no warning */
@@ -463,7 +463,7 @@ static void test_row_agency_details_win(void **state)
     verdict v;
     rules_check_one(rs, rec, *state, AS_OF, &v);
     assert_int_equal(v.nfindings, 0);
-    assert_string_equal(record_get(&v.agency, "thu_truong"), "Võ Văn Kiệt");
+    assert_string_equal(record_get(v.agency, "thu_truong"), "Võ Văn Kiệt");
     verdict_release(&v);
     roster_free(rs);
 }
@@ -474,8 +474,8 @@ static void test_register_without_optional_detail(void **state)
     one o;
     check_with(&o, *state, "co_quan_quan_ly", "Sở Nội vụ tỉnh An Giang");
     assert_int_equal(o.v.nfindings, 0);
-    assert_string_equal(record_get(&o.v.agency, "dia_chi_co_quan"), "");
-    assert_string_equal(record_get(&o.v.agency, "ky_hieu"), "SNV-VP");
+    assert_string_equal(record_get(o.v.agency, "dia_chi_co_quan"), "");
+    assert_string_equal(record_get(o.v.agency, "ky_hieu"), "SNV-VP");
     one_release(&o);
 }
 
