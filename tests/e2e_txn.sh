@@ -23,9 +23,9 @@ cleanup() {
 trap cleanup EXIT
 pass=0
 fail=0
-ok() { pass=$((pass + 1)); }
+ok() { pass=$((pass + 1)); [ -z "${E2E_VERBOSE:-}" ] || echo "ok: $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { if eval "$2"; then ok; else bad "$1"; fi; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 skip() { echo "skipped: $*"; }
 
 # As in real use: PDFs dated now, no fault injected unless a section says so.
@@ -125,7 +125,7 @@ roster_done() {
     local in=$1 name=$2 orig=$3 why=""
     cmp -s "$in/done/$name" "$orig" || why="$why done/$name missing or changed;"
     local copies
-    copies=$(find "$in/done" -maxdepth 1 -type f ! -name '*.ketqua.*' ! -name '*.loi.txt' ! -name '.*' 2>/dev/null |
+    copies=$(find "$in/done" -maxdepth 1 -type f -name "${name%.*}*" ! -name '*.ketqua.*' ! -name '*.loi.txt' 2>/dev/null |
         xargs -r -n1 basename | sort | tr '\n' ' ')
     [ "$copies" = "$name " ] || why="$why done/ holds: '$copies';"
     [ -s "$in/done/$name.ketqua.csv" ] || why="$why no $name.ketqua.csv;"
@@ -411,7 +411,12 @@ sweep_prepare() {
 }
 # After the faulty run and a normal one: everything once, the roster in done/ once.
 sweep_after() { # DIR LABEL N
-    local d=$1 n=$3
+    local d=$1 n=$3 places=0
+    # right after the faulty run the roster is somewhere, and after a failure in one place only
+    [ -f "$d/in/e2e_cap_moi.csv" ] && places=$((places + 1))
+    [ -f "$d/in/done/e2e_cap_moi.csv" ] && places=$((places + 1))
+    [ $places -ge 1 ] || echo "$n" >>"$d/../roster_lost"
+    [ $places -le 1 ] || [ "$2" = KILL_AT ] || echo "$n" >>"$d/../roster_twice"
     sweep_run "$d" normal
     note_run "$2 N=$n (run after)" "$rc" "$d/normal.err"
     # 1: it processed the roster (one row is rejected); 0: the killed run had moved it already
@@ -494,6 +499,9 @@ for kind in kill fail; do
     check "${K} sweep, run after: roster in done/ once, unchanged, with its ketqua (failing N: $(list "$T/sw/$kind/after_roster"))" '[ ! -s "$T/sw/$kind/after_roster" ]'
     check "${K} sweep, run after: nothing left behind, ledger intact (failing N: $(list "$T/sw/$kind/after_clean"))" '[ ! -s "$T/sw/$kind/after_clean" ]'
 done
+check "KILL_AT sweep: the killed run never loses the roster (failing N: $(list "$T/sw/kill/roster_lost"))" '[ ! -s "$T/sw/kill/roster_lost" ]'
+check "FAIL_AT sweep: the failing run never loses the roster (failing N: $(list "$T/sw/fail/roster_lost"))" '[ ! -s "$T/sw/fail/roster_lost" ]'
+check "FAIL_AT sweep: the failing run leaves the roster in one place, not in and done/ both (failing N: $(list "$T/sw/fail/roster_twice"))" '[ ! -s "$T/sw/fail/roster_twice" ]'
 check "FAIL_AT sweep: the failing run exits 1 or 3 (failing N:rc: $(list "$T/sw/fail/bad_rc"))" '[ ! -s "$T/sw/fail/bad_rc" ]'
 check "FAIL_AT sweep: no sanitizer report (failing N: $(list "$T/sw/fail/sanitizer"))" '[ ! -s "$T/sw/fail/sanitizer" ]'
 check "FAIL_AT sweep: no partial PDF after the failing run (failing N: $(list "$T/sw/fail/partial"))" '[ ! -s "$T/sw/fail/partial" ]'
@@ -505,29 +513,36 @@ for kind in kill fail; do
 done
 
 # ==== 6. a missing template: an operator error, nothing issued, the roster kept ====
+# a-gia-han.csv (Mẫu 07/08) is processed first, then e2e_cap_moi.csv needs the missing Mẫu 01
 S=$T/s6
 mkdir -p "$S/home" "$S/in"
 cp -rL config templates fonts "$S/home/"
 mv "$S/home/templates/mau01.xml" "$S/mau01.xml"
+gen_renew 3 700 >"$T/s6-renew.csv"
+cp "$T/s6-renew.csv" "$S/in/a-gia-han.csv"
 cp $DATA/e2e_cap_moi.csv "$S/in/"
 CTSBATCH_HOME=$S/home ctrun s6a "$S/in" "$S/out"
 check "missing template: exit 3 (got $rc)" '[ $rc -eq 3 ]'
 check "missing template: stderr names the template ($(head -c 200 "$T/s6a.err"))" 'grep -qF "mau01.xml" "$T/s6a.err"'
-check "missing template: roster stays in the drop folder, not in done/" \
+check "missing template: its roster stays in the drop folder, not in done/" \
     'cmp -s "$S/in/e2e_cap_moi.csv" $DATA/e2e_cap_moi.csv && [ ! -e "$S/in/done/e2e_cap_moi.csv" ]'
-check "missing template: no document made, none in the ledger" \
-    '[ -z "$(disk_docs "$S/out")" ] && [ "$(q "$S/out" "select count(*) from documents")" -eq 0 ] && [ "$(q "$S/out" "select count(*) from requests")" -eq 0 ]'
-check "missing template: no ketqua written for the kept roster" '[ -z "$(find "$S/in" -name "*.ketqua.*")" ]'
-check "missing template: report.csv marks no row 'Hợp lệ' without a word that nothing was made" \
-    '[ ! -f "$S/out/report.csv" ] || [ "$(tr -d "\r" <"$S/out/report.csv" | grep -c "\"Hợp lệ\",\"\"$")" -eq 0 ]'
+check "missing template: no Mẫu 01 or Mẫu 02 made, no cap-moi request in the ledger" \
+    '[ -z "$(disk_docs "$S/out" | grep /cap-moi/)" ] && [ "$(requests_of "$S/out" cap-moi)" -eq 0 ] && [ "$(q "$S/out" "select count(*) from documents where procedure = '\''cap-moi'\''")" -eq 0 ]'
+check "missing template: the roster before it is done: in done/, its 3 Mẫu 07 and Mẫu 08 once" \
+    'cmp -s "$S/in/done/a-gia-han.csv" "$T/s6-renew.csv" && [ "$(disk_docs "$S/out" | grep -c "^$TCG/Mau0[78]-")" -eq 4 ] && docs_once "$S/out"'
+check "missing template: no ketqua written for the kept roster" '[ -z "$(find "$S/in" -name "e2e_cap_moi*.ketqua.*")" ]'
+check "missing template: report.csv marks none of its rows 'Hợp lệ' without a word that nothing was made" \
+    '[ ! -f "$S/out/report.csv" ] || [ "$(tr -d "\r" <"$S/out/report.csv" | grep -F "e2e_cap_moi.csv\"" | grep -c "\"Hợp lệ\",\"\"$")" -eq 0 ]'
+check "missing template: the run's report.pdf is written" 'pdfinfo "$S/out/report.pdf" >/dev/null 2>&1'
 check "missing template: report.pdf does not say the valid requests were made" \
-    '[ ! -f "$S/out/report.pdf" ] || ! raw_text "$S/out/report.pdf" | grep -qF "Các yêu cầu hợp lệ đã được lập"'
+    '! raw_text "$S/out/report.pdf" | grep -qF "Các yêu cầu hợp lệ đã được lập"'
 check "missing template: the attempt is not counted as the roster's failure" \
     '[ "$(failed_attempts "$S/out")" -eq 0 ]'
 mv "$S/mau01.xml" "$S/home/templates/mau01.xml"
 CTSBATCH_HOME=$S/home ctrun s6b "$S/in" "$S/out"
 check "template restored: exit 1 (got $rc)" '[ $rc -eq 1 ]'
-check "template restored: the 5 planned documents, each once" '[ "$(disk_docs "$S/out")" = "$CAP_DOCS" ] && docs_once "$S/out"'
+check "template restored: the 5 planned documents, each once" \
+    '[ "$(disk_docs "$S/out" | grep /cap-moi/)" = "$CAP_DOCS" ] && [ "$(disk_docs "$S/out" | wc -l)" -eq 9 ] && docs_once "$S/out"'
 check "template restored: roster in done/ once, unchanged, ketqua with 3 'Hợp lệ'" \
     'roster_done "$S/in" e2e_cap_moi.csv $DATA/e2e_cap_moi.csv && [ "$(status_count "$S/in/done/e2e_cap_moi.csv.ketqua.csv" "Hợp lệ")" -eq 3 ]'
 check "template restored: nothing left behind" 'clean_ok "$S/out" "$S/in"'
