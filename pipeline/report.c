@@ -219,5 +219,8 @@ void report_text(buf *out, const roster *r, const batch *b)
 
 const char *report_status_label(const verdict *v)
 {
-    return !v->accepted ? "Bị từ chối" : v->issued_before ? "Đã lập trước" : "Hợp lệ";
+    return !v->accepted       ? "Bị từ chối"
+           : v->issued_before ? "Đã lập trước"
+           : v->postponed     ? "Hợp lệ, chưa lập"
+                              : "Hợp lệ";
 }

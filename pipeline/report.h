@@ -28,8 +28,9 @@ int report_csv(buf *out, roster *const *rs, size_t n, const batch *b);
 void report_csv_header(buf *out);
 int report_csv_rows(buf *out, roster *const *rs, size_t n, const batch *b);
 
-/* The clerk's word for a verdict: "Hợp lệ", "Đã lập trước" (issued by an earlier run) or
- * "Bị từ chối" (a static string). */
+/* The clerk's word for a verdict: "Hợp lệ", "Đã lập trước" (issued by an earlier run),
+ * "Hợp lệ, chưa lập" (its roster was held back, nothing issued yet) or "Bị từ chối" (a
+ * static string). */
 const char *report_status_label(const verdict *v);
 
 /* An unreadable file, for the clerk: "PATH (dòng N): why" (the caller frees). */

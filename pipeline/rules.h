@@ -38,6 +38,7 @@ typedef struct verdict {
     int agency_files; /* thu-hoi: the managing agency files it, no Mẫu 09 (NĐ 130 Điều 69) */
     int auto_revoked; /* thu-hoi: expired, revoked by the provider itself (thu-hoi-tu-dong) */
     int issued_before; /* accepted, but an earlier run issued it (rules_note_issued) */
+    int postponed;     /* accepted, but its roster was held back: nothing issued this time */
 } verdict;
 
 typedef struct batch {

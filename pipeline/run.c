@@ -94,6 +94,7 @@ typedef struct ctx {
     int operator;    /* an operator error stopped the run */
     FILE *csv;       /* the run's report.csv, staged, a roster's rows appended at a time */
     char csv_tmp[4096];
+    int csv_failed;
     buf unreadable;  /* the unreadable files, for the run's report */
     size_t files;    /* rosters found */
     buf pdf;
@@ -160,10 +161,12 @@ static void done_with(ctx *c, roster *r, batch *b)
         buf_printf(&c->unreadable, "%s%s", c->unreadable.len ? "; " : "", one);
         free(one);
     }
-    if (!c->csv && !c->operator) {
+    if (!c->csv && !c->csv_failed) {
         c->csv = publish_stage_stream(c->o->out, c->csv_tmp, sizeof c->csv_tmp, err, sizeof err);
-        if (!c->csv)
+        if (!c->csv) {
             operator_error(c, err);
+            c->csv_failed = 1;
+        }
     }
     if (c->csv) {
         batch empty = {0};
@@ -683,7 +686,10 @@ static void process_roster(ctx *c, const char *path)
         stage_discard(&s, 1);
         res->outcome = RUN_ROSTER_KEPT;
         set_reason(res, why);
+        for (size_t i = 0; i < b->n; i++) /* no row is reported made when it was not */
+            b->v[i].postponed = b->v[i].accepted && !b->v[i].issued_before;
         if (rc == MAKE_OPERATOR) { /* not the roster's fault: retried, not counted */
+            res->operator = 1;
             operator_error(c, why);
             ledger_attempt_end(c->l, sha, "hoan", why, err, sizeof err);
         } else {
@@ -708,7 +714,7 @@ static const char *outcome_words(run_roster_outcome o)
     static const char *const words[] = {
         "Đã xử lý; kết quả từng dòng ở tệp kết quả trong done/",
         "Không đọc được; tệp chuyển sang rejected/ kèm giải thích",
-        "Chưa xử lý, để lại thư mục nhận và xử lý lại ở lần sau",
+        "Chưa lập văn bản; danh sách để lại thư mục nhận và được xử lý lại ở lần sau",
         "Đã thử nhiều lần không được; chuyển sang held/ để quản trị kiểm tra",
     };
     return words[o];
@@ -752,7 +758,7 @@ static void write_run_report(ctx *c)
     char **words = xcalloc(res->nrosters ? res->nrosters : 1, sizeof *words);
     for (size_t i = 0; i < res->nrosters; i++) {
         const run_roster *r = &res->rosters[i];
-        words[i] = r->reason[0] && r->outcome != RUN_ROSTER_DONE
+        words[i] = r->reason[0] && r->outcome != RUN_ROSTER_DONE && !r->operator
                        ? xasprintf("%s (%s)", outcome_words(r->outcome), r->reason)
                        : xstrdup(outcome_words(r->outcome));
         lines[i] = (plan_summary_line){r->name,     words[i],    r->rows,     r->accepted,
@@ -844,7 +850,7 @@ static int open_ledger(ctx *c)
 int run_batch(const run_options *o, const config *cfg, run_result *res)
 {
     memset(res, 0, sizeof *res);
-    ctx c = {o, cfg, NULL, NULL, res, 0, "", 0, NULL, "", {0}, 0, {0}};
+    ctx c = {o, cfg, NULL, NULL, res, 0, "", 0, NULL, "", 0, {0}, 0, {0}};
     buf_init(&c.pdf, 0);
     buf_init(&c.unreadable, 0);
     date_format_iso(o->as_of, c.day);

@@ -56,6 +56,7 @@ typedef struct run_roster {
     size_t rows, accepted, before, rejected; /* before: accepted, issued by an earlier run */
     size_t documents;                        /* documents made for it by this run */
     char *reason;                            /* why it was kept, held or unreadable; "" */
+    int operator; /* kept by an operator error: the reason is for the operator (English) */
 } run_roster;
 
 typedef struct run_document {
