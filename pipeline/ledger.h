@@ -66,8 +66,8 @@ int ledger_request_find(ledger *l, const char *key, char *date, size_t datelen, 
                         size_t filelen, char *err, size_t errlen);
 /* 1 when a document (committed) has this path under the output folder, 0 if not, -1. */
 int ledger_path_taken(ledger *l, const char *path, char *err, size_t errlen);
-/* 1 when rosters with these bytes were committed before (the date of the first in date),
- * 0 if not, -1 on error. */
+/* 1 when a roster with these bytes was processed before (committed with outcome "xong"; an
+ * unreadable one does not count), the date of the first in date; 0 if not, -1 on error. */
 int ledger_roster_seen(ledger *l, const char *sha, char *date, size_t datelen, char *err,
                        size_t errlen);
 

@@ -668,6 +668,10 @@ static void process_roster(ctx *c, const char *path)
         done_with(c, r, NULL);
         return;
     }
+    char day[32];
+    if (ledger_roster_seen(c->l, sha, day, sizeof day, err, sizeof err) == 1)
+        fprintf(stderr, "ctsbatch: %s has the same bytes as a roster processed on %s; what it "
+                "asks was issued then and is not issued again\n", path, day);
     batch *b = rules_check(&r, 1, c->cfg, c->o->as_of);
     plan *p = NULL;
     stage_set s = {0};
