@@ -887,8 +887,10 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
         for (size_t i = 0; i < n && !c.operator; i++)
             process_roster(&c, names[i]);
         crash_guard(o->out, 0);
-        if (publish_sync(o->out, err, sizeof err) < 0 ||
-            ledger_clear_staged(c.l, err, sizeof err) < 0)
+        /* the staged names are forgotten only once every placement is durable; after an
+         * error some may still wait in OUT/.tmp, and the next run places them */
+        if (!c.operator && (publish_sync(o->out, err, sizeof err) < 0 ||
+                            ledger_clear_staged(c.l, err, sizeof err) < 0))
             operator_error(&c, err);
         write_run_report(&c);
         summary(&c);
