@@ -31,6 +31,13 @@ skip() { echo "skipped: $*"; }
 # As in real use: PDFs dated now, no fault injected unless a section says so.
 unset SOURCE_DATE_EPOCH CTSBATCH_FAULT_KILL_AT CTSBATCH_FAULT_FAIL_AT CTSBATCH_FAULT_CRASH_IN \
     CTSBATCH_HOME
+# A copy of the binary: a rebuild while the script runs (minutes) must not change or remove
+# it under a run. The copy finds templates/, fonts/ and config/ through CTSBATCH_HOME.
+if [ -f "$BIN" ] && [ -x "$BIN" ]; then
+    cp "$BIN" "$T/ctsbatch"
+    BIN=$T/ctsbatch
+    export CTSBATCH_HOME=$REPO
+fi
 # A sanitizer report exits 86, not 1 (which is "some row rejected").
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:exitcode=86"
