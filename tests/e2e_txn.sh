@@ -167,6 +167,8 @@ pdfs_whole() {
 }
 # The ketqua.csv status column: how many rows say STATUS.
 status_count() { tr -d '\r' <"$1" | awk -F'","' -v s="$2" 'NR > 1 && $5 == s { n++ } END { print n + 0 }'; }
+# The first N (default 200) bytes of a file on one line, for a check's description.
+first() { head -c "${2:-200}" "$1" 2>/dev/null | tr '\n' ' '; }
 raw_text() { pdftotext -raw "$1" - 2>/dev/null | tr '\n' ' ' | sed 's/  */ /g'; }
 
 # gen_cap N MISSING: N cap-moi requests of Sở Tài chính, distinct people; the rows numbered
@@ -330,7 +332,7 @@ busy_rc=$rc
 busy_ms=$((($(date +%s%N) - t0) / 1000000))
 check "concurrent: second run exits 4 while the first holds the ledger (got $busy_rc)" '[ $busy_rc -eq 4 ]'
 check "concurrent: it returns at once (${busy_ms} ms)" '[ $busy_ms -lt 5000 ]'
-check "concurrent: a one-line message on stderr, nothing on stdout ($(head -c 300 "$T/s3busy.err"))" \
+check "concurrent: a one-line message on stderr, nothing on stdout ($(first "$T/s3busy.err" 300))" \
     '[ "$(wc -l <"$T/s3busy.err")" -eq 1 ] && grep -qi "another run" "$T/s3busy.err" && [ ! -s "$T/s3busy.out" ]'
 check "concurrent: its roster untouched in its drop folder, no done/" \
     'cmp -s "$S/in2/e2e_cap_moi.csv" $DATA/e2e_cap_moi.csv && [ "$(ls -A "$S/in2")" = e2e_cap_moi.csv ]'
@@ -351,7 +353,7 @@ rc2=$?
 note_run s3first $rc1 "$T/s3first.err"
 note_run s3wait $rc2 "$T/s3wait.err"
 check "concurrent: first run exits 0 (got $rc1)" '[ $rc1 -eq 0 ]'
-check "concurrent: waiting run exits 0 (got $rc2; $(head -c 200 "$T/s3wait.err"))" '[ $rc2 -eq 0 ]'
+check "concurrent: waiting run exits 0 (got $rc2; $(first "$T/s3wait.err" 200))" '[ $rc2 -eq 0 ]'
 check "concurrent: the waiting run started after the first finished (ledger runs)" \
     '[ "$(q "$S/out" "select count(*) from runs")" -eq 2 ] && [ "$(q "$S/out" "select (select started from runs where id = 2) >= (select finished from runs where id = 1)")" = 1 ]'
 check "concurrent: the waiting run finds nothing new: 300 'Đã lập trước', no document" \
@@ -390,7 +392,7 @@ for delay in 0.2 0.7 1.3 2.0 0.5 committed; do
 done
 check "kill -9: the run was killed 6 times (killed $kills)" '[ $kills -eq 6 ]'
 ctrun s4final "$S/in" "$S/out"
-check "kill -9: the run after the kills exits 0 (got $rc; $(head -c 300 "$T/s4final.err"))" '[ $rc -eq 0 ]'
+check "kill -9: the run after the kills exits 0 (got $rc; $(first "$T/s4final.err" 300))" '[ $rc -eq 0 ]'
 check "kill -9: 300 Mẫu 07 and one Mẫu 08, nothing else" \
     '[ "$(disk_docs "$S/out" | grep -c "^$TCG/Mau07-")" -eq 300 ] && [ "$(disk_docs "$S/out" | grep -c "^$TCG/Mau08-")" -eq 1 ] && [ "$(disk_docs "$S/out" | wc -l)" -eq 301 ]'
 check "kill -9: every document once (disk == ledger == manifest, SHA-256 agree, no -N copy)" 'docs_once "$S/out"'
@@ -530,7 +532,7 @@ cp "$T/s6-renew.csv" "$S/in/a-gia-han.csv"
 cp $DATA/e2e_cap_moi.csv "$S/in/"
 CTSBATCH_HOME=$S/home ctrun s6a "$S/in" "$S/out"
 check "missing template: exit 3 (got $rc)" '[ $rc -eq 3 ]'
-check "missing template: stderr names the template ($(head -c 200 "$T/s6a.err"))" 'grep -qF "mau01.xml" "$T/s6a.err"'
+check "missing template: stderr names the template ($(first "$T/s6a.err" 200))" 'grep -qF "mau01.xml" "$T/s6a.err"'
 check "missing template: its roster stays in the drop folder, not in done/" \
     'cmp -s "$S/in/e2e_cap_moi.csv" $DATA/e2e_cap_moi.csv && [ ! -e "$S/in/done/e2e_cap_moi.csv" ]'
 check "missing template: no Mẫu 01 or Mẫu 02 made, no cap-moi request in the ledger" \
@@ -581,7 +583,7 @@ else
         [ $i -eq 1 ] && sums1=$(disk_sums "$S/out")
     done
     check "read-only drop folder ($how): each run exits 3, an operator error (got$ro_rcs)" '[ "$ro_rcs" = " 3 3 3" ]'
-    check "read-only drop folder: stderr says the roster could not be moved ($(head -c 200 "$T/s7-1.err"))" 'grep -qiE "cannot|không" "$T/s7-1.err"'
+    check "read-only drop folder: stderr says the roster could not be moved ($(first "$T/s7-1.err" 200))" 'grep -qiE "cannot|không" "$T/s7-1.err"'
     check "read-only drop folder: three runs, every document once" 'docs_once "$S/out"'
     check "read-only drop folder: the later runs issued nothing (same files, same SHA-256)" '[ "$(disk_sums "$S/out")" = "$sums1" ]'
     check "read-only drop folder: at most the 5 planned documents" '[ -z "$(comm -23 <(disk_docs "$S/out") <(echo "$CAP_DOCS"))" ]'
@@ -652,7 +654,7 @@ if mount -t tmpfs -o size=400k tmpfs "$S/out" 2>/dev/null; then
     cp "$T/cap30-fixed.csv" "$S/in/cap-moi-30.csv"
     ctrun s10 "$S/in" "$S/out"
     check "disk full: exit 3 (got $rc)" '[ $rc -eq 3 ]'
-    check "disk full: a clear message on stderr ($(head -c 200 "$T/s10.err"))" 'grep -qiE "no space|ENOSPC|hết dung lượng|đầy" "$T/s10.err"'
+    check "disk full: a clear message on stderr ($(first "$T/s10.err" 200))" 'grep -qiE "no space|ENOSPC|hết dung lượng|đầy" "$T/s10.err"'
     check "disk full: the roster stays in the drop folder" 'cmp -s "$S/in/cap-moi-30.csv" "$T/cap30-fixed.csv" && [ ! -e "$S/in/done/cap-moi-30.csv" ]'
     check "disk full: no partial PDF" 'pdfs_whole "$S/out" "$S/in"'
     check "disk full: no document placed, none in the ledger" \
@@ -683,7 +685,7 @@ check "poison pill: bad.csv in held/ by the third run (at run $held_at)" '[ $hel
 check "poison pill: bad.csv held unchanged with bad.csv.loi.txt" \
     'cmp -s "$S/in/held/bad.csv" "$T/bad.csv" && [ -s "$S/in/held/bad.csv.loi.txt" ] && [ ! -e "$S/in/bad.csv" ]'
 check "poison pill: the run that held it exits 1 (got $rc)" '[ $rc -eq 1 ]'
-check "poison pill: stderr says it was held ($(head -c 200 "$T/s11-$held_at.err" 2>/dev/null))" 'grep -qF "held" "$T/s11-$held_at.err"'
+check "poison pill: stderr says it was held ($(first "$T/s11-$held_at.err" 200))" 'grep -qF "held" "$T/s11-$held_at.err"'
 check "poison pill: good.csv's documents all made once" '[ "$(disk_docs "$S/out")" = "$CAP_DOCS" ] && docs_once "$S/out"'
 check "poison pill: good.csv in done/ once with its ketqua" \
     'cmp -s "$S/in/done/good.csv" $DATA/e2e_cap_moi.csv && [ -s "$S/in/done/good.csv.ketqua.csv" ] && [ "$(ls "$S/in/done" | grep -v ketqua | grep -c "^good")" -eq 1 ]'
@@ -703,7 +705,7 @@ sqlite3 "$S/out/ctsbatch.db" <$DATA/txn_ledger_v1.sql
 check "migration: the fixture is a version 1 ledger" '[ "$(q "$S/out" "pragma user_version")" = 1 ]'
 cp $DATA/e2e_cap_moi.csv "$S/in/"
 ctrun s12 "$S/in" "$S/out"
-check "migration: the run exits 1 (got $rc; $(head -c 200 "$T/s12.err"))" '[ $rc -eq 1 ]'
+check "migration: the run exits 1 (got $rc; $(first "$T/s12.err" 200))" '[ $rc -eq 1 ]'
 check "migration: user_version is 2, with the seven tables ($(tables_of "$S/out"))" \
     '[ "$(q "$S/out" "pragma user_version")" = 2 ] && has_tables "$S/out"'
 old=$(q "$S/out" "select (select started || '|' || outcome from runs where id = 1) || ';' ||
