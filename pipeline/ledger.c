@@ -25,8 +25,10 @@ struct ledger {
 
 /* Each entry takes the schema from version i to i + 1. Never edit a released step: add one.
  * Version 1: runs, rosters, requests, documents. Version 2: attempts (poison pill),
- * notices (files reported once), state (the last document the manifest lists), and an
- * index that finds a request's documents without a scan. */
+ * notices (files reported once), state (the last document the manifest lists), an index
+ * that finds a request's documents without a scan, and what a run's report needs to be
+ * written again after a crash (per roster: issued before, documents, its result file; per
+ * run: whether its report was written). */
 static const char *const MIGRATIONS[] = {
     "CREATE TABLE runs(id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT,"
     " as_of TEXT NOT NULL, outcome TEXT NOT NULL DEFAULT 'dang-chay', pid INTEGER);"
@@ -52,7 +54,11 @@ static const char *const MIGRATIONS[] = {
     "CREATE INDEX attempts_sha256 ON attempts(sha256);"
     "CREATE TABLE notices(key TEXT PRIMARY KEY, first TEXT NOT NULL);"
     "CREATE TABLE state(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-    "CREATE INDEX document_requests_request ON document_requests(request);",
+    "CREATE INDEX document_requests_request ON document_requests(request);"
+    "ALTER TABLE rosters ADD COLUMN before INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE rosters ADD COLUMN documents INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE rosters ADD COLUMN result TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE runs ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;",
 };
 
 static int fail(ledger *l, char *err, size_t errlen, const char *what)
@@ -297,7 +303,11 @@ int ledger_attempts_settle(ledger *l, const char *crashed_sha, char *err, size_t
         ledger_attempt_end(l, crashed_sha, "sap", "the program crashed on it", err, errlen) < 0)
         return -1;
     return run_sql(l, "UPDATE attempts SET outcome = 'gian-doan' WHERE outcome = 'dang-chay'",
-                   err, errlen, NULL);
+                   err, errlen, NULL) < 0 ||
+                   run_sql(l, "UPDATE runs SET outcome = 'gian-doan' WHERE outcome = 'dang-chay'",
+                           err, errlen, NULL) < 0
+               ? -1
+               : 0;
 }
 
 /* Copies column i of st into a caller buffer. */
@@ -366,7 +376,8 @@ static int insert_roster(ledger *l, long long run, const char *date, const ledge
 {
     sqlite3_stmt *st = prepare(l,
                                "INSERT INTO rosters(run, name, sha256, agency, outcome, rows, "
-                               "accepted, date) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                               "accepted, date, before, documents, result) "
+                               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                err, errlen);
     if (!st)
         return -1;
@@ -378,6 +389,9 @@ static int insert_roster(ledger *l, long long run, const char *date, const ledge
     sqlite3_bind_int64(st, 6, (sqlite3_int64)r->rows);
     sqlite3_bind_int64(st, 7, (sqlite3_int64)r->accepted);
     bind_text(st, 8, date);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)r->before);
+    sqlite3_bind_int64(st, 10, (sqlite3_int64)r->documents);
+    bind_text(st, 11, r->result);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(l, err, errlen, "roster");
     *id = sqlite3_last_insert_rowid(l->db);
     sqlite3_finalize(st);
@@ -569,4 +583,62 @@ int ledger_manifest_written(ledger *l, char *err, size_t errlen)
     snprintf(v, sizeof v, "%lld", last);
     return run_sql(l, "INSERT OR REPLACE INTO state(key, value) VALUES('manifest', ?)", err,
                    errlen, v, NULL);
+}
+
+int ledger_report_due(ledger *l, long long *run, char *err, size_t errlen)
+{
+    long long id;
+    if (query_int(l,
+                  "SELECT coalesce(max(r.id), 0) FROM runs r WHERE EXISTS (SELECT 1 FROM rosters o "
+                  "WHERE o.run = r.id)",
+                  NULL, &id, err, errlen) < 0)
+        return -1;
+    if (id == 0)
+        return 0;
+    long long reported;
+    char arg[24];
+    snprintf(arg, sizeof arg, "%lld", id);
+    if (query_int(l, "SELECT reported FROM runs WHERE id = ?", arg, &reported, err, errlen) < 0)
+        return -1;
+    *run = id;
+    return !reported;
+}
+
+int ledger_run_reported(ledger *l, long long run, char *err, size_t errlen)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", run);
+    return run_sql(l, "UPDATE runs SET reported = 1 WHERE id = ?", err, errlen, id, NULL);
+}
+
+int ledger_each_roster(ledger *l, long long run, int (*fn)(void *ctx, const ledger_roster *r),
+                       void *ctx, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = prepare(l,
+                               "SELECT name, sha256, agency, outcome, rows, accepted, before, "
+                               "documents, result FROM rosters WHERE run = ? ORDER BY id",
+                               err, errlen);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, run);
+    int s, rc = 0;
+    while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *c[4];
+        for (int i = 0; i < 4; i++)
+            c[i] = (const char *)sqlite3_column_text(st, i);
+        ledger_roster r = {c[0],
+                           c[1],
+                           c[2],
+                           c[3],
+                           (size_t)sqlite3_column_int64(st, 4),
+                           (size_t)sqlite3_column_int64(st, 5),
+                           (size_t)sqlite3_column_int64(st, 6),
+                           (size_t)sqlite3_column_int64(st, 7),
+                           (const char *)sqlite3_column_text(st, 8)};
+        rc = fn(ctx, &r);
+    }
+    if (rc == 0 && s != SQLITE_DONE)
+        rc = fail(l, err, errlen, "read");
+    sqlite3_finalize(st);
+    return rc;
 }

@@ -54,8 +54,9 @@ int ledger_attempt_begin(ledger *l, long long run, const char *sha, const char *
  * "hoan" (postponed by an operator error: does not count). */
 int ledger_attempt_end(ledger *l, const char *sha, const char *outcome, const char *reason,
                        char *err, size_t errlen);
-/* At start: attempts left running by dead runs become "gian-doan" (interrupted, does not
- * count), except the one of `crashed_sha` (may be NULL), which becomes "sap" (crashed). */
+/* At start (the lock held, so every run still marked running is dead): attempts left
+ * running become "gian-doan" (interrupted, does not count), except the one of `crashed_sha`
+ * (may be NULL), which becomes "sap" (crashed); runs left running become "gian-doan". */
 int ledger_attempts_settle(ledger *l, const char *crashed_sha, char *err, size_t errlen);
 
 /* ---- what was issued ---- */
@@ -79,6 +80,9 @@ typedef struct ledger_roster {
     const char *agency; /* the first row's managing agency, "" */
     const char *outcome; /* "xong" (processed), "khong-doc-duoc" (unreadable) */
     size_t rows, accepted;
+    size_t before;      /* accepted rows an earlier run had issued */
+    size_t documents;   /* documents committed with it */
+    const char *result; /* its result CSV (done/NAME.ketqua.csv), "" when none */
 } ledger_roster;
 
 typedef struct ledger_request {
@@ -122,6 +126,16 @@ typedef struct ledger_doc_row {
  * stops and is returned. */
 int ledger_each_document(ledger *l, int (*fn)(void *ctx, const ledger_doc_row *d), void *ctx,
                          char *err, size_t errlen);
+
+/* The run's report. 1 when the latest run that committed a roster has not written its
+ * report (it was killed, or the disk was full), its id in *run; 0 when it has; -1. */
+int ledger_report_due(ledger *l, long long *run, char *err, size_t errlen);
+/* Records that run's report was written. */
+int ledger_run_reported(ledger *l, long long run, char *err, size_t errlen);
+/* Calls fn for every roster committed by run, in order (borrowed strings). A non-zero return
+ * from fn stops and is returned. */
+int ledger_each_roster(ledger *l, long long run, int (*fn)(void *ctx, const ledger_roster *r),
+                       void *ctx, char *err, size_t errlen);
 
 /* 1 when documents were committed since manifest.csv was last written (a crash may have
  * come between), 0 if not, -1 on error. */

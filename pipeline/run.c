@@ -330,7 +330,7 @@ static void unreadable(ctx *c, roster *r)
     char *note = xasprintf("Không đọc được tệp %s\n", why);
     run_roster *res = add_roster(c, r->path, RUN_ROSTER_UNREADABLE);
     set_reason(res, r->error.message);
-    ledger_roster lr = {base_name(r->path), r->sha256, "", "khong-doc-duoc", 0, 0};
+    ledger_roster lr = {base_name(r->path), r->sha256, "", "khong-doc-duoc", 0, 0, 0, 0, ""};
     if (ledger_commit(c->l, c->run, c->day, &lr, NULL, 0, NULL, 0, err, sizeof err) < 0)
         operator_error(c, err);
     else
@@ -467,7 +467,7 @@ static int make_documents(ctx *c, batch *b, const char *from, plan **out, stage_
 
 /* The ledger's view of the roster's issued requests and documents, then the commit. */
 static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *res,
-                  char *err, size_t errlen)
+                  const char *target, char *err, size_t errlen)
 {
     ledger_request *reqs = xcalloc(b->n ? b->n : 1, sizeof *reqs);
     char **keys = xcalloc(b->n ? b->n : 1, sizeof *keys);
@@ -497,9 +497,16 @@ static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *r
                                    d->kind->folder, per_row ? d->rows[0]->ten : d->agency,
                                    st->sha256, st->sources, st->pages, st->bytes, links[i], nl};
     }
-    ledger_roster lr = {base_name(r->path), r->sha256,
-                        b->n ? record_get(b->v[0].agency, "co_quan_quan_ly") : "", "xong",
-                        res->rows, res->accepted};
+    char *result = xasprintf("%s.ketqua.csv", target);
+    ledger_roster lr = {base_name(r->path),
+                        r->sha256,
+                        b->n ? record_get(b->v[0].agency, "co_quan_quan_ly") : "",
+                        "xong",
+                        res->rows,
+                        res->accepted,
+                        res->before,
+                        s->n,
+                        result};
     int rc = ledger_commit(c->l, c->run, c->day, &lr, reqs, nreq, docs, s->n, err, errlen);
     for (size_t i = 0; i < b->n; i++)
         free(keys[i]);
@@ -510,6 +517,7 @@ static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *r
     free(keys);
     free(index);
     free(reqs);
+    free(result);
     return rc;
 }
 
@@ -581,7 +589,8 @@ static int write_results(ctx *c, roster *r, batch *b, const char *target)
     return rc;
 }
 
-static void place_and_move(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *res)
+static void place_and_move(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *res,
+                           const char *target)
 {
     char err[512];
     for (size_t i = 0; i < s->n; i++) {
@@ -595,15 +604,8 @@ static void place_and_move(ctx *c, roster *r, batch *b, const stage_set *s, run_
         add_doc_result(c, s->v[i].relpath, res->name, 1, NULL);
         res->documents++;
     }
-    char *dir = xasprintf("%s/done", c->o->in);
-    char *target = publish_move_target(r->path, dir);
-    if (!target)
-        operator_error(c, "no free name in done/");
-    else if (write_results(c, r, b, target) == 0 && publish_move(r->path, target, err,
-                                                                  sizeof err) < 0)
+    if (write_results(c, r, b, target) == 0 && publish_move(r->path, target, err, sizeof err) < 0)
         operator_error(c, err);
-    free(target);
-    free(dir);
 }
 
 /* The SHA-256 of a regular file's bytes (never through a link, never waiting on a FIFO),
@@ -675,16 +677,21 @@ static void process_roster(ctx *c, const char *path)
     batch *b = rules_check(&r, 1, c->cfg, c->o->as_of);
     plan *p = NULL;
     stage_set s = {0};
+    char *done = xasprintf("%s/done", c->o->in);
+    char *target = publish_move_target(path, done); /* where it goes once committed */
     int rc = note_issued(c, b) < 0 ? MAKE_OPERATOR
+             : !target             ? MAKE_OPERATOR
                                    : make_documents(c, b, res->name, &p, &s, why, sizeof why);
+    if (!target)
+        snprintf(why, sizeof why, "no free name for %s in %s", path, done);
+    count_rows(b, res);
     if (rc == MAKE_OK && (publish_sync(c->o->out, err, sizeof err) < 0 ||
-                          commit(c, r, b, &s, res, err, sizeof err) < 0)) {
+                          commit(c, r, b, &s, res, target, err, sizeof err) < 0)) {
         snprintf(why, sizeof why, "%s", err);
         rc = MAKE_OPERATOR;
     }
-    count_rows(b, res);
     if (rc == MAKE_OK) {
-        place_and_move(c, r, b, &s, res);
+        place_and_move(c, r, b, &s, res, target);
         ledger_attempt_end(c->l, sha, "xong", "", err, sizeof err);
     } else {
         stage_discard(&s, 1);
@@ -706,6 +713,8 @@ static void process_roster(ctx *c, const char *path)
     }
     stage_discard(&s, 0);
     plan_free(p);
+    free(target);
+    free(done);
     crash_sha[0] = '\0';
     done_with(c, r, b);
 }
@@ -724,38 +733,63 @@ static const char *outcome_words(run_roster_outcome o)
     return words[o];
 }
 
-/* Places a staged file as OUT/runs/<id>/NAME (kept) and OUT/NAME (the latest, replaced). */
-static void place_report(ctx *c, const char *tmp, const char *name)
+/* Places a staged file as OUT/runs/<id>/NAME (kept; replaced only when a report is written
+ * again for a run that was cut short) and OUT/NAME (the latest, replaced). 0 or -1. */
+static int place_report(ctx *c, long long run, const char *tmp, const char *name, int again)
 {
     char err[512], copy[4096];
-    char *kept = xasprintf("%s/runs/%06lld/%s", c->o->out, c->run, name);
+    char *kept = xasprintf("%s/runs/%06lld/%s", c->o->out, run, name);
     char *latest = xasprintf("%s/%s", c->o->out, name);
     snprintf(copy, sizeof copy, "%s.latest", tmp);
-    if (fault_op("link") < 0 || link(tmp, copy) < 0) {
+    int rc = -1;
+    if (fault_op("link") < 0 || link(tmp, copy) < 0)
         snprintf(err, sizeof err, "cannot write %s: %s", latest, strerror(errno));
+    else if (publish_place(tmp, kept, again, err, sizeof err) == 0 &&
+             publish_place(copy, latest, 1, err, sizeof err) == 0)
+        rc = 0;
+    if (rc < 0)
         operator_error(c, err);
-        unlink(tmp);
-    } else if (publish_place(tmp, kept, 0, err, sizeof err) < 0 ||
-               publish_place(copy, latest, 1, err, sizeof err) < 0) {
-        operator_error(c, err);
-    }
     unlink(copy);
     unlink(tmp);
     free(kept);
     free(latest);
+    return rc;
+}
+
+/* The run's report files: the staged report.csv (csv_tmp, "" when none could be made) and
+ * report.pdf, one line per roster. Then the ledger records that run's report as written. */
+static void place_run_report(ctx *c, long long run, const char *csv_tmp,
+                             const plan_summary_line *lines, size_t n, const char *unreadable,
+                             int again)
+{
+    char err[512], tmp[4096];
+    int ok = csv_tmp[0] && place_report(c, run, csv_tmp, "report.csv", again) == 0;
+    doc d;
+    plan_run_summary(lines, n, run, unreadable[0] ? unreadable : "không có", &d);
+    buf_reset(&c->pdf);
+    if (render_doc(c->r, &d, c->o->as_of, c->o->epoch, &c->pdf, NULL, err, sizeof err) < 0 ||
+        publish_stage(c->o->out, c->pdf.data, c->pdf.len, tmp, sizeof tmp, err, sizeof err) < 0) {
+        operator_error(c, err);
+        ok = 0;
+    } else {
+        ok = place_report(c, run, tmp, "report.pdf", again) == 0 && ok;
+    }
+    plan_summary_release(&d);
+    if (ok && ledger_run_reported(c->l, run, err, sizeof err) < 0)
+        operator_error(c, err);
 }
 
 /* report.csv (every row of every roster) and report.pdf (one line per roster). */
 static void write_run_report(ctx *c)
 {
-    char err[512], tmp[4096];
+    char err[512];
     if (c->csv) {
         FILE *f = c->csv;
         c->csv = NULL;
-        if (publish_stream_close(f, c->csv_tmp, err, sizeof err) < 0)
+        if (publish_stream_close(f, c->csv_tmp, err, sizeof err) < 0) {
             operator_error(c, err);
-        else
-            place_report(c, c->csv_tmp, "report.csv");
+            c->csv_tmp[0] = '\0';
+        }
     }
     const run_result *res = c->res;
     plan_summary_line *lines = xcalloc(res->nrosters ? res->nrosters : 1, sizeof *lines);
@@ -768,22 +802,94 @@ static void write_run_report(ctx *c)
         lines[i] = (plan_summary_line){r->name,     words[i],    r->rows,     r->accepted,
                                        r->before,   r->rejected, r->documents};
     }
-    doc d;
-    plan_run_summary(lines, res->nrosters, c->run,
-                     c->unreadable.len ? buf_str(&c->unreadable) : "không có", &d);
-    buf_reset(&c->pdf);
-    if (render_doc(c->r, &d, c->o->as_of, c->o->epoch, &c->pdf, NULL, err, sizeof err) < 0)
-        operator_error(c, err);
-    else if (publish_stage(c->o->out, c->pdf.data, c->pdf.len, tmp, sizeof tmp, err,
-                           sizeof err) < 0)
-        operator_error(c, err);
-    else
-        place_report(c, tmp, "report.pdf");
-    plan_summary_release(&d);
+    place_run_report(c, c->run, c->csv_tmp, lines, res->nrosters, buf_str(&c->unreadable), 0);
     for (size_t i = 0; i < res->nrosters; i++)
         free(words[i]);
     free(words);
     free(lines);
+}
+
+/* ---- the report of a run that was cut short, from the ledger ---- */
+
+typedef struct again {
+    ctx *c;
+    FILE *csv;
+    plan_summary_line *lines;
+    size_t n, cap;
+    buf unreadable, file;
+} again;
+
+/* One roster of the earlier run: its summary line, and the rows of its own result CSV
+ * (beside it in done/) appended to the run's report.csv. */
+static int again_roster(void *p, const ledger_roster *r)
+{
+    again *a = p;
+    int ok = strcmp(r->outcome, "xong") == 0;
+    a->lines = xgrow(a->lines, &a->cap, a->n + 1, sizeof *a->lines);
+    a->lines[a->n++] = (plan_summary_line){xstrdup(r->name),
+                                           outcome_words(ok ? RUN_ROSTER_DONE
+                                                            : RUN_ROSTER_UNREADABLE),
+                                           r->rows,
+                                           r->accepted,
+                                           r->before,
+                                           r->rows - r->accepted,
+                                           r->documents};
+    if (!ok)
+        buf_printf(&a->unreadable, "%s%s", a->unreadable.len ? "; " : "", r->name);
+    buf_reset(&a->file);
+    if (a->csv && r->result[0] && buf_read_file(&a->file, r->result) == 0) {
+        const char *rows = memchr(a->file.data, '\n', a->file.len); /* after BOM and header */
+        if (rows)
+            fwrite(rows + 1, 1, a->file.len - (size_t)(rows + 1 - a->file.data), a->csv);
+    }
+    return 0;
+}
+
+static int ensure_renderer(ctx *c)
+{
+    char err[512];
+    if (!c->r && !(c->r = render_new(c->cfg, err, sizeof err)))
+        operator_error(c, err);
+    return c->r ? 0 : -1;
+}
+
+/* A run killed (or stopped by a full disk) after committing rosters but before its report:
+ * the report is written now, from the ledger and the rosters' own results. */
+static void report_again(ctx *c)
+{
+    char err[512], tmp[4096] = "";
+    long long run;
+    int due = ledger_report_due(c->l, &run, err, sizeof err);
+    if (due < 0)
+        operator_error(c, err);
+    if (due != 1 || ensure_renderer(c) < 0)
+        return;
+    again a = {c, publish_stage_stream(c->o->out, tmp, sizeof tmp, err, sizeof err), NULL, 0, 0,
+               {0}, {0}};
+    buf_init(&a.unreadable, 0);
+    buf_init(&a.file, REPORT_MAX_BYTES);
+    if (a.csv) {
+        buf_reset(&a.file);
+        report_csv_header(&a.file);
+        fwrite(a.file.data, 1, a.file.len, a.csv);
+    }
+    if (ledger_each_roster(c->l, run, again_roster, &a, err, sizeof err) < 0)
+        operator_error(c, err);
+    else if (a.csv && publish_stream_close(a.csv, tmp, err, sizeof err) < 0)
+        operator_error(c, err), tmp[0] = '\0';
+    else if (!a.csv)
+        operator_error(c, err);
+    if (!c->operator) {
+        fprintf(stderr, "ctsbatch: run %lld was cut short before its report; written now\n", run);
+        place_run_report(c, run, tmp, a.lines, a.n, buf_str(&a.unreadable), 1);
+    } else if (tmp[0]) {
+        unlink(tmp);
+    }
+    for (size_t i = 0; i < a.n; i++)
+        free((char *)a.lines[i].file);
+    free(a.lines);
+    buf_release(&a.unreadable);
+    buf_release(&a.file);
 }
 
 static void summary(ctx *c)
@@ -867,8 +973,10 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
     if ((res->status = open_ledger(&c)) != RUN_OK)
         goto out;
     int recovered = recover(&c);
+    if (recovered == 0)
+        report_again(&c);
     size_t n = 0;
-    char **names = list_inputs(&c, &n);
+    char **names = recovered == 0 ? list_inputs(&c, &n) : NULL;
     if (recovered < 0 || n == 0) { /* nothing dropped: the last run's report stays */
         if (recovered == 0)
             printf("ctsbatch: no roster in %s\n", o->in);
@@ -879,8 +987,9 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
     }
     now_iso(now, sizeof now);
     if (ledger_run_begin(c.l, c.day, now, &c.run, err, sizeof err) < 0 ||
-        !(c.r = render_new(cfg, err, sizeof err))) {
-        operator_error(&c, err);
+        ensure_renderer(&c) < 0) {
+        if (!c.operator)
+            operator_error(&c, err);
     } else {
         res->id = c.run;
         crash_guard(o->out, 1);
