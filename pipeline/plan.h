@@ -49,8 +49,8 @@ void plan_free(plan *p); /* accepts NULL */
 void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, size_t max_rows,
                  const config *cfg, doc *out);
 
-/* Rows NAME.ketqua.pdf lists at most (about 100 pages). */
-#define PLAN_REPORT_MAX_ROWS 3000
+/* Rows NAME.ketqua.pdf lists at most (about 35 pages; the CSV lists every row). */
+#define PLAN_REPORT_MAX_ROWS 1000
 void plan_report_release(doc *d);
 
 /* One line of the run's report: a roster and what became of it (strings borrowed). */

@@ -280,6 +280,46 @@ out:
     return rc;
 }
 
+FILE *publish_atomic_open(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen)
+{
+    char *dir = parent_of(path);
+    const char *slash = strrchr(path, '/');
+    char *tmpl = xasprintf("%s/.%s.tmp-XXXXXX", dir, slash ? slash + 1 : path);
+    FILE *f = NULL;
+    int fd = -1;
+    if (publish_mkdirs(dir) < 0 || (fd = create_unique(tmpl)) < 0 || !(f = fdopen(fd, "wb"))) {
+        snprintf(err, errlen, "cannot create a file in %s: %s", dir, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmpl);
+        }
+    } else {
+        snprintf(tmp, tmplen, "%s", tmpl);
+    }
+    free(tmpl);
+    free(dir);
+    return f;
+}
+
+int publish_atomic_close(FILE *f, const char *tmp, const char *path, char *err, size_t errlen)
+{
+    int bad = fflush(f) != 0 || ferror(f) || fault_op("write") < 0 || fsync(fileno(f)) < 0;
+    int e = errno;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (!bad && (fault_op("rename") < 0 || rename(tmp, path) < 0)) {
+        bad = 1;
+        e = errno;
+    }
+    if (!bad)
+        return 0;
+    snprintf(err, errlen, "cannot write %s: %s", path, strerror(e ? e : EIO));
+    unlink(tmp);
+    return -1;
+}
+
 /* ".NAME.tmp-XXXXXX", the shape publish_write_atomic gives its temporaries. */
 static int is_our_temp(const char *name)
 {

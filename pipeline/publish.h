@@ -45,6 +45,11 @@ int publish_clear_staging(const char *out_dir, char *err, size_t errlen);
  * file of that name (a temporary .NAME.tmp-XXXXXX beside it, fsynced, renamed). For the
  * results beside the rosters, which may be on another file system than OUT. */
 int publish_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
+/* The same written piece by piece: a stream on the temporary file beside path (its name in
+ * tmp), then publish_atomic_close, which flushes, fsyncs and renames it to path, or removes
+ * it when anything failed. NULL with err when the file cannot be made. */
+FILE *publish_atomic_open(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen);
+int publish_atomic_close(FILE *f, const char *tmp, const char *path, char *err, size_t errlen);
 /* Removes the temporaries publish_write_atomic may have left in dir after a crash. */
 void publish_clean_dir(const char *dir);
 

@@ -107,10 +107,23 @@ static const char *intern(const char *key)
     return interned.slot[j];
 }
 
+/* 1 when value lives in the record's packed block, not in an allocation of its own. */
+static int in_pack(const record *rec, const char *value)
+{
+    return rec->pack && value >= rec->pack && value < rec->pack + rec->packlen;
+}
+
+static void free_value(record *rec, char *value)
+{
+    if (!in_pack(rec, value))
+        free(value);
+}
+
 void record_release(record *rec)
 {
     for (size_t i = 0; i < rec->nfields; i++)
-        free(rec->fields[i].value);
+        free_value(rec, rec->fields[i].value);
+    free(rec->pack);
     free(rec->fields);
     memset(rec, 0, sizeof *rec);
 }
@@ -140,10 +153,26 @@ void roster_free(roster *r)
 
 void record_trim(record *rec)
 {
-    if (rec->nfields && rec->cap > rec->nfields) {
+    if (!rec->nfields)
+        return;
+    if (rec->cap > rec->nfields) {
         rec->fields = xrealloc(rec->fields, rec->nfields * sizeof *rec->fields);
         rec->cap = rec->nfields;
     }
+    size_t len = 0;
+    for (size_t i = 0; i < rec->nfields; i++)
+        len += strlen(rec->fields[i].value) + 1;
+    char *pack = xmalloc(len), *at = pack;
+    for (size_t i = 0; i < rec->nfields; i++) {
+        size_t n = strlen(rec->fields[i].value) + 1;
+        memcpy(at, rec->fields[i].value, n);
+        free_value(rec, rec->fields[i].value);
+        rec->fields[i].value = at;
+        at += n;
+    }
+    free(rec->pack);
+    rec->pack = pack;
+    rec->packlen = len;
 }
 
 record *roster_add_record(roster *r, long line)
@@ -182,8 +211,9 @@ void record_set(record *rec, const char *key, const char *value)
 {
     for (size_t i = 0; i < rec->nfields; i++) {
         if (strcmp(rec->fields[i].key, key) == 0) {
-            free(rec->fields[i].value);
-            rec->fields[i].value = xstrdup(value);
+            char *copy = xstrdup(value); /* value may be the old one */
+            free_value(rec, rec->fields[i].value);
+            rec->fields[i].value = copy;
             return;
         }
     }

@@ -23,6 +23,8 @@ typedef struct record {
     long line; /* line of the file where the record starts (1-based) */
     record_field *fields;
     size_t nfields, cap;
+    char *pack; /* after record_trim: the values, one block (NULL before) */
+    size_t packlen;
 } record;
 
 typedef struct roster_note {
@@ -58,7 +60,9 @@ record *roster_add_record(roster *r, long line);
 void roster_fail(roster *r, long line, const char *message);
 void roster_warn(roster *r, long line, const char *column, const char *message);
 
-/* Shrinks the record's field array to its fields (a record that is complete). */
+/* A complete record made small: its field array shrunk to its fields and its values moved
+ * into one block (a 20,000-row roster is held in memory whole). record_set still works on
+ * it. */
 void record_trim(record *rec);
 /* Frees a record's fields and leaves it empty (for records not owned by a roster). */
 void record_release(record *rec);

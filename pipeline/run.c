@@ -150,6 +150,29 @@ static void add_doc_result(ctx *c, const char *path, const char *from, int made,
     d->reason = xstrdup(reason ? reason : "");
 }
 
+/* Appends the CSV rows of roster r (its verdicts in b) to f, a few hundred at a time, so
+ * that a 20,000-row roster is never held as text. scratch is any buffer. */
+static void csv_rows_to(FILE *f, roster *r, const batch *b, buf *scratch)
+{
+    enum { SLICE = 256 };
+    batch empty = {0};
+    if (!b || b->n == 0 || r->failed) { /* an unreadable file still has its line */
+        buf_reset(scratch);
+        report_csv_rows(scratch, &r, 1, b ? b : &empty);
+        fwrite(scratch->data, 1, scratch->len, f);
+        return;
+    }
+    for (size_t i = 0; i < b->n; i += SLICE) {
+        batch slice = {b->v + i, b->n - i < SLICE ? b->n - i : SLICE, 0, b->as_of};
+        buf_reset(scratch);
+        if (report_csv_rows(scratch, &r, 1, &slice) < 0)
+            fprintf(stderr, "ctsbatch: a row of %s is too long for a report\n", r->path);
+        else
+            fwrite(scratch->data, 1, scratch->len, f);
+    }
+    buf_reset(scratch);
+}
+
 /* A roster is done with: its rows go into the run's report.csv, then it is freed (memory
  * does not grow with the rosters of a run). b may be NULL (none checked). */
 static void done_with(ctx *c, roster *r, batch *b)
@@ -169,15 +192,12 @@ static void done_with(ctx *c, roster *r, batch *b)
         }
     }
     if (c->csv) {
-        batch empty = {0};
-        buf_reset(&c->pdf);
-        if (c->files == 1)
+        if (c->files == 1) {
+            buf_reset(&c->pdf);
             report_csv_header(&c->pdf);
-        if (report_csv_rows(&c->pdf, &r, 1, b ? b : &empty) < 0)
-            fprintf(stderr, "ctsbatch: the rows of %s are too many for report.csv\n", r->path);
-        else
             fwrite(c->pdf.data, 1, c->pdf.len, c->csv);
-        buf_reset(&c->pdf);
+        }
+        csv_rows_to(c->csv, r, b, &c->pdf);
     }
     batch_free(b);
     roster_free(r);
@@ -557,17 +577,17 @@ static void count_rows(const batch *b, run_roster *res)
  * record; a PDF that cannot be made (too many pages) is left out with a message. */
 static int write_results(ctx *c, roster *r, batch *b, const char *target)
 {
-    char err[512];
-    buf csv;
-    buf_init(&csv, REPORT_MAX_BYTES);
+    char err[512], tmp[4096];
     char *path = xasprintf("%s.ketqua.csv", target);
-    int rc = report_csv(&csv, &r, 1, b);
-    if (rc < 0)
-        snprintf(err, sizeof err, "%s would be larger than %zu bytes", path,
-                 (size_t)REPORT_MAX_BYTES);
-    else
-        rc = publish_write_atomic(path, csv.data, csv.len, err, sizeof err);
-    buf_release(&csv);
+    FILE *f = publish_atomic_open(path, tmp, sizeof tmp, err, sizeof err);
+    int rc = -1;
+    if (f) {
+        buf_reset(&c->pdf);
+        report_csv_header(&c->pdf);
+        fwrite(c->pdf.data, 1, c->pdf.len, f);
+        csv_rows_to(f, r, b, &c->pdf);
+        rc = publish_atomic_close(f, tmp, path, err, sizeof err);
+    }
     free(path);
     if (rc < 0) {
         operator_error(c, err);
@@ -589,8 +609,8 @@ static int write_results(ctx *c, roster *r, batch *b, const char *target)
     return rc;
 }
 
-static void place_and_move(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *res,
-                           const char *target)
+static void place_and_move(ctx *c, roster *r, batch *b, stage_set *s, plan **p,
+                           run_roster *res, const char *target)
 {
     char err[512];
     for (size_t i = 0; i < s->n; i++) {
@@ -604,6 +624,9 @@ static void place_and_move(ctx *c, roster *r, batch *b, const stage_set *s, run_
         add_doc_result(c, s->v[i].relpath, res->name, 1, NULL);
         res->documents++;
     }
+    stage_discard(s, 0); /* the plan is done with: the results need only the verdicts */
+    plan_free(*p);
+    *p = NULL;
     if (write_results(c, r, b, target) == 0 && publish_move(r->path, target, err, sizeof err) < 0)
         operator_error(c, err);
 }
@@ -691,7 +714,7 @@ static void process_roster(ctx *c, const char *path)
         rc = MAKE_OPERATOR;
     }
     if (rc == MAKE_OK) {
-        place_and_move(c, r, b, &s, res, target);
+        place_and_move(c, r, b, &s, &p, res, target);
         ledger_attempt_end(c->l, sha, "xong", "", err, sizeof err);
     } else {
         stage_discard(&s, 1);

@@ -174,7 +174,8 @@ static long long raw_int(const char *path, const char *sql)
 #define PATH_LETTER "so-tai-chinh/gia-han/Mau02-so-tai-chinh.pdf"
 #define PATH_CUONG "so-xay-dung/cap-moi/Mau01-le-van-cuong.pdf"
 
-static const ledger_roster ROSTER_STC = {"stc-thang-12.csv", SHA_STC, "Sở Tài chính", "xong", 3, 2};
+static const ledger_roster ROSTER_STC = {"stc-thang-12.csv", SHA_STC, "Sở Tài chính", "xong", 3, 2,
+                                         1, 2, "done/stc-thang-12.csv.ketqua.csv"};
 static const ledger_request REQS_STC[] = {
     {KEY_AN, "cap-moi", "Nguyễn Văn An", 2},
     {KEY_BINH, "gia-han", "Trần Thị Bình", 3},
@@ -210,7 +211,7 @@ static const ledger_document DOCS_STC[] = {
      .nrequests = 1},
 };
 
-static const ledger_roster ROSTER_SXD = {"sxd.xlsx", SHA_SXD, "Sở Xây dựng", "xong", 1, 1};
+static const ledger_roster ROSTER_SXD = {"sxd.xlsx", SHA_SXD, "Sở Xây dựng", "xong", 1, 1, 0, 1, ""};
 static const ledger_request REQS_SXD[] = {{KEY_CUONG, "cap-moi", "Lê Văn Cường", 2}};
 static const size_t CUONG_REQS[] = {0};
 static const ledger_document DOCS_SXD[] = {
@@ -853,7 +854,7 @@ static void test_manifest_due_after_commits(void **state)
     assert_int_equal(ledger_manifest_written(l, err, sizeof err), 0);
     assert_int_equal(ledger_manifest_due(l, err, sizeof err), 0);
     /* a roster that made no document (unreadable) adds nothing to list */
-    static const ledger_roster unreadable = {"hong.csv", "ffff", "", "khong-doc-duoc", 0, 0};
+    static const ledger_roster unreadable = {"hong.csv", "ffff", "", "khong-doc-duoc", 0, 0, 0, 0, ""};
     assert_int_equal(ledger_commit(l, run, DAY1, &unreadable, NULL, 0, NULL, 0, err, sizeof err),
                      0);
     assert_int_equal(ledger_manifest_due(l, err, sizeof err), 0);
@@ -993,6 +994,38 @@ static void test_runs_begin_and_end(void **state)
     ledger_close(l);
 }
 
+/* What a report needs, kept per roster; the latest run with rosters owes its report until
+ * it says it wrote it. */
+static int collect_roster(void *p, const ledger_roster *r)
+{
+    ledger_roster *out = p;
+    assert_string_equal(r->name, out->name);
+    assert_int_equal(r->rows, out->rows);
+    assert_int_equal(r->accepted, out->accepted);
+    assert_int_equal(r->before, out->before);
+    assert_int_equal(r->documents, out->documents);
+    assert_string_equal(r->result, out->result);
+    return 7;
+}
+
+static void test_report_due_until_written(void **state)
+{
+    ledger *l = open_ok(db_path(state));
+    char err[512] = "";
+    long long due = 0;
+    assert_int_equal(ledger_report_due(l, &due, err, sizeof err), 0); /* no run yet */
+    long long run = run_ok(l, DAY1);
+    assert_int_equal(ledger_report_due(l, &due, err, sizeof err), 0); /* a run with no roster */
+    commit_stc(l, run);
+    assert_int_equal(ledger_report_due(l, &due, err, sizeof err), 1);
+    assert_int_equal(due, run);
+    ledger_roster want = ROSTER_STC;
+    assert_int_equal(ledger_each_roster(l, run, collect_roster, &want, err, sizeof err), 7);
+    assert_int_equal(ledger_run_reported(l, run, err, sizeof err), 0);
+    assert_int_equal(ledger_report_due(l, &due, err, sizeof err), 0);
+    ledger_close(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1017,6 +1050,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_attempts_count_failures_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attempts_settle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notice_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_due_until_written, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runs_begin_and_end, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -238,7 +238,7 @@ static void add_req(fixture *fx, const char *name, const char *cccd, const char 
     add_row(fx, name, cccd, agency, 1);
     record *rec = &fx->rs->records[fx->rs->nrecords - 1];
     for (const char *const *q = pairs; q && q[0]; q += 2) {
-        record tmp = {rec->line, NULL, 0, 0};
+        record tmp = {.line = rec->line};
         for (size_t i = 0; i < rec->nfields; i++)
             if (strcmp(rec->fields[i].key, q[0]) != 0)
                 record_set(&tmp, rec->fields[i].key, rec->fields[i].value);

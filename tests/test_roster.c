@@ -198,6 +198,36 @@ static void test_record_release_standalone(void **state)
     assert_string_equal(record_get(&rec, "a"), "");
 }
 
+/* A trimmed record keeps its values (packed in one block), takes new ones and replaces
+ * old ones, and the next record added trims the one before it. ASan checks the frees. */
+static void test_record_trim_packs_values(void **state)
+{
+    (void)state;
+    roster *r = roster_new("x.csv");
+    record *rec = roster_add_record(r, 2);
+    record_set(rec, "ho_ten", "Nguyễn Văn An");
+    record_set(rec, "so_cccd", "089186000123");
+    record_set(rec, "email", "");
+    rec = roster_add_record(r, 3); /* trims line 2 */
+    record_set(rec, "ho_ten", "Trần Thị Bình");
+    const record *first = &r->records[0];
+    assert_non_null(first->pack);
+    assert_int_equal(first->cap, 3);
+    assert_string_equal(record_get(first, "ho_ten"), "Nguyễn Văn An");
+    assert_string_equal(record_get(first, "so_cccd"), "089186000123");
+    assert_string_equal(record_get(first, "email"), "");
+    record_set(&r->records[0], "so_cccd", "089186000999"); /* a packed value replaced */
+    record_set(&r->records[0], "chuc_vu", "Chuyên viên");   /* and a new one */
+    assert_string_equal(record_get(first, "so_cccd"), "089186000999");
+    assert_string_equal(record_get(first, "chuc_vu"), "Chuyên viên");
+    record_trim(&r->records[0]); /* packed again, with the replaced value */
+    assert_string_equal(record_get(first, "so_cccd"), "089186000999");
+    assert_string_equal(record_get(first, "ho_ten"), "Nguyễn Văn An");
+    /* keys are shared by every record */
+    assert_ptr_equal(r->records[0].fields[0].key, r->records[1].fields[0].key);
+    roster_free(r);
+}
+
 static void test_roster_fail_drops_records(void **state)
 {
     (void)state;
@@ -245,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_roster_new_defaults),
         cmocka_unit_test(test_record_set_get_replace),
         cmocka_unit_test(test_record_release_standalone),
+        cmocka_unit_test(test_record_trim_packs_values),
         cmocka_unit_test(test_roster_fail_drops_records),
         cmocka_unit_test(test_roster_warn_keeps_line_and_column),
     };

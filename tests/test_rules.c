@@ -88,7 +88,7 @@ typedef struct one {
 /* Sets key to value in rec, or removes key when value is NULL. */
 static void record_put(record *rec, const char *key, const char *value)
 {
-    record tmp = {rec->line, NULL, 0, 0};
+    record tmp = {.line = rec->line};
     for (size_t i = 0; i < rec->nfields; i++)
         if (strcmp(rec->fields[i].key, key) != 0)
             record_set(&tmp, rec->fields[i].key, rec->fields[i].value);
