@@ -109,8 +109,8 @@ static const char *prefixed(const char *name, const char *prefix)
 static const char *outcome_value(fillctx *c, const verdict *v, const char *k)
 {
     if (strcmp(k, "tep") == 0) {
-        const char *slash = strrchr(v->src->path, '/');
-        return slash ? slash + 1 : v->src->path;
+        const char *slash = strrchr(v->file, '/');
+        return slash ? slash + 1 : v->file;
     }
     if (strcmp(k, "dong") == 0) {
         snprintf(c->scratch, sizeof c->scratch, "%ld", v->rec->line);

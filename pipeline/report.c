@@ -67,7 +67,7 @@ static void json_row(buf *out, const verdict *v)
     buf_puts(out, "}}");
 }
 
-int report_json(buf *out, const roster *r, const batch *b)
+int report_json(buf *out, const roster *r, size_t index, const batch *b)
 {
     buf_putc(out, '{');
     json_kv(out, "file", r->path, 0);
@@ -93,7 +93,7 @@ int report_json(buf *out, const roster *r, const batch *b)
     buf_puts(out, ", \"rows\": [");
     int first = 1;
     for (size_t i = 0; i < b->n; i++) {
-        if (b->v[i].src != r)
+        if (b->v[i].from != index)
             continue;
         buf_puts(out, first ? "\n  " : ",\n  ");
         json_row(out, &b->v[i]);
@@ -159,7 +159,7 @@ int report_csv_rows(buf *out, roster *const *rs, size_t n, const batch *b)
         }
         for (size_t i = 0; i < b->n; i++) {
             const verdict *v = &b->v[i];
-            if (v->src != r)
+            if (v->from != f)
                 continue;
             snprintf(line, sizeof line, "%ld", v->rec->line);
             report_csv_cell(out, r->path, 0);
@@ -194,7 +194,7 @@ char *report_unreadable_list(roster *const *rs, size_t n)
     return buf_detach(&b);
 }
 
-void report_text(buf *out, const roster *r, const batch *b)
+void report_text(buf *out, const roster *r, size_t index, const batch *b)
 {
     if (r->failed) {
         buf_printf(out, "%s:%ld: không đọc được tệp: %s\n", r->path, r->error.line,
@@ -206,7 +206,7 @@ void report_text(buf *out, const roster *r, const batch *b)
                    r->warnings[i].message);
     for (size_t i = 0; i < b->n; i++) {
         const verdict *v = &b->v[i];
-        if (v->src != r)
+        if (v->from != index)
             continue;
         buf_printf(out, "%s:%ld: %s: %s\n", r->path, v->rec->line,
                    v->ten[0] ? v->ten : "(không tên)", v->accepted ? "hợp lệ" : "bị từ chối");

@@ -15,13 +15,14 @@
 /* A report held in memory before it is written: 1 GiB, far above 200,000-row rosters. */
 #define REPORT_MAX_BYTES ((size_t)1 << 30)
 
-/* Appends the JSON object of one file (its rows are the verdicts of b whose src is r): the
- * file's keys on the first line, one row per line after it, then a newline. Returns 0, or -1
- * when out is full (out->full): the object is cut. */
-int report_json(buf *out, const roster *r, const batch *b);
+/* Appends the JSON object of one file, r, checked as roster number `index` of b (its rows
+ * are the verdicts whose `from` is index): the file's keys on the first line, one row per
+ * line after it, then a newline. Returns 0, or -1 when out is full (out->full): the object
+ * is cut. */
+int report_json(buf *out, const roster *r, size_t index, const batch *b);
 
-/* Appends report.csv for the run (rosters rs[0..n), their verdicts in b). Returns 0, or -1
- * when out is full: the report is cut and must not be written. */
+/* Appends report.csv for the run (rosters rs[0..n), checked in this order into b). Returns
+ * 0, or -1 when out is full: the report is cut and must not be written. */
 int report_csv(buf *out, roster *const *rs, size_t n, const batch *b);
 /* The same in two parts, for a report assembled roster by roster: the BOM and header line,
  * then the rows of rs[0..n) (0, or -1 when out is full). */
@@ -40,7 +41,7 @@ char *report_unreadable_list(roster *const *rs, size_t n);
 
 /* Appends the verdicts of one file as lines a person reads on a terminal (validate without
  * --json): "PATH:LINE: name: hợp lệ", each finding indented under its row. */
-void report_text(buf *out, const roster *r, const batch *b);
+void report_text(buf *out, const roster *r, size_t index, const batch *b);
 
 /* Appends s as one CSV cell: quoted, quotes doubled, a leading = + - @ neutralised so a
  * spreadsheet shows it as text; then ',' or, for the last cell, CRLF. */

@@ -575,7 +575,7 @@ void rules_check_one(const roster *src, const record *rec, const config *cfg, da
                      verdict *v)
 {
     memset(v, 0, sizeof *v);
-    v->src = src;
+    v->file = src->path;
     v->rec = rec;
     v->agency = xcalloc(1, sizeof *v->agency);
     ctx c = {cfg, rec, v, as_of, as_of, 1};
@@ -682,7 +682,7 @@ static void check_duplicate(batch *b, size_t i, const config *cfg, strmap *t)
     if (!seen)
         return;
     const verdict *first = &b->v[earlier];
-    char *where = xasprintf("dòng %ld của tệp %s", first->rec->line, first->src->path);
+    char *where = xasprintf("dòng %ld của tệp %s", first->rec->line, first->file);
     const char *pairs[] = {"thu_tuc",   config_value_label(cfg, "thu_tuc", v->thu_tuc),
                            "ten",       v->ten,
                            "noi_truoc", where,
@@ -717,14 +717,30 @@ batch *rules_check(roster *const *rosters, size_t n, const config *cfg, date as_
     batch *b = xcalloc(1, sizeof *b);
     b->as_of = as_of;
     strmap *t = strmap_new(), *seen = strmap_new();
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += rosters[i]->nrecords;
+    b->recs = xcalloc(total ? total : 1, sizeof *b->recs); /* never moved once filled */
+    b->v = xcalloc(total ? total : 1, sizeof *b->v);
+    b->cap = total;
+    b->files = xcalloc(n ? n : 1, sizeof *b->files);
+    b->nfiles = n;
     for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; k < rosters[i]->nrecords; k++) {
-            b->v = xgrow(b->v, &b->cap, b->n + 1, sizeof *b->v);
-            rules_check_one(rosters[i], &rosters[i]->records[k], cfg, as_of, &b->v[b->n]);
+        roster *r = rosters[i];
+        b->files[i] = xstrdup(r->path);
+        for (size_t k = 0; k < r->nrecords; k++) {
+            b->recs[b->n] = r->records[k]; /* taken: the roster keeps none */
+            verdict *v = &b->v[b->n];
+            rules_check_one(r, &b->recs[b->n], cfg, as_of, v);
+            v->file = b->files[i];
+            v->from = i;
             check_duplicate(b, b->n, cfg, t);
             share_agency(b, b->n, seen);
             b->n++;
         }
+        free(r->records);
+        r->records = NULL;
+        r->nrecords = r->cap = 0;
     }
     strmap_free(t);
     strmap_free(seen);
@@ -735,8 +751,14 @@ void batch_free(batch *b)
 {
     if (!b)
         return;
-    for (size_t i = 0; i < b->n; i++)
+    for (size_t i = 0; i < b->n; i++) {
         verdict_release(&b->v[i]);
+        record_release(&b->recs[i]);
+    }
+    for (size_t i = 0; i < b->nfiles; i++)
+        free(b->files[i]);
+    free(b->files);
+    free(b->recs);
     free(b->v);
     free(b);
 }

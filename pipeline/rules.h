@@ -3,7 +3,10 @@
  * severity, field, Vietnamese message, legal basis) and derived values. A request with no
  * finding of severity error is accepted. Rule texts and parameters come from the config.
  *
- * The batch borrows the rosters and the config: both must outlive it. */
+ * A batch owns its data (DESIGN.md "stage outputs own their data"): it takes the records out
+ * of the rosters it checks and keeps a copy of each roster's path, so a roster may be freed
+ * once checked (what it still holds concerns the whole file: format, warnings, error). The
+ * config must outlive the batch (rule ids and coded values are borrowed from it). */
 #ifndef CTS_RULES_H
 #define CTS_RULES_H
 
@@ -22,8 +25,9 @@ typedef struct finding {
 } finding;
 
 typedef struct verdict {
-    const roster *src;
-    const record *rec;
+    const char *file;  /* path of the roster it came from (the batch's copy) */
+    size_t from;       /* index of that roster among those checked together */
+    const record *rec; /* the request (the batch's, taken from the roster) */
     const char *thu_tuc;       /* canonical procedure, "" when missing or not allowed */
     const char *loai_thue_bao; /* canonical subscriber type, "" likewise */
     char *ten;                 /* ho_ten, or ten_co_quan for an organisation */
@@ -45,14 +49,19 @@ typedef struct batch {
     verdict *v;
     size_t n, cap;
     date as_of;
+    record *recs; /* the records taken from the rosters, v[i].rec = &recs[i] */
+    char **files; /* the rosters' paths, files[k] for roster k */
+    size_t nfiles;
 } batch;
 
 /* Checks every record of rosters[0..n) (failed rosters have none) in order; duplicates are
- * looked for across all of them. Returns a batch the caller frees with batch_free. */
+ * looked for across all of them. The records move into the batch: each roster is left with
+ * none. Returns a batch the caller frees with batch_free. */
 batch *rules_check(roster *const *rosters, size_t n, const config *cfg, date as_of);
 void batch_free(batch *b); /* accepts NULL */
 
-/* Checks one record (tests): fills v, which the caller releases with verdict_release. */
+/* Checks one record (tests): fills v, which borrows src's path and rec (both must outlive
+ * it) and which the caller releases with verdict_release. */
 void rules_check_one(const roster *src, const record *rec, const config *cfg, date as_of,
                      verdict *v);
 void verdict_release(verdict *v);

@@ -163,7 +163,7 @@ static void csv_rows_to(FILE *f, roster *r, const batch *b, buf *scratch)
         return;
     }
     for (size_t i = 0; i < b->n; i += SLICE) {
-        batch slice = {b->v + i, b->n - i < SLICE ? b->n - i : SLICE, 0, b->as_of};
+        batch slice = {.v = b->v + i, .n = b->n - i < SLICE ? b->n - i : SLICE, .as_of = b->as_of};
         buf_reset(scratch);
         if (report_csv_rows(scratch, &r, 1, &slice) < 0)
             fprintf(stderr, "ctsbatch: a row of %s is too long for a report\n", r->path);
@@ -393,7 +393,7 @@ static char *sources_of(const doc *d)
     buf b;
     buf_init(&b, 0);
     for (size_t i = 0; i < d->nrows; i++)
-        buf_printf(&b, "%s%s:%ld", i ? "; " : "", base_name(d->rows[i]->src->path),
+        buf_printf(&b, "%s%s:%ld", i ? "; " : "", base_name(d->rows[i]->file),
                    d->rows[i]->rec->line);
     return buf_detach(&b);
 }
@@ -1074,12 +1074,12 @@ int run_validate(char *const *files, size_t n, const run_options *o, const confi
     buf_init(&text, REPORT_MAX_BYTES);
     int cut = 0, rc = RUN_OK;
     for (size_t i = 0; i < n; i++) {
-        if (json && report_json(&text, rs[i], b) < 0) {
+        if (json && report_json(&text, rs[i], i, b) < 0) {
             fprintf(stderr, "ctsbatch: %s: verdicts larger than %zu bytes\n", rs[i]->path,
                     (size_t)REPORT_MAX_BYTES);
             cut = 1;
         } else if (!json) {
-            report_text(&text, rs[i], b);
+            report_text(&text, rs[i], i, b);
         }
         fputs(buf_str(&text), out);
         buf_reset(&text);

@@ -67,6 +67,16 @@ static roster *add_roster(fixture *fx, const char *path)
     return r;
 }
 
+/* The index of r among the fixture's rosters, as rules_check numbered them. */
+static size_t index_of(const fixture *fx, const roster *r)
+{
+    for (size_t i = 0; i < fx->nrs; i++)
+        if (fx->rs[i] == r)
+            return i;
+    fail_msg("roster not in the fixture");
+    return 0;
+}
+
 /* A valid individual cap-moi request at `line`. */
 static record *add_row(roster *r, long line, const char *name, const char *cccd)
 {
@@ -102,7 +112,7 @@ static void test_json_accepted_and_rejected(void **state)
     add_row(r, 2, "Nguyễn Thị Ánh Tuyết", "089186000123");
     add_row(r, 3, "Lê Văn Tám", "");
     check(fx);
-    report_json(&fx->out, r, fx->b);
+    report_json(&fx->out, r, index_of(fx, r), fx->b);
     assert_string_equal(
         buf_str(&fx->out),
         "{\"file\": \"inputs/stc.csv\", \"encoding\": \"utf-8\", \"format\": \"csv\", "
@@ -126,7 +136,7 @@ static void test_json_status_and_rule(void **state)
     record_set(rec, "xac_nhan_thu_truong", "không");
     record_set(rec, "co_quan_quan_ly", "Phòng Kinh tế");
     check(fx);
-    report_json(&fx->out, r, fx->b);
+    report_json(&fx->out, r, index_of(fx, r), fx->b);
     const char *s = buf_str(&fx->out);
     assert_non_null(strstr(s, "\"status\": \"rejected\""));
     assert_null(strstr(s, "\"status\": \"accepted\""));
@@ -145,7 +155,7 @@ static void test_json_unknown_values_as_written(void **state)
     record *rec = add_row(r, 4, "Lê Văn Tám", "089186000124");
     record_set(rec, "thu_tuc", "Cấp lại");
     check(fx);
-    report_json(&fx->out, r, fx->b);
+    report_json(&fx->out, r, index_of(fx, r), fx->b);
     const char *s = buf_str(&fx->out);
     assert_non_null(strstr(s, "{\"line\": 4, \"thu_tuc\": \"Cấp lại\", \"loai_thue_bao\": "
                               "\"ca-nhan\""));
@@ -169,7 +179,7 @@ static void test_json_values_escaped(void **state)
     roster *r = add_roster(fx, "C:\\ho so\\\"stc\".csv");
     add_row(r, 2, "Lê \"Tám\" \\ Văn\nB", "089186000124");
     check(fx);
-    report_json(&fx->out, r, fx->b);
+    report_json(&fx->out, r, index_of(fx, r), fx->b);
     const char *s = buf_str(&fx->out);
     assert_non_null(strstr(s, "{\"file\": \"C:\\\\ho so\\\\\\\"stc\\\".csv\", "));
     assert_non_null(strstr(s, "\"ten\": \"Lê \\\"Tám\\\" \\\\ Văn\\nB\", "));
@@ -188,7 +198,7 @@ static void test_json_only_rows_of_the_file(void **state)
     add_row(b, 2, "Lê Văn Tám", "089186000124");
     add_row(b, 3, "Trần Thị Hoa", "089186000125");
     check(fx);
-    report_json(&fx->out, b, fx->b);
+    report_json(&fx->out, b, index_of(fx, b), fx->b);
     const char *s = buf_str(&fx->out);
     assert_null(strstr(s, "Nguyễn Thị Ánh Tuyết"));
     assert_non_null(strstr(s, "Lê Văn Tám"));
@@ -202,7 +212,7 @@ static void test_json_empty_roster(void **state)
     fixture *fx = *state;
     roster *r = add_roster(fx, "empty.csv");
     check(fx);
-    report_json(&fx->out, r, fx->b);
+    report_json(&fx->out, r, index_of(fx, r), fx->b);
     assert_string_equal(buf_str(&fx->out), "{\"file\": \"empty.csv\", \"encoding\": \"utf-8\", "
                                            "\"format\": \"csv\", \"rows\": []}\n");
 }
@@ -213,7 +223,7 @@ static void test_json_warnings(void **state)
     roster *r = add_roster(fx, "w.csv");
     roster_warn(r, 1, "Ghi chú cũ", "Cột «Ghi chú cũ» không được dùng; bỏ qua.");
     check(fx);
-    report_json(&fx->out, r, fx->b);
+    report_json(&fx->out, r, index_of(fx, r), fx->b);
     assert_string_equal(buf_str(&fx->out),
                         "{\"file\": \"w.csv\", \"encoding\": \"utf-8\", \"format\": \"csv\", "
                         "\"warnings\": [{\"line\": 1, \"message\": \"Cột «Ghi chú cũ» không "
@@ -228,7 +238,7 @@ static void test_json_unreadable_file(void **state)
     roster_fail(r, 7, "Dòng 7 có dấu \" không đóng.");
     check(fx);
     assert_int_equal(fx->b->n, 0);
-    report_json(&fx->out, r, fx->b);
+    report_json(&fx->out, r, index_of(fx, r), fx->b);
     assert_string_equal(buf_str(&fx->out),
                         "{\"file\": \"hong.csv\", \"encoding\": \"utf-8\", \"format\": \"csv\", "
                         "\"error\": {\"rule\": \"tep-khong-doc-duoc\", \"line\": 7, "

@@ -173,7 +173,7 @@ static void test_valid_row_accepted(void **state)
     assert_string_equal(o.v.thu_tuc, "cap-moi");
     assert_string_equal(o.v.loai_thue_bao, "ca-nhan");
     assert_string_equal(o.v.ten, "Nguyễn Thị Ánh Tuyết");
-    assert_ptr_equal(o.v.src, o.rs);
+    assert_ptr_equal(o.v.file, o.rs->path); /* one request checked alone borrows them */
     assert_ptr_equal(o.v.rec, &o.rs->records[0]);
     one_release(&o);
 }
@@ -959,9 +959,18 @@ static void test_batch_keeps_order(void **state)
     batch *bt = rules_check(all, 3, *state, AS_OF);
     assert_int_equal(bt->n, 3);
     assert_int_equal(date_cmp(bt->as_of, AS_OF), 0);
-    assert_ptr_equal(bt->v[0].src, a);
-    assert_ptr_equal(bt->v[1].src, a);
-    assert_ptr_equal(bt->v[2].src, c);
+    assert_int_equal(bt->v[0].from, 0);
+    assert_int_equal(bt->v[1].from, 0);
+    assert_int_equal(bt->v[2].from, 2);
+    assert_string_equal(bt->v[2].file, "c.csv");
+    /* the batch took the records and copied the paths: it outlives the rosters */
+    assert_int_equal(a->nrecords, 0);
+    assert_int_equal(c->nrecords, 0);
+    roster_free(a);
+    roster_free(c);
+    a = c = NULL;
+    assert_string_equal(bt->v[2].file, "c.csv");
+    assert_string_equal(record_get(bt->v[2].rec, "ho_ten"), "Phạm Văn Đồng");
     assert_string_equal(bt->v[0].ten, "Nguyễn Thị Ánh Tuyết");
     assert_string_equal(bt->v[1].ten, "Lê Văn Tám");
     assert_string_equal(bt->v[2].ten, "Phạm Văn Đồng");
