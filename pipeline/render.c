@@ -105,7 +105,8 @@ static const char *prefixed(const char *name, const char *prefix)
     return strncmp(name, prefix, n) == 0 ? name + n : NULL;
 }
 
-/* The verdict itself, for the clerk's report: kq.tep, kq.dong, kq.ket_qua, kq.loi. */
+/* The verdict itself, for the clerk's report: kq.tep, kq.dong, kq.ket_qua, kq.loi, kq.van_ban
+ * (the files made for it this run). */
 static const char *outcome_value(fillctx *c, const verdict *v, const char *k)
 {
     if (strcmp(k, "tep") == 0) {
@@ -118,6 +119,11 @@ static const char *outcome_value(fillctx *c, const verdict *v, const char *k)
     }
     if (strcmp(k, "ket_qua") == 0)
         return report_status_label(v);
+    if (strcmp(k, "van_ban") == 0) {
+        free(c->owned);
+        c->owned = report_documents_text(v);
+        return c->owned ? c->owned : "";
+    }
     if (strcmp(k, "loi") != 0)
         return "";
     buf b;

@@ -125,7 +125,7 @@ static void csv_findings(buf *out, const verdict *v)
     buf_init(&msgs, 0);
     for (size_t i = 0; i < v->nfindings; i++)
         buf_printf(&msgs, "%s[%s] %s", i ? "\n" : "", v->findings[i].rule, v->findings[i].message);
-    report_csv_cell(out, buf_str(&msgs), 1);
+    report_csv_cell(out, buf_str(&msgs), 0);
     buf_release(&msgs);
 }
 
@@ -133,7 +133,7 @@ void report_csv_header(buf *out)
 {
     buf_puts(out, "\xEF\xBB\xBF");
     buf_puts(out, "\"Tệp\",\"Dòng\",\"Thủ tục\",\"Họ tên / Tên cơ quan\",\"Kết quả\","
-                  "\"Nội dung cần sửa\"\r\n");
+                  "\"Nội dung cần sửa\",\"Văn bản đã lập\"\r\n");
 }
 
 int report_csv(buf *out, roster *const *rs, size_t n, const batch *b)
@@ -154,7 +154,8 @@ int report_csv_rows(buf *out, roster *const *rs, size_t n, const batch *b)
             report_csv_cell(out, "", 0);
             report_csv_cell(out, "", 0);
             report_csv_cell(out, "Không đọc được tệp", 0);
-            report_csv_cell(out, r->error.message, 1);
+            report_csv_cell(out, r->error.message, 0);
+            report_csv_cell(out, "", 1);
             continue;
         }
         for (size_t i = 0; i < b->n; i++) {
@@ -168,6 +169,7 @@ int report_csv_rows(buf *out, roster *const *rs, size_t n, const batch *b)
             report_csv_cell(out, v->ten, 0);
             report_csv_cell(out, report_status_label(v), 0);
             csv_findings(out, v);
+            report_csv_cell(out, v->documents ? v->documents : "", 1);
         }
     }
     return out->full ? -1 : 0;
@@ -223,4 +225,9 @@ const char *report_status_label(const verdict *v)
            : v->issued_before ? "Đã lập trước"
            : v->postponed     ? "Hợp lệ, chưa lập"
                               : "Hợp lệ";
+}
+
+char *report_documents_text(const verdict *v)
+{
+    return v->documents ? xasprintf("Đã lập: %s.", v->documents) : NULL;
 }

@@ -1,6 +1,7 @@
 /* report: what the clerk and other programs read about a run.
  *  - the JSON verdicts of ROSTER.md "What the program says about a roster" (validate --json);
- *  - report.csv: one line per row (file, line, procedure, name, status, findings), UTF-8
+ *  - report.csv: one line per row (file, line, procedure, name, status, findings, the files
+ *    made for it), UTF-8
  *    with a BOM so Excel shows Vietnamese, every cell that starts with = + - @ neutralised
  *    so a spreadsheet never runs it as a formula. */
 #ifndef CTS_REPORT_H
@@ -33,6 +34,10 @@ int report_csv_rows(buf *out, roster *const *rs, size_t n, const batch *b);
  * "Hợp lệ, chưa lập" (its roster was held back, nothing issued yet) or "Bị từ chối" (a
  * static string). */
 const char *report_status_label(const verdict *v);
+
+/* What was made for a request this run, for the clerk: "Đã lập: Mau01-....pdf; Mau02-....pdf."
+ * (the caller frees), or NULL when nothing was. */
+char *report_documents_text(const verdict *v);
 
 /* An unreadable file, for the clerk: "PATH (dòng N): why" (the caller frees). */
 char *report_unreadable(const roster *r);

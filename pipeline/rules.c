@@ -596,6 +596,7 @@ void verdict_release(verdict *v)
     }
     free(v->findings);
     free(v->ten);
+    free(v->documents);
     if (!v->agency_shared && v->agency) {
         record_release(v->agency);
         free(v->agency);

@@ -43,6 +43,7 @@ typedef struct verdict {
     int auto_revoked; /* thu-hoi: expired, revoked by the provider itself (thu-hoi-tu-dong) */
     int issued_before; /* accepted, but an earlier run issued it (rules_note_issued) */
     int postponed;     /* accepted, but its roster was held back: nothing issued this time */
+    char *documents;   /* set by the run: the files made for it ("; "-joined), or NULL */
 } verdict;
 
 typedef struct batch {

@@ -623,6 +623,14 @@ static void place_and_move(ctx *c, roster *r, batch *b, stage_set *s, plan **p,
         }
         add_doc_result(c, s->v[i].relpath, res->name, 1, NULL);
         res->documents++;
+        const doc *d = s->v[i].d;
+        for (size_t k = 0; k < d->nrows; k++) { /* the result says what each row got */
+            verdict *v = (verdict *)d->rows[k];
+            char *more = xasprintf("%s%s%s", v->documents ? v->documents : "",
+                                   v->documents ? "; " : "", base_name(s->v[i].relpath));
+            free(v->documents);
+            v->documents = more;
+        }
     }
     stage_discard(s, 0); /* the plan is done with: the results need only the verdicts */
     plan_free(*p);

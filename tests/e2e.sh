@@ -76,6 +76,8 @@ kq="$T/in/done/e2e_cap_moi.csv.ketqua.pdf"
 check "ketqua.pdf: the rejected row and what to fix" 'contains "$kq" "Lê Văn Tám" && contains "$kq" "Thiếu «Số CCCD»: hãy điền"'
 check "ketqua.pdf: every row, with its status" \
     'contains "$kq" "Nguyễn Thị Ánh" && contains "$kq" "Võ Thị Mỹ" && [ "$(text "$kq" | grep -c "Hợp lệ")" -eq 3 ]'
+check "ketqua.csv: what was made for each accepted row" \
+    'grep -F "\"Nguyễn Thị Ánh Tuyết\",\"Hợp lệ\",\"\",\"Mau01-nguyen-thi-anh-tuyet.pdf; Mau02-so-tai-chinh-tinh-an-giang.pdf\"" "$T/in/done/e2e_cap_moi.csv.ketqua.csv" >/dev/null'
 check "ketqua.csv: every row, what to fix" \
     '[ "$(grep -c "e2e_cap_moi.csv\",\"[0-9]" "$T/in/done/e2e_cap_moi.csv.ketqua.csv")" -eq 4 ] && grep -qF "Thiếu «Số CCCD»" "$T/in/done/e2e_cap_moi.csv.ketqua.csv"'
 check "report.csv has a BOM" '[ "$(head -c 3 "$T/out/report.csv" | od -An -tx1 | tr -d " ")" = "efbbbf" ]'

@@ -22,7 +22,8 @@
 
 #define STC "Sở Tài chính tỉnh An Giang"
 #define CSV_HEADER                                                                                 \
-    "\"Tệp\",\"Dòng\",\"Thủ tục\",\"Họ tên / Tên cơ quan\",\"Kết quả\",\"Nội dung cần sửa\"\r\n"
+    "\"Tệp\",\"Dòng\",\"Thủ tục\",\"Họ tên / Tên cơ quan\",\"Kết quả\",\"Nội dung cần sửa\","  \
+    "\"Văn bản đã lập\"\r\n"
 
 typedef struct fixture {
     config *cfg;
@@ -259,9 +260,9 @@ static void test_csv_bom_header_and_rows(void **state)
     assert_string_equal(buf_str(&fx->out),
                         "\xEF\xBB\xBF" CSV_HEADER
                         "\"inputs/stc.csv\",\"2\",\"cap-moi\",\"Nguyễn Thị Ánh Tuyết\","
-                        "\"Hợp lệ\",\"\"\r\n"
+                        "\"Hợp lệ\",\"\",\"\"\r\n"
                         "\"inputs/stc.csv\",\"3\",\"cap-moi\",\"Lê Văn Tám\",\"Bị từ chối\","
-                        "\"[thieu-truong] Thiếu «Số CCCD»: hãy điền thông tin này.\"\r\n");
+                        "\"[thieu-truong] Thiếu «Số CCCD»: hãy điền thông tin này.\",\"\"\r\n");
 }
 
 static void test_csv_formulas_neutralised(void **state)
@@ -315,7 +316,7 @@ static void test_csv_several_findings_one_cell(void **state)
     assert_non_null(strstr(buf_str(&fx->out),
                            ",\"Bị từ chối\",\"[co-quan-quan-ly] Chưa ghi cơ quan, tổ chức quản lý "
                            "trực tiếp; hãy điền tên cơ quan sẽ gửi công văn đề nghị.\n"
-                           "[thieu-truong] Thiếu «Số CCCD»: hãy điền thông tin này.\"\r\n"));
+                           "[thieu-truong] Thiếu «Số CCCD»: hãy điền thông tin này.\",\"\"\r\n"));
 }
 
 static void test_csv_unreadable_file(void **state)
@@ -330,9 +331,9 @@ static void test_csv_unreadable_file(void **state)
     assert_string_equal(buf_str(&fx->out),
                         "\xEF\xBB\xBF" CSV_HEADER
                         "\"hong.csv\",\"0\",\"\",\"\",\"Không đọc được tệp\","
-                        "\"Tệp không phải CSV hay XML.\"\r\n"
+                        "\"Tệp không phải CSV hay XML.\",\"\"\r\n"
                         "\"tot.csv\",\"2\",\"cap-moi\",\"Nguyễn Thị Ánh Tuyết\",\"Hợp lệ\","
-                        "\"\"\r\n");
+                        "\"\",\"\"\r\n");
 }
 
 static void test_csv_empty_run(void **state)
