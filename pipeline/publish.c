@@ -136,24 +136,34 @@ int publish_stage(const char *out_dir, const void *data, size_t len, char *tmp, 
     return rc;
 }
 
+/* A stream on a new unique file made from the mkstemp template tmpl (its name to tmp), or
+ * NULL with err naming dir. */
+static FILE *open_unique_stream(char *tmpl, const char *dir, char *tmp, size_t tmplen, char *err,
+                                size_t errlen)
+{
+    int fd = create_unique(tmpl);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f) {
+        snprintf(err, errlen, "cannot create a file in %s: %s", dir, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmpl);
+        }
+        return NULL;
+    }
+    snprintf(tmp, tmplen, "%s", tmpl);
+    return f;
+}
+
 FILE *publish_stage_stream(const char *out_dir, char *tmp, size_t tmplen, char *err,
                            size_t errlen)
 {
     char *tmpl = staging_template(out_dir, err, errlen);
     if (!tmpl)
         return NULL;
-    int fd = create_unique(tmpl);
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!f) {
-        snprintf(err, errlen, "cannot create a file in %s/" STAGING ": %s", out_dir,
-                 strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmpl);
-        }
-    } else {
-        snprintf(tmp, tmplen, "%s", tmpl);
-    }
+    char *dir = xasprintf("%s/" STAGING, out_dir);
+    FILE *f = open_unique_stream(tmpl, dir, tmp, tmplen, err, errlen);
+    free(dir);
     free(tmpl);
     return f;
 }
@@ -286,16 +296,10 @@ FILE *publish_atomic_open(const char *path, char *tmp, size_t tmplen, char *err,
     const char *slash = strrchr(path, '/');
     char *tmpl = xasprintf("%s/.%s.tmp-XXXXXX", dir, slash ? slash + 1 : path);
     FILE *f = NULL;
-    int fd = -1;
-    if (publish_mkdirs(dir) < 0 || (fd = create_unique(tmpl)) < 0 || !(f = fdopen(fd, "wb"))) {
-        snprintf(err, errlen, "cannot create a file in %s: %s", dir, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmpl);
-        }
-    } else {
-        snprintf(tmp, tmplen, "%s", tmpl);
-    }
+    if (publish_mkdirs(dir) < 0)
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+    else
+        f = open_unique_stream(tmpl, dir, tmp, tmplen, err, errlen);
     free(tmpl);
     free(dir);
     return f;

@@ -30,6 +30,7 @@
 
 #include "fault.h"
 #include "ledger.h"
+#include "testutil.h"
 #include "util.h"
 
 typedef struct fixture {
@@ -50,38 +51,10 @@ static int setup(void **state)
     return 0;
 }
 
-/* Removes path and, for a folder (never followed through a link), everything under it. */
-static int remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) < 0)
-        return -1;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d)
-            return -1;
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char *child = xasprintf("%s/%s", path, e->d_name);
-            int rc = remove_tree(child);
-            free(child);
-            if (rc < 0) {
-                closedir(d);
-                return -1;
-            }
-        }
-        closedir(d);
-        return rmdir(path);
-    }
-    return unlink(path);
-}
-
 static int teardown(void **state)
 {
     fixture *fx = *state;
-    int rc = remove_tree(fx->dir);
+    int rc = tu_remove_tree(fx->dir);
     free(fx->db);
     free(fx);
     return rc;

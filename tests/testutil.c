@@ -7,10 +7,12 @@
 
 #include "testutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -45,4 +47,27 @@ void tu_expect_field(const roster *r, size_t i, const char *key, const char *wan
 {
     assert_true(i < r->nrecords);
     assert_string_equal(record_get(&r->records[i], key), want);
+}
+
+int tu_remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *child = xasprintf("%s/%s", path, e->d_name);
+        rc = tu_remove_tree(child);
+        free(child);
+    }
+    closedir(d);
+    return rc == 0 ? rmdir(path) : -1;
 }

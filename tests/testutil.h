@@ -11,6 +11,9 @@
 char *tu_temp_file(const char *text);
 /* The whole file as a NUL-terminated string ("" when empty; the caller frees). */
 char *tu_slurp(const char *path);
+/* Removes path and, for a folder (never followed through a link), everything under it.
+ * Returns 0 or -1. */
+int tu_remove_tree(const char *path);
 /* Expects record i of r to hold want under key. */
 void tu_expect_field(const roster *r, size_t i, const char *key, const char *want);
 
