@@ -33,8 +33,8 @@ else
     echo "?" >"$T/mem"
 fi
 end=$(date +%s.%N)
-count=$(find "$T/out" -name '*.pdf' | wc -l)
-bytes=$(find "$T/out" -name '*.pdf' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+count=$(find "$T/out" -name 'Mau*.pdf' | wc -l)
+bytes=$(find "$T/out" -name 'Mau*.pdf' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
 awk -v n="$N" -v c="$count" -v b="$bytes" -v s="$start" -v e="$end" -v m="$(tail -n 1 "$T/mem")" 'BEGIN {
     t = e - s;
     printf "bench: %d requests -> %d PDFs in %.2f s\n", n, c, t;
