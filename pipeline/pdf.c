@@ -197,7 +197,18 @@ static int save(HPDF_Doc pdf, buf *out)
     }
 }
 
-int pdf_render(const display *d, const char *const font_paths[FACE_COUNT], const pdf_meta *m,
+/* A page already drawn is not needed any more: its items go (a 170-page letter holds its
+ * display and libharu's copy of it at once otherwise). */
+static void page_release(dl_page *pg)
+{
+    for (size_t i = 0; i < pg->n; i++)
+        free(pg->items[i].text);
+    free(pg->items);
+    pg->items = NULL;
+    pg->n = pg->cap = 0;
+}
+
+int pdf_render(display *d, const char *const font_paths[FACE_COUNT], const pdf_meta *m,
                buf *out, char *err, size_t errlen)
 {
     if (d->npages > PDF_MAX_PAGES) {
@@ -223,9 +234,11 @@ int pdf_render(const display *d, const char *const font_paths[FACE_COUNT], const
     stage = "writing the metadata";
     if (set_meta(pdf, m) != HPDF_OK)
         goto fail;
-    for (; p < d->npages; p++)
+    for (; p < d->npages; p++) {
         if (add_page(pdf, d->width, d->height, &d->pages[p], fonts) != HPDF_OK)
             break;
+        page_release(&d->pages[p]);
+    }
     if (p < d->npages) {
         snprintf(err, errlen, "libharu error 0x%04X (detail %u) on page %zu of %zu",
                  (unsigned)e.code, (unsigned)e.detail, p + 1, d->npages);

@@ -22,11 +22,13 @@ typedef struct pdf_meta {
  * report needs at once (a 30,000-row report). */
 #define PDF_MAX_PAGES 10000
 
-/* Renders d into out (appended). font_paths names the TrueType file of each face. Returns
+/* Renders d into out (appended), emptying each page of d once it is drawn (d is released
+ * with display_release as before; its pages are then empty, but npages stays). font_paths
+ * names the TrueType file of each face. Returns
  * 0, or -1 with an English reason in err: a display of more than PDF_MAX_PAGES pages
  * (refused before libharu starts), a font that will not load, any libharu call that fails
  * (every one is checked). out may hold a cut PDF after -1: the caller discards it. */
-int pdf_render(const display *d, const char *const font_paths[FACE_COUNT], const pdf_meta *m,
+int pdf_render(display *d, const char *const font_paths[FACE_COUNT], const pdf_meta *m,
                buf *out, char *err, size_t errlen);
 
 #endif

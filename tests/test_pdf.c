@@ -78,7 +78,7 @@ static void sample_display(display *d, int bold)
     add_line(p, 85, 690, 300, 690);
 }
 
-static void render_ok(const display *d, const pdf_meta *m, buf *out)
+static void render_ok(display *d, const pdf_meta *m, buf *out)
 {
     char err[512] = "";
     buf_init(out, 0);
@@ -283,7 +283,13 @@ static void test_same_input_same_bytes(void **state)
     pdf_meta m = meta(EPOCH_2026_01_05);
     buf a, b, c;
     render_ok(&d, &m, &a);
+    for (size_t i = 0; i < d.npages; i++) /* drawn pages are emptied as they go */
+        assert_int_equal(d.pages[i].n, 0);
+    display_release(&d);
+    sample_display(&d, 1); /* the same display again */
     render_ok(&d, &m, &b);
+    display_release(&d);
+    sample_display(&d, 1);
     assert_int_equal(a.len, b.len);
     assert_memory_equal(a.data, b.data, a.len);
     /* the epoch is the creation date, and another epoch changes the bytes */
