@@ -117,8 +117,8 @@ static int take_lock(ledger *l, const char *path, long wait_seconds, char *err, 
             return LEDGER_ERROR;
         }
         clock_gettime(CLOCK_MONOTONIC, &now);
-        double waited = (double)(now.tv_sec - start.tv_sec) +
-                        (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+        double waited =
+            (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
         if (waited >= (double)wait_seconds)
             return LEDGER_BUSY;
         nanosleep(&nap, NULL);
@@ -185,8 +185,9 @@ int ledger_open(const char *path, long wait_seconds, ledger **out, char *err, si
     }
     sqlite3_busy_timeout(l->db, LEDGER_BUSY_MS);
     sqlite3_extended_result_codes(l->db, 1);
-    if (exec(l, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                "PRAGMA foreign_keys = ON;",
+    if (exec(l,
+             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+             "PRAGMA foreign_keys = ON;",
              err, errlen) < 0 ||
         migrate(l, err, errlen) < 0)
         goto out;
@@ -241,8 +242,8 @@ int ledger_run_begin(ledger *l, const char *as_of, const char *now, long long *r
 {
     char pid[24];
     snprintf(pid, sizeof pid, "%ld", (long)getpid());
-    if (run_sql(l, "INSERT INTO runs(started, as_of, pid) VALUES(?, ?, ?)", err, errlen, now,
-                as_of, pid, NULL) < 0)
+    if (run_sql(l, "INSERT INTO runs(started, as_of, pid) VALUES(?, ?, ?)", err, errlen, now, as_of,
+                pid, NULL) < 0)
         return -1;
     *run = sqlite3_last_insert_rowid(l->db);
     return 0;
@@ -274,8 +275,8 @@ static int query_int(ledger *l, const char *sql, const char *arg, long long *v, 
     return rc;
 }
 
-int ledger_attempt_begin(ledger *l, long long run, const char *sha, const char *name,
-                         int *failures, char *err, size_t errlen)
+int ledger_attempt_begin(ledger *l, long long run, const char *sha, const char *name, int *failures,
+                         char *err, size_t errlen)
 {
     long long n;
     if (query_int(l, "SELECT count(*) FROM attempts WHERE sha256 = ? AND outcome IN ('loi', 'sap')",
@@ -297,13 +298,21 @@ int ledger_attempt_end(ledger *l, const char *sha, const char *outcome, const ch
                    err, errlen, outcome, reason ? reason : "", sha, NULL);
 }
 
+int ledger_attempts_forgive(ledger *l, const char *sha, char *err, size_t errlen)
+{
+    return run_sql(l,
+                   "UPDATE attempts SET outcome = 'giu' WHERE sha256 = ? AND outcome IN "
+                   "('loi', 'sap', 'dang-chay', 'hoan')",
+                   err, errlen, sha, NULL);
+}
+
 int ledger_attempts_settle(ledger *l, const char *crashed_sha, char *err, size_t errlen)
 {
     if (crashed_sha && crashed_sha[0] &&
         ledger_attempt_end(l, crashed_sha, "sap", "the program crashed on it", err, errlen) < 0)
         return -1;
-    return run_sql(l, "UPDATE attempts SET outcome = 'gian-doan' WHERE outcome = 'dang-chay'",
-                   err, errlen, NULL) < 0 ||
+    return run_sql(l, "UPDATE attempts SET outcome = 'gian-doan' WHERE outcome = 'dang-chay'", err,
+                   errlen, NULL) < 0 ||
                    run_sql(l, "UPDATE runs SET outcome = 'gian-doan' WHERE outcome = 'dang-chay'",
                            err, errlen, NULL) < 0
                ? -1
@@ -501,9 +510,8 @@ int ledger_commit(ledger *l, long long run, const char *date, const ledger_roste
 int ledger_each_staged(ledger *l, int (*fn)(void *ctx, const char *path, const char *tmp),
                        void *ctx, char *err, size_t errlen)
 {
-    sqlite3_stmt *st =
-        prepare(l, "SELECT path, tmp FROM documents WHERE tmp IS NOT NULL ORDER BY id", err,
-                errlen);
+    sqlite3_stmt *st = prepare(
+        l, "SELECT path, tmp FROM documents WHERE tmp IS NOT NULL ORDER BY id", err, errlen);
     if (!st)
         return -1;
     int s, rc = 0;
@@ -568,8 +576,8 @@ int ledger_manifest_due(ledger *l, char *err, size_t errlen)
 {
     long long last, listed;
     if (query_int(l, LAST_DOC, NULL, &last, err, errlen) < 0 ||
-        query_int(l, "SELECT value FROM state WHERE key = 'manifest'", NULL, &listed, err,
-                  errlen) < 0)
+        query_int(l, "SELECT value FROM state WHERE key = 'manifest'", NULL, &listed, err, errlen) <
+            0)
         return -1;
     return last != listed;
 }
@@ -581,8 +589,8 @@ int ledger_manifest_written(ledger *l, char *err, size_t errlen)
         return -1;
     char v[24];
     snprintf(v, sizeof v, "%lld", last);
-    return run_sql(l, "INSERT OR REPLACE INTO state(key, value) VALUES('manifest', ?)", err,
-                   errlen, v, NULL);
+    return run_sql(l, "INSERT OR REPLACE INTO state(key, value) VALUES('manifest', ?)", err, errlen,
+                   v, NULL);
 }
 
 int ledger_report_due(ledger *l, long long *run, char *err, size_t errlen)

@@ -48,12 +48,15 @@ int ledger_run_end(ledger *l, long long run, const char *outcome, const char *no
 /* Records that roster `sha` (file `name`) is being processed by run, committed at once so
  * that a crash leaves it behind; *failures gets the earlier attempts that failed or
  * crashed. */
-int ledger_attempt_begin(ledger *l, long long run, const char *sha, const char *name,
-                         int *failures, char *err, size_t errlen);
+int ledger_attempt_begin(ledger *l, long long run, const char *sha, const char *name, int *failures,
+                         char *err, size_t errlen);
 /* Ends the running attempt of sha: outcome "xong" (done), "loi" (failed: counts),
  * "hoan" (postponed by an operator error: does not count). */
 int ledger_attempt_end(ledger *l, const char *sha, const char *outcome, const char *reason,
                        char *err, size_t errlen);
+/* The roster sha was moved aside for the operator: its failed attempts become "giu" and no
+ * longer count, so that once mended and put back it is tried afresh. */
+int ledger_attempts_forgive(ledger *l, const char *sha, char *err, size_t errlen);
 /* At start (the lock held, so every run still marked running is dead): attempts left
  * running become "gian-doan" (interrupted, does not count), except the one of `crashed_sha`
  * (may be NULL), which becomes "sap" (crashed); runs left running become "gian-doan". */
@@ -75,14 +78,15 @@ int ledger_roster_seen(ledger *l, const char *sha, char *date, size_t datelen, c
 /* ---- one roster's transaction ---- */
 
 typedef struct ledger_roster {
-    const char *name;   /* the file's name in the drop folder */
-    const char *sha256; /* of its bytes */
-    const char *agency; /* the first row's managing agency, "" */
+    const char *name;    /* the file's name in the drop folder */
+    const char *sha256;  /* of its bytes */
+    const char *agency;  /* the first row's managing agency, "" */
     const char *outcome; /* "xong" (processed), "khong-doc-duoc" (unreadable) */
     size_t rows, accepted;
     size_t before;      /* accepted rows an earlier run had issued */
     size_t documents;   /* documents committed with it */
-    const char *result; /* its result CSV (done/NAME.ketqua.csv), "" when none */
+    const char *result; /* its result CSV, relative to the drop folder (done/NAME.ketqua.csv),
+                         * "" when none */
 } ledger_roster;
 
 typedef struct ledger_request {
@@ -94,7 +98,8 @@ typedef struct ledger_request {
 
 typedef struct ledger_document {
     const char *path; /* under the output folder */
-    const char *tmp;  /* staged temporary file, renamed to path after the commit */
+    const char *tmp;  /* staged temporary file, renamed to path after the commit; relative to
+                       * the output folder, as path is */
     const char *form, *agency, *procedure, *name, *sha256, *sources;
     size_t pages, bytes;
     const size_t *requests; /* indexes into the roster's requests */

@@ -18,7 +18,6 @@
 
 #define VERSION "0.1.0"
 
-
 static const char USAGE[] =
     "Usage:\n"
     "  ctsbatch run      [--in DIR] [--out DIR] [--as-of DATE] [--config FILE]\n"

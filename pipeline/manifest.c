@@ -1,6 +1,7 @@
 /* manifest: OUT/manifest.csv generated from the ledger (manifest.h). */
 #include "manifest.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +27,14 @@ static int write_row(void *p, const ledger_doc_row *d)
     char pages[24], bytes[24];
     snprintf(pages, sizeof pages, "%lld", d->pages);
     snprintf(bytes, sizeof bytes, "%lld", d->bytes);
-    const char *cells[] = {d->path, d->form,   d->agency, d->procedure, d->name,
-                           pages,   bytes,     d->sha256, d->date,      d->sources};
+    const char *cells[] = {d->path, d->form, d->agency, d->procedure, d->name,
+                           pages,   bytes,   d->sha256, d->date,      d->sources};
     buf_reset(&w->line);
     for (size_t k = 0; k < 10; k++)
         report_csv_cell(&w->line, cells[k] ? cells[k] : "", k == 9);
     if (w->line.full)
-        return -1;
-    return fwrite(w->line.data, 1, w->line.len, w->f) == w->line.len ? 0 : -1;
+        return 1;
+    return fwrite(w->line.data, 1, w->line.len, w->f) == w->line.len ? 0 : 1;
 }
 
 int manifest_write(ledger *l, const char *out_dir, char *err, size_t errlen)
@@ -47,9 +48,9 @@ int manifest_write(ledger *l, const char *out_dir, char *err, size_t errlen)
     fputs(HEADER, f);
     int rc = ledger_each_document(l, write_row, &w, err, errlen);
     buf_release(&w.line);
-    if (rc > 0 || rc < 0) {
-        if (rc > 0)
-            snprintf(err, errlen, "cannot write the manifest in %s", out_dir);
+    if (rc != 0) {
+        if (rc > 0) /* write_row failed: the ledger said nothing */
+            snprintf(err, errlen, "cannot write the manifest in %s: %s", out_dir, strerror(errno));
         fclose(f);
         unlink(tmp);
         return -1;

@@ -208,8 +208,8 @@ static void page_release(dl_page *pg)
     pg->n = pg->cap = 0;
 }
 
-int pdf_render(display *d, const char *const font_paths[FACE_COUNT], const pdf_meta *m,
-               buf *out, char *err, size_t errlen)
+int pdf_render(display *d, const char *const font_paths[FACE_COUNT], const pdf_meta *m, buf *out,
+               char *err, size_t errlen)
 {
     if (d->npages > PDF_MAX_PAGES) {
         snprintf(err, errlen,

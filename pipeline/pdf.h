@@ -28,7 +28,7 @@ typedef struct pdf_meta {
  * 0, or -1 with an English reason in err: a display of more than PDF_MAX_PAGES pages
  * (refused before libharu starts), a font that will not load, any libharu call that fails
  * (every one is checked). out may hold a cut PDF after -1: the caller discards it. */
-int pdf_render(display *d, const char *const font_paths[FACE_COUNT], const pdf_meta *m,
-               buf *out, char *err, size_t errlen);
+int pdf_render(display *d, const char *const font_paths[FACE_COUNT], const pdf_meta *m, buf *out,
+               char *err, size_t errlen);
 
 #endif

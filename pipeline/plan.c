@@ -25,7 +25,8 @@ static int condition_holds(const char *when, const verdict *v)
 
 static int matches(const config_document *k, const verdict *v)
 {
-    return v->accepted && !v->issued_before && v->thu_tuc[0] && config_in_list(k->procedure, v->thu_tuc) &&
+    return v->accepted && !v->issued_before && v->thu_tuc[0] &&
+           config_in_list(k->procedure, v->thu_tuc) &&
            config_in_list(k->subscriber, v->loai_thue_bao) && condition_holds(k->when, v);
 }
 
@@ -49,7 +50,18 @@ typedef struct namer {
     strmap *names; /* every path given so far and, under "#" + stem, the last number tried */
     plan_taken_fn taken;
     void *ctx;
+    int failed;
 } namer;
+
+/* 1 when path may not be used: given in this plan, or taken before (or unknown: failed). */
+static int name_used(namer *nm, const char *path)
+{
+    if (strmap_put(nm->names, path, 0, NULL))
+        return 1;
+    int t = nm->taken ? nm->taken(nm->ctx, path) : 0;
+    nm->failed |= t < 0;
+    return t != 0;
+}
 
 /* Two subscribers with one name get distinct files: -2, -3, ...; so does a later letter of
  * an agency whose earlier one is in the ledger. */
@@ -64,14 +76,19 @@ static void name_doc(namer *nm, doc *d)
     strmap_get(names, stem, &n);
     buf path;
     buf_init(&path, 0);
-    do {
+    for (size_t tries = 1;; tries++) {
         buf_reset(&path);
         buf_puts(&path, stem + 1);
         if (++n > 1)
             buf_printf(&path, "-%zu", n);
         buf_puts(&path, ".pdf");
-    } while (strmap_put(names, buf_str(&path), 0, NULL) ||
-             (nm->taken && nm->taken(nm->ctx, buf_str(&path))));
+        if (!name_used(nm, buf_str(&path)))
+            break;
+        if (nm->failed || tries >= PLAN_MAX_NAME_TRIES) {
+            nm->failed = 1;
+            break;
+        }
+    }
     strmap_set(names, stem, n);
     free(stem);
     d->relpath = buf_detach(&path);
@@ -102,7 +119,7 @@ static void plan_agency_docs(plan *p, namer *names, const batch *b, const config
 plan *plan_make(const batch *b, const config *cfg, plan_taken_fn taken, void *ctx)
 {
     plan *p = xcalloc(1, sizeof *p);
-    namer nm = {strmap_new(), taken, ctx}, *names = &nm;
+    namer nm = {strmap_new(), taken, ctx, 0}, *names = &nm;
     for (size_t i = 0; i < config_document_count(cfg); i++) {
         const config_document *k = config_document_at(cfg, i);
         if (strcmp(k->per, "agency") == 0) {
@@ -118,6 +135,7 @@ plan *plan_make(const batch *b, const config *cfg, plan_taken_fn taken, void *ct
         }
     }
     strmap_free(nm.names);
+    p->failed = nm.failed;
     return p;
 }
 

@@ -27,11 +27,17 @@ typedef struct doc {
 typedef struct plan {
     doc *docs;
     size_t n, cap;
+    int failed; /* a document could not be given a free name (taken answered -1, or every
+                 * name tried was taken): the plan must not be used */
 } plan;
 
 /* Answers 1 when relpath is already used by an earlier document (the ledger, the disk),
- * so that a new document never takes its name. */
+ * so that a new document never takes its name; 0 when it is free; -1 when that cannot be
+ * told (the plan is then marked failed). */
 typedef int (*plan_taken_fn)(void *ctx, const char *relpath);
+
+/* Names tried for one document before the plan gives up (…-99999.pdf). */
+#define PLAN_MAX_NAME_TRIES 100000
 
 /* Returns the plan (never NULL); the caller frees it with plan_free. Requests issued before
  * (issued_before) are planned into no document. taken may be NULL (nothing is taken). */

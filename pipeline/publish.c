@@ -155,8 +155,7 @@ static FILE *open_unique_stream(char *tmpl, const char *dir, char *tmp, size_t t
     return f;
 }
 
-FILE *publish_stage_stream(const char *out_dir, char *tmp, size_t tmplen, char *err,
-                           size_t errlen)
+FILE *publish_stage_stream(const char *out_dir, char *tmp, size_t tmplen, char *err, size_t errlen)
 {
     char *tmpl = staging_template(out_dir, err, errlen);
     if (!tmpl)
@@ -183,6 +182,41 @@ int publish_stream_close(FILE *f, const char *tmp, char *err, size_t errlen)
     return -1;
 }
 
+int publish_stage_copy(const char *out_dir, const char *src, char *tmp, size_t tmplen, char *err,
+                       size_t errlen)
+{
+    snprintf(tmp, tmplen, "%s.copy", src);
+    if (fault_op("link") == 0 && link(src, tmp) == 0)
+        return 0;
+    if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP) {
+        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    FILE *in = fopen(src, "rb");
+    if (!in) {
+        snprintf(err, errlen, "cannot read %s: %s", src, strerror(errno));
+        return -1;
+    }
+    FILE *out = publish_stage_stream(out_dir, tmp, tmplen, err, errlen);
+    if (!out) {
+        fclose(in);
+        return -1;
+    }
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, in)) > 0)
+        fwrite(chunk, 1, n, out);
+    int bad = ferror(in);
+    fclose(in);
+    if (bad) {
+        snprintf(err, errlen, "cannot read %s", src);
+        fclose(out);
+        unlink(tmp);
+        return -1;
+    }
+    return publish_stream_close(out, tmp, err, errlen);
+}
+
 int publish_sync(const char *dir, char *err, size_t errlen)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -192,6 +226,18 @@ int publish_sync(const char *dir, char *err, size_t errlen)
     if (fd >= 0)
         close(fd);
     return rc;
+}
+
+/* link() where the file system has hard links; where it has none (vfat, exFAT, some SMB
+ * shares: EPERM, ENOTSUP) a rename that never replaces. 0 when linked (from is still
+ * there), 1 when renamed (from is gone), -1 with errno (EEXIST when `to` is taken). */
+static int link_or_rename(const char *from, const char *to)
+{
+    if (link(from, to) == 0)
+        return 0;
+    if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP)
+        return -1;
+    return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0 ? 1 : -1;
 }
 
 static int same_file(const char *a, const char *b)
@@ -215,8 +261,10 @@ int publish_place(const char *tmp, const char *path, int replace, char *err, siz
     }
     if (replace) {
         rc = rename(tmp, path);
-    } else if (link(tmp, path) == 0 || (errno == EEXIST && same_file(tmp, path))) {
-        rc = unlink(tmp); /* link never replaces: the name was free (or already this file) */
+    } else if ((rc = link_or_rename(tmp, path)) == 1) {
+        rc = 0; /* renamed: nothing left behind */
+    } else if (rc == 0 || (errno == EEXIST && same_file(tmp, path))) {
+        rc = unlink(tmp); /* never replaces: the name was free (or already this file) */
     } else if (errno == EEXIST) {
         snprintf(err, errlen, "%s exists already; it is not replaced", path);
         goto out;
@@ -373,12 +421,12 @@ int publish_move(const char *path, const char *target, char *err, size_t errlen)
         snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
         goto out;
     }
-    if (fault_op("link") < 0 ||
-        (link(path, target) < 0 && !(errno == EEXIST && same_file(path, target)))) {
+    int moved = fault_op("link") < 0 ? -1 : link_or_rename(path, target);
+    if (moved < 0 && !(errno == EEXIST && same_file(path, target))) {
         snprintf(err, errlen, "cannot move %s to %s: %s", path, target, strerror(errno));
         goto out;
     }
-    if (fault_op("unlink") < 0 || unlink(path) < 0) {
+    if (moved != 1 && (fault_op("unlink") < 0 || unlink(path) < 0)) {
         int e = errno;
         unlink(target); /* never in two places */
         snprintf(err, errlen, "cannot move %s out of its folder: %s", path, strerror(e));

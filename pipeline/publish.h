@@ -24,10 +24,14 @@ int publish_stage(const char *out_dir, const void *data, size_t len, char *tmp, 
 
 /* The same as a stream, for outputs written piece by piece (the manifest): the caller
  * writes to the FILE and ends with publish_stream_close. NULL with err on failure. */
-FILE *publish_stage_stream(const char *out_dir, char *tmp, size_t tmplen, char *err,
-                           size_t errlen);
+FILE *publish_stage_stream(const char *out_dir, char *tmp, size_t tmplen, char *err, size_t errlen);
 /* Flushes and closes f; on any write error the staged file is removed and -1 returned. */
 int publish_stream_close(FILE *f, const char *tmp, char *err, size_t errlen);
+
+/* A second staged file with the bytes of the staged file src (a hard link where the file
+ * system has them, else a copy): for a report placed under two names. */
+int publish_stage_copy(const char *out_dir, const char *src, char *tmp, size_t tmplen, char *err,
+                       size_t errlen);
 
 /* Makes a staged file durable where it is: every file of the file system holding dir
  * (syncfs), once per batch rather than one fsync per file. */

@@ -25,9 +25,9 @@ typedef struct finding {
 } finding;
 
 typedef struct verdict {
-    const char *file;  /* path of the roster it came from (the batch's copy) */
-    size_t from;       /* index of that roster among those checked together */
-    const record *rec; /* the request (the batch's, taken from the roster) */
+    const char *file;          /* path of the roster it came from (the batch's copy) */
+    size_t from;               /* index of that roster among those checked together */
+    const record *rec;         /* the request (the batch's, taken from the roster) */
     const char *thu_tuc;       /* canonical procedure, "" when missing or not allowed */
     const char *loai_thue_bao; /* canonical subscriber type, "" likewise */
     char *ten;                 /* ho_ten, or ten_co_quan for an organisation */
@@ -38,9 +38,9 @@ typedef struct verdict {
     int accepted;
     finding *findings;
     size_t nfindings, fcap;
-    record derived;   /* derived values, ISO dates (line unused) */
-    int agency_files; /* thu-hoi: the managing agency files it, no Mẫu 09 (NĐ 130 Điều 69) */
-    int auto_revoked; /* thu-hoi: expired, revoked by the provider itself (thu-hoi-tu-dong) */
+    record derived;    /* derived values, ISO dates (line unused) */
+    int agency_files;  /* thu-hoi: the managing agency files it, no Mẫu 09 (NĐ 130 Điều 69) */
+    int auto_revoked;  /* thu-hoi: expired, revoked by the provider itself (thu-hoi-tu-dong) */
     int issued_before; /* accepted, but an earlier run issued it (rules_note_issued) */
     int postponed;     /* accepted, but its roster was held back: nothing issued this time */
     char *documents;   /* set by the run: the files made for it ("; "-joined), or NULL */

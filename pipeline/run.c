@@ -90,13 +90,13 @@ typedef struct ctx {
     renderer *r;
     run_result *res;
     long long run;
-    char day[16];    /* as_of, ISO */
-    int operator;    /* an operator error stopped the run */
-    FILE *csv;       /* the run's report.csv, staged, a roster's rows appended at a time */
+    char day[16]; /* as_of, ISO */
+    int operator; /* an operator error stopped the run */
+    FILE *csv;    /* the run's report.csv, staged, a roster's rows appended at a time */
     char csv_tmp[4096];
     int csv_failed;
-    buf unreadable;  /* the unreadable files, for the run's report */
-    size_t files;    /* rosters found */
+    buf unreadable; /* the unreadable files, for the run's report */
+    size_t files;   /* rosters found */
     buf pdf;
 } ctx;
 
@@ -114,10 +114,24 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* path without its leading "dir/" when it lies under dir: what the ledger records, so that
+ * a run started from another folder (relative --in, --out) still finds it. */
+static const char *under(const char *dir, const char *path)
+{
+    size_t n = strlen(dir);
+    return strncmp(path, dir, n) == 0 && path[n] == '/' ? path + n + 1 : path;
+}
+
+/* dir/rel, or rel itself when it is absolute (the caller frees). */
+static char *join(const char *dir, const char *rel)
+{
+    return rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", dir, rel);
+}
+
 static void operator_error(ctx *c, const char *what)
 {
     fprintf(stderr, "ctsbatch: %s\n", what);
-    c->operator = 1;
+    c->operator= 1;
 }
 
 static run_roster *add_roster(ctx *c, const char *path, run_roster_outcome outcome)
@@ -138,8 +152,7 @@ static void set_reason(run_roster *r, const char *why)
     r->reason = xstrdup(why);
 }
 
-static void add_doc_result(ctx *c, const char *path, const char *from, int made,
-                           const char *reason)
+static void add_doc_result(ctx *c, const char *path, const char *from, int made, const char *reason)
 {
     run_result *res = c->res;
     res->docs = xgrow(res->docs, &res->dcap, res->ndocs + 1, sizeof *res->docs);
@@ -205,17 +218,25 @@ static void done_with(ctx *c, roster *r, batch *b)
 
 /* ---- finishing what a crashed run left ---- */
 
-static int place_staged(void *p, const char *path, const char *tmp)
+static int place_staged(void *p, const char *path, const char *rel_tmp)
 {
     ctx *c = p;
-    char err[512], *final = xasprintf("%s/%s", c->o->out, path);
+    char err[512], *final = join(c->o->out, path), *tmp = join(c->o->out, rel_tmp);
     struct stat st;
     int rc = 0;
-    if (lstat(tmp, &st) == 0 && publish_place(tmp, final, 0, err, sizeof err) < 0) {
-        fprintf(stderr, "ctsbatch: finishing an interrupted run: %s\n", err);
-        rc = 1;
+    if (lstat(tmp, &st) == 0) {
+        if (publish_place(tmp, final, 0, err, sizeof err) < 0) {
+            fprintf(stderr, "ctsbatch: finishing an interrupted run: %s\n", err);
+            rc = 1;
+        }
+    } else if (lstat(final, &st) < 0) { /* neither staged nor placed: removed by hand */
+        fprintf(stderr,
+                "ctsbatch: %s is in the ledger but neither it nor its staged copy %s "
+                "exists any more\n",
+                final, tmp);
     }
     free(final);
+    free(tmp);
     return rc;
 }
 
@@ -359,8 +380,9 @@ static void unreadable(ctx *c, roster *r)
     free(note);
 }
 
-static void hold(ctx *c, const char *path, run_roster *res, const char *why)
+static void hold(ctx *c, const char *path, const char *sha, run_roster *res, const char *why)
 {
+    char err[512];
     char *note = xasprintf("Tệp này chưa được xử lý: đã thử %d lần mà không lập được văn bản "
                            "(%s). Bộ phận quản trị cần kiểm tra; sau khi khắc phục, hãy đặt lại "
                            "tệp vào thư mục nhận.\n",
@@ -369,7 +391,10 @@ static void hold(ctx *c, const char *path, run_roster *res, const char *why)
     set_reason(res, why);
     fprintf(stderr, "ctsbatch: %s failed %d times (%s); moved to %s/held/\n", path,
             RUN_MAX_FAILURES, why, c->o->in);
-    move_with_note(c, path, "held", note);
+    /* put back by the operator once mended, it is tried afresh */
+    if (move_with_note(c, path, "held", note) == 0 &&
+        ledger_attempts_forgive(c->l, sha, err, sizeof err) < 0)
+        operator_error(c, err);
     free(note);
 }
 
@@ -380,11 +405,15 @@ static int taken(void *p, const char *relpath)
     ctx *c = p;
     char err[512], *full = xasprintf("%s/%s", c->o->out, relpath);
     struct stat st;
-    int t = lstat(full, &st) == 0 || errno != ENOENT;
-    free(full);
-    if (!t && (t = ledger_path_taken(c->l, relpath, err, sizeof err)) < 0)
+    int t = lstat(full, &st) == 0 ? 1 : errno == ENOENT ? 0 : -1;
+    if (t < 0) { /* e.g. a file where the agency's folder should be */
+        snprintf(err, sizeof err, "cannot use %s: %s", full, strerror(errno));
         operator_error(c, err);
-    return t != 0;
+    } else if (t == 0 && (t = ledger_path_taken(c->l, relpath, err, sizeof err)) < 0) {
+        operator_error(c, err);
+    }
+    free(full);
+    return t;
 }
 
 /* The roster rows a document came from: "stc.csv:2; stc.csv:5". */
@@ -419,8 +448,7 @@ static void stage_discard(stage_set *s, int unlink_files)
 enum { MAKE_OK = 0, MAKE_REPLAN = 1, MAKE_CONTENT = -1, MAKE_OPERATOR = -2 };
 
 /* Renders and stages one document. */
-static int make_one(ctx *c, const doc *d, stage_set *s, const char *from, char *why,
-                    size_t whylen)
+static int make_one(ctx *c, const doc *d, stage_set *s, const char *from, char *why, size_t whylen)
 {
     char err[512], tmp[4096];
     size_t pages = 0;
@@ -436,8 +464,8 @@ static int make_one(ctx *c, const doc *d, stage_set *s, const char *from, char *
         snprintf(why, whylen, "Mẫu %s: %s", d->kind->form, err);
         return MAKE_CONTENT;
     }
-    if (rc < 0 || publish_stage(c->o->out, c->pdf.data, c->pdf.len, tmp, sizeof tmp, err,
-                                sizeof err) < 0) {
+    if (rc < 0 ||
+        publish_stage(c->o->out, c->pdf.data, c->pdf.len, tmp, sizeof tmp, err, sizeof err) < 0) {
         snprintf(why, whylen, "%s: %s", d->relpath, err);
         return MAKE_OPERATOR;
     }
@@ -455,19 +483,21 @@ static int make_one(ctx *c, const doc *d, stage_set *s, const char *from, char *
 
 /* Plans the batch's documents and stages them; a row whose own form cannot be made is
  * rejected and the plan made once more without it. On success *out holds the plan. */
-static int make_documents(ctx *c, batch *b, const char *from, plan **out, stage_set *s,
-                          char *why, size_t whylen)
+static int make_documents(ctx *c, batch *b, const char *from, plan **out, stage_set *s, char *why,
+                          size_t whylen)
 {
     for (int pass = 0; pass < 2; pass++) {
         plan *p = plan_make(b, c->cfg, taken, c);
-        int replan = 0, rc = MAKE_OK;
+        int replan = 0, rc = p->failed ? MAKE_OPERATOR : MAKE_OK;
+        if (p->failed)
+            snprintf(why, whylen, "no free name for a document under %s", c->o->out);
         for (size_t i = 0; i < p->n && rc >= 0 && !c->operator; i++) {
             int one = make_one(c, &p->docs[i], s, from, why, whylen);
             replan |= one == MAKE_REPLAN;
             rc = one < 0 ? one : rc;
         }
-        if (c->operator && rc >= 0) {
-            snprintf(why, whylen, "the ledger could not be read");
+        if (c->operator&& rc >= 0) {
+            snprintf(why, whylen, "the output folder or the ledger could not be read");
             rc = MAKE_OPERATOR;
         }
         if (rc == MAKE_OK && !replan) {
@@ -479,7 +509,7 @@ static int make_documents(ctx *c, batch *b, const char *from, plan **out, stage_
         if (rc < 0)
             return rc;
     }
-    snprintf(why, whylen, "the documents could not be planned");
+    snprintf(why, whylen, "không lập được danh mục văn bản cho danh sách này");
     return MAKE_CONTENT;
 }
 
@@ -513,11 +543,14 @@ static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *r
                 links[i][nl++] = index[at];
         }
         int per_row = strcmp(d->kind->per, "row") == 0;
-        docs[i] = (ledger_document){st->relpath, st->tmp, d->kind->form, d->agency,
-                                   d->kind->folder, per_row ? d->rows[0]->ten : d->agency,
-                                   st->sha256, st->sources, st->pages, st->bytes, links[i], nl};
+        docs[i] = (ledger_document){st->relpath,     under(c->o->out, st->tmp),
+                                    d->kind->form,   d->agency,
+                                    d->kind->folder, per_row ? d->rows[0]->ten : d->agency,
+                                    st->sha256,      st->sources,
+                                    st->pages,       st->bytes,
+                                    links[i],        nl};
     }
-    char *result = xasprintf("%s.ketqua.csv", target);
+    char *result = xasprintf("%s.ketqua.csv", under(c->o->in, target));
     ledger_roster lr = {base_name(r->path),
                         r->sha256,
                         b->n ? record_get(b->v[0].agency, "co_quan_quan_ly") : "",
@@ -542,24 +575,48 @@ static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *r
 }
 
 /* The requests an earlier run issued are noted as such and planned into no document. */
+/* An accepted request must have a stable key the roster holds once (the ledger's UNIQUE
+ * key): otherwise it could be issued again by every rerun. With the shipped rules (CCCD and
+ * organisation name required, trung-lap an error) this never happens; an edited
+ * configuration could make it, and then the row is refused rather than the roster. */
+static int keyed(ctx *c, verdict *v, const char *key, strmap *seen)
+{
+    size_t first;
+    char why[256];
+    if (!key) {
+        rules_note_not_made(v, c->cfg, "thiếu số CCCD hoặc tên cơ quan để nhận biết yêu cầu.");
+        return 0;
+    }
+    if (strmap_put(seen, key, (size_t)v->rec->line, &first)) {
+        snprintf(why, sizeof why, "trùng với yêu cầu ở dòng %zu của danh sách.", first);
+        rules_note_not_made(v, c->cfg, why);
+        return 0;
+    }
+    return 1;
+}
+
 static int note_issued(ctx *c, batch *b)
 {
     char err[512], day[32], file[4096];
-    for (size_t i = 0; i < b->n; i++) {
+    strmap *seen = strmap_new();
+    int rc = 0;
+    for (size_t i = 0; i < b->n && rc == 0; i++) {
         verdict *v = &b->v[i];
         char *key = v->accepted ? rules_request_key(v) : NULL;
-        int found = key ? ledger_request_find(c->l, key, day, sizeof day, file, sizeof file, err,
+        int found = v->accepted && keyed(c, v, key, seen)
+                        ? ledger_request_find(c->l, key, day, sizeof day, file, sizeof file, err,
                                               sizeof err)
                         : 0;
         free(key);
         if (found < 0) {
             operator_error(c, err);
-            return -1;
-        }
-        if (found)
+            rc = -1;
+        } else if (found) {
             rules_note_issued(v, c->cfg, day, file);
+        }
     }
-    return 0;
+    strmap_free(seen);
+    return rc;
 }
 
 static void count_rows(const batch *b, run_roster *res)
@@ -609,8 +666,21 @@ static int write_results(ctx *c, roster *r, batch *b, const char *target)
     return rc;
 }
 
-static void place_and_move(ctx *c, roster *r, batch *b, stage_set *s, plan **p,
-                           run_roster *res, const char *target)
+/* Something failed after the commit: what is issued stays issued (the next run places what
+ * is left and moves the roster), but the roster is not done and, when its documents are
+ * not all in place, no row reads as made. */
+static void keep_after_commit(ctx *c, batch *b, run_roster *res, const char *why, int unplaced)
+{
+    operator_error(c, why);
+    res->outcome = RUN_ROSTER_KEPT;
+    res->operator= 1;
+    set_reason(res, why);
+    for (size_t i = 0; unplaced && i < b->n; i++)
+        b->v[i].postponed = b->v[i].accepted && !b->v[i].issued_before;
+}
+
+static void place_and_move(ctx *c, roster *r, batch *b, stage_set *s, plan **p, run_roster *res,
+                           const char *target)
 {
     char err[512];
     for (size_t i = 0; i < s->n; i++) {
@@ -618,7 +688,7 @@ static void place_and_move(ctx *c, roster *r, batch *b, stage_set *s, plan **p,
         int rc = publish_place(s->v[i].tmp, final, 0, err, sizeof err);
         free(final);
         if (rc < 0) { /* committed: the next run places it from the ledger */
-            operator_error(c, err);
+            keep_after_commit(c, b, res, err, 1);
             return;
         }
         add_doc_result(c, s->v[i].relpath, res->name, 1, NULL);
@@ -635,8 +705,10 @@ static void place_and_move(ctx *c, roster *r, batch *b, stage_set *s, plan **p,
     stage_discard(s, 0); /* the plan is done with: the results need only the verdicts */
     plan_free(*p);
     *p = NULL;
-    if (write_results(c, r, b, target) == 0 && publish_move(r->path, target, err, sizeof err) < 0)
-        operator_error(c, err);
+    if (write_results(c, r, b, target) < 0)
+        keep_after_commit(c, b, res, "its result could not be written", 0);
+    else if (publish_move(r->path, target, err, sizeof err) < 0)
+        keep_after_commit(c, b, res, err, 0);
 }
 
 /* The SHA-256 of a regular file's bytes (never through a link, never waiting on a FIFO),
@@ -682,7 +754,8 @@ static void process_roster(ctx *c, const char *path)
             return;
         }
         if (failures >= RUN_MAX_FAILURES) {
-            hold(c, path, res, "earlier attempts failed or crashed");
+            hold(c, path, sha, res,
+                 "chương trình đã gặp lỗi hoặc dừng đột ngột khi xử lý tệp này ở các lần trước");
             ledger_attempt_end(c->l, sha, "hoan", "held", err, sizeof err);
             return;
         }
@@ -703,16 +776,20 @@ static void process_roster(ctx *c, const char *path)
     }
     char day[32];
     if (ledger_roster_seen(c->l, sha, day, sizeof day, err, sizeof err) == 1)
-        fprintf(stderr, "ctsbatch: %s has the same bytes as a roster processed on %s; what it "
-                "asks was issued then and is not issued again\n", path, day);
+        fprintf(stderr,
+                "ctsbatch: %s has the same bytes as a roster processed on %s; what it "
+                "asks was issued then and is not issued again\n",
+                path, day);
     batch *b = rules_check(&r, 1, c->cfg, c->o->as_of);
     plan *p = NULL;
     stage_set s = {0};
     char *done = xasprintf("%s/done", c->o->in);
     char *target = publish_move_target(path, done); /* where it goes once committed */
-    int rc = note_issued(c, b) < 0 ? MAKE_OPERATOR
-             : !target             ? MAKE_OPERATOR
-                                   : make_documents(c, b, res->name, &p, &s, why, sizeof why);
+    if (note_issued(c, b) < 0)
+        snprintf(why, sizeof why, "the ledger could not be read");
+    int rc = why[0]    ? MAKE_OPERATOR
+             : !target ? MAKE_OPERATOR
+                       : make_documents(c, b, res->name, &p, &s, why, sizeof why);
     if (!target)
         snprintf(why, sizeof why, "no free name for %s in %s", path, done);
     count_rows(b, res);
@@ -722,6 +799,7 @@ static void process_roster(ctx *c, const char *path)
         rc = MAKE_OPERATOR;
     }
     if (rc == MAKE_OK) {
+        crash_sha[0] = '\0'; /* committed: a crash from here on is not the roster's fault */
         place_and_move(c, r, b, &s, &p, res, target);
         ledger_attempt_end(c->l, sha, "xong", "", err, sizeof err);
     } else {
@@ -731,7 +809,7 @@ static void process_roster(ctx *c, const char *path)
         for (size_t i = 0; i < b->n; i++) /* no row is reported made when it was not */
             b->v[i].postponed = b->v[i].accepted && !b->v[i].issued_before;
         if (rc == MAKE_OPERATOR) { /* not the roster's fault: retried, not counted */
-            res->operator = 1;
+            res->operator= 1;
             operator_error(c, why);
             ledger_attempt_end(c->l, sha, "hoan", why, err, sizeof err);
         } else {
@@ -739,7 +817,7 @@ static void process_roster(ctx *c, const char *path)
                     why, c->o->in);
             ledger_attempt_end(c->l, sha, "loi", why, err, sizeof err);
             if (failures + 1 >= RUN_MAX_FAILURES)
-                hold(c, path, res, why);
+                hold(c, path, sha, res, why);
         }
     }
     stage_discard(&s, 0);
@@ -768,19 +846,18 @@ static const char *outcome_words(run_roster_outcome o)
  * again for a run that was cut short) and OUT/NAME (the latest, replaced). 0 or -1. */
 static int place_report(ctx *c, long long run, const char *tmp, const char *name, int again)
 {
-    char err[512], copy[4096];
+    char err[512], copy[4096] = "";
     char *kept = xasprintf("%s/runs/%06lld/%s", c->o->out, run, name);
     char *latest = xasprintf("%s/%s", c->o->out, name);
-    snprintf(copy, sizeof copy, "%s.latest", tmp);
     int rc = -1;
-    if (fault_op("link") < 0 || link(tmp, copy) < 0)
-        snprintf(err, sizeof err, "cannot write %s: %s", latest, strerror(errno));
-    else if (publish_place(tmp, kept, again, err, sizeof err) == 0 &&
-             publish_place(copy, latest, 1, err, sizeof err) == 0)
+    if (publish_stage_copy(c->o->out, tmp, copy, sizeof copy, err, sizeof err) == 0 &&
+        publish_place(tmp, kept, again, err, sizeof err) == 0 &&
+        publish_place(copy, latest, 1, err, sizeof err) == 0)
         rc = 0;
     if (rc < 0)
         operator_error(c, err);
-    unlink(copy);
+    if (copy[0])
+        unlink(copy);
     unlink(tmp);
     free(kept);
     free(latest);
@@ -830,8 +907,8 @@ static void write_run_report(ctx *c)
         words[i] = r->reason[0] && r->outcome != RUN_ROSTER_DONE && !r->operator
                        ? xasprintf("%s (%s)", outcome_words(r->outcome), r->reason)
                        : xstrdup(outcome_words(r->outcome));
-        lines[i] = (plan_summary_line){r->name,     words[i],    r->rows,     r->accepted,
-                                       r->before,   r->rejected, r->documents};
+        lines[i] = (plan_summary_line){r->name,   words[i],    r->rows,     r->accepted,
+                                       r->before, r->rejected, r->documents};
     }
     place_run_report(c, c->run, c->csv_tmp, lines, res->nrosters, buf_str(&c->unreadable), 0);
     for (size_t i = 0; i < res->nrosters; i++)
@@ -857,22 +934,21 @@ static int again_roster(void *p, const ledger_roster *r)
     again *a = p;
     int ok = strcmp(r->outcome, "xong") == 0;
     a->lines = xgrow(a->lines, &a->cap, a->n + 1, sizeof *a->lines);
-    a->lines[a->n++] = (plan_summary_line){xstrdup(r->name),
-                                           outcome_words(ok ? RUN_ROSTER_DONE
-                                                            : RUN_ROSTER_UNREADABLE),
-                                           r->rows,
-                                           r->accepted,
-                                           r->before,
-                                           r->rows - r->accepted,
-                                           r->documents};
+    a->lines[a->n++] = (plan_summary_line){
+        xstrdup(r->name), outcome_words(ok ? RUN_ROSTER_DONE : RUN_ROSTER_UNREADABLE),
+        r->rows,          r->accepted,
+        r->before,        r->rows - r->accepted,
+        r->documents};
     if (!ok)
         buf_printf(&a->unreadable, "%s%s", a->unreadable.len ? "; " : "", r->name);
     buf_reset(&a->file);
-    if (a->csv && r->result[0] && buf_read_file(&a->file, r->result) == 0) {
+    char *result = join(a->c->o->in, r->result);
+    if (a->csv && r->result[0] && buf_read_file(&a->file, result) == 0) {
         const char *rows = memchr(a->file.data, '\n', a->file.len); /* after BOM and header */
         if (rows)
             fwrite(rows + 1, 1, a->file.len - (size_t)(rows + 1 - a->file.data), a->csv);
     }
+    free(result);
     return 0;
 }
 
@@ -895,8 +971,8 @@ static void report_again(ctx *c)
         operator_error(c, err);
     if (due != 1 || ensure_renderer(c) < 0)
         return;
-    again a = {c, publish_stage_stream(c->o->out, tmp, sizeof tmp, err, sizeof err), NULL, 0, 0,
-               {0}, {0}};
+    again a = {
+        c, publish_stage_stream(c->o->out, tmp, sizeof tmp, err, sizeof err), NULL, 0, 0, {0}, {0}};
     buf_init(&a.unreadable, 0);
     buf_init(&a.file, REPORT_MAX_BYTES);
     if (a.csv) {
@@ -904,12 +980,16 @@ static void report_again(ctx *c)
         report_csv_header(&a.file);
         fwrite(a.file.data, 1, a.file.len, a.csv);
     }
-    if (ledger_each_roster(c->l, run, again_roster, &a, err, sizeof err) < 0)
+    if (ledger_each_roster(c->l, run, again_roster, &a, err, sizeof err) < 0) {
         operator_error(c, err);
-    else if (a.csv && publish_stream_close(a.csv, tmp, err, sizeof err) < 0)
-        operator_error(c, err), tmp[0] = '\0';
-    else if (!a.csv)
+        if (a.csv)
+            fclose(a.csv);
+    } else if (a.csv && publish_stream_close(a.csv, tmp, err, sizeof err) < 0) {
         operator_error(c, err);
+        tmp[0] = '\0';
+    } else if (!a.csv) {
+        operator_error(c, err);
+    }
     if (!c->operator) {
         fprintf(stderr, "ctsbatch: run %lld was cut short before its report; written now\n", run);
         place_run_report(c, run, tmp, a.lines, a.n, buf_str(&a.unreadable), 1);
@@ -1012,13 +1092,12 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
         if (recovered == 0)
             printf("ctsbatch: no roster in %s\n", o->in);
         write_manifest(&c); /* a crash may have come between a commit and the manifest */
-        res->status = recovered < 0 || c.operator ? RUN_OUTPUT : RUN_OK;
+        res->status = recovered < 0 || c.operator? RUN_OUTPUT : RUN_OK;
         free(names);
         goto out;
     }
     now_iso(now, sizeof now);
-    if (ledger_run_begin(c.l, c.day, now, &c.run, err, sizeof err) < 0 ||
-        ensure_renderer(&c) < 0) {
+    if (ledger_run_begin(c.l, c.day, now, &c.run, err, sizeof err) < 0 || ensure_renderer(&c) < 0) {
         if (!c.operator)
             operator_error(&c, err);
     } else {
@@ -1029,8 +1108,8 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
         crash_guard(o->out, 0);
         /* the staged names are forgotten only once every placement is durable; after an
          * error some may still wait in OUT/.tmp, and the next run places them */
-        if (!c.operator && (publish_sync(o->out, err, sizeof err) < 0 ||
-                            ledger_clear_staged(c.l, err, sizeof err) < 0))
+        if (!c.operator&&(publish_sync(o->out, err, sizeof err) < 0 ||
+                          ledger_clear_staged(c.l, err, sizeof err) < 0))
             operator_error(&c, err);
         write_run_report(&c);
         summary(&c);
@@ -1038,8 +1117,8 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
     write_manifest(&c);
     res->status = status_of(&c);
     now_iso(now, sizeof now);
-    if (c.run && ledger_run_end(c.l, c.run, res->status == RUN_OUTPUT ? "loi-dau-ra" : "xong",
-                                now, err, sizeof err) < 0) {
+    if (c.run && ledger_run_end(c.l, c.run, res->status == RUN_OUTPUT ? "loi-dau-ra" : "xong", now,
+                                err, sizeof err) < 0) {
         fprintf(stderr, "ctsbatch: %s\n", err);
         res->status = RUN_OUTPUT;
     }

@@ -67,8 +67,8 @@ typedef struct run_document {
 } run_document;
 
 typedef struct run_result {
-    int status;      /* the exit status */
-    long long id;    /* the ledger's run id; 0 when no run was recorded */
+    int status;   /* the exit status */
+    long long id; /* the ledger's run id; 0 when no run was recorded */
     run_roster *rosters;
     size_t nrosters, rcap;
     run_document *docs;

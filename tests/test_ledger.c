@@ -147,8 +147,15 @@ static long long raw_int(const char *path, const char *sql)
 #define PATH_LETTER "so-tai-chinh/gia-han/Mau02-so-tai-chinh.pdf"
 #define PATH_CUONG "so-xay-dung/cap-moi/Mau01-le-van-cuong.pdf"
 
-static const ledger_roster ROSTER_STC = {"stc-thang-12.csv", SHA_STC, "Sở Tài chính", "xong", 3, 2,
-                                         1, 2, "done/stc-thang-12.csv.ketqua.csv"};
+static const ledger_roster ROSTER_STC = {"stc-thang-12.csv",
+                                         SHA_STC,
+                                         "Sở Tài chính",
+                                         "xong",
+                                         3,
+                                         2,
+                                         1,
+                                         2,
+                                         "done/stc-thang-12.csv.ketqua.csv"};
 static const ledger_request REQS_STC[] = {
     {KEY_AN, "cap-moi", "Nguyễn Văn An", 2},
     {KEY_BINH, "gia-han", "Trần Thị Bình", 3},
@@ -184,7 +191,8 @@ static const ledger_document DOCS_STC[] = {
      .nrequests = 1},
 };
 
-static const ledger_roster ROSTER_SXD = {"sxd.xlsx", SHA_SXD, "Sở Xây dựng", "xong", 1, 1, 0, 1, ""};
+static const ledger_roster ROSTER_SXD = {"sxd.xlsx", SHA_SXD, "Sở Xây dựng", "xong", 1, 1, 0,
+                                         1,          ""};
 static const ledger_request REQS_SXD[] = {{KEY_CUONG, "cap-moi", "Lê Văn Cường", 2}};
 static const size_t CUONG_REQS[] = {0};
 static const ledger_document DOCS_SXD[] = {
@@ -827,7 +835,8 @@ static void test_manifest_due_after_commits(void **state)
     assert_int_equal(ledger_manifest_written(l, err, sizeof err), 0);
     assert_int_equal(ledger_manifest_due(l, err, sizeof err), 0);
     /* a roster that made no document (unreadable) adds nothing to list */
-    static const ledger_roster unreadable = {"hong.csv", "ffff", "", "khong-doc-duoc", 0, 0, 0, 0, ""};
+    static const ledger_roster unreadable = {"hong.csv", "ffff", "", "khong-doc-duoc", 0, 0,
+                                             0,          0,      ""};
     assert_int_equal(ledger_commit(l, run, DAY1, &unreadable, NULL, 0, NULL, 0, err, sizeof err),
                      0);
     assert_int_equal(ledger_manifest_due(l, err, sizeof err), 0);
