@@ -455,6 +455,50 @@ static void test_run_report(void **state)
     plan_report_release(&rep);
 }
 
+static int taken_unknown(void *ctx, const char *relpath)
+{
+    (void)ctx;
+    (void)relpath;
+    return -1;
+}
+
+static int taken_always(void *ctx, const char *relpath)
+{
+    (void)relpath;
+    (*(size_t *)ctx)++;
+    return 1;
+}
+
+static int taken_first(void *ctx, const char *relpath)
+{
+    (void)ctx;
+    return strstr(relpath, "-2.pdf") == NULL; /* every plain name is taken before */
+}
+
+/* A name taken by an earlier document is never reused; a name that cannot be checked, or
+ * no free name at all, fails the plan instead of looping. */
+static void test_names_avoid_taken_and_fail_cleanly(void **state)
+{
+    fixture *fx = *state;
+    add_row(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, 1);
+    date as_of = {2026, 1, 10};
+    roster *const rs[] = {fx->rs};
+    fx->b = rules_check(rs, 1, fx->cfg, as_of);
+    plan *p = plan_make(fx->b, fx->cfg, taken_first, NULL);
+    assert_false(p->failed);
+    assert_int_equal(p->n, 2);
+    assert_string_equal(p->docs[0].relpath, STC_SLUG "/cap-moi/Mau01-nguyen-thi-anh-tuyet-2.pdf");
+    plan_free(p);
+    p = plan_make(fx->b, fx->cfg, taken_unknown, NULL);
+    assert_true(p->failed);
+    plan_free(p);
+    size_t asked = 0;
+    p = plan_make(fx->b, fx->cfg, taken_always, &asked);
+    assert_true(p->failed);
+    assert_true(asked <= 2 * PLAN_MAX_NAME_TRIES); /* it stopped */
+    plan_free(p);
+}
+
 /* A report over max_rows lists the rejected rows first and says the CSV has the rest. */
 static void test_run_report_cut_rejected_first(void **state)
 {
@@ -532,6 +576,7 @@ int main(void)
         T(test_recovery_and_lost_token_forms),
         T(test_run_report),
         T(test_run_report_cut_rejected_first),
+        T(test_names_avoid_taken_and_fail_cleanly),
         cmocka_unit_test(test_run_summary),
         cmocka_unit_test(test_free_null),
     };
