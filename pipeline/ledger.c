@@ -327,27 +327,36 @@ static void column_copy(sqlite3_stmt *st, int i, char *dst, size_t len)
         snprintf(dst, len, "%s", s ? (const char *)s : "");
 }
 
-int ledger_request_find(ledger *l, const char *key, char *date, size_t datelen, char *file,
-                        size_t filelen, char *err, size_t errlen)
+/* The first row of a query with one text parameter: its first two columns copied into the
+ * buffers (the second may be NULL). 1 when there is a row, 0 when none, -1 on error. */
+static int query_text(ledger *l, const char *sql, const char *arg, char *a, size_t alen, char *b,
+                      size_t blen, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = prepare(l,
-                               "SELECT r.date, (SELECT d.path FROM document_requests dr JOIN "
-                               "documents d ON d.id = dr.document WHERE dr.request = r.id "
-                               "ORDER BY d.id LIMIT 1) FROM requests r WHERE r.key = ?",
-                               err, errlen);
+    sqlite3_stmt *st = prepare(l, sql, err, errlen);
     if (!st)
         return -1;
-    bind_text(st, 1, key);
+    bind_text(st, 1, arg);
     int s = sqlite3_step(st), rc = 0;
     if (s == SQLITE_ROW) {
-        column_copy(st, 0, date, datelen);
-        column_copy(st, 1, file, filelen);
+        column_copy(st, 0, a, alen);
+        if (b)
+            column_copy(st, 1, b, blen);
         rc = 1;
     } else if (s != SQLITE_DONE) {
         rc = fail(l, err, errlen, "read");
     }
     sqlite3_finalize(st);
     return rc;
+}
+
+int ledger_request_find(ledger *l, const char *key, char *date, size_t datelen, char *file,
+                        size_t filelen, char *err, size_t errlen)
+{
+    return query_text(l,
+                      "SELECT r.date, (SELECT d.path FROM document_requests dr JOIN documents d "
+                      "ON d.id = dr.document WHERE dr.request = r.id ORDER BY d.id LIMIT 1) "
+                      "FROM requests r WHERE r.key = ?",
+                      key, date, datelen, file, filelen, err, errlen);
 }
 
 int ledger_path_taken(ledger *l, const char *path, char *err, size_t errlen)
@@ -361,21 +370,9 @@ int ledger_path_taken(ledger *l, const char *path, char *err, size_t errlen)
 int ledger_roster_seen(ledger *l, const char *sha, char *date, size_t datelen, char *err,
                        size_t errlen)
 {
-    sqlite3_stmt *st = prepare(
+    return query_text(
         l, "SELECT date FROM rosters WHERE sha256 = ? AND outcome = 'xong' ORDER BY id LIMIT 1",
-        err, errlen);
-    if (!st)
-        return -1;
-    bind_text(st, 1, sha);
-    int s = sqlite3_step(st), rc = 0;
-    if (s == SQLITE_ROW) {
-        column_copy(st, 0, date, datelen);
-        rc = 1;
-    } else if (s != SQLITE_DONE) {
-        rc = fail(l, err, errlen, "read");
-    }
-    sqlite3_finalize(st);
-    return rc;
+        sha, date, datelen, NULL, 0, err, errlen);
 }
 
 /* ---- the commit ---- */
