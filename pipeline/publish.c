@@ -167,17 +167,23 @@ FILE *publish_stage_stream(const char *out_dir, char *tmp, size_t tmplen, char *
     return f;
 }
 
+/* Flushes (and with sync, fsyncs) and closes f: 0, or the errno of the first failure. */
+static int close_stream(FILE *f, int sync)
+{
+    int e = 0;
+    if (fflush(f) != 0 || ferror(f) || fault_op("write") < 0 || (sync && fsync(fileno(f)) < 0))
+        e = errno ? errno : EIO;
+    if (fclose(f) != 0 && !e)
+        e = errno ? errno : EIO;
+    return e;
+}
+
 int publish_stream_close(FILE *f, const char *tmp, char *err, size_t errlen)
 {
-    int bad = ferror(f) || fault_op("write") < 0;
-    int e = errno;
-    if (fclose(f) != 0 && !bad) {
-        bad = 1;
-        e = errno;
-    }
-    if (!bad)
+    int e = close_stream(f, 0);
+    if (!e)
         return 0;
-    snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(e ? e : EIO));
+    snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(e));
     unlink(tmp);
     return -1;
 }
@@ -355,19 +361,12 @@ FILE *publish_atomic_open(const char *path, char *tmp, size_t tmplen, char *err,
 
 int publish_atomic_close(FILE *f, const char *tmp, const char *path, char *err, size_t errlen)
 {
-    int bad = fflush(f) != 0 || ferror(f) || fault_op("write") < 0 || fsync(fileno(f)) < 0;
-    int e = errno;
-    if (fclose(f) != 0 && !bad) {
-        bad = 1;
+    int e = close_stream(f, 1);
+    if (!e && (fault_op("rename") < 0 || rename(tmp, path) < 0))
         e = errno;
-    }
-    if (!bad && (fault_op("rename") < 0 || rename(tmp, path) < 0)) {
-        bad = 1;
-        e = errno;
-    }
-    if (!bad)
+    if (!e)
         return 0;
-    snprintf(err, errlen, "cannot write %s: %s", path, strerror(e ? e : EIO));
+    snprintf(err, errlen, "cannot write %s: %s", path, strerror(e));
     unlink(tmp);
     return -1;
 }
