@@ -729,6 +729,18 @@ done
 check "kill between commit and placement, rerun from another folder: some N hit it ($hits)" '[ $hits -ge 1 ]'
 check "kill between commit and placement, rerun from another folder: every document once (failing N:$bad_n)" '[ -z "$bad_n" ]'
 
+# ==== 11c. --db places the ledger elsewhere; a second run on it issues nothing ====
+S=$T/s11c
+mkdir -p "$S/in" "$S/out" "$S/state"
+cp $DATA/e2e_cap_moi.csv "$S/in/"
+ctrun s11c-a "$S/in" "$S/out" --db "$S/state/ledger.db"
+check "--db: the ledger is where it was asked, not in OUT (rc $rc)" \
+    '[ -f "$S/state/ledger.db" ] && [ ! -e "$S/out/ctsbatch.db" ] && [ "$(sqlite3 "$S/state/ledger.db" "select count(*) from documents")" -eq 5 ]'
+cp $DATA/e2e_cap_moi.csv "$S/in/"
+ctrun s11c-b "$S/in" "$S/out" --db "$S/state/ledger.db"
+check "--db: the same roster again issues nothing" \
+    '[ "$(disk_docs "$S/out" | wc -l)" -eq 5 ] && [ "$(sqlite3 "$S/state/ledger.db" "select count(*) from documents")" -eq 5 ]'
+
 # ==== 12. a ledger at schema version 1 is migrated, its records kept ====
 S=$T/s12
 mkdir -p "$S/in" "$S/out"
