@@ -42,6 +42,10 @@ static doc *add_doc(plan *p, const config_document *k, const verdict *first)
 
 static void doc_add_row(doc *d, const verdict *v)
 {
+    if (d->cap == 0 && strcmp(d->kind->per, "row") == 0) { /* one row: no room to grow */
+        d->rows = xmalloc(sizeof *d->rows);
+        d->cap = 1;
+    }
     d->rows = xgrow(d->rows, &d->cap, d->nrows + 1, sizeof *d->rows);
     d->rows[d->nrows++] = v;
 }

@@ -77,9 +77,10 @@ static void crash_guard(const char *out, int on)
 
 /* ---- the run's context ---- */
 
+/* A document rendered and staged, not yet committed: its name and rows are the plan's. */
 typedef struct staged {
-    char *relpath, *tmp, *sources, sha256[65];
     const doc *d;
+    char *tmp, sha256[65];
     size_t pages, bytes;
 } staged;
 
@@ -160,7 +161,7 @@ static void add_doc_result(ctx *c, const char *path, const char *from, int made,
     d->path = xstrdup(path);
     d->roster = xstrdup(from);
     d->made = made;
-    d->reason = xstrdup(reason ? reason : "");
+    d->reason = reason ? xstrdup(reason) : NULL;
 }
 
 /* Appends the CSV rows of roster r (its verdicts in b) to f, a few hundred at a time, so
@@ -437,9 +438,7 @@ static void stage_discard(stage_set *s, int unlink_files)
     for (size_t i = 0; i < s->n; i++) {
         if (unlink_files)
             unlink(s->v[i].tmp);
-        free(s->v[i].relpath);
         free(s->v[i].tmp);
-        free(s->v[i].sources);
     }
     free(s->v);
     memset(s, 0, sizeof *s);
@@ -471,9 +470,7 @@ static int make_one(ctx *c, const doc *d, stage_set *s, const char *from, char *
     }
     s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
     staged *st = &s->v[s->n++];
-    st->relpath = xstrdup(d->relpath);
     st->tmp = xstrdup(tmp);
-    st->sources = sources_of(d);
     st->d = d;
     st->pages = pages;
     st->bytes = c->pdf.len;
@@ -532,9 +529,11 @@ static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *r
     }
     ledger_document *docs = xcalloc(s->n ? s->n : 1, sizeof *docs);
     size_t **links = xcalloc(s->n ? s->n : 1, sizeof *links);
+    char **sources = xcalloc(s->n ? s->n : 1, sizeof *sources);
     for (size_t i = 0; i < s->n; i++) {
         const staged *st = &s->v[i];
         const doc *d = st->d;
+        sources[i] = sources_of(d);
         links[i] = xcalloc(d->nrows ? d->nrows : 1, sizeof **links);
         size_t nl = 0;
         for (size_t k = 0; k < d->nrows; k++) {
@@ -543,10 +542,10 @@ static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *r
                 links[i][nl++] = index[at];
         }
         int per_row = strcmp(d->kind->per, "row") == 0;
-        docs[i] = (ledger_document){st->relpath,     under(c->o->out, st->tmp),
+        docs[i] = (ledger_document){d->relpath,      under(c->o->out, st->tmp),
                                     d->kind->form,   d->agency,
                                     d->kind->folder, per_row ? d->rows[0]->ten : d->agency,
-                                    st->sha256,      st->sources,
+                                    st->sha256,      sources[i],
                                     st->pages,       st->bytes,
                                     links[i],        nl};
     }
@@ -563,8 +562,11 @@ static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *r
     int rc = ledger_commit(c->l, c->run, c->day, &lr, reqs, nreq, docs, s->n, err, errlen);
     for (size_t i = 0; i < b->n; i++)
         free(keys[i]);
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         free(links[i]);
+        free(sources[i]);
+    }
+    free(sources);
     free(links);
     free(docs);
     free(keys);
@@ -684,20 +686,21 @@ static void place_and_move(ctx *c, roster *r, batch *b, stage_set *s, plan **p, 
 {
     char err[512];
     for (size_t i = 0; i < s->n; i++) {
-        char *final = xasprintf("%s/%s", c->o->out, s->v[i].relpath);
+        const char *relpath = s->v[i].d->relpath;
+        char *final = xasprintf("%s/%s", c->o->out, relpath);
         int rc = publish_place(s->v[i].tmp, final, 0, err, sizeof err);
         free(final);
         if (rc < 0) { /* committed: the next run places it from the ledger */
             keep_after_commit(c, b, res, err, 1);
             return;
         }
-        add_doc_result(c, s->v[i].relpath, res->name, 1, NULL);
+        add_doc_result(c, relpath, res->name, 1, NULL);
         res->documents++;
         const doc *d = s->v[i].d;
         for (size_t k = 0; k < d->nrows; k++) { /* the result says what each row got */
             verdict *v = (verdict *)d->rows[k];
             char *more = xasprintf("%s%s%s", v->documents ? v->documents : "",
-                                   v->documents ? "; " : "", base_name(s->v[i].relpath));
+                                   v->documents ? "; " : "", base_name(relpath));
             free(v->documents);
             v->documents = more;
         }

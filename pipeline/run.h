@@ -63,7 +63,7 @@ typedef struct run_document {
     char *path;   /* under OUT */
     char *roster; /* the roster it came from */
     int made;     /* 1: placed under path; 0: not made, see reason */
-    char *reason;
+    char *reason; /* why not made (Vietnamese: the row's content); NULL when made */
 } run_document;
 
 typedef struct run_result {
