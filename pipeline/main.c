@@ -1,7 +1,5 @@
 /* main: the command line (DESIGN.md "Command line"). Parses options, finds the program's
  * files and configuration, and calls the run module (run.h); nothing else lives here. */
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
