@@ -6,7 +6,8 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 
 DEB_PACKAGES := libhpdf-dev libxml2-dev libcmocka-dev fonts-liberation2 poppler-utils qpdf \
-                pkg-config gcc make time libsqlite3-dev sqlite3 libssl-dev
+                pkg-config gcc make time libsqlite3-dev sqlite3 libssl-dev \
+                libharfbuzz-dev libdeflate-dev icc-profiles-free
 FONT_DIR     := /usr/share/fonts/truetype/liberation2
 FONT_FILES   := LiberationSerif-Regular.ttf LiberationSerif-Bold.ttf \
                 LiberationSerif-Italic.ttf LiberationSerif-BoldItalic.ttf
@@ -17,8 +18,9 @@ XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 CFLAGS  ?= -O2 -g
+HB_LIBS     = $(shell pkg-config --libs harfbuzz-subset 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(XML_CFLAGS) -Ipipeline -MMD -MP
-LIBS     = -lhpdf $(XML_LIBS) -lsqlite3 -lcrypto -lm
+LIBS     = -lhpdf $(XML_LIBS) $(HB_LIBS) -ldeflate -lsqlite3 -lcrypto -lm
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
             -DCTS_FAULT_HOOKS
 

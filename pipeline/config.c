@@ -32,6 +32,8 @@ typedef struct wordset {
 struct config {
     char *home;
     char *fonts[FACE_COUNT];
+    int pdfa_part; /* 1 or 2 */
+    char *icc;
     kv *site, *params;
     size_t nsite, nparams;
     coded *values;
@@ -225,6 +227,16 @@ static void load_font(config *c, const xmlNode *e)
     free(style);
 }
 
+/* <pdf chuan="PDF/A-2b|PDF/A-1b" icc="FILE"/>: the schema allows only those two levels. */
+static void load_pdf(config *c, const xmlNode *e)
+{
+    char *level = xmlcheck_attr(e, "chuan", "PDF/A-2b");
+    c->pdfa_part = strcmp(level, "PDF/A-1b") == 0 ? 1 : 2;
+    free(level);
+    free(c->icc);
+    c->icc = xmlcheck_attr(e, "icc", CONFIG_DEFAULT_ICC);
+}
+
 static void load_section(config *c, const xmlNode *sec)
 {
     for (const xmlNode *e = sec->children; e; e = e->next) {
@@ -273,9 +285,13 @@ config *config_load(const char *path, const char *home, char *err, size_t errlen
     config *c = xcalloc(1, sizeof *c);
     c->home = xstrdup(home ? home : ".");
     c->agencies = roster_new(path);
+    c->pdfa_part = 2;
+    c->icc = xstrdup(CONFIG_DEFAULT_ICC);
     for (const xmlNode *sec = root->children; sec; sec = sec->next) {
         if (xmlcheck_is_elem(sec, "required"))
             load_required(c, sec);
+        else if (xmlcheck_is_elem(sec, "pdf"))
+            load_pdf(c, sec);
         else if (sec->type == XML_ELEMENT_NODE)
             load_section(c, sec);
     }
@@ -303,6 +319,7 @@ void config_free(config *c)
         return;
     for (int i = 0; i < FACE_COUNT; i++)
         free(c->fonts[i]);
+    free(c->icc);
     for (size_t i = 0; i < c->nsite; i++)
         free(c->site[i].key), free(c->site[i].value);
     for (size_t i = 0; i < c->nparams; i++)
@@ -391,6 +408,16 @@ void config_rule_text(const config_rule *r, const char *variant, const char **me
                 *basis = r->variants[i].basis;
         }
     }
+}
+
+int config_pdfa_part(const config *c)
+{
+    return c->pdfa_part;
+}
+
+const char *config_icc(const config *c)
+{
+    return c->icc;
 }
 
 const char *config_font(const config *c, int face)

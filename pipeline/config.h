@@ -56,6 +56,12 @@ const config_rule *config_rule_get(const config *c, const char *id);
 /* The message and basis of one case of a rule (variant NULL or unknown: the rule's own). */
 void config_rule_text(const config_rule *r, const char *variant, const char **message,
                       const char **basis);
+/* The PDF/A part documents are written to: 2 (PDF/A-2b, the default) or 1 (PDF/A-1b), from
+ * <pdf chuan="PDF/A-2b"/>; and the ICC profile of their output intent (<pdf icc="FILE"/>,
+ * absolute or relative to home; Debian's icc-profiles-free grey profile by default). */
+#define CONFIG_DEFAULT_ICC "/usr/share/color/icc/Gray.icc"
+int config_pdfa_part(const config *c);
+const char *config_icc(const config *c);
 /* Font file of a face (absolute or relative to home, as written), never NULL. */
 const char *config_font(const config *c, int face);
 

@@ -1,13 +1,87 @@
-/* pdf: display list -> PDF through libharu (the one place hpdf.h is included, STYLE.md 3).
- * Where the engine's speed and size targets will be won (DESIGN.md "Fast and small").
+/* pdf: display list -> PDF/A through libharu (the one place hpdf.h is included, STYLE.md 3).
+ *
+ * libharu stays the PDF library: it holds the document, its pages and objects, numbers them,
+ * writes the cross-reference table and saves. What it cannot do right for an archive is done
+ * through its object API instead of its font and text API (whose TrueType path walks all
+ * 65,536 code points per face per document and embeds whole fonts). The internals this module
+ * relies on, all declared in libharu's installed headers and exercised by tests/test_pdf.c:
+ *   - HPDF_Doc_Rec's mmgr, xref, catalog, info, trailer and pdf_version fields;
+ *   - HPDF_Dict_New, HPDF_DictStream_New, HPDF_Xref_Add, HPDF_Dict_Add(Name|Number|Real),
+ *     HPDF_Array_*, HPDF_Name_New, HPDF_String_New (NULL encoder: literal bytes),
+ *     HPDF_Binary_New (a hex string), HPDF_Stream_Write;
+ *   - a dict's write_fn hook, called inside "<< >>" after its elements: a stream whose bytes
+ *     are already deflated keeps its filter NONE (libharu then writes them as they are, and
+ *     would drop a hand-set /Filter) and writes "/Filter /FlateDecode" from the hook;
+ *   - HPDF_PageAttr_Rec's contents and stream (the page's content stream, written as is
+ *     because the document's compression mode stays NONE), and the page's direct
+ *     /Resources dict, to which the /Font dict is added.
  * Every libharu call that can fail is checked: its error handler records the first error,
- * and a NULL page or a status other than HPDF_OK ends the render with that error. */
+ * and a NULL object or a status other than HPDF_OK ends the render with that error. */
 #include "pdf.h"
 
+#include <harfbuzz/hb-subset.h>
+#include <harfbuzz/hb.h>
 #include <hpdf.h>
+#include <libdeflate.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "sha256.h"
+#include "text.h"
+
+/* Vietnam's offset from UTC, for the dates the document carries (+07'00', +07:00). */
+#define VN_OFFSET_SECONDS (7 * 3600)
+/* The project's namespace for the archival description. */
+#define ARCHIVE_NS "urn:ctsbatch:luu-tru:1.0#"
+#define ARCHIVE_PREFIX "ctsb"
+
+enum { Z_LEVEL = 12, CMAP_BLOCK = 100, TEXT_CP_MAX = 1 << 20 };
+
+/* One face's subset for one exact character set. */
+typedef struct subset {
+    uint32_t *cps; /* the key: code points, sorted, distinct */
+    size_t ncps;
+    uint64_t hash;
+    uint16_t *gids;      /* the subset's glyph id for cps[i] */
+    unsigned char *file; /* the subset TrueType file, zlib-compressed */
+    size_t file_len, file_raw_len;
+    unsigned char *tounicode; /* the ToUnicode CMap, zlib-compressed */
+    size_t tounicode_len;
+    int *widths; /* per glyph id of the subset, in 1/1000 em */
+    unsigned nglyphs;
+    char tag[7];        /* "ABCDEF" */
+    unsigned long used; /* tick of the last use, for eviction */
+} subset;
+
+typedef struct face_res {
+    const font *metrics; /* the layout's font: code point -> glyph, the file's bytes */
+    hb_blob_t *blob;
+    hb_face_t *face;
+    hb_font_t *font; /* scaled to font units */
+    int upem;
+    int bbox[4], ascent, descent, cap_height, stem_v, flags;
+    double italic_angle;
+    char name[64];
+    subset cache[PDF_SUBSET_CACHE];
+    size_t ncache;
+} face_res;
+
+struct pdf_engine {
+    face_res faces[FACE_COUNT];
+    int part;
+    unsigned char *icc, *icc_z; /* the profile, and compressed */
+    size_t icc_len, icc_zlen;
+    int icc_n;
+    struct libdeflate_compressor *z;
+    unsigned long tick;
+    buf content, packed; /* one page's content, and what it deflates to */
+};
+
+/* ---- errors ---- */
 
 typedef struct herr {
     HPDF_STATUS code, detail;
@@ -22,162 +96,899 @@ static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
     }
 }
 
-/* libharu 2.3 points a UTF-8 font's /ToUnicode at its UTF-8 encoding CMap, which is not a
- * ToUnicode map ("Invalid 'begincidrange' operator"): readers may fail to extract the text.
- * Its text codes are the Unicode values themselves (CIDToGIDMap does the glyph mapping), so
- * the right map is the identity over the BMP, surrogates excepted. bfrange entries may not
- * cross a change of the high byte: one range per high byte, at most 100 per block. */
-static HPDF_STATUS write_identity_cmap(HPDF_Stream s)
+/* ---- compression ---- */
+
+/* zlib-compresses in[0..n) into out (replacing it). -1 when out cannot hold it. */
+static int deflate_into(pdf_engine *e, const void *in, size_t n, buf *out)
 {
-    HPDF_STATUS st = HPDF_Stream_WriteStr(
-        s, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-           "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-           "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-           "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    int hi[256], n = 0;
-    for (int h = 0; h < 256; h++)
-        if (h < 0xD8 || h > 0xDF)
-            hi[n++] = h;
-    for (int i = 0; i < n && st == HPDF_OK; i += 100) {
-        int count = n - i < 100 ? n - i : 100;
-        char line[64];
-        snprintf(line, sizeof line, "%d beginbfrange\n", count);
-        st = HPDF_Stream_WriteStr(s, line);
-        for (int k = i; k < i + count && st == HPDF_OK; k++) {
-            snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", hi[k], hi[k], hi[k]);
-            st = HPDF_Stream_WriteStr(s, line);
-        }
-        if (st == HPDF_OK)
-            st = HPDF_Stream_WriteStr(s, "endbfrange\n");
+    size_t bound = libdeflate_zlib_compress_bound(e->z, n);
+    buf_reset(out);
+    if (bound + 1 > out->max)
+        return -1;
+    if (out->cap < bound + 1)
+        out->data = xgrow(out->data, &out->cap, bound + 1, 1);
+    size_t got = libdeflate_zlib_compress(e->z, in, n, out->data, bound);
+    if (!got)
+        return -1;
+    out->len = got;
+    out->data[got] = '\0';
+    return 0;
+}
+
+static unsigned char *deflate_copy(pdf_engine *e, const void *in, size_t n, size_t *len)
+{
+    if (deflate_into(e, in, n, &e->packed) < 0)
+        return NULL;
+    *len = e->packed.len;
+    unsigned char *p = xmalloc(*len ? *len : 1);
+    memcpy(p, e->packed.data, *len);
+    return p;
+}
+
+/* ---- the engine's faces ---- */
+
+static int be16s(const unsigned char *p)
+{
+    return (int16_t)(uint16_t)((p[0] << 8) | p[1]);
+}
+
+/* The descriptor's figures, from the font's own tables through HarfBuzz. */
+static void face_figures(face_res *fr, int f)
+{
+    hb_blob_t *head = hb_face_reference_table(fr->face, HB_TAG('h', 'e', 'a', 'd'));
+    unsigned hl = 0;
+    const unsigned char *h = (const unsigned char *)hb_blob_get_data(head, &hl);
+    int bb[4] = {0, -fr->upem / 4, fr->upem, fr->upem};
+    if (h && hl >= 44)
+        for (int i = 0; i < 4; i++)
+            bb[i] = be16s(h + 36 + 2 * i);
+    hb_blob_destroy(head);
+    for (int i = 0; i < 4; i++)
+        fr->bbox[i] = (int)lround(bb[i] * 1000.0 / fr->upem);
+    hb_position_t v;
+    fr->ascent = (int)lround(font_ascent(fr->metrics) * 1000.0 / fr->upem);
+    fr->descent = (int)lround(font_descent(fr->metrics) * 1000.0 / fr->upem);
+    if (hb_ot_metrics_get_position(fr->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &v) && v > 0)
+        fr->cap_height = (int)lround(v * 1000.0 / fr->upem);
+    else
+        fr->cap_height = fr->ascent * 7 / 10;
+    hb_blob_t *post = hb_face_reference_table(fr->face, HB_TAG('p', 'o', 's', 't'));
+    unsigned pl = 0;
+    const unsigned char *p = (const unsigned char *)hb_blob_get_data(post, &pl);
+    fr->italic_angle = p && pl >= 8 ? (int32_t)(((uint32_t)p[4] << 24) | ((uint32_t)p[5] << 16) |
+                                                ((uint32_t)p[6] << 8) | p[7]) /
+                                          65536.0
+                                    : 0;
+    hb_blob_destroy(post);
+    int italic = f == FACE_ITALIC || f == FACE_BOLD_ITALIC || fr->italic_angle != 0;
+    int bold = f == FACE_BOLD || f == FACE_BOLD_ITALIC;
+    fr->flags = 4 | (italic ? 64 : 0); /* symbolic (a CID font), italic */
+    fr->stem_v = bold ? 120 : 80;
+    const char *ps = font_postscript_name(fr->metrics);
+    size_t k = 0;
+    for (; ps && *ps && k + 1 < sizeof fr->name; ps++)
+        if (*ps > ' ' && *ps < 127 && !strchr("()<>[]{}/%#", *ps))
+            fr->name[k++] = *ps;
+    fr->name[k] = '\0';
+    if (!k)
+        snprintf(fr->name, sizeof fr->name, "Face%d", f);
+}
+
+pdf_engine *pdf_engine_new(const fontset *fs, const char *icc_path, int part, char *err,
+                           size_t errlen)
+{
+    if (part != 1 && part != 2) {
+        snprintf(err, errlen, "PDF/A part %d: only 1 and 2 are written", part);
+        return NULL;
     }
-    if (st == HPDF_OK)
-        st = HPDF_Stream_WriteStr(s, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
-                                     "end\nend\n");
-    return st;
-}
-
-static int fix_tounicode(HPDF_Doc pdf, HPDF_Font f)
-{
-    HPDF_Dict cmap = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (!cmap)
-        return -1;
-    cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    if (write_identity_cmap(cmap->stream) != HPDF_OK)
-        return -1;
-    return HPDF_Dict_Add(f, "ToUnicode", cmap) == HPDF_OK ? 0 : -1;
-}
-
-/* Loads the faces the display uses, in face order. */
-static int load_fonts(HPDF_Doc pdf, const display *d, const char *const paths[FACE_COUNT],
-                      HPDF_Font fonts[FACE_COUNT], herr *e, char *err, size_t errlen)
-{
-    int used[FACE_COUNT] = {0};
-    for (size_t p = 0; p < d->npages; p++)
-        for (size_t i = 0; i < d->pages[p].n; i++)
-            if (d->pages[p].items[i].kind == DL_TEXT)
-                used[d->pages[p].items[i].face] = 1;
+    pdf_engine *e = xcalloc(1, sizeof *e);
+    e->part = part;
+    buf_init(&e->content, 0);
+    buf_init(&e->packed, 0);
+    e->z = libdeflate_alloc_compressor(Z_LEVEL);
+    if (!e->z)
+        abort(); /* memory, as xmalloc */
     for (int f = 0; f < FACE_COUNT; f++) {
-        fonts[f] = NULL;
-        if (!used[f])
-            continue;
-        const char *name = HPDF_LoadTTFontFromFile(pdf, paths[f], HPDF_TRUE);
-        fonts[f] = name ? HPDF_GetFont(pdf, name, "UTF-8") : NULL;
-        if (!fonts[f] || e->code || fix_tounicode(pdf, fonts[f]) < 0) {
-            snprintf(err, errlen, "cannot load font %s (libharu error 0x%04X)", paths[f],
-                     (unsigned)e->code);
-            return -1;
+        face_res *fr = &e->faces[f];
+        size_t len = 0;
+        fr->metrics = fs->face[f];
+        const unsigned char *data = font_data(fr->metrics, &len);
+        fr->blob =
+            hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+        fr->face = hb_face_create(fr->blob, 0);
+        fr->upem = (int)hb_face_get_upem(fr->face);
+        if (hb_face_get_glyph_count(fr->face) == 0 || fr->upem <= 0) {
+            snprintf(err, errlen, "HarfBuzz cannot read face %d (%s)", f,
+                     font_postscript_name(fr->metrics));
+            pdf_engine_free(e);
+            return NULL;
         }
+        fr->font = hb_font_create(fr->face);
+        hb_font_set_scale(fr->font, fr->upem, fr->upem);
+        face_figures(fr, f);
+    }
+    buf icc;
+    buf_init(&icc, PDF_ICC_MAX_BYTES);
+    if (buf_read_file(&icc, icc_path) < 0 || icc.len < 128) {
+        snprintf(err, errlen, "ICC profile %s: cannot be read, is empty or over %zu bytes",
+                 icc_path, PDF_ICC_MAX_BYTES);
+        buf_release(&icc);
+        pdf_engine_free(e);
+        return NULL;
+    }
+    const char *space = icc.data + 16; /* the profile header's data colour space */
+    e->icc_n = memcmp(space, "GRAY", 4) == 0   ? 1
+               : memcmp(space, "RGB ", 4) == 0 ? 3
+               : memcmp(space, "CMYK", 4) == 0 ? 4
+                                               : 0;
+    if (!e->icc_n) {
+        snprintf(err, errlen, "ICC profile %s: not a GRAY, RGB or CMYK profile", icc_path);
+        buf_release(&icc);
+        pdf_engine_free(e);
+        return NULL;
+    }
+    e->icc_len = icc.len;
+    e->icc = (unsigned char *)buf_detach_whole(&icc);
+    e->icc_z = deflate_copy(e, e->icc, e->icc_len, &e->icc_zlen);
+    if (!e->icc_z) {
+        snprintf(err, errlen, "ICC profile %s does not compress", icc_path);
+        pdf_engine_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+static void subset_free(subset *s)
+{
+    free(s->cps);
+    free(s->gids);
+    free(s->file);
+    free(s->tounicode);
+    free(s->widths);
+    memset(s, 0, sizeof *s);
+}
+
+void pdf_engine_free(pdf_engine *e)
+{
+    if (!e)
+        return;
+    for (int f = 0; f < FACE_COUNT; f++) {
+        face_res *fr = &e->faces[f];
+        for (size_t i = 0; i < fr->ncache; i++)
+            subset_free(&fr->cache[i]);
+        hb_font_destroy(fr->font);
+        hb_face_destroy(fr->face);
+        hb_blob_destroy(fr->blob);
+    }
+    if (e->z)
+        libdeflate_free_compressor(e->z);
+    buf_release(&e->content);
+    buf_release(&e->packed);
+    free(e->icc);
+    free(e->icc_z);
+    free(e);
+}
+
+/* ---- subsets ---- */
+
+static uint64_t fnv1a(const uint32_t *v, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < 4; k++) {
+            h ^= (v[i] >> (8 * k)) & 0xFF;
+            h *= 1099511628211ull;
+        }
+    return h;
+}
+
+static void put_utf16_hex(buf *b, uint32_t cp)
+{
+    if (cp >= 0x10000) {
+        cp -= 0x10000;
+        buf_printf(b, "%04X%04X", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+    } else {
+        buf_printf(b, "%04X", cp);
+    }
+}
+
+typedef struct gidmap {
+    uint16_t gid;
+    uint32_t cp;
+} gidmap;
+
+static int cmp_gid(const void *a, const void *b)
+{
+    const gidmap *x = a, *y = b;
+    return x->gid < y->gid ? -1 : x->gid > y->gid;
+}
+
+/* Runs of consecutive glyph ids for consecutive code points, within one high byte on both
+ * sides (a bfrange may not cross one), are one bfrange; the rest are bfchar. */
+static size_t run_length(const gidmap *m, size_t i, size_t n)
+{
+    size_t k = i + 1;
+    while (k < n && m[k].gid == m[k - 1].gid + 1 && m[k].cp == m[k - 1].cp + 1 &&
+           m[k].cp < 0x10000 && (m[k].gid >> 8) == (m[i].gid >> 8) &&
+           (m[k].cp >> 8) == (m[i].cp >> 8))
+        k++;
+    return k - i;
+}
+
+static void cmap_blocks(buf *b, const gidmap *m, size_t n, int ranges)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i += run_length(m, i, n))
+        count += (run_length(m, i, n) > 1) == ranges;
+    for (size_t i = 0, done = 0; i < n; i += run_length(m, i, n)) {
+        size_t len = run_length(m, i, n);
+        if ((len > 1) != ranges)
+            continue;
+        if (done % CMAP_BLOCK == 0) {
+            size_t left = count - done;
+            buf_printf(b, "%zu begin%s\n", left < CMAP_BLOCK ? left : CMAP_BLOCK,
+                       ranges ? "bfrange" : "bfchar");
+        }
+        if (ranges)
+            buf_printf(b, "<%04X> <%04X> <", m[i].gid, m[i + len - 1].gid);
+        else
+            buf_printf(b, "<%04X> <", m[i].gid);
+        put_utf16_hex(b, m[i].cp);
+        buf_puts(b, ">\n");
+        if (++done % CMAP_BLOCK == 0 || done == count)
+            buf_printf(b, "end%s\n", ranges ? "bfrange" : "bfchar");
+    }
+}
+
+/* The ToUnicode CMap of a subset: each glyph id to the code point it was drawn for (the
+ * first, when two share a glyph). */
+static void tounicode_text(const subset *s, buf *b)
+{
+    buf_puts(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    gidmap *m = xcalloc(s->ncps ? s->ncps : 1, sizeof *m);
+    size_t n = 0;
+    for (size_t i = 0; i < s->ncps; i++)
+        m[n++] = (gidmap){s->gids[i], s->cps[i]};
+    qsort(m, n, sizeof *m, cmp_gid); /* code points were sorted: the first stays first */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!k || m[k - 1].gid != m[i].gid)
+            m[k++] = m[i];
+    cmap_blocks(b, m, k, 1);
+    cmap_blocks(b, m, k, 0);
+    buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    free(m);
+}
+
+static void drop_tables(hb_subset_input_t *in)
+{
+    static const char *const tags[] = {"GSUB", "GPOS", "GDEF", "kern", "DSIG", "gasp", "hdmx",
+                                       "VDMX", "LTSH", "PCLT", "BASE", "JSTF", "morx", "mort",
+                                       "kerx", "FFTM", "meta", "name", "cmap", "post"};
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (size_t i = 0; i < sizeof tags / sizeof *tags; i++)
+        hb_set_add(drop, hb_tag_from_string(tags[i], 4));
+}
+
+/* Makes the subset of fr for cps[0..n) into s (whose key is already set). */
+static int subset_make(pdf_engine *e, face_res *fr, subset *s, char *err, size_t errlen)
+{
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in)
+        abort();
+    hb_set_t *u = hb_subset_input_unicode_set(in);
+    for (size_t i = 0; i < s->ncps; i++)
+        hb_set_add(u, s->cps[i]);
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    drop_tables(in);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(fr->face, in);
+    hb_subset_input_destroy(in);
+    hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+    hb_blob_t *blob = sub ? hb_face_reference_blob(sub) : NULL;
+    unsigned len = 0;
+    const char *data = blob ? hb_blob_get_data(blob, &len) : NULL;
+    int rc = -1;
+    if (!data || !len) {
+        snprintf(err, errlen, "HarfBuzz could not subset %s", fr->name);
+        goto out;
+    }
+    const hb_map_t *u2old = hb_subset_plan_unicode_to_old_glyph_mapping(plan);
+    const hb_map_t *old2new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    const hb_map_t *new2old = hb_subset_plan_new_to_old_glyph_mapping(plan);
+    s->nglyphs = hb_face_get_glyph_count(sub);
+    s->gids = xcalloc(s->ncps ? s->ncps : 1, sizeof *s->gids);
+    for (size_t i = 0; i < s->ncps; i++) {
+        hb_codepoint_t old = hb_map_get(u2old, s->cps[i]);
+        hb_codepoint_t nw = old == HB_MAP_VALUE_INVALID ? old : hb_map_get(old2new, old);
+        if (nw == HB_MAP_VALUE_INVALID || nw == 0 || nw >= s->nglyphs || nw > 0xFFFF) {
+            snprintf(err, errlen, "%s has no glyph for U+%04X", fr->name, s->cps[i]);
+            goto out;
+        }
+        s->gids[i] = (uint16_t)nw;
+    }
+    s->widths = xcalloc(s->nglyphs ? s->nglyphs : 1, sizeof *s->widths);
+    for (unsigned g = 0; g < s->nglyphs; g++) {
+        hb_codepoint_t old = hb_map_get(new2old, g);
+        hb_position_t adv =
+            old == HB_MAP_VALUE_INVALID ? 0 : hb_font_get_glyph_h_advance(fr->font, old);
+        s->widths[g] = (int)lround(adv * 1000.0 / fr->upem);
+    }
+    s->file_raw_len = len;
+    s->file = deflate_copy(e, data, len, &s->file_len);
+    buf t;
+    buf_init(&t, 0);
+    tounicode_text(s, &t);
+    s->tounicode = t.full ? NULL : deflate_copy(e, t.data, t.len, &s->tounicode_len);
+    buf_release(&t);
+    if (!s->file || !s->tounicode) {
+        snprintf(err, errlen, "the subset of %s does not compress", fr->name);
+        goto out;
+    }
+    /* the subset tag: six capitals from the character set, the same set the same tag */
+    uint64_t h = s->hash;
+    for (int i = 0; i < 6; i++, h /= 26)
+        s->tag[i] = (char)('A' + h % 26);
+    s->tag[6] = '\0';
+    rc = 0;
+out:
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    hb_subset_plan_destroy(plan);
+    return rc;
+}
+
+/* The subset of fr for exactly cps[0..n) (sorted, distinct), from the cache or made. */
+static const subset *subset_get(pdf_engine *e, face_res *fr, const uint32_t *cps, size_t n,
+                                char *err, size_t errlen)
+{
+    uint64_t h = fnv1a(cps, n);
+    e->tick++;
+    for (size_t i = 0; i < fr->ncache; i++) {
+        subset *s = &fr->cache[i];
+        if (s->hash == h && s->ncps == n && memcmp(s->cps, cps, n * sizeof *cps) == 0) {
+            s->used = e->tick;
+            return s;
+        }
+    }
+    size_t slot = fr->ncache;
+    if (slot == PDF_SUBSET_CACHE) {
+        slot = 0;
+        for (size_t i = 1; i < fr->ncache; i++)
+            if (fr->cache[i].used < fr->cache[slot].used)
+                slot = i;
+        subset_free(&fr->cache[slot]);
+    } else {
+        fr->ncache++;
+    }
+    subset *s = &fr->cache[slot];
+    s->cps = xmalloc((n ? n : 1) * sizeof *cps);
+    memcpy(s->cps, cps, n * sizeof *cps);
+    s->ncps = n;
+    s->hash = h;
+    s->used = e->tick;
+    if (subset_make(e, fr, s, err, errlen) < 0) {
+        subset_free(s);
+        fr->ncache--;
+        if (slot != fr->ncache) { /* keep the cache dense */
+            fr->cache[slot] = fr->cache[fr->ncache];
+            memset(&fr->cache[fr->ncache], 0, sizeof fr->cache[0]);
+        }
+        return NULL;
+    }
+    return s;
+}
+
+/* The subset's glyph for cp (present by construction). */
+static uint16_t subset_glyph(const subset *s, uint32_t cp)
+{
+    size_t lo = 0, hi = s->ncps;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->cps[mid] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->ncps && s->cps[lo] == cp ? s->gids[lo] : 0;
+}
+
+/* ---- the characters a document draws ---- */
+
+typedef struct cpset {
+    uint32_t *v;
+    size_t n, cap;
+} cpset;
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Gathers, per face, the code points d draws. -1 (err) for a malformed text or a character
+ * the face has no glyph for. */
+static int gather(const pdf_engine *e, const display *d, cpset sets[FACE_COUNT], char *err,
+                  size_t errlen)
+{
+    for (size_t p = 0; p < d->npages; p++)
+        for (size_t i = 0; i < d->pages[p].n; i++) {
+            const dl_item *it = &d->pages[p].items[i];
+            if (it->kind != DL_TEXT)
+                continue;
+            if (it->face < 0 || it->face >= FACE_COUNT) {
+                snprintf(err, errlen, "text in face %d, which does not exist", it->face);
+                return -1;
+            }
+            cpset *s = &sets[it->face];
+            const char *q = it->text, *end = q + strlen(q);
+            while (q < end) {
+                long cp = text_utf8_next(&q, end);
+                if (cp < 0 || !font_has_glyph(e->faces[it->face].metrics, (uint32_t)cp)) {
+                    snprintf(err, errlen, "%s has no glyph for U+%04lX on page %zu",
+                             e->faces[it->face].name, cp, p + 1);
+                    return -1;
+                }
+                if (s->n >= TEXT_CP_MAX) { /* sorted down below: a bound, not a limit hit */
+                    qsort(s->v, s->n, sizeof *s->v, cmp_u32);
+                    size_t k = 0;
+                    for (size_t j = 0; j < s->n; j++)
+                        if (!k || s->v[k - 1] != s->v[j])
+                            s->v[k++] = s->v[j];
+                    s->n = k;
+                }
+                s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
+                s->v[s->n++] = (uint32_t)cp;
+            }
+        }
+    for (int f = 0; f < FACE_COUNT; f++) {
+        cpset *s = &sets[f];
+        if (!s->n)
+            continue;
+        qsort(s->v, s->n, sizeof *s->v, cmp_u32);
+        size_t k = 0;
+        for (size_t j = 0; j < s->n; j++)
+            if (!k || s->v[k - 1] != s->v[j])
+                s->v[k++] = s->v[j];
+        s->n = k;
     }
     return 0;
 }
 
-static HPDF_STATUS draw_lines(HPDF_Page page, const dl_page *p)
+/* ---- libharu objects ---- */
+
+static HPDF_STATUS flate_hook(HPDF_Dict d, HPDF_Stream s)
 {
-    HPDF_STATUS st = HPDF_OK;
-    for (size_t i = 0; i < p->n && st == HPDF_OK; i++) {
+    (void)d;
+    return HPDF_Stream_WriteStr(s, "/Filter /FlateDecode\012");
+}
+
+static HPDF_Dict new_dict(HPDF_Doc pdf)
+{
+    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+    return d && HPDF_Xref_Add(pdf->xref, d) == HPDF_OK ? d : NULL;
+}
+
+/* A stream of data[0..len), already zlib-compressed when flated. */
+static HPDF_Dict new_stream(HPDF_Doc pdf, const void *data, size_t len, int flated)
+{
+    HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!d)
+        return NULL;
+    if (flated)
+        d->write_fn = flate_hook;
+    return HPDF_Stream_Write(d->stream, data, (HPDF_UINT)len) == HPDF_OK ? d : NULL;
+}
+
+/* A text string: literal when it is printable ASCII, else UTF-16BE with its mark (hex). */
+static void *text_string(HPDF_Doc pdf, const char *s)
+{
+    int ascii = 1;
+    for (const char *p = s; *p && ascii; p++)
+        ascii = *p >= 0x20 && *p < 0x7F;
+    if (ascii)
+        return HPDF_String_New(pdf->mmgr, s, NULL);
+    buf b;
+    buf_init(&b, HPDF_LIMIT_MAX_STRING_LEN);
+    buf_append(&b, "\xFE\xFF", 2);
+    const char *q = s, *end = s + strlen(s);
+    while (q < end) {
+        long cp = text_utf8_next(&q, end);
+        if (cp < 0)
+            cp = 0xFFFD;
+        if (cp >= 0x10000) {
+            uint32_t c = (uint32_t)cp - 0x10000, hi = 0xD800 + (c >> 10), lo = 0xDC00 + (c & 0x3FF);
+            unsigned char u[4] = {hi >> 8, hi & 0xFF, lo >> 8, lo & 0xFF};
+            buf_append(&b, u, 4);
+        } else {
+            unsigned char u[2] = {(unsigned char)(cp >> 8), (unsigned char)(cp & 0xFF)};
+            buf_append(&b, u, 2);
+        }
+    }
+    void *o = b.full ? NULL : HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
+    buf_release(&b);
+    return o;
+}
+
+/* The Type0 font of one subset. */
+static HPDF_Dict font_objects(pdf_engine *e, HPDF_Doc pdf, const face_res *fr, const subset *s)
+{
+    char name[80];
+    snprintf(name, sizeof name, "%s+%s", s->tag, fr->name);
+    HPDF_Dict file = new_stream(pdf, s->file, s->file_len, 1);
+    HPDF_Dict tounicode = new_stream(pdf, s->tounicode, s->tounicode_len, 1);
+    HPDF_Dict fd = new_dict(pdf), cid = HPDF_Dict_New(pdf->mmgr), t0 = new_dict(pdf);
+    HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
+    HPDF_Array bbox = HPDF_Array_New(pdf->mmgr), w = HPDF_Array_New(pdf->mmgr),
+               ws = HPDF_Array_New(pdf->mmgr), desc = HPDF_Array_New(pdf->mmgr);
+    if (!file || !tounicode || !fd || !cid || !t0 || !info || !bbox || !w || !ws || !desc)
+        return NULL;
+    HPDF_STATUS st = HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)s->file_raw_len);
+    for (int i = 0; i < 4 && st == HPDF_OK; i++)
+        st = HPDF_Array_AddNumber(bbox, fr->bbox[i]);
+    st |= HPDF_Dict_AddName(fd, "Type", "FontDescriptor");
+    st |= HPDF_Dict_AddName(fd, "FontName", name);
+    st |= HPDF_Dict_AddNumber(fd, "Flags", fr->flags);
+    st |= HPDF_Dict_Add(fd, "FontBBox", bbox);
+    st |= HPDF_Dict_AddReal(fd, "ItalicAngle", (HPDF_REAL)fr->italic_angle);
+    st |= HPDF_Dict_AddNumber(fd, "Ascent", fr->ascent);
+    st |= HPDF_Dict_AddNumber(fd, "Descent", fr->descent);
+    st |= HPDF_Dict_AddNumber(fd, "CapHeight", fr->cap_height);
+    st |= HPDF_Dict_AddNumber(fd, "StemV", fr->stem_v);
+    st |= HPDF_Dict_Add(fd, "FontFile2", file);
+    if (e->part == 1) { /* PDF/A-1 6.3.5: a CIDSet naming every CID of the subset */
+        size_t n = (s->nglyphs + 7) / 8;
+        unsigned char *bits = xcalloc(n ? n : 1, 1);
+        for (unsigned g = 0; g < s->nglyphs; g++)
+            bits[g / 8] |= (unsigned char)(0x80 >> (g % 8));
+        HPDF_Dict cidset = new_stream(pdf, bits, n, 0);
+        free(bits);
+        st |= cidset ? HPDF_Dict_Add(fd, "CIDSet", cidset) : HPDF_FAILD_TO_ALLOC_MEM;
+    }
+    st |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
+    st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
+    st |= HPDF_Dict_AddNumber(info, "Supplement", 0);
+    for (unsigned g = 0; g < s->nglyphs && st == HPDF_OK; g++)
+        st = HPDF_Array_AddNumber(ws, s->widths[g]);
+    st |= HPDF_Array_AddNumber(w, 0);
+    st |= HPDF_Array_Add(w, ws);
+    st |= HPDF_Dict_AddName(cid, "Type", "Font");
+    st |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+    st |= HPDF_Dict_AddName(cid, "BaseFont", name);
+    st |= HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+    st |= HPDF_Dict_Add(cid, "FontDescriptor", fd);
+    st |= HPDF_Dict_AddNumber(cid, "DW", 1000);
+    st |= HPDF_Dict_Add(cid, "W", w);
+    st |= HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    st |= HPDF_Array_Add(desc, cid);
+    st |= HPDF_Dict_AddName(t0, "Type", "Font");
+    st |= HPDF_Dict_AddName(t0, "Subtype", "Type0");
+    st |= HPDF_Dict_AddName(t0, "BaseFont", name);
+    st |= HPDF_Dict_AddName(t0, "Encoding", "Identity-H");
+    st |= HPDF_Dict_Add(t0, "DescendantFonts", desc);
+    st |= HPDF_Dict_Add(t0, "ToUnicode", tounicode);
+    return st == HPDF_OK ? t0 : NULL;
+}
+
+/* ---- page content ---- */
+
+/* A coordinate or size, to the hundredth of a point, without trailing zeros. */
+static void put_num(buf *b, double v)
+{
+    long long r = llround(v * 100);
+    char s[32], *p = s + sizeof s;
+    *--p = '\0';
+    int neg = r < 0;
+    unsigned long long a = neg ? (unsigned long long)-r : (unsigned long long)r;
+    unsigned frac = (unsigned)(a % 100);
+    a /= 100;
+    if (frac) {
+        if (frac % 10) {
+            *--p = (char)('0' + frac % 10);
+            *--p = (char)('0' + frac / 10);
+        } else {
+            *--p = (char)('0' + frac / 10);
+        }
+        *--p = '.';
+    }
+    do {
+        *--p = (char)('0' + a % 10);
+        a /= 10;
+    } while (a);
+    if (neg)
+        *--p = '-';
+    buf_puts(b, p);
+}
+
+static const char HEX[] = "0123456789ABCDEF";
+
+/* One page's content: the rules first, then the text, as the layout drew them. */
+static void page_content(const pdf_engine *e, const dl_page *p, const subset *subs[FACE_COUNT],
+                         buf *b)
+{
+    double width = -1;
+    for (size_t i = 0; i < p->n; i++) {
         const dl_item *it = &p->items[i];
         if (it->kind != DL_LINE)
             continue;
-        st = HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->size);
-        if (st == HPDF_OK)
-            st = HPDF_Page_MoveTo(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y);
-        if (st == HPDF_OK)
-            st = HPDF_Page_LineTo(page, (HPDF_REAL)it->x2, (HPDF_REAL)it->y2);
-        if (st == HPDF_OK)
-            st = HPDF_Page_Stroke(page);
+        if (it->size != width) {
+            put_num(b, it->size);
+            buf_puts(b, " w\n");
+            width = it->size;
+        }
+        put_num(b, it->x);
+        buf_putc(b, ' ');
+        put_num(b, it->y);
+        buf_puts(b, " m ");
+        put_num(b, it->x2);
+        buf_putc(b, ' ');
+        put_num(b, it->y2);
+        buf_puts(b, " l S\n");
     }
-    return st;
-}
-
-static HPDF_STATUS draw_texts(HPDF_Page page, const dl_page *p, HPDF_Font fonts[FACE_COUNT])
-{
-    HPDF_STATUS st = HPDF_Page_BeginText(page);
-    int face = -1;
-    double size = 0;
-    for (size_t i = 0; i < p->n && st == HPDF_OK; i++) {
+    int face = -1, open = 0;
+    double size = 0, lx = 0, ly = 0;
+    for (size_t i = 0; i < p->n; i++) {
         const dl_item *it = &p->items[i];
-        if (it->kind != DL_TEXT)
+        if (it->kind != DL_TEXT || !it->text[0])
             continue;
+        if (!open) {
+            buf_puts(b, "BT\n");
+            open = 1;
+        }
         if (it->face != face || it->size != size) {
-            st = HPDF_Page_SetFontAndSize(page, fonts[it->face], (HPDF_REAL)it->size);
+            buf_printf(b, "/F%d ", it->face);
+            put_num(b, it->size);
+            buf_puts(b, " Tf\n");
             face = it->face;
             size = it->size;
         }
-        if (st == HPDF_OK)
-            st = HPDF_Page_TextOut(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, it->text);
+        /* Td moves from the start of the last line: positions stay exact to 0.01 pt */
+        double x = llround(it->x * 100) / 100.0, y = llround(it->y * 100) / 100.0;
+        put_num(b, x - lx);
+        buf_putc(b, ' ');
+        put_num(b, y - ly);
+        buf_puts(b, " Td <");
+        lx = x;
+        ly = y;
+        const char *q = it->text, *end = q + strlen(q);
+        while (q < end) {
+            long cp = text_utf8_next(&q, end);
+            uint16_t g = subset_glyph(subs[it->face], (uint32_t)cp);
+            char hx[4] = {HEX[g >> 12], HEX[(g >> 8) & 15], HEX[(g >> 4) & 15], HEX[g & 15]};
+            buf_append(b, hx, 4);
+        }
+        buf_puts(b, "> Tj\n");
     }
-    if (st == HPDF_OK)
-        st = HPDF_Page_EndText(page);
-    return st;
+    if (open)
+        buf_puts(b, "ET\n");
+    (void)e;
 }
 
-/* Adds one page of size w x h and draws p on it. */
-static HPDF_STATUS add_page(HPDF_Doc pdf, double w, double h, const dl_page *p,
-                            HPDF_Font fonts[FACE_COUNT])
+/* A page already drawn is not needed any more: its items go (a 170-page letter holds its
+ * display and libharu's copy of it at once otherwise). */
+static void page_release(dl_page *pg)
+{
+    for (size_t i = 0; i < pg->n; i++)
+        free(pg->items[i].text);
+    free(pg->items);
+    pg->items = NULL;
+    pg->n = pg->cap = 0;
+}
+
+/* Adds page p of d with its content and the document's font dict. */
+static int add_page(pdf_engine *e, HPDF_Doc pdf, const display *d, const dl_page *p,
+                    const subset *subs[FACE_COUNT], HPDF_Dict fonts, sha256 *id)
 {
     HPDF_Page page = HPDF_AddPage(pdf);
     if (!page)
-        return HPDF_INVALID_PAGE; /* the error handler has libharu's own code */
-    HPDF_STATUS st = HPDF_Page_SetWidth(page, (HPDF_REAL)w);
-    if (st == HPDF_OK)
-        st = HPDF_Page_SetHeight(page, (HPDF_REAL)h);
-    if (st == HPDF_OK)
-        st = draw_lines(page, p);
-    if (st == HPDF_OK)
-        st = draw_texts(page, p, fonts);
-    return st;
+        return -1; /* the error handler has libharu's own code */
+    if (HPDF_Page_SetWidth(page, (HPDF_REAL)d->width) != HPDF_OK ||
+        HPDF_Page_SetHeight(page, (HPDF_REAL)d->height) != HPDF_OK)
+        return -1;
+    buf_reset(&e->content);
+    page_content(e, p, subs, &e->content);
+    if (e->content.full || deflate_into(e, e->content.data, e->content.len, &e->packed) < 0)
+        return -1;
+    sha256_update(id, e->content.data, e->content.len);
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    attr->contents->write_fn = flate_hook;
+    if (HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)e->packed.data, (HPDF_UINT)e->packed.len) !=
+        HPDF_OK)
+        return -1;
+    HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
+    return res && HPDF_Dict_Add(res, "Font", fonts) == HPDF_OK ? 0 : -1;
 }
 
-static HPDF_STATUS set_meta(HPDF_Doc pdf, const pdf_meta *m)
+/* ---- metadata ---- */
+
+typedef struct stamp {
+    char info[48]; /* D:20261120083000+07'00' */
+    char xmp[48];  /* 2026-11-20T08:30:00+07:00 */
+} stamp;
+
+static int make_stamp(long long epoch, stamp *s)
 {
-    time_t t = (time_t)m->epoch;
+    time_t t = (time_t)(epoch + VN_OFFSET_SECONDS);
     struct tm tm;
     if (!gmtime_r(&t, &tm))
-        return HPDF_INVALID_DATE_TIME;
-    HPDF_Date dt = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                    tm.tm_sec,         'Z',           0,          0};
-    HPDF_STATUS st = HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, m->title ? m->title : "");
-    if (st == HPDF_OK)
-        st = HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, m->author ? m->author : "");
-    if (st == HPDF_OK)
-        st = HPDF_SetInfoAttr(pdf, HPDF_INFO_SUBJECT, m->subject ? m->subject : "");
-    if (st == HPDF_OK)
-        st = HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, m->creator ? m->creator : "ctsbatch");
-    if (st == HPDF_OK)
-        st = HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, dt);
-    if (st == HPDF_OK)
-        st = HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, dt);
-    return st;
+        return -1;
+    int y = tm.tm_year + 1900;
+    if (y < 1 || y > 9999)
+        return -1;
+    snprintf(s->info, sizeof s->info, "D:%04d%02d%02d%02d%02d%02d+07'00'", y, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    snprintf(s->xmp, sizeof s->xmp, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", y, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return 0;
 }
 
-static HPDF_STATUS set_up(HPDF_Doc pdf)
+static void xml_text(buf *b, const char *s)
 {
-    HPDF_STATUS st = HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
-    if (st == HPDF_OK)
-        st = HPDF_UseUTFEncodings(pdf);
-    if (st == HPDF_OK)
-        st = HPDF_SetCurrentEncoder(pdf, "UTF-8");
-    return st;
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            buf_puts(b, "&amp;");
+            break;
+        case '<':
+            buf_puts(b, "&lt;");
+            break;
+        case '>':
+            buf_puts(b, "&gt;");
+            break;
+        case '"':
+            buf_puts(b, "&quot;");
+            break;
+        default:
+            if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n')
+                buf_putc(b, *s);
+        }
+    }
+}
+
+static int has(const char *s)
+{
+    return s && *s;
+}
+
+/* The archival description's properties: name, XMP value type, description. */
+static const char *const ARCHIVE_PROPS[][3] = {
+    {"TypeName", "Text", "Tên loại văn bản"}, {"OrganName", "Text", "Cơ quan ban hành"},
+    {"Subject", "Text", "Trích yếu"},         {"IssuedDate", "Text", "Ngày văn bản"},
+    {"PageAmount", "Integer", "Số trang"},    {"SignerInfo", "Text", "Người ký"},
+    {"Language", "Text", "Ngôn ngữ"},
+};
+
+static void xmp_alt(buf *b, const char *prop, const char *v)
+{
+    if (!has(v))
+        return;
+    buf_printf(b, "<%s><rdf:Alt><rdf:li xml:lang=\"x-default\">", prop);
+    xml_text(b, v);
+    buf_printf(b, "</rdf:li></rdf:Alt></%s>", prop);
+}
+
+/* The XMP packet: one description with every namespace, then the extension schema that
+ * declares the project's own (PDF/A-1 6.7.8, PDF/A-2 6.6.2.3). */
+static void xmp_text(buf *b, const pdf_meta *m, int part, const stamp *st, const char *producer,
+                     size_t pages)
+{
+    buf_printf(b,
+               "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+               "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">"
+               "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+               "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\""
+               " xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
+               " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\""
+               " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\""
+               " xmlns:" ARCHIVE_PREFIX "=\"" ARCHIVE_NS "\">\n"
+               "<pdfaid:part>%d</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>\n"
+               "<dc:format>application/pdf</dc:format>",
+               part);
+    xmp_alt(b, "dc:title", m->title);
+    if (has(m->author)) {
+        buf_puts(b, "<dc:creator><rdf:Seq><rdf:li>");
+        xml_text(b, m->author);
+        buf_puts(b, "</rdf:li></rdf:Seq></dc:creator>");
+    }
+    xmp_alt(b, "dc:description", m->subject);
+    buf_puts(b, "\n<xmp:CreatorTool>");
+    xml_text(b, has(m->creator) ? m->creator : "ctsbatch");
+    buf_printf(b,
+               "</xmp:CreatorTool><xmp:CreateDate>%s</xmp:CreateDate>"
+               "<xmp:ModifyDate>%s</xmp:ModifyDate><pdf:Producer>",
+               st->xmp, st->xmp);
+    xml_text(b, producer);
+    buf_puts(b, "</pdf:Producer>\n");
+    char count[24];
+    snprintf(count, sizeof count, "%zu", pages);
+    const char *values[] = {m->type_name, m->organ,  m->subject, m->issued,
+                            count,        m->signer, m->language};
+    for (size_t i = 0; i < sizeof ARCHIVE_PROPS / sizeof *ARCHIVE_PROPS; i++) {
+        buf_printf(b, "<" ARCHIVE_PREFIX ":%s>", ARCHIVE_PROPS[i][0]);
+        xml_text(b, values[i] ? values[i] : "");
+        buf_printf(b, "</" ARCHIVE_PREFIX ":%s>", ARCHIVE_PROPS[i][0]);
+    }
+    buf_puts(b, "\n</rdf:Description>\n<rdf:Description rdf:about=\"\""
+                " xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\""
+                " xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\""
+                " xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">"
+                "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
+                "<pdfaSchema:schema>Nghị định 30/2020 Phụ lục VI</pdfaSchema:schema>"
+                "<pdfaSchema:namespaceURI>" ARCHIVE_NS "</pdfaSchema:namespaceURI>"
+                "<pdfaSchema:prefix>" ARCHIVE_PREFIX "</pdfaSchema:prefix>"
+                "<pdfaSchema:property><rdf:Seq>\n");
+    for (size_t i = 0; i < sizeof ARCHIVE_PROPS / sizeof *ARCHIVE_PROPS; i++)
+        buf_printf(b,
+                   "<rdf:li rdf:parseType=\"Resource\"><pdfaProperty:name>%s</pdfaProperty:name>"
+                   "<pdfaProperty:valueType>%s</pdfaProperty:valueType>"
+                   "<pdfaProperty:category>external</pdfaProperty:category>"
+                   "<pdfaProperty:description>%s</pdfaProperty:description></rdf:li>\n",
+                   ARCHIVE_PROPS[i][0], ARCHIVE_PROPS[i][1], ARCHIVE_PROPS[i][2]);
+    buf_puts(b, "</rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>"
+                "</rdf:Description>\n</rdf:RDF></x:xmpmeta>\n<?xpacket end=\"w\"?>");
+}
+
+/* Info, XMP, output intent, version and /ID. */
+static int set_meta(pdf_engine *e, HPDF_Doc pdf, const pdf_meta *m, size_t pages, sha256 *id)
+{
+    stamp st;
+    if (make_stamp(m->epoch, &st) < 0)
+        return -1;
+    char producer[96];
+    snprintf(producer, sizeof producer, "ctsbatch, libharu %s", HPDF_GetVersion());
+    HPDF_Dict info = pdf->info;
+    if (!info)
+        return -1;
+    HPDF_STATUS s = HPDF_OK;
+    const char *keys[] = {"Title", "Author", "Subject"};
+    const char *vals[] = {m->title, m->author, m->subject};
+    for (int i = 0; i < 3; i++)
+        if (has(vals[i]))
+            s |= HPDF_Dict_Add(info, keys[i], text_string(pdf, vals[i]));
+    s |=
+        HPDF_Dict_Add(info, "Creator", text_string(pdf, has(m->creator) ? m->creator : "ctsbatch"));
+    s |= HPDF_Dict_Add(info, "Producer", text_string(pdf, producer));
+    s |= HPDF_Dict_Add(info, "CreationDate", HPDF_String_New(pdf->mmgr, st.info, NULL));
+    s |= HPDF_Dict_Add(info, "ModDate", HPDF_String_New(pdf->mmgr, st.info, NULL));
+    if (s != HPDF_OK)
+        return -1;
+    buf x;
+    buf_init(&x, 0);
+    xmp_text(&x, m, e->part, &st, producer, pages);
+    sha256_update(id, x.data, x.len);
+    HPDF_Dict meta = x.full ? NULL : new_stream(pdf, x.data, x.len, 0);
+    buf_release(&x);
+    if (!meta)
+        return -1;
+    s |= HPDF_Dict_AddName(meta, "Type", "Metadata");
+    s |= HPDF_Dict_AddName(meta, "Subtype", "XML");
+    s |= HPDF_Dict_Add(pdf->catalog, "Metadata", meta);
+    HPDF_Dict icc = new_stream(pdf, e->icc_z, e->icc_zlen, 1);
+    HPDF_Dict intent = HPDF_Dict_New(pdf->mmgr);
+    HPDF_Array intents = HPDF_Array_New(pdf->mmgr);
+    if (!icc || !intent || !intents)
+        return -1;
+    s |= HPDF_Dict_AddNumber(icc, "N", e->icc_n);
+    s |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+    s |= HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
+    const char *cond = e->icc_n == 1 ? "Gray" : e->icc_n == 3 ? "sRGB" : "CMYK";
+    s |= HPDF_Dict_Add(intent, "OutputConditionIdentifier", HPDF_String_New(pdf->mmgr, cond, NULL));
+    s |= HPDF_Dict_Add(intent, "Info", HPDF_String_New(pdf->mmgr, cond, NULL));
+    s |= HPDF_Dict_Add(intent, "DestOutputProfile", icc);
+    s |= HPDF_Array_Add(intents, intent);
+    s |= HPDF_Dict_Add(pdf->catalog, "OutputIntents", intents);
+    pdf->pdf_version = e->part == 1 ? HPDF_VER_14 : HPDF_VER_17;
+    unsigned char digest[32];
+    sha256_final(id, digest);
+    HPDF_Array ids = HPDF_Array_New(pdf->mmgr);
+    if (!ids)
+        return -1;
+    s |= HPDF_Array_Add(ids, HPDF_Binary_New(pdf->mmgr, digest, 16));
+    s |= HPDF_Array_Add(ids, HPDF_Binary_New(pdf->mmgr, digest, 16));
+    s |= HPDF_Dict_Add(pdf->trailer, "ID", ids);
+    return s == HPDF_OK ? 0 : -1;
 }
 
 static int save(HPDF_Doc pdf, buf *out)
@@ -197,19 +1008,7 @@ static int save(HPDF_Doc pdf, buf *out)
     }
 }
 
-/* A page already drawn is not needed any more: its items go (a 170-page letter holds its
- * display and libharu's copy of it at once otherwise). */
-static void page_release(dl_page *pg)
-{
-    for (size_t i = 0; i < pg->n; i++)
-        free(pg->items[i].text);
-    free(pg->items);
-    pg->items = NULL;
-    pg->n = pg->cap = 0;
-}
-
-int pdf_render(display *d, const char *const font_paths[FACE_COUNT], const pdf_meta *m, buf *out,
-               char *err, size_t errlen)
+int pdf_render(pdf_engine *e, display *d, const pdf_meta *m, buf *out, char *err, size_t errlen)
 {
     if (d->npages > PDF_MAX_PAGES) {
         snprintf(err, errlen,
@@ -217,42 +1016,66 @@ int pdf_render(display *d, const char *const font_paths[FACE_COUNT], const pdf_m
                  PDF_MAX_PAGES);
         return -1;
     }
-    herr e = {0, 0};
-    HPDF_Doc pdf = HPDF_New(on_error, &e);
+    cpset sets[FACE_COUNT];
+    memset(sets, 0, sizeof sets);
+    const subset *subs[FACE_COUNT] = {NULL};
+    int rc = -1;
+    herr he = {0, 0};
+    HPDF_Doc pdf = NULL;
+    sha256 id = {NULL};
+    if (gather(e, d, sets, err, errlen) < 0)
+        goto out;
+    for (int f = 0; f < FACE_COUNT; f++)
+        if (sets[f].n &&
+            !(subs[f] = subset_get(e, &e->faces[f], sets[f].v, sets[f].n, err, errlen)))
+            goto out;
+    pdf = HPDF_New(on_error, &he);
     if (!pdf) {
         snprintf(err, errlen, "libharu could not start");
-        return -1;
-    }
-    int rc = -1;
-    HPDF_Font fonts[FACE_COUNT];
-    const char *stage = "setting up the document";
-    size_t p = 0;
-    if (set_up(pdf) != HPDF_OK)
-        goto fail;
-    if (load_fonts(pdf, d, font_paths, fonts, &e, err, errlen) < 0)
         goto out;
-    stage = "writing the metadata";
-    if (set_meta(pdf, m) != HPDF_OK)
+    }
+    const char *stage = "making the fonts";
+    HPDF_Dict fonts = new_dict(pdf);
+    if (!fonts)
         goto fail;
+    sha256_init(&id);
+    for (int f = 0; f < FACE_COUNT; f++) {
+        if (!subs[f])
+            continue;
+        char key[8];
+        snprintf(key, sizeof key, "F%d", f);
+        HPDF_Dict t0 = font_objects(e, pdf, &e->faces[f], subs[f]);
+        if (!t0 || HPDF_Dict_Add(fonts, key, t0) != HPDF_OK)
+            goto fail;
+        sha256_update(&id, subs[f]->tag, 6);
+    }
+    size_t p = 0;
     for (; p < d->npages; p++) {
-        if (add_page(pdf, d->width, d->height, &d->pages[p], fonts) != HPDF_OK)
+        if (add_page(e, pdf, d, &d->pages[p], subs, fonts, &id) < 0)
             break;
         page_release(&d->pages[p]);
     }
     if (p < d->npages) {
         snprintf(err, errlen, "libharu error 0x%04X (detail %u) on page %zu of %zu",
-                 (unsigned)e.code, (unsigned)e.detail, p + 1, d->npages);
+                 (unsigned)he.code, (unsigned)he.detail, p + 1, d->npages);
         goto out;
     }
+    stage = "writing the metadata";
+    if (set_meta(e, pdf, m, d->npages, &id) < 0 || he.code)
+        goto fail;
     stage = "saving";
-    if (e.code || save(pdf, out) < 0 || e.code)
+    if (save(pdf, out) < 0 || he.code)
         goto fail;
     rc = 0;
     goto out;
 fail:
-    snprintf(err, errlen, "libharu error 0x%04X (detail %u) while %s", (unsigned)e.code,
-             (unsigned)e.detail, stage);
+    snprintf(err, errlen, "libharu error 0x%04X (detail %u) while %s", (unsigned)he.code,
+             (unsigned)he.detail, stage);
 out:
-    HPDF_Free(pdf);
+    sha256_release(&id);
+    if (pdf)
+        HPDF_Free(pdf);
+    for (int f = 0; f < FACE_COUNT; f++)
+        free(sets[f].v);
     return rc;
 }

@@ -18,6 +18,7 @@ struct renderer {
     const config *cfg;
     font *faces[FACE_COUNT];
     char *paths[FACE_COUNT];
+    pdf_engine *pdf;
     char *ids[MAX_TEMPLATES];
     template *templates[MAX_TEMPLATES];
     size_t ntemplates;
@@ -48,6 +49,18 @@ renderer *render_new(const config *cfg, char *err, size_t errlen)
             return NULL;
         }
     }
+    fontset fs;
+    for (int i = 0; i < FACE_COUNT; i++)
+        fs.face[i] = r->faces[i];
+    char *icc = home_path(cfg, config_icc(cfg));
+    char why[300] = "";
+    r->pdf = pdf_engine_new(&fs, icc, config_pdfa_part(cfg), why, sizeof why);
+    free(icc);
+    if (!r->pdf) {
+        snprintf(err, errlen, "%s", why);
+        render_free(r);
+        return NULL;
+    }
     return r;
 }
 
@@ -55,6 +68,7 @@ void render_free(renderer *r)
 {
     if (!r)
         return;
+    pdf_engine_free(r->pdf);
     for (int i = 0; i < FACE_COUNT; i++) {
         font_free(r->faces[i]);
         free(r->paths[i]);
@@ -216,9 +230,16 @@ int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out,
     if (pages)
         *pages = disp.npages;
     if (rc == 0) {
-        pdf_meta m = {filled->title, d->agency, filled->subject, "ctsbatch", epoch};
-        if (pdf_render(&disp, (const char *const *)r->paths, &m, out, err, errlen) < 0)
+        char issued[16];
+        snprintf(issued, sizeof issued, "%04d-%02d-%02d", as_of.y, as_of.m, as_of.d);
+        const char *organ =
+            d->agency && *d->agency ? d->agency : config_site(r->cfg, "don_vi_tiep_nhan");
+        char *signer = str_trim_dup(filled->signer);
+        pdf_meta m = {filled->title, organ, filled->subject, "ctsbatch", epoch,
+                      filled->type,  organ, issued,          signer,     "vi"};
+        if (pdf_render(r->pdf, &disp, &m, out, err, errlen) < 0)
             rc = RENDER_OPERATOR;
+        free(signer);
     }
     display_release(&disp);
     template_free(filled);

@@ -187,6 +187,8 @@ template *template_load(const char *path, char *err, size_t errlen)
     t->id = xmlcheck_attr(root, "id", "");
     t->title = xmlcheck_attr(root, "title", "");
     t->subject = xmlcheck_attr(root, "subject", "");
+    t->type = xmlcheck_attr(root, "type", "");
+    t->signer = xmlcheck_attr(root, "signer", "");
     t->blank = xmlcheck_attr(root, "blank", "..............................");
     t->size = attr_num(root, "size", 13);
     t->line_height = attr_num(root, "line-height", 1.2);
@@ -242,6 +244,7 @@ void template_free(template *t)
         return;
     blocks_free(t->blocks, t->nblocks);
     free(t->id), free(t->title), free(t->subject), free(t->blank);
+    free(t->type), free(t->signer);
     free(t);
 }
 
@@ -374,6 +377,8 @@ template *template_fill(const template *t, const tdata *d)
     o->id = xstrdup(t->id);
     o->title = expand(&f, t->title);
     o->subject = expand(&f, t->subject);
+    o->type = expand(&f, t->type);
+    o->signer = expand(&f, t->signer);
     o->blank = xstrdup(t->blank);
     o->blocks = fill_blocks(t->blocks, t->nblocks, &f);
     return o;

@@ -5,13 +5,15 @@
  * what the layout engine sets. No form wording lives in C.
  *
  * Element reference (attributes in brackets, lengths in mm, sizes and spacing in pt):
- *   <form id title subject size line-height margin-top margin-bottom margin-left
+ *   <form id title subject type signer size line-height margin-top margin-bottom margin-left
  *         margin-right page-numbers(yes|no) blank(text for an empty value)>
  *   <p align(left|center|right|justify) size bold italic indent space-before space-after
  *      rule(none|full|third) keep-with-next(yes)> text, <b>..</b>, <i>..</i>, <br/> </p>
  *   <columns space-before space-after keep(yes)> <col width(%)> <p>... </col> ... </columns>
  *   <table size space-before space-after> <col width(relative) head align> cell text </col>
  *   <space height(pt)/>
+ * title and subject are the PDF's document information; type and signer, with them, its
+ * archival description (Nghị định 30/2020 Phụ lục VI: TypeName, SignerInfo).
  * Placeholders: {key}, {key|upper} (Vietnamese capitals), {key|ngay} (a date, ISO or as the
  * clerk wrote it, as dd/mm/yyyy), {key|opt} (optional: empty stays empty, and a paragraph
  * made only of empty optional values is left out, e.g. an authority line "KT. GIÁM ĐỐC");
@@ -71,6 +73,7 @@ struct tblock {
 typedef struct template
 {
     char *id, *title, *subject, *blank;
+    char *type, *signer; /* archival description (NĐ 30/2020 Phụ lục VI): TypeName, SignerInfo */
     double size, line_height;
     double margin[4]; /* top, right, bottom, left, mm */
     int page_numbers;
