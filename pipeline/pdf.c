@@ -39,7 +39,7 @@
 #define ARCHIVE_NS "urn:ctsbatch:luu-tru:1.0#"
 #define ARCHIVE_PREFIX "ctsb"
 
-enum { Z_LEVEL = 12, CMAP_BLOCK = 100, TEXT_CP_MAX = 1 << 20 };
+enum { Z_LEVEL = 6, CMAP_BLOCK = 100 };
 
 /* One face's subset for one exact character set. */
 typedef struct subset {
@@ -51,7 +51,8 @@ typedef struct subset {
     size_t file_len, file_raw_len;
     unsigned char *tounicode; /* the ToUnicode CMap, zlib-compressed */
     size_t tounicode_len;
-    int *widths; /* per glyph id of the subset, in 1/1000 em */
+    int *widths;  /* per glyph id of the subset, in 1/1000 em */
+    char *w_text; /* "/W [0 [w0 w1 ...]]", written by the CIDFont's hook */
     unsigned nglyphs;
     char tag[7];        /* "ABCDEF" */
     unsigned long used; /* tick of the last use, for eviction */
@@ -78,7 +79,8 @@ struct pdf_engine {
     int icc_n;
     struct libdeflate_compressor *z;
     unsigned long tick;
-    buf content, packed; /* one page's content, and what it deflates to */
+    buf content, packed;        /* one page's content, and what it deflates to */
+    uint16_t *gmap[FACE_COUNT]; /* BMP code point -> the current subset's glyph, while drawing */
 };
 
 /* ---- errors ---- */
@@ -203,6 +205,7 @@ pdf_engine *pdf_engine_new(const fontset *fs, const char *icc_path, int part, ch
             pdf_engine_free(e);
             return NULL;
         }
+        e->gmap[f] = xcalloc(0x10000, sizeof *e->gmap[f]);
         fr->font = hb_font_create(fr->face);
         hb_font_set_scale(fr->font, fr->upem, fr->upem);
         face_figures(fr, f);
@@ -245,6 +248,7 @@ static void subset_free(subset *s)
     free(s->file);
     free(s->tounicode);
     free(s->widths);
+    free(s->w_text);
     memset(s, 0, sizeof *s);
 }
 
@@ -259,6 +263,7 @@ void pdf_engine_free(pdf_engine *e)
         hb_font_destroy(fr->font);
         hb_face_destroy(fr->face);
         hb_blob_destroy(fr->blob);
+        free(e->gmap[f]);
     }
     if (e->z)
         libdeflate_free_compressor(e->z);
@@ -416,6 +421,18 @@ static int subset_make(pdf_engine *e, face_res *fr, subset *s, char *err, size_t
             old == HB_MAP_VALUE_INVALID ? 0 : hb_font_get_glyph_h_advance(fr->font, old);
         s->widths[g] = (int)lround(adv * 1000.0 / fr->upem);
     }
+    buf wt;
+    buf_init(&wt, 0);
+    buf_puts(&wt, "/W [0 [");
+    for (unsigned g = 0; g < s->nglyphs; g++)
+        buf_printf(&wt, g ? " %d" : "%d", s->widths[g]);
+    buf_puts(&wt, "]]\012");
+    s->w_text = wt.full ? NULL : buf_detach(&wt);
+    if (!s->w_text) {
+        buf_release(&wt);
+        snprintf(err, errlen, "the widths of %s do not fit", fr->name);
+        goto out;
+    }
     s->file_raw_len = len;
     s->file = deflate_copy(e, data, len, &s->file_len);
     buf t;
@@ -497,9 +514,16 @@ static uint16_t subset_glyph(const subset *s, uint32_t cp)
 
 /* ---- the characters a document draws ---- */
 
+enum { BMP_WORDS = 0x10000 / 64 };
+
+/* One face's characters: a bitmap of the BMP (sorted for free), and a list for the rest. */
 typedef struct cpset {
-    uint32_t *v;
+    uint64_t bmp[BMP_WORDS];
+    int any;
+    uint32_t *v; /* sorted, distinct: the BMP's from the bitmap, then the rest */
     size_t n, cap;
+    uint32_t *astral;
+    size_t nastral, astral_cap;
 } cpset;
 
 static int cmp_u32(const void *a, const void *b)
@@ -508,10 +532,46 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static void cpset_add(cpset *s, uint32_t cp)
+{
+    s->any = 1;
+    if (cp < 0x10000) {
+        s->bmp[cp >> 6] |= (uint64_t)1 << (cp & 63);
+        return;
+    }
+    for (size_t i = 0; i < s->nastral; i++)
+        if (s->astral[i] == cp)
+            return;
+    s->astral = xgrow(s->astral, &s->astral_cap, s->nastral + 1, sizeof *s->astral);
+    s->astral[s->nastral++] = cp;
+}
+
+/* The set as a sorted list in s->v. */
+static void cpset_list(cpset *s)
+{
+    s->n = 0;
+    for (uint32_t w = 0; w < BMP_WORDS; w++)
+        for (uint64_t bits = s->bmp[w]; bits; bits &= bits - 1) {
+            s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
+            s->v[s->n++] = w * 64 + (uint32_t)__builtin_ctzll(bits);
+        }
+    qsort(s->astral, s->nastral, sizeof *s->astral, cmp_u32);
+    for (size_t i = 0; i < s->nastral; i++) {
+        s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
+        s->v[s->n++] = s->astral[i];
+    }
+}
+
+static void cpset_release(cpset *s)
+{
+    free(s->v);
+    free(s->astral);
+}
+
 /* Gathers, per face, the code points d draws. -1 (err) for a malformed text or a character
- * the face has no glyph for. */
-static int gather(const pdf_engine *e, const display *d, cpset sets[FACE_COUNT], char *err,
-                  size_t errlen)
+ * the face has no glyph for. The characters a face lacks are bounded by the font's cmap: at
+ * most one astral entry per glyph it maps. */
+static int gather(const pdf_engine *e, const display *d, cpset *sets, char *err, size_t errlen)
 {
     for (size_t p = 0; p < d->npages; p++)
         for (size_t i = 0; i < d->pages[p].n; i++) {
@@ -522,7 +582,6 @@ static int gather(const pdf_engine *e, const display *d, cpset sets[FACE_COUNT],
                 snprintf(err, errlen, "text in face %d, which does not exist", it->face);
                 return -1;
             }
-            cpset *s = &sets[it->face];
             const char *q = it->text, *end = q + strlen(q);
             while (q < end) {
                 long cp = text_utf8_next(&q, end);
@@ -531,33 +590,18 @@ static int gather(const pdf_engine *e, const display *d, cpset sets[FACE_COUNT],
                              e->faces[it->face].name, cp, p + 1);
                     return -1;
                 }
-                if (s->n >= TEXT_CP_MAX) { /* sorted down below: a bound, not a limit hit */
-                    qsort(s->v, s->n, sizeof *s->v, cmp_u32);
-                    size_t k = 0;
-                    for (size_t j = 0; j < s->n; j++)
-                        if (!k || s->v[k - 1] != s->v[j])
-                            s->v[k++] = s->v[j];
-                    s->n = k;
-                }
-                s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
-                s->v[s->n++] = (uint32_t)cp;
+                cpset_add(&sets[it->face], (uint32_t)cp);
             }
         }
-    for (int f = 0; f < FACE_COUNT; f++) {
-        cpset *s = &sets[f];
-        if (!s->n)
-            continue;
-        qsort(s->v, s->n, sizeof *s->v, cmp_u32);
-        size_t k = 0;
-        for (size_t j = 0; j < s->n; j++)
-            if (!k || s->v[k - 1] != s->v[j])
-                s->v[k++] = s->v[j];
-        s->n = k;
-    }
+    for (int f = 0; f < FACE_COUNT; f++)
+        if (sets[f].any)
+            cpset_list(&sets[f]);
     return 0;
 }
 
 /* ---- libharu objects ---- */
+
+static void put_code(buf *b, unsigned char c);
 
 static HPDF_STATUS flate_hook(HPDF_Dict d, HPDF_Stream s)
 {
@@ -571,28 +615,66 @@ static HPDF_Dict new_dict(HPDF_Doc pdf)
     return d && HPDF_Xref_Add(pdf->xref, d) == HPDF_OK ? d : NULL;
 }
 
+/* A stream object whose bytes are known when it is made: a plain dict (so its /Length can
+ * be direct, not one more object) whose hooks write the length inside "<< >>" and the bytes
+ * after it. The bytes are copied into libharu's memory and freed with the dict. */
+typedef struct rawbody {
+    HPDF_Stream out; /* the file being written, between the two hooks */
+    size_t len;
+    unsigned char data[];
+} rawbody;
+
+static HPDF_STATUS raw_length(HPDF_Dict d, HPDF_Stream s)
+{
+    rawbody *r = d->attr;
+    char k[48];
+    r->out = s;
+    snprintf(k, sizeof k, "/Length %zu\012", r->len);
+    return HPDF_Stream_WriteStr(s, k);
+}
+
+static HPDF_STATUS raw_body(HPDF_Dict d)
+{
+    rawbody *r = d->attr;
+    if (!r->out)
+        return HPDF_INVALID_STREAM;
+    HPDF_STATUS st = HPDF_Stream_WriteStr(r->out, "\012stream\015\012");
+    if (st == HPDF_OK && r->len)
+        st = HPDF_Stream_Write(r->out, r->data, (HPDF_UINT)r->len);
+    if (st == HPDF_OK)
+        st = HPDF_Stream_WriteStr(r->out, "\012endstream");
+    r->out = NULL;
+    return st;
+}
+
+static void raw_free(HPDF_Dict d)
+{
+    HPDF_FreeMem(d->mmgr, d->attr);
+    d->attr = NULL;
+}
+
 /* A stream of data[0..len), already zlib-compressed when flated. */
 static HPDF_Dict new_stream(HPDF_Doc pdf, const void *data, size_t len, int flated)
 {
-    HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (!d)
+    HPDF_Dict d = new_dict(pdf);
+    rawbody *r =
+        d && len < HPDF_LIMIT_MAX_INT ? HPDF_GetMem(pdf->mmgr, (HPDF_UINT)(sizeof *r + len)) : NULL;
+    if (!r)
         return NULL;
-    if (flated)
-        d->write_fn = flate_hook;
-    return HPDF_Stream_Write(d->stream, data, (HPDF_UINT)len) == HPDF_OK ? d : NULL;
+    r->out = NULL;
+    r->len = len;
+    memcpy(r->data, data, len);
+    d->attr = r;
+    d->free_fn = raw_free;
+    d->write_fn = raw_length;
+    d->after_write_fn = raw_body;
+    return !flated || HPDF_Dict_AddName(d, "Filter", "FlateDecode") == HPDF_OK ? d : NULL;
 }
 
-/* A text string: literal when it is printable ASCII, else UTF-16BE with its mark (hex). */
-static void *text_string(HPDF_Doc pdf, const char *s)
+/* The UTF-16BE bytes, with their mark, of UTF-8 s (a malformed byte becomes U+FFFD). */
+static void utf16be(buf *b, const char *s)
 {
-    int ascii = 1;
-    for (const char *p = s; *p && ascii; p++)
-        ascii = *p >= 0x20 && *p < 0x7F;
-    if (ascii)
-        return HPDF_String_New(pdf->mmgr, s, NULL);
-    buf b;
-    buf_init(&b, HPDF_LIMIT_MAX_STRING_LEN);
-    buf_append(&b, "\xFE\xFF", 2);
+    buf_append(b, "\xFE\xFF", 2);
     const char *q = s, *end = s + strlen(s);
     while (q < end) {
         long cp = text_utf8_next(&q, end);
@@ -601,15 +683,71 @@ static void *text_string(HPDF_Doc pdf, const char *s)
         if (cp >= 0x10000) {
             uint32_t c = (uint32_t)cp - 0x10000, hi = 0xD800 + (c >> 10), lo = 0xDC00 + (c & 0x3FF);
             unsigned char u[4] = {hi >> 8, hi & 0xFF, lo >> 8, lo & 0xFF};
-            buf_append(&b, u, 4);
+            buf_append(b, u, 4);
         } else {
             unsigned char u[2] = {(unsigned char)(cp >> 8), (unsigned char)(cp & 0xFF)};
-            buf_append(&b, u, 2);
+            buf_append(b, u, 2);
         }
     }
-    void *o = b.full ? NULL : HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
-    buf_release(&b);
-    return o;
+}
+
+static int is_ascii_text(const char *s)
+{
+    for (; *s; s++)
+        if (*s < 0x20 || *s >= 0x7F)
+            return 0;
+    return 1;
+}
+
+/* "/Key (bytes)\n": s as a literal string, PDFDocEncoding when it is printable ASCII, else
+ * UTF-16BE. A literal string of the UTF-16 bytes is half the size of libharu's hex string. */
+static void info_entry(buf *b, const char *key, const char *s)
+{
+    buf tmp;
+    buf_init(&tmp, HPDF_LIMIT_MAX_STRING_LEN);
+    if (is_ascii_text(s))
+        buf_puts(&tmp, s);
+    else
+        utf16be(&tmp, s);
+    buf_printf(b, "/%s (", key);
+    for (size_t i = 0; i < tmp.len; i++)
+        put_code(b, (unsigned char)tmp.data[i]);
+    buf_puts(b, ")\012");
+    buf_release(&tmp);
+}
+
+/* Text a dict's hook writes inside its "<< >>", in libharu's memory, freed with the dict. */
+typedef struct rawtext {
+    size_t len;
+    char data[];
+} rawtext;
+
+static HPDF_STATUS rawtext_hook(HPDF_Dict d, HPDF_Stream s)
+{
+    const rawtext *t = d->attr;
+    return t->len ? HPDF_Stream_Write(s, (const HPDF_BYTE *)t->data, (HPDF_UINT)t->len) : HPDF_OK;
+}
+
+static int set_rawtext(HPDF_Dict d, const buf *b)
+{
+    rawtext *t = b->full || b->len >= HPDF_LIMIT_MAX_INT
+                     ? NULL
+                     : HPDF_GetMem(d->mmgr, (HPDF_UINT)(sizeof *t + b->len));
+    if (!t)
+        return -1;
+    t->len = b->len;
+    memcpy(t->data, b->data, b->len);
+    d->attr = t;
+    d->free_fn = raw_free;
+    d->write_fn = rawtext_hook;
+    return 0;
+}
+
+/* Writes a CIDFont's /W from its subset's cached text: one string instead of a libharu
+ * number object per glyph. */
+static HPDF_STATUS widths_hook(HPDF_Dict d, HPDF_Stream s)
+{
+    return HPDF_Stream_WriteStr(s, (const char *)d->attr);
 }
 
 /* The Type0 font of one subset. */
@@ -621,9 +759,8 @@ static HPDF_Dict font_objects(pdf_engine *e, HPDF_Doc pdf, const face_res *fr, c
     HPDF_Dict tounicode = new_stream(pdf, s->tounicode, s->tounicode_len, 1);
     HPDF_Dict fd = new_dict(pdf), cid = HPDF_Dict_New(pdf->mmgr), t0 = new_dict(pdf);
     HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
-    HPDF_Array bbox = HPDF_Array_New(pdf->mmgr), w = HPDF_Array_New(pdf->mmgr),
-               ws = HPDF_Array_New(pdf->mmgr), desc = HPDF_Array_New(pdf->mmgr);
-    if (!file || !tounicode || !fd || !cid || !t0 || !info || !bbox || !w || !ws || !desc)
+    HPDF_Array bbox = HPDF_Array_New(pdf->mmgr), desc = HPDF_Array_New(pdf->mmgr);
+    if (!file || !tounicode || !fd || !cid || !t0 || !info || !bbox || !desc)
         return NULL;
     HPDF_STATUS st = HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)s->file_raw_len);
     for (int i = 0; i < 4 && st == HPDF_OK; i++)
@@ -650,17 +787,14 @@ static HPDF_Dict font_objects(pdf_engine *e, HPDF_Doc pdf, const face_res *fr, c
     st |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
     st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
     st |= HPDF_Dict_AddNumber(info, "Supplement", 0);
-    for (unsigned g = 0; g < s->nglyphs && st == HPDF_OK; g++)
-        st = HPDF_Array_AddNumber(ws, s->widths[g]);
-    st |= HPDF_Array_AddNumber(w, 0);
-    st |= HPDF_Array_Add(w, ws);
     st |= HPDF_Dict_AddName(cid, "Type", "Font");
     st |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
     st |= HPDF_Dict_AddName(cid, "BaseFont", name);
     st |= HPDF_Dict_Add(cid, "CIDSystemInfo", info);
     st |= HPDF_Dict_Add(cid, "FontDescriptor", fd);
     st |= HPDF_Dict_AddNumber(cid, "DW", 1000);
-    st |= HPDF_Dict_Add(cid, "W", w);
+    cid->attr = (void *)s->w_text; /* the subset outlives the document */
+    cid->write_fn = widths_hook;
     st |= HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
     st |= HPDF_Array_Add(desc, cid);
     st |= HPDF_Dict_AddName(t0, "Type", "Font");
@@ -702,11 +836,22 @@ static void put_num(buf *b, double v)
     buf_puts(b, p);
 }
 
-static const char HEX[] = "0123456789ABCDEF";
+/* One byte of a 2-byte glyph code in a literal string: the delimiters and the backslash
+ * escaped, and CR too (a reader would read a bare CR as LF). */
+static void put_code(buf *b, unsigned char c)
+{
+    if (c == '(' || c == ')' || c == '\\') {
+        char esc[2] = {'\\', (char)c};
+        buf_append(b, esc, 2);
+    } else if (c == '\r') {
+        buf_append(b, "\\r", 2);
+    } else {
+        buf_append(b, &c, 1);
+    }
+}
 
 /* One page's content: the rules first, then the text, as the layout drew them. */
-static void page_content(const pdf_engine *e, const dl_page *p, const subset *subs[FACE_COUNT],
-                         buf *b)
+static void page_content(pdf_engine *e, const dl_page *p, const subset *subs[FACE_COUNT], buf *b)
 {
     double width = -1;
     for (size_t i = 0; i < p->n; i++) {
@@ -749,21 +894,22 @@ static void page_content(const pdf_engine *e, const dl_page *p, const subset *su
         put_num(b, x - lx);
         buf_putc(b, ' ');
         put_num(b, y - ly);
-        buf_puts(b, " Td <");
+        buf_puts(b, " Td (");
         lx = x;
         ly = y;
+        const uint16_t *map = e->gmap[it->face];
         const char *q = it->text, *end = q + strlen(q);
         while (q < end) {
             long cp = text_utf8_next(&q, end);
-            uint16_t g = subset_glyph(subs[it->face], (uint32_t)cp);
-            char hx[4] = {HEX[g >> 12], HEX[(g >> 8) & 15], HEX[(g >> 4) & 15], HEX[g & 15]};
-            buf_append(b, hx, 4);
+            uint16_t g =
+                cp >= 0 && cp < 0x10000 ? map[cp] : subset_glyph(subs[it->face], (uint32_t)cp);
+            put_code(b, (unsigned char)(g >> 8));
+            put_code(b, (unsigned char)(g & 0xFF));
         }
-        buf_puts(b, "> Tj\n");
+        buf_puts(b, ") Tj\n");
     }
     if (open)
         buf_puts(b, "ET\n");
-    (void)e;
 }
 
 /* A page already drawn is not needed any more: its items go (a 170-page letter holds its
@@ -791,7 +937,7 @@ static int add_page(pdf_engine *e, HPDF_Doc pdf, const display *d, const dl_page
     page_content(e, p, subs, &e->content);
     if (e->content.full || deflate_into(e, e->content.data, e->content.len, &e->packed) < 0)
         return -1;
-    sha256_update(id, e->content.data, e->content.len);
+    sha256_update(id, e->packed.data, e->packed.len);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
     attr->contents->write_fn = flate_hook;
     if (HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)e->packed.data, (HPDF_UINT)e->packed.len) !=
@@ -884,7 +1030,7 @@ static void xmp_text(buf *b, const pdf_meta *m, int part, const stamp *st, const
                " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\""
                " xmlns:" ARCHIVE_PREFIX "=\"" ARCHIVE_NS "\">\n"
                "<pdfaid:part>%d</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>\n"
-               "<dc:format>application/pdf</dc:format>",
+               "",
                part);
     xmp_alt(b, "dc:title", m->title);
     if (has(m->author)) {
@@ -944,15 +1090,19 @@ static int set_meta(pdf_engine *e, HPDF_Doc pdf, const pdf_meta *m, size_t pages
     HPDF_STATUS s = HPDF_OK;
     const char *keys[] = {"Title", "Author", "Subject"};
     const char *vals[] = {m->title, m->author, m->subject};
+    buf entries;
+    buf_init(&entries, 0);
     for (int i = 0; i < 3; i++)
         if (has(vals[i]))
-            s |= HPDF_Dict_Add(info, keys[i], text_string(pdf, vals[i]));
-    s |=
-        HPDF_Dict_Add(info, "Creator", text_string(pdf, has(m->creator) ? m->creator : "ctsbatch"));
-    s |= HPDF_Dict_Add(info, "Producer", text_string(pdf, producer));
+            info_entry(&entries, keys[i], vals[i]);
+    info_entry(&entries, "Creator", has(m->creator) ? m->creator : "ctsbatch");
+    info_entry(&entries, "Producer", producer);
+    int bad = set_rawtext(info, &entries);
+    buf_release(&entries);
+    HPDF_Dict_RemoveElement(info, "Producer"); /* libharu's own, replaced above */
     s |= HPDF_Dict_Add(info, "CreationDate", HPDF_String_New(pdf->mmgr, st.info, NULL));
     s |= HPDF_Dict_Add(info, "ModDate", HPDF_String_New(pdf->mmgr, st.info, NULL));
-    if (s != HPDF_OK)
+    if (bad || s != HPDF_OK)
         return -1;
     buf x;
     buf_init(&x, 0);
@@ -1016,8 +1166,7 @@ int pdf_render(pdf_engine *e, display *d, const pdf_meta *m, buf *out, char *err
                  PDF_MAX_PAGES);
         return -1;
     }
-    cpset sets[FACE_COUNT];
-    memset(sets, 0, sizeof sets);
+    cpset *sets = xcalloc(FACE_COUNT, sizeof *sets); /* 8 KiB each: not on the stack */
     const subset *subs[FACE_COUNT] = {NULL};
     int rc = -1;
     herr he = {0, 0};
@@ -1049,6 +1198,9 @@ int pdf_render(pdf_engine *e, display *d, const pdf_meta *m, buf *out, char *err
             goto fail;
         sha256_update(&id, subs[f]->tag, 6);
     }
+    for (int f = 0; f < FACE_COUNT; f++)
+        for (size_t i = 0; subs[f] && i < subs[f]->ncps && subs[f]->cps[i] < 0x10000; i++)
+            e->gmap[f][subs[f]->cps[i]] = subs[f]->gids[i];
     size_t p = 0;
     for (; p < d->npages; p++) {
         if (add_page(e, pdf, d, &d->pages[p], subs, fonts, &id) < 0)
@@ -1072,10 +1224,14 @@ fail:
     snprintf(err, errlen, "libharu error 0x%04X (detail %u) while %s", (unsigned)he.code,
              (unsigned)he.detail, stage);
 out:
+    for (int f = 0; f < FACE_COUNT; f++) /* the map is left all zero for the next document */
+        for (size_t i = 0; subs[f] && i < subs[f]->ncps && subs[f]->cps[i] < 0x10000; i++)
+            e->gmap[f][subs[f]->cps[i]] = 0;
     sha256_release(&id);
     if (pdf)
         HPDF_Free(pdf);
     for (int f = 0; f < FACE_COUNT; f++)
-        free(sets[f].v);
+        cpset_release(&sets[f]);
+    free(sets);
     return rc;
 }
