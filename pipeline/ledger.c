@@ -59,6 +59,13 @@ static const char *const MIGRATIONS[] = {
     "ALTER TABLE rosters ADD COLUMN documents INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE rosters ADD COLUMN result TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE runs ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;",
+
+    /* v3: each document's archival description (Nghị định 30/2020 Phụ lục VI) */
+    "ALTER TABLE documents ADD COLUMN type_name TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE documents ADD COLUMN subject TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE documents ADD COLUMN issued TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE documents ADD COLUMN signer TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE documents ADD COLUMN language TEXT NOT NULL DEFAULT '';",
 };
 
 static int fail(ledger *l, char *err, size_t errlen, const char *what)
@@ -449,6 +456,11 @@ static int insert_document(ledger *l, sqlite3_stmt *st, sqlite3_stmt *link, long
     bind_text(st, 11, date);
     bind_text(st, 12, d->sources);
     bind_text(st, 13, d->tmp);
+    bind_text(st, 14, d->type_name);
+    bind_text(st, 15, d->subject);
+    bind_text(st, 16, d->issued);
+    bind_text(st, 17, d->signer);
+    bind_text(st, 18, d->language);
     if (sqlite3_step(st) != SQLITE_DONE)
         return fail(l, err, errlen, "document");
     long long id = sqlite3_last_insert_rowid(l->db);
@@ -468,8 +480,9 @@ static int insert_documents(ledger *l, long long run, long long roster, const ch
 {
     sqlite3_stmt *st = prepare(l,
                                "INSERT INTO documents(path, form, agency, procedure, name, "
-                               "sha256, pages, bytes, run, roster, date, sources, tmp) "
-                               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               "sha256, pages, bytes, run, roster, date, sources, tmp, "
+                               "type_name, subject, issued, signer, language) "
+                               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                err, errlen);
     sqlite3_stmt *link =
         st ? prepare(l, "INSERT INTO document_requests(document, request) VALUES(?, ?)", err,
@@ -531,15 +544,18 @@ int ledger_each_document(ledger *l, int (*fn)(void *ctx, const ledger_doc_row *d
 {
     sqlite3_stmt *st = prepare(l,
                                "SELECT path, form, agency, procedure, name, sha256, date, "
-                               "sources, pages, bytes, run FROM documents ORDER BY id",
+                               "sources, pages, bytes, run, type_name, subject, issued, signer, "
+                               "language FROM documents ORDER BY id",
                                err, errlen);
     if (!st)
         return -1;
     int s, rc = 0;
     while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *c[8];
+        const char *c[8], *a[5];
         for (int i = 0; i < 8; i++)
             c[i] = (const char *)sqlite3_column_text(st, i);
+        for (int i = 0; i < 5; i++)
+            a[i] = (const char *)sqlite3_column_text(st, 11 + i);
         ledger_doc_row d = {c[0],
                             c[1],
                             c[2],
@@ -550,7 +566,12 @@ int ledger_each_document(ledger *l, int (*fn)(void *ctx, const ledger_doc_row *d
                             c[7],
                             sqlite3_column_int64(st, 8),
                             sqlite3_column_int64(st, 9),
-                            sqlite3_column_int64(st, 10)};
+                            sqlite3_column_int64(st, 10),
+                            a[0],
+                            a[1],
+                            a[2],
+                            a[3],
+                            a[4]};
         rc = fn(ctx, &d);
     }
     if (rc == 0 && s != SQLITE_DONE)

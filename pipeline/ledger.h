@@ -104,6 +104,8 @@ typedef struct ledger_document {
     size_t pages, bytes;
     const size_t *requests; /* indexes into the roster's requests */
     size_t nrequests;
+    /* the archival description (Nghị định 30/2020 Phụ lục VI) beside agency and pages */
+    const char *type_name, *subject, *issued, *signer, *language;
 } ledger_document;
 
 /* In one transaction: the roster, its issued requests and its documents (each with its
@@ -125,6 +127,7 @@ int ledger_clear_staged(ledger *l, char *err, size_t errlen);
 typedef struct ledger_doc_row {
     const char *path, *form, *agency, *procedure, *name, *sha256, *date, *sources;
     long long pages, bytes, run;
+    const char *type_name, *subject, *issued, *signer, *language; /* "" before schema v3 */
 } ledger_doc_row;
 
 /* Calls fn for every document, in the order they were committed. A non-zero return from fn

@@ -12,7 +12,9 @@
 #include "util.h"
 
 static const char HEADER[] = "\xEF\xBB\xBF\"file\",\"form\",\"agency\",\"procedure\",\"name\","
-                             "\"pages\",\"bytes\",\"sha256\",\"date\",\"sources\"\r\n";
+                             "\"pages\",\"bytes\",\"sha256\",\"date\",\"sources\","
+                             "\"type_name\",\"subject\",\"issued_date\",\"signer_info\","
+                             "\"language\"\r\n";
 
 /* One line's cells, each bounded by what the ledger stores: a line is formatted in a small
  * buffer, then written to the stream. */
@@ -27,11 +29,13 @@ static int write_row(void *p, const ledger_doc_row *d)
     char pages[24], bytes[24];
     snprintf(pages, sizeof pages, "%lld", d->pages);
     snprintf(bytes, sizeof bytes, "%lld", d->bytes);
-    const char *cells[] = {d->path, d->form, d->agency, d->procedure, d->name,
-                           pages,   bytes,   d->sha256, d->date,      d->sources};
+    const char *cells[] = {d->path,      d->form,    d->agency, d->procedure, d->name,
+                           pages,        bytes,      d->sha256, d->date,      d->sources,
+                           d->type_name, d->subject, d->issued, d->signer,    d->language};
+    size_t n = sizeof cells / sizeof *cells;
     buf_reset(&w->line);
-    for (size_t k = 0; k < 10; k++)
-        report_csv_cell(&w->line, cells[k] ? cells[k] : "", k == 9);
+    for (size_t k = 0; k < n; k++)
+        report_csv_cell(&w->line, cells[k] ? cells[k] : "", k == n - 1);
     if (w->line.full)
         return 1;
     return fwrite(w->line.data, 1, w->line.len, w->f) == w->line.len ? 0 : 1;

@@ -555,7 +555,8 @@ static void cpset_list(cpset *s)
             s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
             s->v[s->n++] = w * 64 + (uint32_t)__builtin_ctzll(bits);
         }
-    qsort(s->astral, s->nastral, sizeof *s->astral, cmp_u32);
+    if (s->nastral)
+        qsort(s->astral, s->nastral, sizeof *s->astral, cmp_u32);
     for (size_t i = 0; i < s->nastral; i++) {
         s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
         s->v[s->n++] = s->astral[i];

@@ -213,7 +213,7 @@ static const char *row_lookup(void *p, size_t i, const char *name)
     return row_value(c, c->d->rows[i], name);
 }
 
-int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out, size_t *pages,
+int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out, render_info *info,
                char *err, size_t errlen)
 {
     const template *t = get_template(r, d->kind->form, err, errlen);
@@ -227,8 +227,8 @@ int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out,
         fs.face[i] = r->faces[i];
     display disp;
     int rc = layout_document(filled, &fs, &disp, err, errlen) < 0 ? RENDER_CONTENT : 0;
-    if (pages)
-        *pages = disp.npages;
+    if (info)
+        info->pages = disp.npages;
     if (rc == 0) {
         char issued[16];
         snprintf(issued, sizeof issued, "%04d-%02d-%02d", as_of.y, as_of.m, as_of.d);
@@ -239,6 +239,13 @@ int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out,
                       filled->type,  organ, issued,          signer,     "vi"};
         if (pdf_render(r->pdf, &disp, &m, out, err, errlen) < 0)
             rc = RENDER_OPERATOR;
+        if (info) {
+            snprintf(info->type_name, sizeof info->type_name, "%s", m.type_name);
+            snprintf(info->issued, sizeof info->issued, "%s", m.issued);
+            snprintf(info->language, sizeof info->language, "%s", m.language);
+            snprintf(info->subject, sizeof info->subject, "%s", m.subject);
+            snprintf(info->signer, sizeof info->signer, "%s", m.signer);
+        }
         free(signer);
     }
     display_release(&disp);

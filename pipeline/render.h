@@ -26,11 +26,19 @@ void render_free(renderer *r); /* accepts NULL */
 /* What render_doc returns when it fails. */
 enum { RENDER_CONTENT = -1, RENDER_OPERATOR = -2 };
 
-/* Renders d into out, its page count in *pages (may be NULL). Returns 0; RENDER_CONTENT with
+/* What a rendered document is, for the ledger and the manifest: its page count and its
+ * archival description (Nghị định 30/2020 Phụ lục VI; the organ is the document's agency). */
+typedef struct render_info {
+    size_t pages;
+    char type_name[64], issued[16], language[8];
+    char subject[512], signer[512];
+} render_info;
+
+/* Renders d into out, what it is in *info (may be NULL). Returns 0; RENDER_CONTENT with
  * a Vietnamese reason in err when the content cannot be laid out (a finding for its row);
  * RENDER_OPERATOR with an English reason for an operator's problem (a template or font
  * missing or broken, the PDF library failing): the run stops and is retried. */
-int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out, size_t *pages,
+int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out, render_info *info,
                char *err, size_t errlen);
 
 #endif

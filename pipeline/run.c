@@ -82,6 +82,7 @@ typedef struct staged {
     const doc *d;
     char *tmp, sha256[65];
     size_t pages, bytes;
+    render_info info;
 } staged;
 
 typedef struct ctx {
@@ -450,9 +451,10 @@ enum { MAKE_OK = 0, MAKE_REPLAN = 1, MAKE_CONTENT = -1, MAKE_OPERATOR = -2 };
 static int make_one(ctx *c, const doc *d, stage_set *s, const char *from, char *why, size_t whylen)
 {
     char err[512], tmp[4096];
-    size_t pages = 0;
+    render_info info;
+    memset(&info, 0, sizeof info);
     buf_reset(&c->pdf);
-    int rc = render_doc(c->r, d, c->o->as_of, c->o->epoch, &c->pdf, &pages, err, sizeof err);
+    int rc = render_doc(c->r, d, c->o->as_of, c->o->epoch, &c->pdf, &info, err, sizeof err);
     if (rc == RENDER_CONTENT) {
         int per_row = strcmp(d->kind->per, "row") == 0;
         add_doc_result(c, d->relpath, from, 0, err);
@@ -472,7 +474,8 @@ static int make_one(ctx *c, const doc *d, stage_set *s, const char *from, char *
     staged *st = &s->v[s->n++];
     st->tmp = xstrdup(tmp);
     st->d = d;
-    st->pages = pages;
+    st->pages = info.pages;
+    st->info = info;
     st->bytes = c->pdf.len;
     sha256_hex(c->pdf.data, c->pdf.len, st->sha256);
     return MAKE_OK;
@@ -542,12 +545,15 @@ static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *r
                 links[i][nl++] = index[at];
         }
         int per_row = strcmp(d->kind->per, "row") == 0;
-        docs[i] = (ledger_document){d->relpath,      under(c->o->out, st->tmp),
-                                    d->kind->form,   d->agency,
-                                    d->kind->folder, per_row ? d->rows[0]->ten : d->agency,
-                                    st->sha256,      sources[i],
-                                    st->pages,       st->bytes,
-                                    links[i],        nl};
+        docs[i] = (ledger_document){d->relpath,         under(c->o->out, st->tmp),
+                                    d->kind->form,      d->agency,
+                                    d->kind->folder,    per_row ? d->rows[0]->ten : d->agency,
+                                    st->sha256,         sources[i],
+                                    st->pages,          st->bytes,
+                                    links[i],           nl,
+                                    st->info.type_name, st->info.subject,
+                                    st->info.issued,    st->info.signer,
+                                    st->info.language};
     }
     char *result = xasprintf("%s.ketqua.csv", under(c->o->in, target));
     ledger_roster lr = {base_name(r->path),
