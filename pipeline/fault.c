@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -19,8 +20,12 @@ static long env_long(const char *name)
 int fault_op(const char *what)
 {
     static long count;
-    (void)what;
     count++;
+    long slow = env_long("CTSBATCH_FAULT_SLOW_MS");
+    if (slow > 0 && strcmp(what, "create") == 0) {
+        struct timespec ts = {slow / 1000, (slow % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
     if (count == env_long("CTSBATCH_FAULT_KILL_AT"))
         raise(SIGKILL);
     if (count == env_long("CTSBATCH_FAULT_FAIL_AT")) {

@@ -6,7 +6,10 @@
  *                              power cut or `kill -9` would, before doing anything;
  *   CTSBATCH_FAULT_FAIL_AT=N   the Nth operation fails with ENOSPC (a full disk);
  *   CTSBATCH_FAULT_CRASH_IN=S  fault_roster(S) on a roster whose name contains S raises
- *                              SIGSEGV (a crash in processing it).
+ *                              SIGSEGV (a crash in processing it);
+ *   CTSBATCH_FAULT_SLOW_MS=M   every file created waits M ms first, so that tests of runs
+ *                              that overlap or are killed mid-way do not depend on how fast
+ *                              the engine is.
  * In a release build both are no-ops that cost one branch. */
 #ifndef CTS_FAULT_H
 #define CTS_FAULT_H

@@ -80,6 +80,34 @@ void render_free(renderer *r)
     free(r);
 }
 
+int render_printable(const renderer *r, const record *rec, char *why, size_t whylen)
+{
+    for (size_t i = 0; i < rec->nfields; i++) {
+        const record_field *f = &rec->fields[i];
+        const char *key = roster_key_for_header(f->key);
+        if (!key || strcmp(key, f->key) != 0 || !f->value)
+            continue; /* a column no form prints */
+        const char *q = f->value, *end = q + strlen(q);
+        while (q < end) {
+            const char *at = q;
+            long cp = text_utf8_next(&q, end);
+            if (cp >= 0 && cp < 0x20)
+                continue; /* white space to the layout */
+            for (int k = 0; k < FACE_COUNT; k++) {
+                if (cp >= 0 && font_has_glyph(r->faces[k], (uint32_t)cp))
+                    continue;
+                snprintf(why, whylen,
+                         "ô «%s» có ký tự «%.*s» (U+%04lX) mà phông chữ của văn bản không in "
+                         "được; hãy gõ lại ô này bằng chữ tiếng Việt thông thường (Unicode "
+                         "dựng sẵn) rồi gửi lại.",
+                         roster_label(key), cp < 0 ? 1 : (int)(q - at), cp < 0 ? "?" : at, cp);
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
 static const template *get_template(renderer *r, const char *form, char *err, size_t errlen)
 {
     for (size_t i = 0; i < r->ntemplates; i++)
@@ -111,6 +139,8 @@ typedef struct fillctx {
     date as_of;
     char scratch[64];
     char *owned; /* a longer answer, freed at the next one and at the end */
+    int report;  /* a clerk's report: prints every value, see printable() */
+    char *safe;  /* printable()'s answer, freed likewise */
 } fillctx;
 
 static const char *prefixed(const char *name, const char *prefix)
@@ -181,7 +211,52 @@ static const char *date_value(fillctx *c, const char *part)
     return c->scratch;
 }
 
+static int all_faces_have(const renderer *r, long cp)
+{
+    for (int k = 0; k < FACE_COUNT; k++)
+        if (cp < 0 || !font_has_glyph(r->faces[k], (uint32_t)cp))
+            return 0;
+    return 1;
+}
+
+/* A report prints what the clerk wrote, whatever it is, and the row's finding says what is
+ * wrong with it: a character no face has is shown as "?(U+4E2D)", never dropped or drawn as
+ * .notdef. Forms never get such a value: render_printable refused its row first. */
+static const char *printable(fillctx *c, const char *s)
+{
+    if (!c->report || !s)
+        return s;
+    const char *q = s, *end = s + strlen(s);
+    int clean = 1;
+    while (q < end && clean) {
+        long cp = text_utf8_next(&q, end);
+        clean = cp < 0x20 || all_faces_have(c->r, cp);
+    }
+    if (clean)
+        return s;
+    buf b;
+    buf_init(&b, 0);
+    for (q = s; q < end;) {
+        const char *at = q;
+        long cp = text_utf8_next(&q, end);
+        if (cp < 0x20 || all_faces_have(c->r, cp))
+            buf_append(&b, at, (size_t)(q - at));
+        else
+            buf_printf(&b, "?(U+%04lX)", cp < 0 ? 0xFFFDL : cp);
+    }
+    free(c->safe);
+    c->safe = buf_detach(&b);
+    return c->safe ? c->safe : "";
+}
+
+static const char *doc_lookup_raw(void *p, const char *name);
+
 static const char *doc_lookup(void *p, const char *name)
+{
+    return printable(p, doc_lookup_raw(p, name));
+}
+
+static const char *doc_lookup_raw(void *p, const char *name)
 {
     fillctx *c = p;
     const verdict *first = c->d->nrows ? c->d->rows[0] : NULL;
@@ -204,6 +279,12 @@ static const char *doc_lookup(void *p, const char *name)
 static const char *row_lookup(void *p, size_t i, const char *name)
 {
     fillctx *c = p;
+    if (c->report) {
+        c->report = 0;
+        const char *v = row_lookup(p, i, name);
+        c->report = 1;
+        return printable(c, v);
+    }
     if (strcmp(name, "stt") == 0) {
         snprintf(c->scratch, sizeof c->scratch, "%zu", i + 1);
         return c->scratch;
@@ -219,7 +300,7 @@ int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out,
     const template *t = get_template(r, d->kind->form, err, errlen);
     if (!t)
         return RENDER_OPERATOR;
-    fillctx c = {r, d, as_of, "", NULL};
+    fillctx c = {r, d, as_of, "", NULL, strncmp(t->id, "baocao", 6) == 0, NULL};
     tdata data = {&c, doc_lookup, d->nrows, row_lookup};
     template *filled = template_fill(t, &data);
     fontset fs;
@@ -251,5 +332,6 @@ int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out,
     display_release(&disp);
     template_free(filled);
     free(c.owned);
+    free(c.safe);
     return rc;
 }

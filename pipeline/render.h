@@ -23,6 +23,12 @@ typedef struct renderer renderer;
 renderer *render_new(const config *cfg, char *err, size_t errlen);
 void render_free(renderer *r); /* accepts NULL */
 
+/* 1 when every character of every known field of rec (the keys of ROSTER.md, which are
+ * what forms print) has a glyph in all four faces; else 0 with a Vietnamese reason in why,
+ * naming the field and the character, for the clerk: a finding for that row before any
+ * document is planned, so that no letter fails for one row's character. */
+int render_printable(const renderer *r, const record *rec, char *why, size_t whylen);
+
 /* What render_doc returns when it fails. */
 enum { RENDER_CONTENT = -1, RENDER_OPERATOR = -2 };
 

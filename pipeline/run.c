@@ -621,6 +621,8 @@ static int note_issued(ctx *c, batch *b)
             rc = -1;
         } else if (found) {
             rules_note_issued(v, c->cfg, day, file);
+        } else if (v->accepted && c->r && !render_printable(c->r, v->rec, err, sizeof err)) {
+            rules_note_not_made(v, c->cfg, err);
         }
     }
     strmap_free(seen);

@@ -256,8 +256,8 @@ new02=$(echo "$new" | grep /Mau02-)
 links=$(q "$S/out" "select count(*) from document_requests dr join documents d on d.id = dr.document where d.path = '$new02'")
 check "resubmission: ledger: 30 requests, the new Mẫu 02 carries 3 (got $links)" \
     '[ "$(q "$S/out" "select count(*) from requests")" -eq 30 ] && [ "$links" -eq 3 ]'
-check "resubmission: ledger schema version 2 with its seven tables" \
-    '[ "$(q "$S/out" "pragma user_version")" = 2 ] && has_tables "$S/out"'
+check "resubmission: ledger schema version 3 with its seven tables" \
+    '[ "$(q "$S/out" "pragma user_version")" = 3 ] && has_tables "$S/out"'
 check "resubmission: run reports in OUT/runs/000001 and 000002, OUT/report.* the latest" \
     'for r in 000001 000002; do [ -s "$S/out/runs/$r/report.csv" ] && pdfinfo "$S/out/runs/$r/report.pdf" >/dev/null 2>&1 || exit 1; done && cmp -s "$S/out/report.csv" "$S/out/runs/000002/report.csv"'
 check "resubmission: nothing left behind, ledger intact" 'clean_ok "$S/out" "$S/in"'
@@ -315,7 +315,9 @@ mkdir -p "$S/in" "$S/in2"
 gen_renew 300 >"$T/renew300.csv"
 cp "$T/renew300.csv" "$S/in/gia-han-300.csv"
 cp $DATA/e2e_cap_moi.csv "$S/in2/"
-(exec timeout -k 5 "$RUN_TIMEOUT" $BIN run --in "$S/in" --out "$S/out" --as-of 2026-11-20 --settle 0 \
+# each document waits 30 ms (a test-build hook): the run lasts ~10 s however fast the engine
+(export CTSBATCH_FAULT_SLOW_MS=30
+    exec timeout -k 5 "$RUN_TIMEOUT" $BIN run --in "$S/in" --out "$S/out" --as-of 2026-11-20 --settle 0 \
     >"$T/s3first.out" 2>"$T/s3first.err") 2>/dev/null &
 p1=$!
 PIDS+=("$p1")
@@ -340,7 +342,8 @@ check "concurrent: none of its documents made" '[ -z "$(find "$S/out" -path "*/c
 check "concurrent: the first run was not disturbed (still running)" 'kill -0 $p1 2>/dev/null'
 # the same roster dropped again under another name, for a run that waits its turn
 cp "$T/renew300.csv" "$S/in/gia-han-300-lan-2.csv"
-(exec timeout -k 5 "$RUN_TIMEOUT" $BIN run --in "$S/in" --out "$S/out" --as-of 2026-11-20 --settle 0 \
+(export CTSBATCH_FAULT_SLOW_MS=30
+    exec timeout -k 5 "$RUN_TIMEOUT" $BIN run --in "$S/in" --out "$S/out" --as-of 2026-11-20 --settle 0 \
     --wait 600 >"$T/s3wait.out" 2>"$T/s3wait.err") 2>/dev/null &
 p2=$!
 PIDS+=("$p2")
@@ -371,7 +374,8 @@ mkdir -p "$S/in"
 cp "$T/renew300.csv" "$S/in/gia-han-300.csv"
 kills=0
 for delay in 0.2 0.7 1.3 2.0 0.5 committed; do
-    (exec $BIN run --in "$S/in" --out "$S/out" --as-of 2026-11-20 --settle 0 >"$T/s4k.out" 2>"$T/s4k.err") 2>/dev/null &
+    (export CTSBATCH_FAULT_SLOW_MS=10
+        exec $BIN run --in "$S/in" --out "$S/out" --as-of 2026-11-20 --settle 0 >"$T/s4k.out" 2>"$T/s4k.err") 2>/dev/null &
     pk=$!
     PIDS+=("$pk")
     if [ "$delay" = committed ]; then # just after the commit: documents placed, results written
@@ -749,8 +753,8 @@ check "migration: the fixture is a version 1 ledger" '[ "$(q "$S/out" "pragma us
 cp $DATA/e2e_cap_moi.csv "$S/in/"
 ctrun s12 "$S/in" "$S/out"
 check "migration: the run exits 1 (got $rc; $(first "$T/s12.err" 200))" '[ $rc -eq 1 ]'
-check "migration: user_version is 2, with the seven tables ($(tables_of "$S/out"))" \
-    '[ "$(q "$S/out" "pragma user_version")" = 2 ] && has_tables "$S/out"'
+check "migration: user_version is 3, with the seven tables ($(tables_of "$S/out"))" \
+    '[ "$(q "$S/out" "pragma user_version")" = 3 ] && has_tables "$S/out"'
 old=$(q "$S/out" "select (select started || '|' || outcome from runs where id = 1) || ';' ||
     (select name || '|' || sha256 from rosters where id = 1) || ';' ||
     (select name || '|' || date from requests where key = 'cap-moi|089185001234|') || ';' ||
