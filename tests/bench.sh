@@ -1,18 +1,38 @@
 #!/usr/bin/env bash
-# make bench: the instrument for the PDF engine's targets (DESIGN.md "Fast and small").
-# Generates a synthetic roster of N requests (default 2000) with realistic names and
-# agencies, runs the whole pipeline on it, and prints documents per second, mean bytes per
-# PDF and peak memory. No assertion: machines are shared and noisy.
+# make bench: the instrument for the PDF engine's targets: per one-page form, end to end,
+# <= 0.5 ms and <= 24 KB with three embedded subset faces; memory flat in roster size; >= 15x
+# ReportLab canvas's speed per document. It prints figures only, never asserts: machines are
+# shared and noisy.
+#
+# 1. A synthetic renewal roster of N rows (one Mẫu 07 per row, one Mẫu 08 letter per agency)
+#    through the whole pipeline: wall and CPU (user+sys) ms per document, mean KB of the
+#    Mẫu 07 forms and of the letters, peak RSS.
+# 2. Memory flatness: peak RSS at SMALL and LARGE rows and their ratio (1.0 is flat). The run
+#    of step 1 is reused when LARGE = N (the default).
+# 3. ReportLab canvas drawing M comparable one-page forms (tests/bench_reportlab.py, with
+#    Debian's /usr/bin/python3 and python3-reportlab), and the ratio of the two.
+#
+# Knobs (environment): N=3000 rows; SMALL=N/10, LARGE=N, or with BIG=1 SMALL=1000 and
+# LARGE=20000; M=300 ReportLab documents; CTSBATCH=./ctsbatch; RL_PYTHON=/usr/bin/python3.
 set -eu
 cd "$(dirname "$0")/.."
-N=${N:-2000}
+N=${N:-3000}
+if [ "${BIG:-0}" = 1 ]; then
+    SMALL=${SMALL:-1000} LARGE=${LARGE:-20000}
+else
+    SMALL=${SMALL:-$((N / 10))} LARGE=${LARGE:-$N}
+fi
+M=${M:-300}
 BIN=${CTSBATCH:-./ctsbatch}
+RL_PYTHON=${RL_PYTHON:-/usr/bin/python3}
+TIME=/usr/bin/time
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-mkdir -p "$T/in" "$T/out"
-# A monthly renewal run: N gia-han requests from four agencies (one Mẫu 07 each, one
-# Mẫu 08 per agency listing its rows).
-awk -v n="$N" 'BEGIN {
+bench_start=$(date +%s.%N)
+
+# A monthly renewal roster of $1 gia-han requests from four agencies, on stdout.
+roster() {
+    awk -v n="$1" 'BEGIN {
     split("Nguyễn Trần Lê Phạm Huỳnh Hoàng Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý", ho, " ");
     split("Thị Văn Hữu Ngọc Minh Thanh Quốc Thu Mỹ Đức", dem, " ");
     split("Ánh Tuyết Hưng Hằng Duyên Ẩn Bình Nhung Tâm Phúc Khoa Ngọc Trâm Quý Lộc Hiếu", ten, " ");
@@ -23,22 +43,122 @@ awk -v n="$N" 'BEGIN {
         printf "gia-han,ca-nhan,%s,%s,0891%08d,Chuyên viên,Văn phòng,cb%05d@angiang.gov.vn,09%08d,540101010%07X,%02d/%02d/2027,0,có,VP,UBND TỈNH AN GIANG,Trần Văn Bình,GIÁM ĐỐC\n", \
             cq[1 + i % 4], name, i, i, i, i, 1 + i % 28, 3 + i % 10;  # expiries >= 60 days out
     }
-}' >"$T/in/bench.csv"
-start=$(date +%s.%N)
-if command -v /usr/bin/time >/dev/null; then
-    /usr/bin/time -f '%M' -o "$T/mem" $BIN run --in "$T/in" --out "$T/out" --settle 0 \
-        --as-of 2026-11-20 >/dev/null || true
-else
-    $BIN run --in "$T/in" --out "$T/out" --settle 0 --as-of 2026-11-20 >/dev/null || true
-    echo "?" >"$T/mem"
-fi
-end=$(date +%s.%N)
-count=$(find "$T/out" -name 'Mau*.pdf' | wc -l)
-bytes=$(find "$T/out" -name 'Mau*.pdf' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
-awk -v n="$N" -v c="$count" -v b="$bytes" -v s="$start" -v e="$end" -v m="$(tail -n 1 "$T/mem")" 'BEGIN {
-    t = e - s;
-    printf "bench: %d requests -> %d PDFs in %.2f s\n", n, c, t;
-    printf "bench: %.0f documents/s, %.2f ms/document\n", c / t, 1000 * t / c;
-    printf "bench: mean %.1f KB per PDF\n", b / c / 1024;
-    printf "bench: peak memory %s KB\n", m;
 }'
+}
+
+# Runs the pipeline once on a fresh roster of $1 rows into $T/out. Sets WALL and CPU (seconds),
+# RSS (KB, "?" without /usr/bin/time) and RC; the roster is made before the clock starts.
+run_roster() {
+    rm -rf "$T/in" "$T/out"
+    mkdir -p "$T/in" "$T/out"
+    roster "$1" >"$T/in/bench.csv"
+    local s e
+    RC=0
+    s=$(date +%s.%N)
+    # $BIN unquoted: CTSBATCH may be a command line ("valgrind -q ./ctsbatch")
+    # shellcheck disable=SC2086
+    if [ -x "$TIME" ]; then
+        "$TIME" -f '%U %S %M' -o "$T/time" $BIN run --in "$T/in" --out "$T/out" --settle 0 \
+            --as-of 2026-11-20 >"$T/log" 2>&1 || RC=$?
+    else
+        $BIN run --in "$T/in" --out "$T/out" --settle 0 --as-of 2026-11-20 >"$T/log" 2>&1 \
+            || RC=$?
+        echo "? ? ?" >"$T/time"
+    fi
+    e=$(date +%s.%N)
+    # time(1) puts "Command exited with non-zero status" before its line on a failure
+    read -r u sy RSS < <(tail -n 1 "$T/time") || true
+    WALL=$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')
+    CPU=$(awk -v u="$u" -v s="$sy" 'BEGIN { if (u == "?") print "?"; else printf "%.2f", u + s }')
+    if [ "$RC" != 0 ]; then
+        echo "bench: ctsbatch exited $RC on $1 rows; its last lines:"
+        tail -n 3 "$T/log" | sed 's/^/bench:   /'
+    fi
+}
+
+# Sum of the sizes (bytes) and count of the files named $1 under $T/out: "bytes count".
+sizes() {
+    find "$T/out" -name "$1" -printf '%s\n' | awk '{ s += $1; n++ } END { print s + 0, n + 0 }'
+}
+
+mb() { awk -v k="$1" 'BEGIN { if (k == "?") print "?"; else printf "%.1f", k / 1024 }'; }
+
+[ -x "$TIME" ] || echo "bench: $TIME missing (Debian package time): no CPU or memory figures"
+
+# 1. The run of N rows.
+run_roster "$N"
+read -r b07 n07 < <(sizes 'Mau07-*.pdf')
+read -r b08 n08 < <(sizes 'Mau08-*.pdf')
+docs=$((n07 + n08))
+pages07="?" pages08="?"
+if command -v pdfinfo >/dev/null; then
+    first=$(find "$T/out" -name 'Mau07-*.pdf' -print -quit)
+    [ -n "$first" ] && pages07=$(pdfinfo "$first" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+    pages08=$(find "$T/out" -name 'Mau08-*.pdf' -exec pdfinfo {} \; 2>/dev/null \
+        | awk '/^Pages:/ { p += $2 } END { print p + 0 }')
+fi
+awk -v n="$N" -v n07="$n07" -v n08="$n08" -v d="$docs" -v w="$WALL" -v c="$CPU" \
+    -v b07="$b07" -v b08="$b08" -v p07="$pages07" -v p08="$pages08" -v m="$(mb "$RSS")" 'BEGIN {
+    printf "bench: ctsbatch: %d renewal rows -> %d Mẫu 07 + %d Mẫu 08 in %.2f s wall, %s s CPU\n", \
+        n, n07, n08, w, c;
+    if (d == 0) { print "bench: ctsbatch: no documents"; exit }
+    if (c == "?")
+        printf "bench: ctsbatch: %.3f ms wall per document (target ≤ 0.5 ms)\n", 1000 * w / d;
+    else
+        printf "bench: ctsbatch: %.3f ms wall, %.3f ms CPU per document (target ≤ 0.5 ms)\n", \
+            1000 * w / d, 1000 * c / d;
+    if (n07 > 0)
+        printf "bench: Mẫu 07: mean %.1f KB per form (target ≤ 24 KB); first one has %s page(s)\n", \
+            b07 / n07 / 1024, p07;
+    if (n08 > 0)
+        printf "bench: Mẫu 08: %d letters, %s pages, mean %.1f KB per letter\n", n08, p08, \
+            b08 / n08 / 1024;
+    printf "bench: peak RSS %s MB\n", m;
+}'
+CS_WALL=$WALL CS_CPU=$CPU CS_DOCS=$docs RSS_N=$RSS
+
+# 2. Memory flatness: the same pipeline at SMALL and LARGE rows (reusing the run of N).
+# A failed run's memory says nothing about the pipeline's: "?" then.
+[ "$RC" = 0 ] || RSS_N="?"
+if [ "$SMALL" = "$N" ]; then rss_small=$RSS_N; else
+    run_roster "$SMALL"
+    rss_small=$RSS
+    [ "$RC" = 0 ] || rss_small="?"
+fi
+if [ "$LARGE" = "$N" ]; then rss_large=$RSS_N; else
+    run_roster "$LARGE"
+    rss_large=$RSS
+    [ "$RC" = 0 ] || rss_large="?"
+fi
+rm -rf "$T/in" "$T/out"
+awk -v s="$SMALL" -v l="$LARGE" -v a="$rss_small" -v b="$rss_large" 'BEGIN {
+    if (a == "?" || b == "?" || a == 0) { print "bench: memory: not measured"; exit }
+    printf "bench: memory: peak RSS %.1f MB at %d rows, %.1f MB at %d rows: ratio %.2f (flat: 1.00)", \
+        a / 1024, s, b / 1024, l, b / a;
+    if (l != s) printf ", %+.2f KB per row", (b - a) / (l - s);
+    printf "\n";
+}'
+
+# 3. ReportLab canvas, and the ratio.
+rl="$T/reportlab.fig"
+if ! [ -x "$RL_PYTHON" ]; then
+    echo "bench: reportlab: $RL_PYTHON missing (Debian packages python3, python3-reportlab); skipped"
+elif "$RL_PYTHON" tests/bench_reportlab.py --count "$M" --out "$T/rl" \
+    --figures "$rl" 2>"$T/rl.err"; then
+    read -r rl_cpu rl_wall _ <"$rl"
+    awk -v rc="$rl_cpu" -v rw="$rl_wall" -v c="$CS_CPU" -v w="$CS_WALL" -v d="$CS_DOCS" 'BEGIN {
+        if (d == 0 || w <= 0) { print "bench: no ctsbatch documents: no ratio"; exit }
+        ratio_w = rw / (1000 * w / d);
+        if (c == "?" || c <= 0)
+            printf "bench: ctsbatch is %.2f× ReportLab canvas per document (wall; target ≥ 15×)\n", ratio_w;
+        else
+            printf "bench: ctsbatch is %.2f× ReportLab canvas per document (CPU; %.2f× wall; target ≥ 15×)\n", \
+                rc / (1000 * c / d), ratio_w;
+    }'
+else
+    # the script prints its own bench: line when reportlab or the fonts are missing
+    [ -s "$T/rl.err" ] && tail -n 2 "$T/rl.err" | sed 's/^/bench: reportlab: /'
+    echo "bench: reportlab: no figures; no ratio"
+fi
+rm -rf "$T/rl"
+awk -v s="$bench_start" -v e="$(date +%s.%N)" 'BEGIN { printf "bench: total %.0f s\n", e - s }'
