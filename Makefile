@@ -7,7 +7,7 @@ DESTDIR ?=
 
 DEB_PACKAGES := libhpdf-dev libxml2-dev libcmocka-dev fonts-liberation2 poppler-utils qpdf \
                 pkg-config gcc make time libsqlite3-dev sqlite3 libssl-dev \
-                libharfbuzz-dev libdeflate-dev icc-profiles-free
+                libharfbuzz-dev libdeflate-dev icc-profiles-free python3-reportlab
 FONT_DIR     := /usr/share/fonts/truetype/liberation2
 FONT_FILES   := LiberationSerif-Regular.ttf LiberationSerif-Bold.ttf \
                 LiberationSerif-Italic.ttf LiberationSerif-BoldItalic.ttf
@@ -130,7 +130,8 @@ fuzz:
 valgrind: ctsbatch
 	CTSBATCH="valgrind --error-exitcode=9 --leak-check=full -q ./ctsbatch" bash tests/e2e.sh
 
-bench: ctsbatch
+bench: deps
+	$(MAKE) ctsbatch fonts
 	bash tests/bench.sh
 
 install: all
