@@ -1412,6 +1412,7 @@ def check_document(path, want_part, problems):
     check_info(doc, xmp, problems)
     intent_space = check_output_intents(doc, root, problems)
     check_id(doc, problems)
+    check_file_syntax(doc, path, part, problems)
     if doc.trailer.get("Encrypt") is not None:
         problems.append("the trailer has /Encrypt: PDF/A forbids encryption")
 
@@ -1558,6 +1559,64 @@ def check_id(doc, problems):
             problems.append("trailer /ID[%d] is not a 16-byte string (%s)"
                             % (i, "%d bytes" % len(s.raw) if isinstance(s, PdfString)
                                and s.raw is not None else describe(s)))
+
+
+RE_STREAM_KEYWORD = re.compile(rb"[\x00\t\x0c\r\n ]*stream(\r\n|\n|\r)?")
+RE_OBJ_HEADER = re.compile(rb"(\d+) (\d+) obj(\r\n|\r|\n)")
+
+
+def check_file_syntax(doc, path, part, problems):
+    """What qpdf's JSON does not show: ISO 19005-1 6.1.7/6.1.8 and 19005-2 6.1.7.1/6.1.9 on
+    how objects and streams are written (an EOL after 'N G obj' and after 'stream', /Length
+    ending the data at an EOL and 'endstream'), and, for PDF/A-1, no object or xref streams."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise PdfError("cannot read: %s" % e.strerror)
+    bad_obj, bad_stream, compressed = [], [], 0
+    for line in run_qpdf(["--show-xref", path]).decode("latin-1").splitlines():
+        if ": compressed;" in line:
+            compressed += 1
+            continue
+        m = re.match(r"(\d+)/(\d+): uncompressed; offset = (\d+)$", line)
+        if not m:
+            continue
+        ref = Ref((int(m.group(1)), int(m.group(2))))
+        offset = int(m.group(3))
+        head = RE_OBJ_HEADER.match(data, offset)
+        if not head or (int(head.group(1)), int(head.group(2))) != ref:
+            bad_obj.append(ref[0])
+            continue
+        if not isinstance(doc.objects.get(ref), Stream):
+            continue
+        # the stream dictionary as written, for its /Length (qpdf's JSON leaves it out)
+        lexer = Lexer(data)
+        lexer.pos = head.end()
+        sdict = parse_object(lexer, lexer.next())
+        kw = RE_STREAM_KEYWORD.match(data, lexer.pos)
+        length = doc.resolve(sdict.get("Length")) if isinstance(sdict, dict) else None
+        if not kw or kw.group(1) not in (b"\r\n", b"\n") or type(length) is not int:
+            bad_stream.append("%d (after 'stream')" % ref[0])
+            continue
+        end = kw.end() + length
+        if not re.match(rb"(\r\n|\r|\n)endstream", data[end:end + 11]):
+            bad_stream.append("%d (/Length %d)" % (ref[0], length))
+        for key in ("F", "FFilter", "FDecodeParms"):
+            if key in sdict:
+                problems.append("obj %d: a stream with /%s (external data)" % (ref[0], key))
+    if bad_obj:
+        problems.append("objects whose 'N G obj' header is not followed by an EOL at the xref "
+                        "offset: %s" % listed(bad_obj))
+    if bad_stream:
+        problems.append("streams not written as 'stream' EOL, /Length bytes, EOL 'endstream': %s"
+                        % listed(bad_stream))
+    if part == 1:
+        if compressed:
+            problems.append("%d object(s) in object streams, which PDF 1.4 (PDF/A-1) has not"
+                            % compressed)
+        if doc.trailer.get("Type") == "XRef":
+            problems.append("a cross-reference stream, which PDF 1.4 (PDF/A-1) has not")
 
 
 # --------------------------------------------------------------------------------------------
