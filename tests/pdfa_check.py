@@ -28,6 +28,7 @@ import binascii
 import io
 import json
 import re
+import signal
 import subprocess
 import sys
 import unicodedata
@@ -62,9 +63,10 @@ class Ref(tuple):
 class PdfString:
     """A PDF string. raw holds its bytes; from qpdf's JSON "u:" form only the text is known."""
 
-    def __init__(self, raw=None, text=None):
+    def __init__(self, raw=None, text=None, raw_cr=False):
         self.raw = raw
         self.text = text
+        self.raw_cr = raw_cr  # a literal string with an unescaped CR (which reads as LF)
 
 
 class Stream:
@@ -215,6 +217,7 @@ class Lexer:
         i = self.pos + 1
         depth = 1
         out = bytearray()
+        raw_cr = False
         while i < n:
             c = data[i]
             if c == 0x5C:  # backslash
@@ -248,12 +251,13 @@ class Lexer:
                     break
             elif c == 0x0D:  # an unescaped EOL in a string reads as LF
                 out.append(0x0A)
+                raw_cr = True
                 i += 2 if data[i + 1:i + 2] == b"\n" else 1
                 continue
             out.append(c)
             i += 1
         self.pos = i
-        return PdfString(raw=bytes(out))
+        return PdfString(raw=bytes(out), raw_cr=raw_cr)
 
     def _hex(self):
         end = self.data.find(b">", self.pos + 1)
@@ -1200,6 +1204,11 @@ class TextCheck:
                 elif font is None:
                     self.problems.append("page %d: %s before any valid Tf" % (page_no, op))
                 else:
+                    if any(s.raw_cr for s in strings):
+                        self.problems.append(
+                            "page %d: %s: a literal string holds an unescaped CR byte, which a "
+                            "reader takes for LF (a glyph code with byte 0x0D needs \\r)"
+                            % (page_no, font.label))
                     self.show(font, b"".join(s.raw for s in strings), page_no)
             elif op == "Do" and operands and isinstance(operands[-1], Name):
                 xobjs = doc.get(resources, "XObject")
@@ -1427,6 +1436,15 @@ def describe_xmp(v):
     return "missing" if v is None else repr(flat(v))
 
 
+# The simple XMP value types whose form can be checked (XMP specification part 1, 8.2.1).
+VALUE_FORMS = {
+    "Integer": lambda v: re.fullmatch(r"[+-]?\d+", v) is not None,
+    "Real": lambda v: re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", v) is not None,
+    "Boolean": lambda v: v in ("True", "False"),
+    "Date": lambda v: parse_xmp_date(v) is not None,
+}
+
+
 def check_archival(xmp, problems):
     """Every property of a namespace that is not predefined must be described by an extension
     schema and have a value. Returns [(name, value)] of those properties."""
@@ -1448,6 +1466,10 @@ def check_archival(xmp, problems):
         text = flat(value)
         if not text.strip():
             problems.append("XMP %s has an empty value" % qname)
+        vtype = declared.get(ns, {}).get(local)
+        if vtype in VALUE_FORMS and not (isinstance(value, str)
+                                         and VALUE_FORMS[vtype](value)):
+            problems.append("XMP %s is declared %s, but its value is %r" % (qname, vtype, text))
         archival.append((local, text))
     return archival
 
@@ -1678,4 +1700,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `pdfa_check.py --text F | head` is fine
     sys.exit(main(sys.argv[1:]))

@@ -76,7 +76,8 @@ def span(num):
 
 
 def first_drawn():
-    """(font dictionary, first CID) of the first text-showing operator of page 1."""
+    """(font reference, font dictionary, first CID) of the first text-showing operator of
+    page 1."""
     root = doc.get(doc.trailer, "Root")
     page = doc.get(root, "Pages")
     for _ in range(pc.LIMIT_DEPTH):
@@ -98,28 +99,36 @@ def first_drawn():
             operands.append(tok)
         else:
             if tok == "Tf":
-                font = doc.resolve(fonts.get(operands[-2]))
+                fref = fonts.get(operands[-2])
+                font = doc.resolve(fref)
             elif tok in ("Tj", "'", '"', "TJ") and font is not None:
                 arg = operands[-1]
                 strings = [s for s in arg if isinstance(s, pc.PdfString)] \
                     if isinstance(arg, list) else [arg]
                 raw = b"".join(s.raw for s in strings)
                 if len(raw) >= 2:
-                    return font, int.from_bytes(raw[:2], "big")
+                    return fref, font, int.from_bytes(raw[:2], "big")
             operands = []
 
 
 if kind == "width":
-    font, cid = first_drawn()
-    desc = font["DescendantFonts"]
-    desc = doc.resolve(desc)[0]
-    if not isinstance(desc, pc.Ref):
-        sys.exit("the descendant font is not an indirect object")
-    w = doc.resolve(desc)["W"]
-    num = w[0] if isinstance(w, pc.Ref) else desc[0]
+    fref, font, cid = first_drawn()
+    desc = doc.resolve(doc.get(font, "DescendantFonts")[0])
+    w = desc.get("W")
+    # the object that holds the /W array: its own, the CIDFont's, or (a direct CIDFont) the
+    # Type0 font's
+    holder = w if isinstance(w, pc.Ref) else doc.get(font, "DescendantFonts")[0]
+    if not isinstance(holder, pc.Ref):
+        holder = fref
+    if not isinstance(holder, pc.Ref):
+        sys.exit("the font that draws first is not an indirect object")
+    num = holder[0]
     start, end = span(num)
     if not isinstance(w, pc.Ref):
-        start = data.index(b"/W", start) + 2
+        m = re.compile(rb"/W\s*\[").search(data, start, end)
+        if not m:
+            sys.exit("no /W array in obj %d" % num)
+        start = m.end() - 1
     # the numbers and brackets of the /W array, with their places in the file
     toks = [(m.group(0), m.start(), m.end()) for m in
             re.finditer(rb"\[|\]|[+-]?\d+(?:\.\d*)?", data[start:end])]
@@ -149,7 +158,8 @@ if kind == "width":
     new = b"%d" % (int(float(old)) + 50)
     a, b = start + target[1], start + target[2]
     data = data[:a] + new + data[b:]
-    print("/W width of CID %d in obj %d: %s -> %s" % (cid, num, old.decode(), new.decode()))
+    print("/W width of CID %d, obj %d of the QDF copy: %s -> %s" % (cid, num, old.decode(),
+                                                                 new.decode()))
 elif kind == "title":
     meta = doc.get(doc.get(doc.trailer, "Root"), "Metadata")
     start, end = span(meta.ref[0])
