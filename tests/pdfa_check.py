@@ -31,6 +31,7 @@ import re
 import signal
 import subprocess
 import sys
+import traceback
 import unicodedata
 import zlib
 import xml.etree.ElementTree as ET
@@ -1376,6 +1377,10 @@ def check_file(path, want_part):
         return problems + [str(e)], [], []
     except RecursionError:
         return problems + ["structure nested too deeply to check"], [], []
+    except Exception as e:  # a case this checker does not handle: the file fails, said so
+        frame = traceback.extract_tb(e.__traceback__)[-1]
+        return problems + ["the checker cannot go on: %s: %s (pdfa_check.py line %d)"
+                           % (type(e).__name__, e, frame.lineno)], [], []
 
 
 def check_document(path, want_part, problems):
