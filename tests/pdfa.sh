@@ -19,7 +19,7 @@
 # Preflight runs once for all PDF/A-1 files: Validator_A1b's "batch" mode reads a list of files
 # and validates them in one JVM (a JVM start costs about a second). It runs in the background
 # while the other checks run. Its report names files by their last path component only, so it
-# is given symlinks named by the files' index. PREFLIGHT_TIMEOUT (seconds, default 600) bounds
+# is given symlinks named by the files' index. PREFLIGHT_TIMEOUT (seconds, default 300) bounds
 # one JVM run; if the JVM dies part way (an exception Preflight does not catch), the file it
 # stopped on is failed and the files after it are validated again in a new JVM (bounded by the
 # number of files).
@@ -29,7 +29,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 PY=/usr/bin/python3 # Debian's interpreter, which has python3-fonttools
 CHECK="$HERE/pdfa_check.py"
 TOOL_TIMEOUT=300
-PREFLIGHT_TIMEOUT=${PREFLIGHT_TIMEOUT:-600}
+PREFLIGHT_TIMEOUT=${PREFLIGHT_TIMEOUT:-300}
 JAVA_DIR=/usr/share/java
 # preflight.jar needs PDFBox, FontBox, XmpBox, commons-logging, and (Java 11 and later no longer
 # ship them) the JavaBeans Activation Framework and JAXB API.
