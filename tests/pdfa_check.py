@@ -808,8 +808,7 @@ class FontUse:
         self.cidset = None
         self.tounicode = None  # (dict code -> bytes, [(lo, hi, dst)])
         self.usable = False  # 2-byte Identity-H codes that we can follow to glyphs
-        # glyph problems met while reading content, reported once per font
-        self.drawn = set()
+        self.drawn = set()  # the CIDs the content draws with it, checked once per font
 
     def gid(self, cid):
         if self.cid_to_gid is None:
