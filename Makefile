@@ -7,7 +7,9 @@ DESTDIR ?=
 
 DEB_PACKAGES := libhpdf-dev libxml2-dev libcmocka-dev fonts-liberation2 poppler-utils qpdf \
                 pkg-config gcc make time libsqlite3-dev sqlite3 libssl-dev \
-                libharfbuzz-dev libdeflate-dev icc-profiles-free python3-reportlab
+                libharfbuzz-dev libdeflate-dev icc-profiles-free python3-reportlab \
+                python3-fonttools libpdfbox2-java libactivation-java libjaxb-api-java \
+                default-jre-headless
 FONT_DIR     := /usr/share/fonts/truetype/liberation2
 FONT_FILES   := LiberationSerif-Regular.ttf LiberationSerif-Bold.ttf \
                 LiberationSerif-Italic.ttf LiberationSerif-BoldItalic.ttf
@@ -19,8 +21,8 @@ XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 CFLAGS  ?= -O2 -g
 HB_LIBS     = $(shell pkg-config --libs harfbuzz-subset 2>/dev/null)
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(XML_CFLAGS) -Ipipeline -MMD -MP
-LIBS     = -lhpdf $(XML_LIBS) $(HB_LIBS) -ldeflate -lsqlite3 -lcrypto -lm
+ALL_CFLAGS = $(WARN) -pthread $(CFLAGS) $(XML_CFLAGS) -Ipipeline -MMD -MP
+LIBS     = -pthread -lhpdf $(XML_LIBS) $(HB_LIBS) -ldeflate -lsqlite3 -lcrypto -lm
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
             -DCTS_FAULT_HOOKS
 
@@ -31,7 +33,7 @@ REL_OBJS := $(SRCS:pipeline/%.c=build/rel/%.o)
 SAN_OBJS := $(SRCS:pipeline/%.c=build/san/%.o)
 SAN_TESTS := $(TESTSRCS:tests/%.c=build/san/%)
 
-.PHONY: all deps run test unit e2e bench install clean format fonts valgrind fuzz
+.PHONY: all deps run test unit e2e pdfa bench install clean format fonts valgrind fuzz
 .DEFAULT_GOAL := all
 
 all: ctsbatch fonts
@@ -94,7 +96,7 @@ run: deps
 	  && echo "documents in outputs/; read outputs/report.csv for the rejected rows"
 
 test: deps
-	$(MAKE) unit e2e
+	$(MAKE) unit e2e pdfa
 
 unit: fonts $(SAN_TESTS)
 	@fail=0; for t in $(SAN_TESTS); do echo "== $$t"; ./$$t || fail=1; done; exit $$fail
@@ -102,6 +104,28 @@ unit: fonts $(SAN_TESTS)
 e2e: build/san/ctsbatch fonts
 	CTSBATCH=build/san/ctsbatch bash tests/e2e.sh
 	CTSBATCH=build/san/ctsbatch bash tests/e2e_txn.sh
+
+# PDF/A checks of every PDF a run of the samples and of a roster of every procedure writes (all
+# twelve forms, the letters, the reports), as PDF/A-2b and as PDF/A-1b (PDFBox Preflight), then
+# the negative control showing that the checks fail on a broken width or XMP value.
+PDFA_AS_OF := 2026-11-20
+PDFA_INPUTS := inputs/samples/* tests/data/e2e_all_procedures.csv
+pdfa: ctsbatch fonts
+	rm -rf build/pdfa && mkdir -p build/pdfa/a2/in build/pdfa/a1/in
+	cp -p $(PDFA_INPUTS) build/pdfa/a2/in/
+	cp -p $(PDFA_INPUTS) build/pdfa/a1/in/
+	sed 's|chuan="PDF/A-2b"|chuan="PDF/A-1b"|' config/ctsbatch.xml >build/pdfa/a1/ctsbatch.xml
+	grep -q 'chuan="PDF/A-1b"' build/pdfa/a1/ctsbatch.xml
+	./ctsbatch run --in build/pdfa/a2/in --out build/pdfa/a2/out --as-of $(PDFA_AS_OF) --settle 0 \
+	  >/dev/null; [ $$? -le 1 ]
+	./ctsbatch run --in build/pdfa/a1/in --out build/pdfa/a1/out --as-of $(PDFA_AS_OF) --settle 0 \
+	  --config build/pdfa/a1/ctsbatch.xml >/dev/null; [ $$? -le 1 ]
+	@forms=$$(find build/pdfa/a2/out -name 'Mau*.pdf' | sed 's|.*/Mau\([0-9]*\)-.*|\1|' | sort -u | tr '\n' ' '); \
+	  echo "pdfa: forms made: $$forms"; [ "$$forms" = "01 02 03 04 07 08 09 10 11 12 14 15 " ]
+	bash tests/pdfa.sh --part 2 $$(find build/pdfa/a2 -name '*.pdf' | sort)
+	bash tests/pdfa.sh --part 1 $$(find build/pdfa/a1 -name '*.pdf' | sort)
+	bash tests/pdfa_negative.sh --part 2 $$(find build/pdfa/a2/out -name 'Mau01-*.pdf' | sort | head -n 1)
+	bash tests/pdfa_negative.sh --part 1 $$(find build/pdfa/a1/out -name 'Mau01-*.pdf' | sort | head -n 1)
 
 # Fuzzing (clang libFuzzer + ASan/UBSan): one target per reader, FUZZ_SECONDS each. Crashes
 # land in build/fuzz/; every one fixed is added to tests/data/ as a case.
