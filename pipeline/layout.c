@@ -48,6 +48,8 @@ static void box_release(box *b)
     for (size_t i = 0; i < b->n; i++)
         free(b->items[i].text);
     free(b->items);
+    b->items = NULL;
+    b->n = b->cap = 0; /* released twice is released once */
 }
 
 static void boxes_release(boxlist *l)
@@ -612,7 +614,17 @@ static void unplace_last(pager *pg)
     pg->has_last = 0;
 }
 
-static int paginate(pager *pg, const boxlist *bl, char *err, size_t errlen)
+/* A table's header box: the next box names it as the header it repeats. */
+static int is_header(const boxlist *bl, size_t k)
+{
+    return k + 1 < bl->n && bl->b[k + 1].header == (long)k;
+}
+
+/* Lays the boxes out on pages. A box placed for good gives its items back at once (the page
+ * holds a copy): only the last one may still be pulled onto the next page, and table
+ * headers are placed again on every page, so those two are kept. A 170-page letter then
+ * holds its pages, not its pages and all its boxes. */
+static int paginate(pager *pg, boxlist *bl, char *err, size_t errlen)
 {
     double usable = pg->bottom - pg->top;
     new_page(pg);
@@ -649,6 +661,8 @@ static int paginate(pager *pg, const boxlist *bl, char *err, size_t errlen)
         }
         place(pg, b, (long)i, pg->y + before);
         pg->y += b->after;
+        if (i > 0 && !is_header(bl, i - 1) && pg->last.box == (long)i)
+            box_release(&bl->b[i - 1]);
     }
     return 0;
 }

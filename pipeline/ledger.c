@@ -17,10 +17,19 @@
 #include "fault.h"
 #include "util.h"
 
+/* The one-row queries asked once per request or per document (request_find, path_taken)
+ * are prepared once and reset between uses: parsing the SQL each time cost more than
+ * running it. Keyed by the address of the (static) SQL text. */
+enum { LEDGER_CACHED = 8 };
+
 struct ledger {
     sqlite3 *db;
     int lock_fd;
     int opened_version;
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } cached[LEDGER_CACHED];
 };
 
 /* Each entry takes the schema from version i to i + 1. Never edit a released step: add one.
@@ -86,6 +95,37 @@ static int exec(ledger *l, const char *sql, char *err, size_t errlen)
     snprintf(err, errlen, "ledger: %s", msg ? msg : sqlite3_errmsg(l->db));
     sqlite3_free(msg);
     return -1;
+}
+
+/* A prepared statement of the cache (reset, bindings cleared), or prepared on the spot
+ * when the cache is full; release it with done(). */
+static sqlite3_stmt *prepare(ledger *l, const char *sql, char *err, size_t errlen);
+
+static sqlite3_stmt *reuse(ledger *l, const char *sql, char *err, size_t errlen)
+{
+    size_t i = 0;
+    for (; i < LEDGER_CACHED && l->cached[i].sql; i++)
+        if (l->cached[i].sql == sql) {
+            sqlite3_reset(l->cached[i].st);
+            sqlite3_clear_bindings(l->cached[i].st);
+            return l->cached[i].st;
+        }
+    sqlite3_stmt *st = prepare(l, sql, err, errlen);
+    if (st && i < LEDGER_CACHED) {
+        l->cached[i].sql = sql;
+        l->cached[i].st = st;
+    }
+    return st;
+}
+
+static void done(ledger *l, sqlite3_stmt *st)
+{
+    for (size_t i = 0; i < LEDGER_CACHED && l->cached[i].sql; i++)
+        if (l->cached[i].st == st) {
+            sqlite3_reset(st); /* ends the read: no statement stays open */
+            return;
+        }
+    sqlite3_finalize(st);
 }
 
 static sqlite3_stmt *prepare(ledger *l, const char *sql, char *err, size_t errlen)
@@ -211,6 +251,8 @@ void ledger_close(ledger *l)
 {
     if (!l)
         return;
+    for (size_t i = 0; i < LEDGER_CACHED; i++)
+        sqlite3_finalize(l->cached[i].st); /* accepts NULL */
     if (l->db)
         sqlite3_close(l->db);
     if (l->lock_fd >= 0)
@@ -269,7 +311,7 @@ int ledger_run_end(ledger *l, long long run, const char *outcome, const char *no
 static int query_int(ledger *l, const char *sql, const char *arg, long long *v, char *err,
                      size_t errlen)
 {
-    sqlite3_stmt *st = prepare(l, sql, err, errlen);
+    sqlite3_stmt *st = reuse(l, sql, err, errlen);
     if (!st)
         return -1;
     if (arg)
@@ -278,7 +320,7 @@ static int query_int(ledger *l, const char *sql, const char *arg, long long *v, 
     *v = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     if (s != SQLITE_ROW && s != SQLITE_DONE)
         rc = fail(l, err, errlen, "read");
-    sqlite3_finalize(st);
+    done(l, st);
     return rc;
 }
 
@@ -339,7 +381,7 @@ static void column_copy(sqlite3_stmt *st, int i, char *dst, size_t len)
 static int query_text(ledger *l, const char *sql, const char *arg, char *a, size_t alen, char *b,
                       size_t blen, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = prepare(l, sql, err, errlen);
+    sqlite3_stmt *st = reuse(l, sql, err, errlen);
     if (!st)
         return -1;
     bind_text(st, 1, arg);
@@ -352,7 +394,7 @@ static int query_text(ledger *l, const char *sql, const char *arg, char *a, size
     } else if (s != SQLITE_DONE) {
         rc = fail(l, err, errlen, "read");
     }
-    sqlite3_finalize(st);
+    done(l, st);
     return rc;
 }
 

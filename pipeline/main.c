@@ -20,6 +20,7 @@ static const char USAGE[] =
     "Usage:\n"
     "  ctsbatch run      [--in DIR] [--out DIR] [--as-of DATE] [--config FILE]\n"
     "                    [--db FILE] [--wait SECONDS] [--encoding NAME] [--settle SECONDS]\n"
+    "                    [--workers 1|2]\n"
     "  ctsbatch validate FILE... [--as-of DATE] [--json] [--config FILE] [--encoding NAME]\n"
     "  ctsbatch --help | --version\n"
     "\n"
@@ -37,6 +38,8 @@ static const char USAGE[] =
     "--db FILE        the ledger (default OUT/ctsbatch.db)\n"
     "--wait SECONDS   wait that long for another run using the ledger (default 0)\n"
     "--encoding NAME  force the CSV encoding (an iconv name, e.g. WINDOWS-1258)\n"
+    "--workers N      documents rendered at once, 1 or 2 (default: 2 on two cores or more);\n"
+    "                 the documents are the same bytes either way\n"
     "--json           one JSON object per file, as ROSTER.md describes\n"
     "\n"
     "SOURCE_DATE_EPOCH, when set, dates the PDFs so that the same input gives the same bytes.\n"
@@ -130,12 +133,17 @@ static long long doc_epoch(void)
 
 static int parse_options(int argc, char **argv, options *o)
 {
-    static const struct option longs[] = {
-        {"in", required_argument, 0, 'i'},       {"out", required_argument, 0, 'o'},
-        {"as-of", required_argument, 0, 'a'},    {"config", required_argument, 0, 'c'},
-        {"encoding", required_argument, 0, 'e'}, {"settle", required_argument, 0, 's'},
-        {"json", no_argument, 0, 'j'},           {"db", required_argument, 0, 'd'},
-        {"wait", required_argument, 0, 'w'},     {0, 0, 0, 0}};
+    static const struct option longs[] = {{"in", required_argument, 0, 'i'},
+                                          {"out", required_argument, 0, 'o'},
+                                          {"as-of", required_argument, 0, 'a'},
+                                          {"config", required_argument, 0, 'c'},
+                                          {"encoding", required_argument, 0, 'e'},
+                                          {"settle", required_argument, 0, 's'},
+                                          {"json", no_argument, 0, 'j'},
+                                          {"db", required_argument, 0, 'd'},
+                                          {"wait", required_argument, 0, 'w'},
+                                          {"workers", required_argument, 0, 'k'},
+                                          {0, 0, 0, 0}};
     run_options *r = &o->run;
     int ch;
     optind = 2;
@@ -171,6 +179,13 @@ static int parse_options(int argc, char **argv, options *o)
             if (str_to_long(optarg, &r->wait) < 0 || r->wait < 0)
                 return usage_error("--wait takes a number of seconds");
             break;
+        case 'k': {
+            long n;
+            if (str_to_long(optarg, &n) < 0 || n < 1 || n > 2)
+                return usage_error("--workers takes 1 or 2");
+            r->workers = (int)n;
+            break;
+        }
         default:
             return usage_error("unknown option");
         }
@@ -193,7 +208,7 @@ int main(int argc, char **argv)
     int is_run = strcmp(argv[1], "run") == 0;
     if (!is_run && strcmp(argv[1], "validate") != 0)
         return usage_error("unknown command");
-    options o = {{"inputs", "outputs", NULL, NULL, NULL, today(), 2, 0, doc_epoch()}, NULL, 0};
+    options o = {{"inputs", "outputs", NULL, NULL, NULL, today(), 2, 0, doc_epoch(), 0}, NULL, 0};
     int rc = parse_options(argc, argv, &o);
     if (rc)
         return rc;

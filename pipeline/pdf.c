@@ -900,13 +900,29 @@ static void page_content(pdf_engine *e, const dl_page *p, const subset *subs[FAC
         ly = y;
         const uint16_t *map = e->gmap[it->face];
         const char *q = it->text, *end = q + strlen(q);
+        /* at most 4 bytes per character (two escaped bytes), written in place */
+        size_t room = 4 * (size_t)(end - q) + 1;
+        if (b->len + room + 1 > b->max) {
+            b->full = 1;
+            return;
+        }
+        if (b->cap < b->len + room + 1)
+            b->data = xgrow(b->data, &b->cap, b->len + room + 1, 1);
+        char *w = b->data + b->len;
         while (q < end) {
             long cp = text_utf8_next(&q, end);
             uint16_t g =
                 cp >= 0 && cp < 0x10000 ? map[cp] : subset_glyph(subs[it->face], (uint32_t)cp);
-            put_code(b, (unsigned char)(g >> 8));
-            put_code(b, (unsigned char)(g & 0xFF));
+            unsigned char two[2] = {(unsigned char)(g >> 8), (unsigned char)(g & 0xFF)};
+            for (int k = 0; k < 2; k++) {
+                unsigned char ch = two[k];
+                if (ch == '(' || ch == ')' || ch == '\\' || ch == '\r')
+                    *w++ = '\\', ch = ch == '\r' ? 'r' : ch;
+                *w++ = (char)ch;
+            }
         }
+        b->len = (size_t)(w - b->data);
+        b->data[b->len] = '\0';
         buf_puts(b, ") Tj\n");
     }
     if (open)

@@ -36,6 +36,9 @@ static int make_dir(const char *p, mode_t mode)
 
 int publish_mkdirs(const char *dir)
 {
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0; /* the usual case: one call, not one per component */
     char *p = xstrdup(dir);
     int rc = 0;
     for (char *s = p + 1; *s && rc == 0; s++) {

@@ -294,6 +294,13 @@ static const char *row_lookup(void *p, size_t i, const char *name)
     return row_value(c, c->d->rows[i], name);
 }
 
+void render_info_release(render_info *info)
+{
+    free(info->subject);
+    free(info->signer);
+    info->subject = info->signer = NULL;
+}
+
 int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out, render_info *info,
                char *err, size_t errlen)
 {
@@ -324,8 +331,9 @@ int render_doc(renderer *r, const doc *d, date as_of, long long epoch, buf *out,
             snprintf(info->type_name, sizeof info->type_name, "%s", m.type_name);
             snprintf(info->issued, sizeof info->issued, "%s", m.issued);
             snprintf(info->language, sizeof info->language, "%s", m.language);
-            snprintf(info->subject, sizeof info->subject, "%s", m.subject);
-            snprintf(info->signer, sizeof info->signer, "%s", m.signer);
+            render_info_release(info);
+            info->subject = xstrdup(m.subject ? m.subject : "");
+            info->signer = xstrdup(m.signer ? m.signer : "");
         }
         free(signer);
     }

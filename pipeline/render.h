@@ -36,9 +36,12 @@ enum { RENDER_CONTENT = -1, RENDER_OPERATOR = -2 };
  * archival description (Nghị định 30/2020 Phụ lục VI; the organ is the document's agency). */
 typedef struct render_info {
     size_t pages;
-    char type_name[64], issued[16], language[8];
-    char subject[512], signer[512];
+    char type_name[32], issued[16], language[8];
+    char *subject, *signer; /* owned: render_info_release */
 } render_info;
+
+/* Frees what info owns; it may be passed to render_doc again. */
+void render_info_release(render_info *info);
 
 /* Renders d into out, what it is in *info (may be NULL). Returns 0; RENDER_CONTENT with
  * a Vietnamese reason in err when the content cannot be laid out (a finding for its row);

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,11 +86,24 @@ typedef struct staged {
     render_info info;
 } staged;
 
+/* Documents are rendered a window at a time (by two workers on a two-core machine) and
+ * staged in plan order: memory holds at most RUN_WINDOW rendered documents. */
+enum { RUN_WINDOW = 32, RUN_PARALLEL_MIN = 16 };
+
+/* One document rendered by a worker, waiting to be staged in plan order. */
+typedef struct rendered {
+    buf pdf;
+    render_info info;
+    int rc;
+    char err[512];
+} rendered;
+
 typedef struct ctx {
     const run_options *o;
     const config *cfg;
     ledger *l;
     renderer *r;
+    renderer *r2; /* the second worker's, made for the first plan long enough to share */
     run_result *res;
     long long run;
     char day[16]; /* as_of, ISO */
@@ -100,6 +114,7 @@ typedef struct ctx {
     buf unreadable; /* the unreadable files, for the run's report */
     size_t files;   /* rosters found */
     buf pdf;
+    rendered window[RUN_WINDOW]; /* documents rendered, waiting to be staged */
 } ctx;
 
 static void now_iso(char *out, size_t len)
@@ -440,6 +455,7 @@ static void stage_discard(stage_set *s, int unlink_files)
         if (unlink_files)
             unlink(s->v[i].tmp);
         free(s->v[i].tmp);
+        render_info_release(&s->v[i].info);
     }
     free(s->v);
     memset(s, 0, sizeof *s);
@@ -447,26 +463,26 @@ static void stage_discard(stage_set *s, int unlink_files)
 
 enum { MAKE_OK = 0, MAKE_REPLAN = 1, MAKE_CONTENT = -1, MAKE_OPERATOR = -2 };
 
-/* Renders and stages one document. */
-static int make_one(ctx *c, const doc *d, stage_set *s, const char *from, char *why, size_t whylen)
+/* Stages one rendered document, or notes why it was not made. */
+static int stage_one(ctx *c, const doc *d, rendered *o, stage_set *s, const char *from, char *why,
+                     size_t whylen)
 {
     char err[512], tmp[4096];
-    render_info info;
-    memset(&info, 0, sizeof info);
-    buf_reset(&c->pdf);
-    int rc = render_doc(c->r, d, c->o->as_of, c->o->epoch, &c->pdf, &info, err, sizeof err);
-    if (rc == RENDER_CONTENT) {
+    if (o->rc == RENDER_CONTENT) {
         int per_row = strcmp(d->kind->per, "row") == 0;
-        add_doc_result(c, d->relpath, from, 0, err);
+        add_doc_result(c, d->relpath, from, 0, o->err);
         if (per_row) { /* a finding for its row; the plan is made again without it */
-            rules_note_not_made((verdict *)d->rows[0], c->cfg, err);
+            rules_note_not_made((verdict *)d->rows[0], c->cfg, o->err);
             return MAKE_REPLAN;
         }
-        snprintf(why, whylen, "Mẫu %s: %s", d->kind->form, err);
+        snprintf(why, whylen, "Mẫu %s: %s", d->kind->form, o->err);
         return MAKE_CONTENT;
     }
-    if (rc < 0 ||
-        publish_stage(c->o->out, c->pdf.data, c->pdf.len, tmp, sizeof tmp, err, sizeof err) < 0) {
+    if (o->rc < 0) {
+        snprintf(why, whylen, "%s: %s", d->relpath, o->err);
+        return MAKE_OPERATOR;
+    }
+    if (publish_stage(c->o->out, o->pdf.data, o->pdf.len, tmp, sizeof tmp, err, sizeof err) < 0) {
         snprintf(why, whylen, "%s: %s", d->relpath, err);
         return MAKE_OPERATOR;
     }
@@ -474,11 +490,69 @@ static int make_one(ctx *c, const doc *d, stage_set *s, const char *from, char *
     staged *st = &s->v[s->n++];
     st->tmp = xstrdup(tmp);
     st->d = d;
-    st->pages = info.pages;
-    st->info = info;
-    st->bytes = c->pdf.len;
-    sha256_hex(c->pdf.data, c->pdf.len, st->sha256);
+    st->pages = o->info.pages;
+    st->info = o->info; /* the staged document takes the strings */
+    o->info.subject = o->info.signer = NULL;
+    st->bytes = o->pdf.len;
+    sha256_hex(o->pdf.data, o->pdf.len, st->sha256);
     return MAKE_OK;
+}
+
+/* What one worker renders: every nworkers-th document of docs[0..n), from `worker` on.
+ * Documents depend only on themselves (pdf.h), so who renders which changes no byte. */
+typedef struct part {
+    renderer *r;
+    const run_options *o;
+    const doc *docs;
+    rendered *out;
+    size_t n;
+    int worker, nworkers;
+} part;
+
+static void *render_part(void *arg)
+{
+    part *w = arg;
+    for (size_t k = (size_t)w->worker; k < w->n; k += (size_t)w->nworkers) {
+        rendered *o = &w->out[k];
+        buf_reset(&o->pdf);
+        render_info_release(&o->info);
+        memset(&o->info, 0, sizeof o->info);
+        o->err[0] = '\0';
+        o->rc = render_doc(w->r, &w->docs[k], w->o->as_of, w->o->epoch, &o->pdf, &o->info, o->err,
+                           sizeof o->err);
+    }
+    return NULL;
+}
+
+/* The workers a plan of n documents gets: two when the machine has two cores and the plan
+ * is long enough to be worth a second renderer (its fonts and templates load once per run),
+ * or what the options ask. */
+static int workers_for(ctx *c, size_t n)
+{
+    long want = c->o->workers > 0 ? c->o->workers : sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
+    if (want < 2 || n < RUN_PARALLEL_MIN)
+        return 1;
+    if (!c->r2) {
+        char err[512];
+        c->r2 = render_new(c->cfg, err, sizeof err);
+        if (!c->r2)
+            return 1; /* the first renderer loaded the same files: one worker it is */
+    }
+    return 2;
+}
+
+/* Renders docs[0..n) into out[0..n), by one or two workers. */
+static void render_window(ctx *c, const doc *docs, size_t n, rendered *out, int nworkers)
+{
+    part parts[2] = {{c->r, c->o, docs, out, n, 0, nworkers},
+                     {c->r2, c->o, docs, out, n, 1, nworkers}};
+    pthread_t t;
+    int threaded = nworkers == 2 && pthread_create(&t, NULL, render_part, &parts[1]) == 0;
+    if (!threaded)
+        parts[0].nworkers = 1;
+    render_part(&parts[0]);
+    if (threaded)
+        pthread_join(t, NULL);
 }
 
 /* Plans the batch's documents and stages them; a row whose own form cannot be made is
@@ -491,10 +565,15 @@ static int make_documents(ctx *c, batch *b, const char *from, plan **out, stage_
         int replan = 0, rc = p->failed ? MAKE_OPERATOR : MAKE_OK;
         if (p->failed)
             snprintf(why, whylen, "no free name for a document under %s", c->o->out);
-        for (size_t i = 0; i < p->n && rc >= 0 && !c->operator; i++) {
-            int one = make_one(c, &p->docs[i], s, from, why, whylen);
-            replan |= one == MAKE_REPLAN;
-            rc = one < 0 ? one : rc;
+        int nworkers = workers_for(c, p->n);
+        for (size_t i = 0; i < p->n && rc >= 0 && !c->operator; i += RUN_WINDOW) {
+            size_t n = p->n - i < RUN_WINDOW ? p->n - i : RUN_WINDOW;
+            render_window(c, &p->docs[i], n, c->window, nworkers);
+            for (size_t k = 0; k < n && rc >= 0 && !c->operator; k++) {
+                int one = stage_one(c, &p->docs[i + k], &c->window[k], s, from, why, whylen);
+                replan |= one == MAKE_REPLAN;
+                rc = one < 0 ? one : rc;
+            }
         }
         if (c->operator&& rc >= 0) {
             snprintf(why, whylen, "the output folder or the ledger could not be read");
@@ -1058,6 +1137,11 @@ static void release_ctx(ctx *c)
     buf_release(&c->unreadable);
     buf_release(&c->pdf);
     render_free(c->r);
+    render_free(c->r2);
+    for (size_t i = 0; i < RUN_WINDOW; i++) {
+        buf_release(&c->window[i].pdf);
+        render_info_release(&c->window[i].info);
+    }
 }
 
 static int open_ledger(ctx *c)
@@ -1082,8 +1166,14 @@ static int open_ledger(ctx *c)
 int run_batch(const run_options *o, const config *cfg, run_result *res)
 {
     memset(res, 0, sizeof *res);
-    ctx c = {o, cfg, NULL, NULL, res, 0, "", 0, NULL, "", 0, {0}, 0, {0}};
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    c.cfg = cfg;
+    c.res = res;
     buf_init(&c.pdf, 0);
+    for (size_t i = 0; i < RUN_WINDOW; i++)
+        buf_init(&c.window[i].pdf, 0);
     buf_init(&c.unreadable, 0);
     date_format_iso(o->as_of, c.day);
     char err[512], now[32];

@@ -41,6 +41,8 @@ typedef struct run_options {
     long settle;     /* seconds a file must be unchanged to be taken */
     long wait;       /* seconds to wait for another run holding the ledger */
     long long epoch; /* the PDFs' date (SOURCE_DATE_EPOCH or now) */
+    int workers;     /* documents rendered at once: 0 for the machine's choice (two on two
+                      * cores or more), 1 or 2; the documents are the same bytes either way */
 } run_options;
 
 typedef enum {
