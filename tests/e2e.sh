@@ -287,5 +287,21 @@ check "validate on a symlink says it is not read" \
     'grep -qF "Đây là liên kết tượng trưng (symlink), không phải tệp danh sách: chương trình không đọc nó." "$T/what/link.out"'
 check "validate on a symlink reads none of its rows" '! grep -qF "hợp lệ" "$T/what/link.out"'
 
+# ---- a document's bytes depend only on itself: alone, or among other rosters and agencies,
+# with one or two workers, the same roster gives byte-identical PDFs (issue 9) ----
+hashes() { (cd "$1" && find . -name 'Mau*.pdf' -exec sha256sum {} + | awk '{ print $1 }' | sort); }
+mkdir -p "$T/alone/in" "$T/among/in"
+cp $DATA/golden_gia_han.csv "$T/alone/in/"
+cp $DATA/e2e_all_procedures.csv $DATA/golden_cap_moi.csv $DATA/golden_thu_hoi.csv "$T/among/in/"
+cp $DATA/golden_gia_han.csv "$T/among/in/zz_gia_han.csv" # read last, after the others' subsets
+$BIN run --in "$T/alone/in" --out "$T/alone/out" --as-of 2026-11-20 --settle 0 --workers 1 \
+    >/dev/null 2>&1
+$BIN run --in "$T/among/in" --out "$T/among/out" --as-of 2026-11-20 --settle 0 --workers 2 \
+    >/dev/null 2>&1
+alone=$(hashes "$T/alone/out")
+missing=$(comm -23 <(echo "$alone") <(hashes "$T/among/out") | wc -l)
+check "same roster alone and among others: all $(echo "$alone" | wc -l) documents byte-identical ($missing differ)" \
+    '[ "$(echo "$alone" | wc -l)" -ge 9 ] && [ "$missing" -eq 0 ]'
+
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]
