@@ -419,7 +419,10 @@ static int subset_make(pdf_engine *e, face_res *fr, subset *s, char *err, size_t
         hb_codepoint_t old = hb_map_get(new2old, g);
         hb_position_t adv =
             old == HB_MAP_VALUE_INVALID ? 0 : hb_font_get_glyph_h_advance(fr->font, old);
-        s->widths[g] = (int)lround(adv * 1000.0 / fr->upem);
+        /* whole thousandths, rounded down as libharu's own fonts were: within one unit of
+         * the font (PDF/A), and pages look exactly as before (rounding to nearest shifted
+         * glyphs by a fraction of a pixel, 1,900 pixels of a page at 100 dpi) */
+        s->widths[g] = (int)(adv * 1000 / fr->upem);
     }
     buf wt;
     buf_init(&wt, 0);
@@ -809,25 +812,24 @@ static HPDF_Dict font_objects(pdf_engine *e, HPDF_Doc pdf, const face_res *fr, c
 
 /* ---- page content ---- */
 
-/* A coordinate or size, to the hundredth of a point, without trailing zeros. */
-static void put_num(buf *b, double v)
+/* A number to `digits` decimals (1 to 4), without trailing zeros. */
+static void put_fixed(buf *b, double v, int digits)
 {
-    long long r = llround(v * 100);
-    char s[32], *p = s + sizeof s;
+    static const long long scale[] = {1, 10, 100, 1000, 10000};
+    long long r = llround(v * (double)scale[digits]);
+    char s[40], *p = s + sizeof s;
     *--p = '\0';
-    int neg = r < 0;
+    int neg = r < 0, started = 0;
     unsigned long long a = neg ? (unsigned long long)-r : (unsigned long long)r;
-    unsigned frac = (unsigned)(a % 100);
-    a /= 100;
-    if (frac) {
-        if (frac % 10) {
-            *--p = (char)('0' + frac % 10);
-            *--p = (char)('0' + frac / 10);
-        } else {
-            *--p = (char)('0' + frac / 10);
+    for (int k = 0; k < digits; k++, a /= 10) {
+        unsigned d = (unsigned)(a % 10);
+        if (d || started) {
+            *--p = (char)('0' + d);
+            started = 1;
         }
-        *--p = '.';
     }
+    if (started)
+        *--p = '.';
     do {
         *--p = (char)('0' + a % 10);
         a /= 10;
@@ -835,6 +837,19 @@ static void put_num(buf *b, double v)
     if (neg)
         *--p = '-';
     buf_puts(b, p);
+}
+
+/* Text positions and sizes: to the hundredth of a point. */
+static void put_num(buf *b, double v)
+{
+    put_fixed(b, v, 2);
+}
+
+/* Rules: to the thousandth, so that a thin rule falls on the same pixel row as before
+ * (a hundredth moved some by a row at 100 dpi). */
+static void put_rule(buf *b, double v)
+{
+    put_fixed(b, v, 3);
 }
 
 /* One byte of a 2-byte glyph code in a literal string: the delimiters and the backslash
@@ -864,13 +879,13 @@ static void page_content(pdf_engine *e, const dl_page *p, const subset *subs[FAC
             buf_puts(b, " w\n");
             width = it->size;
         }
-        put_num(b, it->x);
+        put_rule(b, it->x);
         buf_putc(b, ' ');
-        put_num(b, it->y);
+        put_rule(b, it->y);
         buf_puts(b, " m ");
-        put_num(b, it->x2);
+        put_rule(b, it->x2);
         buf_putc(b, ' ');
-        put_num(b, it->y2);
+        put_rule(b, it->y2);
         buf_puts(b, " l S\n");
     }
     int face = -1, open = 0;
