@@ -39,7 +39,9 @@
 #define ARCHIVE_NS "urn:ctsbatch:luu-tru:1.0#"
 #define ARCHIVE_PREFIX "ctsb"
 
-enum { Z_LEVEL = 6, CMAP_BLOCK = 100 };
+/* libharu's memory pool block: a one-page form's objects fit in a few blocks, allocated and
+ * freed at once instead of one malloc per object. */
+enum { Z_LEVEL = 6, CMAP_BLOCK = 100, PDF_POOL_BYTES = 64 * 1024 };
 
 /* One face's subset for one exact character set. */
 typedef struct subset {
@@ -81,6 +83,7 @@ struct pdf_engine {
     unsigned long tick;
     buf content, packed;        /* one page's content, and what it deflates to */
     uint16_t *gmap[FACE_COUNT]; /* BMP code point -> the current subset's glyph, while drawing */
+    char *xmp_tail;             /* xmp_extension() */
 };
 
 /* ---- errors ---- */
@@ -126,6 +129,8 @@ static unsigned char *deflate_copy(pdf_engine *e, const void *in, size_t n, size
     memcpy(p, e->packed.data, *len);
     return p;
 }
+
+static char *xmp_extension(void);
 
 /* ---- the engine's faces ---- */
 
@@ -187,6 +192,7 @@ pdf_engine *pdf_engine_new(const fontset *fs, const char *icc_path, int part, ch
     e->part = part;
     buf_init(&e->content, 0);
     buf_init(&e->packed, 0);
+    e->xmp_tail = xmp_extension();
     e->z = libdeflate_alloc_compressor(Z_LEVEL);
     if (!e->z)
         abort(); /* memory, as xmalloc */
@@ -271,6 +277,7 @@ void pdf_engine_free(pdf_engine *e)
     buf_release(&e->packed);
     free(e->icc);
     free(e->icc_z);
+    free(e->xmp_tail);
     free(e);
 }
 
@@ -1002,10 +1009,20 @@ static int make_stamp(long long epoch, stamp *s)
     return 0;
 }
 
+/* s as XML character data: markup escaped, control characters other than tab and newline
+ * (not allowed in XML 1.0) left out; plain runs appended at once. */
 static void xml_text(buf *b, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
+    static const char special[] = "&<>\"\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0d\x0e"
+                                  "\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d"
+                                  "\x1e\x1f";
+    while (s && *s) {
+        size_t n = strcspn(s, special);
+        buf_append(b, s, n);
+        s += n;
+        if (!*s)
+            break;
+        switch (*s++) {
         case '&':
             buf_puts(b, "&amp;");
             break;
@@ -1019,8 +1036,7 @@ static void xml_text(buf *b, const char *s)
             buf_puts(b, "&quot;");
             break;
         default:
-            if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n')
-                buf_putc(b, *s);
+            break; /* a control character */
         }
     }
 }
@@ -1047,10 +1063,37 @@ static void xmp_alt(buf *b, const char *prop, const char *v)
     buf_printf(b, "</rdf:li></rdf:Alt></%s>", prop);
 }
 
+/* The end of every XMP packet: the extension schema that declares the project's namespace
+ * (PDF/A-1 6.7.8, PDF/A-2 6.6.2.3), the same for every document: made once per engine. */
+static char *xmp_extension(void)
+{
+    buf bb, *b = &bb;
+    buf_init(b, 0);
+    buf_puts(b, "\n</rdf:Description>\n<rdf:Description rdf:about=\"\""
+                " xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\""
+                " xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\""
+                " xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">"
+                "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
+                "<pdfaSchema:schema>Nghị định 30/2020 Phụ lục VI</pdfaSchema:schema>"
+                "<pdfaSchema:namespaceURI>" ARCHIVE_NS "</pdfaSchema:namespaceURI>"
+                "<pdfaSchema:prefix>" ARCHIVE_PREFIX "</pdfaSchema:prefix>"
+                "<pdfaSchema:property><rdf:Seq>\n");
+    for (size_t i = 0; i < sizeof ARCHIVE_PROPS / sizeof *ARCHIVE_PROPS; i++)
+        buf_printf(b,
+                   "<rdf:li rdf:parseType=\"Resource\"><pdfaProperty:name>%s</pdfaProperty:name>"
+                   "<pdfaProperty:valueType>%s</pdfaProperty:valueType>"
+                   "<pdfaProperty:category>external</pdfaProperty:category>"
+                   "<pdfaProperty:description>%s</pdfaProperty:description></rdf:li>\n",
+                   ARCHIVE_PROPS[i][0], ARCHIVE_PROPS[i][1], ARCHIVE_PROPS[i][2]);
+    buf_puts(b, "</rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>"
+                "</rdf:Description>\n</rdf:RDF></x:xmpmeta>\n<?xpacket end=\"w\"?>");
+    return buf_detach(b);
+}
+
 /* The XMP packet: one description with every namespace, then the extension schema that
  * declares the project's own (PDF/A-1 6.7.8, PDF/A-2 6.6.2.3). */
 static void xmp_text(buf *b, const pdf_meta *m, int part, const stamp *st, const char *producer,
-                     size_t pages)
+                     size_t pages, const char *tail)
 {
     buf_printf(b,
                "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
@@ -1088,24 +1131,7 @@ static void xmp_text(buf *b, const pdf_meta *m, int part, const stamp *st, const
         xml_text(b, values[i] ? values[i] : "");
         buf_printf(b, "</" ARCHIVE_PREFIX ":%s>", ARCHIVE_PROPS[i][0]);
     }
-    buf_puts(b, "\n</rdf:Description>\n<rdf:Description rdf:about=\"\""
-                " xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\""
-                " xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\""
-                " xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">"
-                "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
-                "<pdfaSchema:schema>Nghị định 30/2020 Phụ lục VI</pdfaSchema:schema>"
-                "<pdfaSchema:namespaceURI>" ARCHIVE_NS "</pdfaSchema:namespaceURI>"
-                "<pdfaSchema:prefix>" ARCHIVE_PREFIX "</pdfaSchema:prefix>"
-                "<pdfaSchema:property><rdf:Seq>\n");
-    for (size_t i = 0; i < sizeof ARCHIVE_PROPS / sizeof *ARCHIVE_PROPS; i++)
-        buf_printf(b,
-                   "<rdf:li rdf:parseType=\"Resource\"><pdfaProperty:name>%s</pdfaProperty:name>"
-                   "<pdfaProperty:valueType>%s</pdfaProperty:valueType>"
-                   "<pdfaProperty:category>external</pdfaProperty:category>"
-                   "<pdfaProperty:description>%s</pdfaProperty:description></rdf:li>\n",
-                   ARCHIVE_PROPS[i][0], ARCHIVE_PROPS[i][1], ARCHIVE_PROPS[i][2]);
-    buf_puts(b, "</rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>"
-                "</rdf:Description>\n</rdf:RDF></x:xmpmeta>\n<?xpacket end=\"w\"?>");
+    buf_puts(b, tail);
 }
 
 /* Info, XMP, output intent, version and /ID. */
@@ -1138,7 +1164,7 @@ static int set_meta(pdf_engine *e, HPDF_Doc pdf, const pdf_meta *m, size_t pages
         return -1;
     buf x;
     buf_init(&x, 0);
-    xmp_text(&x, m, e->part, &st, producer, pages);
+    xmp_text(&x, m, e->part, &st, producer, pages, e->xmp_tail);
     sha256_update(id, x.data, x.len);
     HPDF_Dict meta = x.full ? NULL : new_stream(pdf, x.data, x.len, 0);
     buf_release(&x);
@@ -1210,7 +1236,7 @@ int pdf_render(pdf_engine *e, display *d, const pdf_meta *m, buf *out, char *err
         if (sets[f].n &&
             !(subs[f] = subset_get(e, &e->faces[f], sets[f].v, sets[f].n, err, errlen)))
             goto out;
-    pdf = HPDF_New(on_error, &he);
+    pdf = HPDF_NewEx(on_error, NULL, NULL, PDF_POOL_BYTES, &he);
     if (!pdf) {
         snprintf(err, errlen, "libharu could not start");
         goto out;

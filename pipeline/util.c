@@ -262,7 +262,13 @@ char *str_expand(const char *tmpl, str_lookup lookup, void *ctx)
             p += 2;
             continue;
         }
-        const char *close = p[0] == '{' ? strchr(p, '}') : NULL;
+        if (p[0] != '{') { /* the text up to the next brace, at once */
+            size_t n = strcspn(p, "{");
+            buf_append(&out, p, n);
+            p += n;
+            continue;
+        }
+        const char *close = strchr(p, '}');
         if (!close || close - p - 1 > 127) {
             buf_putc(&out, *p++);
             continue;
