@@ -39,9 +39,7 @@
 #define ARCHIVE_NS "urn:ctsbatch:luu-tru:1.0#"
 #define ARCHIVE_PREFIX "ctsb"
 
-/* libharu's memory pool block: a one-page form's objects fit in a few blocks, allocated and
- * freed at once instead of one malloc per object. */
-enum { Z_LEVEL = 6, CMAP_BLOCK = 100, PDF_POOL_BYTES = 64 * 1024 };
+enum { Z_LEVEL = 6, CMAP_BLOCK = 100 };
 
 /* One face's subset for one exact character set. */
 typedef struct subset {
@@ -1236,7 +1234,7 @@ int pdf_render(pdf_engine *e, display *d, const pdf_meta *m, buf *out, char *err
         if (sets[f].n &&
             !(subs[f] = subset_get(e, &e->faces[f], sets[f].v, sets[f].n, err, errlen)))
             goto out;
-    pdf = HPDF_NewEx(on_error, NULL, NULL, PDF_POOL_BYTES, &he);
+    pdf = HPDF_New(on_error, &he); /* no memory pool: libharu's does not align its blocks */
     if (!pdf) {
         snprintf(err, errlen, "libharu could not start");
         goto out;

@@ -86,8 +86,8 @@ typedef struct staged {
     render_info info;
 } staged;
 
-/* Documents are rendered a window at a time (by two workers on a two-core machine) and
- * staged in plan order: memory holds at most RUN_WINDOW rendered documents. */
+/* Documents are rendered ahead (by two workers on a two-core machine) and staged in plan
+ * order: memory holds at most RUN_WINDOW rendered documents. */
 enum { RUN_WINDOW = 32, RUN_PARALLEL_MIN = 16 };
 
 /* One document rendered by a worker, waiting to be staged in plan order. */
@@ -498,29 +498,56 @@ static int stage_one(ctx *c, const doc *d, rendered *o, stage_set *s, const char
     return MAKE_OK;
 }
 
-/* What one worker renders: every nworkers-th document of docs[0..n), from `worker` on.
- * Documents depend only on themselves (pdf.h), so who renders which changes no byte. */
-typedef struct part {
-    renderer *r;
+static void render_one(renderer *r, const run_options *o, const doc *d, rendered *out)
+{
+    buf_reset(&out->pdf);
+    render_info_release(&out->info);
+    memset(&out->info, 0, sizeof out->info);
+    out->err[0] = '\0';
+    out->rc =
+        render_doc(r, d, o->as_of, o->epoch, &out->pdf, &out->info, out->err, sizeof out->err);
+}
+
+/* Two workers render a plan's documents ahead of the main thread, which stages them in plan
+ * order as each is ready: a ring of RUN_WINDOW slots, document i in slot i % RUN_WINDOW, a
+ * worker taking the next document once its slot is free. Each worker has its own renderer.
+ * Documents depend only on themselves (pdf.h), so who renders which changes no byte; the
+ * stages (files, the ledger, fault hooks) all happen in the main thread, in order. */
+typedef struct ring {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
     const run_options *o;
     const doc *docs;
-    rendered *out;
-    size_t n;
-    int worker, nworkers;
-} part;
+    size_t n, next;         /* documents; the next to hand out */
+    size_t staged;          /* documents the main thread is done with */
+    long ready[RUN_WINDOW]; /* the document each slot holds, once rendered; -1 */
+    rendered *slots;
+    int stop;
+} ring;
 
-static void *render_part(void *arg)
+typedef struct worker {
+    ring *g;
+    renderer *r;
+} worker;
+
+static void *work(void *arg)
 {
-    part *w = arg;
-    for (size_t k = (size_t)w->worker; k < w->n; k += (size_t)w->nworkers) {
-        rendered *o = &w->out[k];
-        buf_reset(&o->pdf);
-        render_info_release(&o->info);
-        memset(&o->info, 0, sizeof o->info);
-        o->err[0] = '\0';
-        o->rc = render_doc(w->r, &w->docs[k], w->o->as_of, w->o->epoch, &o->pdf, &o->info, o->err,
-                           sizeof o->err);
+    worker *w = arg;
+    ring *g = w->g;
+    pthread_mutex_lock(&g->mu);
+    for (;;) {
+        while (!g->stop && g->next < g->n && g->next >= g->staged + RUN_WINDOW)
+            pthread_cond_wait(&g->cv, &g->mu);
+        if (g->stop || g->next >= g->n)
+            break;
+        size_t i = g->next++;
+        pthread_mutex_unlock(&g->mu);
+        render_one(w->r, g->o, &g->docs[i], &g->slots[i % RUN_WINDOW]);
+        pthread_mutex_lock(&g->mu);
+        g->ready[i % RUN_WINDOW] = (long)i;
+        pthread_cond_broadcast(&g->cv);
     }
+    pthread_mutex_unlock(&g->mu);
     return NULL;
 }
 
@@ -541,18 +568,69 @@ static int workers_for(ctx *c, size_t n)
     return 2;
 }
 
-/* Renders docs[0..n) into out[0..n), by one or two workers. */
-static void render_window(ctx *c, const doc *docs, size_t n, rendered *out, int nworkers)
+/* One worker: the main thread renders and stages each document in turn. */
+static int make_serial(ctx *c, const plan *p, stage_set *s, const char *from, char *why,
+                       size_t whylen, int *replan)
 {
-    part parts[2] = {{c->r, c->o, docs, out, n, 0, nworkers},
-                     {c->r2, c->o, docs, out, n, 1, nworkers}};
-    pthread_t t;
-    int threaded = nworkers == 2 && pthread_create(&t, NULL, render_part, &parts[1]) == 0;
-    if (!threaded)
-        parts[0].nworkers = 1;
-    render_part(&parts[0]);
-    if (threaded)
-        pthread_join(t, NULL);
+    int rc = MAKE_OK;
+    for (size_t i = 0; i < p->n && rc >= 0 && !c->operator; i++) {
+        render_one(c->r, c->o, &p->docs[i], &c->window[0]);
+        int one = stage_one(c, &p->docs[i], &c->window[0], s, from, why, whylen);
+        *replan |= one == MAKE_REPLAN;
+        rc = one < 0 ? one : rc;
+    }
+    return rc;
+}
+
+/* Renders and stages every document of p in order; stops at the first error (rc < 0). */
+static int make_all(ctx *c, const plan *p, stage_set *s, const char *from, char *why, size_t whylen,
+                    int *replan)
+{
+    int rc = MAKE_OK;
+    if (workers_for(c, p->n) < 2)
+        return make_serial(c, p, s, from, why, whylen, replan);
+    ring g;
+    memset(&g, 0, sizeof g);
+    pthread_mutex_init(&g.mu, NULL);
+    pthread_cond_init(&g.cv, NULL);
+    g.o = c->o;
+    g.docs = p->docs;
+    g.n = p->n;
+    g.slots = c->window;
+    for (size_t k = 0; k < RUN_WINDOW; k++)
+        g.ready[k] = -1;
+    worker w[2] = {{&g, c->r}, {&g, c->r2}};
+    pthread_t t[2];
+    int started = 0;
+    while (started < 2 && pthread_create(&t[started], NULL, work, &w[started]) == 0)
+        started++;
+    if (!started) { /* no thread to be had: the main thread renders, as with one worker */
+        pthread_mutex_destroy(&g.mu);
+        pthread_cond_destroy(&g.cv);
+        return make_serial(c, p, s, from, why, whylen, replan);
+    }
+    for (size_t i = 0; i < p->n && rc >= 0 && !c->operator; i++) {
+        pthread_mutex_lock(&g.mu);
+        while (g.ready[i % RUN_WINDOW] != (long)i)
+            pthread_cond_wait(&g.cv, &g.mu);
+        pthread_mutex_unlock(&g.mu);
+        int one = stage_one(c, &p->docs[i], &c->window[i % RUN_WINDOW], s, from, why, whylen);
+        *replan |= one == MAKE_REPLAN;
+        rc = one < 0 ? one : rc;
+        pthread_mutex_lock(&g.mu);
+        g.staged = i + 1;
+        pthread_cond_broadcast(&g.cv);
+        pthread_mutex_unlock(&g.mu);
+    }
+    pthread_mutex_lock(&g.mu);
+    g.stop = 1; /* after an error: the documents not handed out are not rendered */
+    pthread_cond_broadcast(&g.cv);
+    pthread_mutex_unlock(&g.mu);
+    for (int k = 0; k < started; k++)
+        pthread_join(t[k], NULL);
+    pthread_mutex_destroy(&g.mu);
+    pthread_cond_destroy(&g.cv);
+    return rc;
 }
 
 /* Plans the batch's documents and stages them; a row whose own form cannot be made is
@@ -565,16 +643,8 @@ static int make_documents(ctx *c, batch *b, const char *from, plan **out, stage_
         int replan = 0, rc = p->failed ? MAKE_OPERATOR : MAKE_OK;
         if (p->failed)
             snprintf(why, whylen, "no free name for a document under %s", c->o->out);
-        int nworkers = workers_for(c, p->n);
-        for (size_t i = 0; i < p->n && rc >= 0 && !c->operator; i += RUN_WINDOW) {
-            size_t n = p->n - i < RUN_WINDOW ? p->n - i : RUN_WINDOW;
-            render_window(c, &p->docs[i], n, c->window, nworkers);
-            for (size_t k = 0; k < n && rc >= 0 && !c->operator; k++) {
-                int one = stage_one(c, &p->docs[i + k], &c->window[k], s, from, why, whylen);
-                replan |= one == MAKE_REPLAN;
-                rc = one < 0 ? one : rc;
-            }
-        }
+        if (rc >= 0)
+            rc = make_all(c, p, s, from, why, whylen, &replan);
         if (c->operator&& rc >= 0) {
             snprintf(why, whylen, "the output folder or the ledger could not be read");
             rc = MAKE_OPERATOR;
