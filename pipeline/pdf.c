@@ -39,7 +39,7 @@
 #define ARCHIVE_NS "urn:ctsbatch:luu-tru:1.0#"
 #define ARCHIVE_PREFIX "ctsb"
 
-enum { Z_LEVEL = 6, CMAP_BLOCK = 100 };
+enum { Z_LEVEL = 6, CMAP_BLOCK = 100, PDF_PAGES_PER_NODE = 1000 };
 
 /* One face's subset for one exact character set. */
 typedef struct subset {
@@ -82,6 +82,7 @@ struct pdf_engine {
     buf content, packed;        /* one page's content, and what it deflates to */
     uint16_t *gmap[FACE_COUNT]; /* BMP code point -> the current subset's glyph, while drawing */
     char *xmp_tail;             /* xmp_extension() */
+    unsigned char digest[32];   /* SHA-256 of the part, the font files and the ICC profile */
 };
 
 /* ---- errors ---- */
@@ -223,13 +224,22 @@ pdf_engine *pdf_engine_new(const fontset *fs, const char *icc_path, int part, ch
         pdf_engine_free(e);
         return NULL;
     }
-    const char *space = icc.data + 16; /* the profile header's data colour space */
-    e->icc_n = memcmp(space, "GRAY", 4) == 0   ? 1
-               : memcmp(space, "RGB ", 4) == 0 ? 3
-               : memcmp(space, "CMYK", 4) == 0 ? 4
-                                               : 0;
+    /* the profile header (ICC.1): its size, the 'acsp' signature, a display or output
+     * device class (what an output intent names), and the data colour space */
+    const unsigned char *h = (const unsigned char *)icc.data;
+    uint32_t size = ((uint32_t)h[0] << 24) | ((uint32_t)h[1] << 16) | ((uint32_t)h[2] << 8) | h[3];
+    const char *cls = icc.data + 12, *space = icc.data + 16;
+    int device = memcmp(cls, "mntr", 4) == 0 || memcmp(cls, "prtr", 4) == 0;
+    e->icc_n = memcmp(icc.data + 36, "acsp", 4) != 0 || size != icc.len || !device ? 0
+               : memcmp(space, "GRAY", 4) == 0                                     ? 1
+               : memcmp(space, "RGB ", 4) == 0                                     ? 3
+               : memcmp(space, "CMYK", 4) == 0                                     ? 4
+                                                                                   : 0;
     if (!e->icc_n) {
-        snprintf(err, errlen, "ICC profile %s: not a GRAY, RGB or CMYK profile", icc_path);
+        snprintf(err, errlen,
+                 "ICC profile %s: not a display or output profile (GRAY, RGB or CMYK) whose "
+                 "header matches its size",
+                 icc_path);
         buf_release(&icc);
         pdf_engine_free(e);
         return NULL;
@@ -237,6 +247,16 @@ pdf_engine *pdf_engine_new(const fontset *fs, const char *icc_path, int part, ch
     e->icc_len = icc.len;
     e->icc = (unsigned char *)buf_detach_whole(&icc);
     e->icc_z = deflate_copy(e, e->icc, e->icc_len, &e->icc_zlen);
+    sha256 dg = {NULL};
+    sha256_init(&dg);
+    sha256_update(&dg, &e->part, sizeof e->part);
+    for (int f = 0; f < FACE_COUNT; f++) {
+        size_t flen = 0;
+        const unsigned char *fdata = font_data(e->faces[f].metrics, &flen);
+        sha256_update(&dg, fdata, flen);
+    }
+    sha256_update(&dg, e->icc, e->icc_len);
+    sha256_final(&dg, e->digest);
     if (!e->icc_z) {
         snprintf(err, errlen, "ICC profile %s does not compress", icc_path);
         pdf_engine_free(e);
@@ -594,7 +614,11 @@ static int gather(const pdf_engine *e, const display *d, cpset *sets, char *err,
             const char *q = it->text, *end = q + strlen(q);
             while (q < end) {
                 long cp = text_utf8_next(&q, end);
-                if (cp < 0 || !font_has_glyph(e->faces[it->face].metrics, (uint32_t)cp)) {
+                if (cp < 0) {
+                    snprintf(err, errlen, "malformed UTF-8 in a text on page %zu", p + 1);
+                    return -1;
+                }
+                if (!font_has_glyph(e->faces[it->face].metrics, (uint32_t)cp)) {
                     snprintf(err, errlen, "%s has no glyph for U+%04lX on page %zu",
                              e->faces[it->face].name, cp, p + 1);
                     return -1;
@@ -1244,6 +1268,16 @@ int pdf_render(pdf_engine *e, display *d, const pdf_meta *m, buf *out, char *err
     if (!fonts)
         goto fail;
     sha256_init(&id);
+    { /* the /ID covers what the engine puts in every document, and the page size */
+        double size[2] = {d->width, d->height};
+        sha256_update(&id, e->digest, sizeof e->digest);
+        sha256_update(&id, size, sizeof size);
+    }
+    /* PDF/A-1 allows arrays of 8191 entries: past PDF_PAGES_PER_NODE pages the page tree gets
+     * intermediate nodes (a shorter document keeps its one node, and its bytes) */
+    if (d->npages > PDF_PAGES_PER_NODE &&
+        HPDF_SetPagesConfiguration(pdf, PDF_PAGES_PER_NODE) != HPDF_OK)
+        goto fail;
     for (int f = 0; f < FACE_COUNT; f++) {
         if (!subs[f])
             continue;
