@@ -190,6 +190,8 @@ static int migrate(ledger *l, char *err, size_t errlen)
         return -1;
     l->opened_version = v;
     int target = (int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]);
+    _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == LEDGER_SCHEMA_VERSION,
+                   "LEDGER_SCHEMA_VERSION is the number of migrations");
     if (v > target) {
         snprintf(err, errlen, "ledger: schema version %d is newer than this program's (%d)", v,
                  target);

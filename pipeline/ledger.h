@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#define LEDGER_SCHEMA_VERSION 2
+#define LEDGER_SCHEMA_VERSION 3
 /* How long one SQLite statement waits for a reader (sqlite3_busy_timeout), in ms. */
 #define LEDGER_BUSY_MS 10000
 

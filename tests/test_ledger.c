@@ -176,7 +176,12 @@ static const ledger_document DOCS_STC[] = {
      .pages = 3,
      .bytes = 48213,
      .requests = LETTER_REQS,
-     .nrequests = 2},
+     .nrequests = 2,
+     .type_name = "Công văn",
+     .subject = "Đề nghị gia hạn chứng thư số",
+     .issued = "2026-12-01",
+     .signer = "GIÁM ĐỐC Trần Văn Bình",
+     .language = "vi"},
     {.path = PATH_AN,
      .tmp = ".tmp/ctsbatch-aaaa02",
      .form = "Mau01",
@@ -755,7 +760,7 @@ static void test_staged_listed_then_cleared(void **state)
 
 typedef struct doc_copy {
     char path[128], form[16], agency[64], procedure[32], name[64], sha256[65], date[16],
-        sources[128];
+        sources[128], archive[512];
     long long pages, bytes, run;
 } doc_copy;
 
@@ -777,6 +782,8 @@ static int collect_document(void *ctx, const ledger_doc_row *r)
     snprintf(d->sha256, sizeof d->sha256, "%s", r->sha256);
     snprintf(d->date, sizeof d->date, "%s", r->date);
     snprintf(d->sources, sizeof d->sources, "%s", r->sources);
+    snprintf(d->archive, sizeof d->archive, "%s|%s|%s|%s|%s", r->type_name, r->subject, r->issued,
+             r->signer, r->language);
     d->pages = r->pages;
     d->bytes = r->bytes;
     d->run = r->run;
@@ -797,6 +804,11 @@ static void expect_document(const doc_copy *got, const ledger_document *want, co
     assert_int_equal(got->pages, want->pages);
     assert_int_equal(got->bytes, want->bytes);
     assert_int_equal(got->run, run);
+    char archive[512]; /* the archival description (schema v3); "" fields when absent */
+    snprintf(archive, sizeof archive, "%s|%s|%s|%s|%s", want->type_name ? want->type_name : "",
+             want->subject ? want->subject : "", want->issued ? want->issued : "",
+             want->signer ? want->signer : "", want->language ? want->language : "");
+    assert_string_equal(got->archive, archive);
 }
 
 static void test_each_document_in_commit_order(void **state)
