@@ -491,8 +491,10 @@ static int stage_one(ctx *c, const doc *d, rendered *o, stage_set *s, const char
     st->tmp = xstrdup(tmp);
     st->d = d;
     st->pages = o->info.pages;
-    st->info = o->info; /* the staged document takes the strings */
-    o->info.subject = o->info.signer = NULL;
+    st->info = o->info; /* copied here, in the main thread: what lasts the whole roster is
+                         * not left in a worker's malloc arena among its pages */
+    st->info.subject = xstrdup(o->info.subject ? o->info.subject : "");
+    st->info.signer = xstrdup(o->info.signer ? o->info.signer : "");
     st->bytes = o->pdf.len;
     sha256_hex(o->pdf.data, o->pdf.len, st->sha256);
     return MAKE_OK;
