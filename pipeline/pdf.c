@@ -330,7 +330,9 @@ typedef struct gidmap {
 static int cmp_gid(const void *a, const void *b)
 {
     const gidmap *x = a, *y = b;
-    return x->gid < y->gid ? -1 : x->gid > y->gid;
+    if (x->gid != y->gid)
+        return x->gid < y->gid ? -1 : 1;
+    return x->cp < y->cp ? -1 : x->cp > y->cp; /* the first code point wins, whatever qsort */
 }
 
 /* Runs of consecutive glyph ids for consecutive code points, within one high byte on both
@@ -382,7 +384,7 @@ static void tounicode_text(const subset *s, buf *b)
     size_t n = 0;
     for (size_t i = 0; i < s->ncps; i++)
         m[n++] = (gidmap){s->gids[i], s->cps[i]};
-    qsort(m, n, sizeof *m, cmp_gid); /* code points were sorted: the first stays first */
+    qsort(m, n, sizeof *m, cmp_gid);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (!k || m[k - 1].gid != m[i].gid)
@@ -605,6 +607,12 @@ static int gather(const pdf_engine *e, const display *d, cpset *sets, char *err,
     for (size_t p = 0; p < d->npages; p++)
         for (size_t i = 0; i < d->pages[p].n; i++) {
             const dl_item *it = &d->pages[p].items[i];
+            if (!isfinite(it->x) || !isfinite(it->y) || !isfinite(it->x2) || !isfinite(it->y2) ||
+                !isfinite(it->size) || fabs(it->x) > 1e6 || fabs(it->y) > 1e6 ||
+                fabs(it->x2) > 1e6 || fabs(it->y2) > 1e6 || fabs(it->size) > 1e6) {
+                snprintf(err, errlen, "a position or size out of range on page %zu", p + 1);
+                return -1;
+            }
             if (it->kind != DL_TEXT)
                 continue;
             if (it->face < 0 || it->face >= FACE_COUNT) {
@@ -849,7 +857,7 @@ static void put_fixed(buf *b, double v, int digits)
     char s[40], *p = s + sizeof s;
     *--p = '\0';
     int neg = r < 0, started = 0;
-    unsigned long long a = neg ? (unsigned long long)-r : (unsigned long long)r;
+    unsigned long long a = neg ? 0ULL - (unsigned long long)r : (unsigned long long)r;
     for (int k = 0; k < digits; k++, a /= 10) {
         unsigned d = (unsigned)(a % 10);
         if (d || started) {

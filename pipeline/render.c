@@ -91,8 +91,8 @@ int render_printable(const renderer *r, const record *rec, char *why, size_t why
         while (q < end) {
             const char *at = q;
             long cp = text_utf8_next(&q, end);
-            if (cp >= 0 && cp < 0x20)
-                continue; /* white space to the layout */
+            if (cp == '\t' || cp == '\n' || cp == '\r')
+                continue; /* white space to the layout; other control characters are not */
             for (int k = 0; k < FACE_COUNT; k++) {
                 if (cp >= 0 && font_has_glyph(r->faces[k], (uint32_t)cp))
                     continue;
@@ -100,7 +100,8 @@ int render_printable(const renderer *r, const record *rec, char *why, size_t why
                          "ô «%s» có ký tự «%.*s» (U+%04lX) mà phông chữ của văn bản không in "
                          "được; hãy gõ lại ô này bằng chữ tiếng Việt thông thường (Unicode "
                          "dựng sẵn) rồi gửi lại.",
-                         roster_label(key), cp < 0 ? 1 : (int)(q - at), cp < 0 ? "?" : at, cp);
+                         roster_label(key), cp < 0x20 ? 1 : (int)(q - at), cp < 0x20 ? "?" : at,
+                         cp < 0 ? 0xFFFDL : cp); /* a control character or bad byte as "?" */
                 return 0;
             }
         }
@@ -230,7 +231,7 @@ static const char *printable(fillctx *c, const char *s)
     int clean = 1;
     while (q < end && clean) {
         long cp = text_utf8_next(&q, end);
-        clean = cp < 0x20 || all_faces_have(c->r, cp);
+        clean = cp == '\t' || cp == '\n' || cp == '\r' || all_faces_have(c->r, cp);
     }
     if (clean)
         return s;
@@ -239,7 +240,7 @@ static const char *printable(fillctx *c, const char *s)
     for (q = s; q < end;) {
         const char *at = q;
         long cp = text_utf8_next(&q, end);
-        if (cp < 0x20 || all_faces_have(c->r, cp))
+        if (cp == '\t' || cp == '\n' || cp == '\r' || all_faces_have(c->r, cp))
             buf_append(&b, at, (size_t)(q - at));
         else
             buf_printf(&b, "?(U+%04lX)", cp < 0 ? 0xFFFDL : cp);

@@ -463,16 +463,43 @@ static void stage_discard(stage_set *s, int unlink_files)
 
 enum { MAKE_OK = 0, MAKE_REPLAN = 1, MAKE_CONTENT = -1, MAKE_OPERATOR = -2 };
 
+/* Rows whose own form could not be made, noted only once no worker reads verdicts: a row's
+ * verdict is shared by its form and its agency's letter, which a worker may be filling. */
+typedef struct not_made {
+    verdict **v;
+    char **why;
+    size_t n, cap, wcap;
+} not_made;
+
+static void note_later(not_made *l, verdict *v, const char *why)
+{
+    l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+    l->why = xgrow(l->why, &l->wcap, l->n + 1, sizeof *l->why);
+    l->v[l->n] = v;
+    l->why[l->n++] = xstrdup(why);
+}
+
+static void note_now(ctx *c, not_made *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        rules_note_not_made(l->v[i], c->cfg, l->why[i]);
+        free(l->why[i]);
+    }
+    free(l->v);
+    free(l->why);
+    memset(l, 0, sizeof *l);
+}
+
 /* Stages one rendered document, or notes why it was not made. */
 static int stage_one(ctx *c, const doc *d, rendered *o, stage_set *s, const char *from, char *why,
-                     size_t whylen)
+                     size_t whylen, not_made *later)
 {
     char err[512], tmp[4096];
     if (o->rc == RENDER_CONTENT) {
         int per_row = strcmp(d->kind->per, "row") == 0;
         add_doc_result(c, d->relpath, from, 0, o->err);
         if (per_row) { /* a finding for its row; the plan is made again without it */
-            rules_note_not_made((verdict *)d->rows[0], c->cfg, o->err);
+            note_later(later, (verdict *)d->rows[0], o->err);
             return MAKE_REPLAN;
         }
         snprintf(why, whylen, "Mẫu %s: %s", d->kind->form, o->err);
@@ -577,7 +604,9 @@ static int make_serial(ctx *c, const plan *p, stage_set *s, const char *from, ch
     int rc = MAKE_OK;
     for (size_t i = 0; i < p->n && rc >= 0 && !c->operator; i++) {
         render_one(c->r, c->o, &p->docs[i], &c->window[0]);
-        int one = stage_one(c, &p->docs[i], &c->window[0], s, from, why, whylen);
+        not_made later = {0};
+        int one = stage_one(c, &p->docs[i], &c->window[0], s, from, why, whylen, &later);
+        note_now(c, &later); /* one thread: at once */
         *replan |= one == MAKE_REPLAN;
         rc = one < 0 ? one : rc;
     }
@@ -601,6 +630,7 @@ static int make_all(ctx *c, const plan *p, stage_set *s, const char *from, char 
     g.slots = c->window;
     for (size_t k = 0; k < RUN_WINDOW; k++)
         g.ready[k] = -1;
+    not_made later = {0};
     worker w[2] = {{&g, c->r}, {&g, c->r2}};
     pthread_t t[2];
     int started = 0;
@@ -616,7 +646,8 @@ static int make_all(ctx *c, const plan *p, stage_set *s, const char *from, char 
         while (g.ready[i % RUN_WINDOW] != (long)i)
             pthread_cond_wait(&g.cv, &g.mu);
         pthread_mutex_unlock(&g.mu);
-        int one = stage_one(c, &p->docs[i], &c->window[i % RUN_WINDOW], s, from, why, whylen);
+        int one =
+            stage_one(c, &p->docs[i], &c->window[i % RUN_WINDOW], s, from, why, whylen, &later);
         *replan |= one == MAKE_REPLAN;
         rc = one < 0 ? one : rc;
         pthread_mutex_lock(&g.mu);
@@ -630,6 +661,7 @@ static int make_all(ctx *c, const plan *p, stage_set *s, const char *from, char 
     pthread_mutex_unlock(&g.mu);
     for (int k = 0; k < started; k++)
         pthread_join(t[k], NULL);
+    note_now(c, &later); /* the workers are done with the verdicts */
     pthread_mutex_destroy(&g.mu);
     pthread_cond_destroy(&g.cv);
     return rc;
@@ -657,7 +689,9 @@ static int make_documents(ctx *c, batch *b, const char *from, plan **out, stage_
         }
         stage_discard(s, 1);
         plan_free(p);
-        if (rc < 0)
+        /* a letter that failed after a row's own form did may have failed for that row: the
+         * plan is made again without it before the letter is blamed */
+        if (rc < 0 && !(rc == MAKE_CONTENT && replan && pass == 0))
             return rc;
     }
     snprintf(why, whylen, "không lập được danh mục văn bản cho danh sách này");

@@ -303,5 +303,34 @@ missing=$(comm -23 <(echo "$alone") <(hashes "$T/among/out") | wc -l)
 check "same roster alone and among others: all $(echo "$alone" | wc -l) documents byte-identical ($missing differ)" \
     '[ "$(echo "$alone" | wc -l)" -ge 9 ] && [ "$missing" -eq 0 ]'
 
+# ---- a control character in a clerk's cell is a finding for that row, never a halted run ----
+mkdir -p "$T/ctl/in"
+awk 'NR == 2 { sub(/Nguyễn Thị Ánh Tuyết/, "Nguyễn Thị\013Ánh Tuyết") } { print }' \
+    $DATA/e2e_cap_moi.csv >"$T/ctl/in/ctl.csv"
+$BIN run --in "$T/ctl/in" --out "$T/ctl/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>"$T/ctl.err"
+rc=$?
+check "control character: run exits 1, not 3 (got $rc; $(head -c 200 "$T/ctl.err"))" '[ $rc -eq 1 ]'
+check "control character: the row is refused naming the field and U+000B" \
+    'grep -qF "ô «Họ và tên» có ký tự «?» (U+000B)" "$T/ctl/in/done/ctl.csv.ketqua.csv"'
+check "control character: the clerk's result PDF is made, showing ?(U+000B)" \
+    'contains "$T/ctl/in/done/ctl.csv.ketqua.pdf" "?(U+000B)"'
+check "control character: the other rows' forms are made" \
+    '[ -n "$(find "$T/ctl/out" -name "Mau01-pham-thi-hong-ngoc.pdf")" ]'
+
+# ---- a row whose own form cannot be laid out (a 2,500-character name, with the length
+# limit raised) is refused, and its agency's letter is planned again without it ----
+mkdir -p "$T/long/in"
+cp $DATA/e2e_long_name.csv "$T/long/in/"
+sed 's|<param name="do_dai_toi_da">300</param>|<param name="do_dai_toi_da">5000</param>|' \
+    config/ctsbatch.xml >"$T/long/cfg.xml"
+$BIN run --config "$T/long/cfg.xml" --in "$T/long/in" --out "$T/long/out" --as-of 2026-11-20 \
+    --settle 0 >"$T/long.out" 2>&1
+rc=$?
+check "long name: run exits 1 (got $rc; $(head -c 300 "$T/long.out"))" '[ $rc -eq 1 ]'
+check "long name: the roster is done, its row refused with khong-lap-duoc" \
+    '[ -f "$T/long/in/done/e2e_long_name.csv" ] && grep -q "khong-lap-duoc" "$T/long/in/done/e2e_long_name.csv.ketqua.csv"'
+check "long name: the other 40 forms and the letter made ($(find "$T/long/out" -name "Mau*.pdf" | wc -l))" \
+    '[ "$(find "$T/long/out" -name "Mau09-*.pdf" | wc -l)" -eq 40 ] && [ -n "$(find "$T/long/out" -name "Mau10-*.pdf")" ]'
+
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]
