@@ -80,6 +80,18 @@ void render_free(renderer *r)
     free(r);
 }
 
+/* 1 when the documents can show cp: white space the layout turns into spaces (tab, LF,
+ * CR), or a character every face has a glyph for. Other control characters are not. */
+static int drawable(const renderer *r, long cp)
+{
+    if (cp == '\t' || cp == '\n' || cp == '\r')
+        return 1;
+    for (int k = 0; k < FACE_COUNT; k++)
+        if (cp < 0 || !font_has_glyph(r->faces[k], (uint32_t)cp))
+            return 0;
+    return 1;
+}
+
 int render_printable(const renderer *r, const record *rec, char *why, size_t whylen)
 {
     for (size_t i = 0; i < rec->nfields; i++) {
@@ -91,11 +103,7 @@ int render_printable(const renderer *r, const record *rec, char *why, size_t why
         while (q < end) {
             const char *at = q;
             long cp = text_utf8_next(&q, end);
-            if (cp == '\t' || cp == '\n' || cp == '\r')
-                continue; /* white space to the layout; other control characters are not */
-            for (int k = 0; k < FACE_COUNT; k++) {
-                if (cp >= 0 && font_has_glyph(r->faces[k], (uint32_t)cp))
-                    continue;
+            if (!drawable(r, cp)) {
                 snprintf(why, whylen,
                          "ô «%s» có ký tự «%.*s» (U+%04lX) mà phông chữ của văn bản không in "
                          "được; hãy gõ lại ô này bằng chữ tiếng Việt thông thường (Unicode "
@@ -212,14 +220,6 @@ static const char *date_value(fillctx *c, const char *part)
     return c->scratch;
 }
 
-static int all_faces_have(const renderer *r, long cp)
-{
-    for (int k = 0; k < FACE_COUNT; k++)
-        if (cp < 0 || !font_has_glyph(r->faces[k], (uint32_t)cp))
-            return 0;
-    return 1;
-}
-
 /* A report prints what the clerk wrote, whatever it is, and the row's finding says what is
  * wrong with it: a character no face has is shown as "?(U+4E2D)", never dropped or drawn as
  * .notdef. Forms never get such a value: render_printable refused its row first. */
@@ -231,7 +231,7 @@ static const char *printable(fillctx *c, const char *s)
     int clean = 1;
     while (q < end && clean) {
         long cp = text_utf8_next(&q, end);
-        clean = cp == '\t' || cp == '\n' || cp == '\r' || all_faces_have(c->r, cp);
+        clean = drawable(c->r, cp);
     }
     if (clean)
         return s;
@@ -240,7 +240,7 @@ static const char *printable(fillctx *c, const char *s)
     for (q = s; q < end;) {
         const char *at = q;
         long cp = text_utf8_next(&q, end);
-        if (cp == '\t' || cp == '\n' || cp == '\r' || all_faces_have(c->r, cp))
+        if (drawable(c->r, cp))
             buf_append(&b, at, (size_t)(q - at));
         else
             buf_printf(&b, "?(U+%04lX)", cp < 0 ? 0xFFFDL : cp);
