@@ -20,7 +20,7 @@
 /* The one-row queries asked once per request or per document (request_find, path_taken)
  * are prepared once and reset between uses: parsing the SQL each time cost more than
  * running it. Keyed by the address of the (static) SQL text. */
-enum { LEDGER_CACHED = 8 };
+enum { LEDGER_CACHED = 12 };
 
 struct ledger {
     sqlite3 *db;
@@ -455,38 +455,51 @@ static int insert_roster(ledger *l, long long run, const char *date, const ledge
     return rc;
 }
 
-static int insert_requests(ledger *l, long long run, long long roster, const char *date,
-                           const ledger_request *reqs, size_t n, long long *ids, char *err,
-                           size_t errlen)
+static const char SQL_REQUEST[] = "INSERT INTO requests(key, procedure, name, status, run, "
+                                  "roster, line, date) VALUES(?, ?, ?, 'da-lap', ?, ?, ?, ?)";
+static const char SQL_DOCUMENT[] =
+    "INSERT INTO documents(path, form, agency, procedure, name, sha256, pages, bytes, run, "
+    "roster, date, sources, tmp, type_name, subject, issued, signer, language) "
+    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_LINK[] = "INSERT INTO document_requests(document, request) VALUES(?, ?)";
+
+int ledger_roster_begin(ledger *l, long long run, const char *date, const ledger_roster *r,
+                        long long *roster, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = prepare(l,
-                               "INSERT INTO requests(key, procedure, name, status, run, roster, "
-                               "line, date) VALUES(?, ?, ?, 'da-lap', ?, ?, ?, ?)",
-                               err, errlen);
+    if (exec(l, "BEGIN IMMEDIATE", err, errlen) < 0)
+        return -1;
+    if (insert_roster(l, run, date, r, roster, err, errlen) == 0)
+        return 0;
+    ledger_roster_abort(l);
+    return -1;
+}
+
+int ledger_roster_request(ledger *l, long long run, long long roster, const char *date,
+                          const ledger_request *q, long long *id, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = reuse(l, SQL_REQUEST, err, errlen);
     if (!st)
         return -1;
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        sqlite3_reset(st);
-        bind_text(st, 1, reqs[i].key);
-        bind_text(st, 2, reqs[i].procedure);
-        bind_text(st, 3, reqs[i].name);
-        sqlite3_bind_int64(st, 4, run);
-        sqlite3_bind_int64(st, 5, roster);
-        sqlite3_bind_int64(st, 6, reqs[i].line);
-        bind_text(st, 7, date);
-        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(l, err, errlen, "request");
-        ids[i] = sqlite3_last_insert_rowid(l->db);
-    }
-    sqlite3_finalize(st);
+    bind_text(st, 1, q->key);
+    bind_text(st, 2, q->procedure);
+    bind_text(st, 3, q->name);
+    sqlite3_bind_int64(st, 4, run);
+    sqlite3_bind_int64(st, 5, roster);
+    sqlite3_bind_int64(st, 6, q->line);
+    bind_text(st, 7, date);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(l, err, errlen, "request");
+    *id = sqlite3_last_insert_rowid(l->db);
+    done(l, st);
     return rc;
 }
 
-static int insert_document(ledger *l, sqlite3_stmt *st, sqlite3_stmt *link, long long run,
-                           long long roster, const char *date, const ledger_document *d,
-                           const long long *req_ids, char *err, size_t errlen)
+int ledger_roster_document(ledger *l, long long run, long long roster, const char *date,
+                           const ledger_document *d, const long long *req_ids, char *err,
+                           size_t errlen)
 {
-    sqlite3_reset(st);
+    sqlite3_stmt *st = reuse(l, SQL_DOCUMENT, err, errlen);
+    if (!st)
+        return -1;
     bind_text(st, 1, d->path);
     bind_text(st, 2, d->form);
     bind_text(st, 3, d->agency);
@@ -505,39 +518,37 @@ static int insert_document(ledger *l, sqlite3_stmt *st, sqlite3_stmt *link, long
     bind_text(st, 16, d->issued);
     bind_text(st, 17, d->signer);
     bind_text(st, 18, d->language);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    int ok = sqlite3_step(st) == SQLITE_DONE;
+    done(l, st);
+    if (!ok)
         return fail(l, err, errlen, "document");
     long long id = sqlite3_last_insert_rowid(l->db);
     for (size_t k = 0; k < d->nrequests; k++) {
-        sqlite3_reset(link);
+        sqlite3_stmt *link = reuse(l, SQL_LINK, err, errlen);
+        if (!link)
+            return -1;
         sqlite3_bind_int64(link, 1, id);
         sqlite3_bind_int64(link, 2, req_ids[d->requests[k]]);
-        if (sqlite3_step(link) != SQLITE_DONE)
+        ok = sqlite3_step(link) == SQLITE_DONE;
+        done(l, link);
+        if (!ok)
             return fail(l, err, errlen, "document request");
     }
     return 0;
 }
 
-static int insert_documents(ledger *l, long long run, long long roster, const char *date,
-                            const ledger_document *docs, size_t n, const long long *req_ids,
-                            char *err, size_t errlen)
+int ledger_roster_end(ledger *l, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = prepare(l,
-                               "INSERT INTO documents(path, form, agency, procedure, name, "
-                               "sha256, pages, bytes, run, roster, date, sources, tmp, "
-                               "type_name, subject, issued, signer, language) "
-                               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               err, errlen);
-    sqlite3_stmt *link =
-        st ? prepare(l, "INSERT INTO document_requests(document, request) VALUES(?, ?)", err,
-                     errlen)
-           : NULL;
-    int rc = st && link ? 0 : -1;
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = insert_document(l, st, link, run, roster, date, &docs[i], req_ids, err, errlen);
-    sqlite3_finalize(st);
-    sqlite3_finalize(link);
-    return rc;
+    if (exec(l, "COMMIT", err, errlen) == 0)
+        return 0;
+    ledger_roster_abort(l);
+    return -1;
+}
+
+void ledger_roster_abort(ledger *l)
+{
+    if (!sqlite3_get_autocommit(l->db))
+        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int ledger_commit(ledger *l, long long run, const char *date, const ledger_roster *r,
@@ -546,17 +557,15 @@ int ledger_commit(ledger *l, long long run, const char *date, const ledger_roste
 {
     long long roster = 0;
     long long *ids = xcalloc(nreqs ? nreqs : 1, sizeof *ids);
-    int rc = exec(l, "BEGIN IMMEDIATE", err, errlen);
+    int rc = ledger_roster_begin(l, run, date, r, &roster, err, errlen);
+    for (size_t i = 0; i < nreqs && rc == 0; i++)
+        rc = ledger_roster_request(l, run, roster, date, &reqs[i], &ids[i], err, errlen);
+    for (size_t i = 0; i < ndocs && rc == 0; i++)
+        rc = ledger_roster_document(l, run, roster, date, &docs[i], ids, err, errlen);
     if (rc == 0)
-        rc = insert_roster(l, run, date, r, &roster, err, errlen);
-    if (rc == 0)
-        rc = insert_requests(l, run, roster, date, reqs, nreqs, ids, err, errlen);
-    if (rc == 0)
-        rc = insert_documents(l, run, roster, date, docs, ndocs, ids, err, errlen);
-    if (rc == 0)
-        rc = exec(l, "COMMIT", err, errlen);
-    if (rc < 0)
-        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+        rc = ledger_roster_end(l, err, errlen);
+    else
+        ledger_roster_abort(l);
     free(ids);
     return rc;
 }

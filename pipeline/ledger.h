@@ -116,6 +116,20 @@ int ledger_commit(ledger *l, long long run, const char *date, const ledger_roste
                   const ledger_request *reqs, size_t nreqs, const ledger_document *docs,
                   size_t ndocs, char *err, size_t errlen);
 
+/* The same transaction streamed, for a roster too large to hold all its requests and
+ * documents in memory at once: ledger_roster_begin (BEGIN and the roster's row, its id in
+ * *roster), then each request (its id in *id) and each document (d->requests index req_ids),
+ * then ledger_roster_end (COMMIT). After any failure, or to give up, ledger_roster_abort:
+ * nothing of the roster stays. No other ledger call may come in between. */
+int ledger_roster_begin(ledger *l, long long run, const char *date, const ledger_roster *r,
+                        long long *roster, char *err, size_t errlen);
+int ledger_roster_request(ledger *l, long long run, long long roster, const char *date,
+                          const ledger_request *q, long long *id, char *err, size_t errlen);
+int ledger_roster_document(ledger *l, long long run, long long roster, const char *date,
+                           const ledger_document *d, const long long *req_ids, char *err,
+                           size_t errlen);
+int ledger_roster_end(ledger *l, char *err, size_t errlen);
+void ledger_roster_abort(ledger *l); /* accepts a ledger with no roster begun */
 /* Calls fn for every document whose temporary name is still recorded (committed, maybe not
  * yet renamed): path and tmp. A non-zero return from fn stops and is returned. */
 int ledger_each_staged(ledger *l, int (*fn)(void *ctx, const char *path, const char *tmp),

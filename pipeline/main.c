@@ -208,7 +208,7 @@ int main(int argc, char **argv)
     int is_run = strcmp(argv[1], "run") == 0;
     if (!is_run && strcmp(argv[1], "validate") != 0)
         return usage_error("unknown command");
-    options o = {{"inputs", "outputs", NULL, NULL, NULL, today(), 2, 0, doc_epoch(), 0}, NULL, 0};
+    options o = {{"inputs", "outputs", NULL, NULL, NULL, today(), 2, 0, doc_epoch(), 0, NULL, NULL}, NULL, 0};
     int rc = parse_options(argc, argv, &o);
     if (rc)
         return rc;

@@ -81,14 +81,19 @@ static void crash_guard(const char *out, int on)
 /* A document rendered and staged, not yet committed: its name and rows are the plan's. */
 typedef struct staged {
     const doc *d;
-    char *tmp, sha256[65];
+    size_t tmp;           /* offset of its temporary path in the set's strings */
+    unsigned char sha[32]; /* SHA-256 of its bytes */
     size_t pages, bytes;
-    render_info info;
+    /* the archival description (render_info), offsets in the set's strings: the same few
+     * values for thousands of documents are kept once */
+    size_t type_name, subject, issued, signer, language;
 } staged;
 
 /* Documents are rendered ahead (by two workers on a two-core machine) and staged in plan
  * order: memory holds at most RUN_WINDOW rendered documents. */
 enum { RUN_WINDOW = 32, RUN_PARALLEL_MIN = 16 };
+/* Pages from which a document's freed layout is given back to the system at once. */
+enum { RUN_TRIM_PAGES = 8 };
 
 /* One document rendered by a worker, waiting to be staged in plan order. */
 typedef struct rendered {
@@ -171,13 +176,11 @@ static void set_reason(run_roster *r, const char *why)
 
 static void add_doc_result(ctx *c, const char *path, const char *from, int made, const char *reason)
 {
-    run_result *res = c->res;
-    res->docs = xgrow(res->docs, &res->dcap, res->ndocs + 1, sizeof *res->docs);
-    run_document *d = &res->docs[res->ndocs++];
-    d->path = xstrdup(path);
-    d->roster = xstrdup(from);
-    d->made = made;
-    d->reason = reason ? xstrdup(reason) : NULL;
+    c->res->documents += (size_t)made;
+    if (c->o->on_document) {
+        run_document d = {path, from, made, reason};
+        c->o->on_document(c->o->on_document_ctx, &d);
+    }
 }
 
 /* Appends the CSV rows of roster r (its verdicts in b) to f, a few hundred at a time, so
@@ -444,20 +447,56 @@ static char *sources_of(const doc *d)
     return buf_detach(&b);
 }
 
+/* The documents a roster staged. Their strings live in one block (offsets, since it grows),
+ * the repeated ones once (a map from string to offset): a 20,000-row roster keeps about a
+ * hundred bytes per document here. */
 typedef struct stage_set {
     staged *v;
     size_t n, cap;
+    buf strings;
+    strmap *known; /* string -> offset, for the repeated ones */
 } stage_set;
+
+static const char *stage_str(const stage_set *s, size_t off)
+{
+    return s->strings.data + off;
+}
+
+/* The offset of a copy of str in the set's strings; once appears once only. */
+static size_t stage_add(stage_set *s, const char *str, int once)
+{
+    size_t off;
+    if (!s->strings.data && !s->strings.max)
+        buf_init(&s->strings, (size_t)1 << 30);
+    if (once) {
+        if (!s->known)
+            s->known = strmap_new();
+        if (strmap_get(s->known, str, &off))
+            return off;
+    }
+    off = s->strings.len;
+    if (buf_append(&s->strings, str, strlen(str) + 1) < 0) {
+        fprintf(stderr, "ctsbatch: the staged documents' names passed 1 GiB\n");
+        abort(); /* bounded by ROSTER_MAX_ROWS documents of 4 KiB names: cannot happen */
+    }
+    if (once)
+        strmap_set(s->known, str, off);
+    return off;
+}
+
+static void staged_sha_hex(const staged *st, char hex[65])
+{
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", st->sha[i]);
+}
 
 static void stage_discard(stage_set *s, int unlink_files)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        if (unlink_files)
-            unlink(s->v[i].tmp);
-        free(s->v[i].tmp);
-        render_info_release(&s->v[i].info);
-    }
+    for (size_t i = 0; i < s->n && unlink_files; i++)
+        unlink(stage_str(s, s->v[i].tmp));
     free(s->v);
+    buf_release(&s->strings);
+    strmap_free(s->known);
     memset(s, 0, sizeof *s);
 }
 
@@ -515,15 +554,18 @@ static int stage_one(ctx *c, const doc *d, rendered *o, stage_set *s, const char
     }
     s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
     staged *st = &s->v[s->n++];
-    st->tmp = xstrdup(tmp);
+    /* copied here, in the main thread: what lasts the whole roster is not left in a
+     * worker's malloc arena among its pages */
     st->d = d;
+    st->tmp = stage_add(s, tmp, 0);
     st->pages = o->info.pages;
-    st->info = o->info; /* copied here, in the main thread: what lasts the whole roster is
-                         * not left in a worker's malloc arena among its pages */
-    st->info.subject = xstrdup(o->info.subject ? o->info.subject : "");
-    st->info.signer = xstrdup(o->info.signer ? o->info.signer : "");
     st->bytes = o->pdf.len;
-    sha256_hex(o->pdf.data, o->pdf.len, st->sha256);
+    st->type_name = stage_add(s, o->info.type_name, 1);
+    st->subject = stage_add(s, o->info.subject ? o->info.subject : "", 1);
+    st->issued = stage_add(s, o->info.issued, 1);
+    st->signer = stage_add(s, o->info.signer ? o->info.signer : "", 1);
+    st->language = stage_add(s, o->info.language, 1);
+    sha256_digest(o->pdf.data, o->pdf.len, st->sha);
     return MAKE_OK;
 }
 
@@ -535,6 +577,8 @@ static void render_one(renderer *r, const run_options *o, const doc *d, rendered
     out->err[0] = '\0';
     out->rc =
         render_doc(r, d, o->as_of, o->epoch, &out->pdf, &out->info, out->err, sizeof out->err);
+    if (out->info.pages >= RUN_TRIM_PAGES)
+        mem_give_back(); /* its layout, freed: not kept in this thread's arena */
 }
 
 /* Two workers render a plan's documents ahead of the main thread, which stages them in plan
@@ -547,6 +591,7 @@ typedef struct ring {
     pthread_cond_t cv;
     const run_options *o;
     const doc *docs;
+    size_t *order;          /* the plan's documents in stage_order */
     size_t n, next;         /* documents; the next to hand out */
     size_t staged;          /* documents the main thread is done with */
     long ready[RUN_WINDOW]; /* the document each slot holds, once rendered; -1 */
@@ -571,7 +616,7 @@ static void *work(void *arg)
             break;
         size_t i = g->next++;
         pthread_mutex_unlock(&g->mu);
-        render_one(w->r, g->o, &g->docs[i], &g->slots[i % RUN_WINDOW]);
+        render_one(w->r, g->o, &g->docs[g->order[i]], &g->slots[i % RUN_WINDOW]);
         pthread_mutex_lock(&g->mu);
         g->ready[i % RUN_WINDOW] = (long)i;
         pthread_cond_broadcast(&g->cv);
@@ -597,27 +642,76 @@ static int workers_for(ctx *c, size_t n)
     return 2;
 }
 
+/* The order documents are rendered and staged in: the documents listing many rows (an
+ * agency's letter, minutes) first, then the rows' own forms, each group in plan order. A
+ * letter of 5,000 rows is laid out whole before it is written; done first, that memory is
+ * given back before the roster's staged forms accumulate, instead of coming on top of them
+ * (issue 8: memory flat in the number of rows). Which file holds which bytes is the same. */
+static size_t *stage_order(const plan *p)
+{
+    size_t *order = xcalloc(p->n ? p->n : 1, sizeof *order), k = 0;
+    for (int rows = 0; rows < 2; rows++)
+        for (size_t i = 0; i < p->n; i++)
+            if ((strcmp(p->docs[i].kind->per, "row") == 0) == rows)
+                order[k++] = i;
+    return order;
+}
+
+/* What staging one document means for the loop: *rc is the first error that stops it. A
+ * letter that cannot be made may fail for one of its rows, whose own form comes later in the
+ * order and then asks for a new plan without that row: so the letter's failure (the first
+ * one, in why) stops nothing, and stands at the end only if no row asked for a new plan. */
+typedef struct staging {
+    int rc, replan, letter;
+} staging;
+
+static void staged_one(staging *g, int one)
+{
+    if (one == MAKE_REPLAN)
+        g->replan = 1;
+    else if (one == MAKE_CONTENT && !g->letter)
+        g->letter = 1;
+    else if (one < 0 && one != MAKE_CONTENT)
+        g->rc = one;
+}
+
+static int staging_end(const staging *g, int *replan)
+{
+    *replan |= g->replan;
+    return g->rc < 0 ? g->rc : g->letter ? MAKE_CONTENT : MAKE_OK;
+}
+
+/* The main thread renders and stages documents order[from..to) of p in turn. */
+static void make_serial_range(ctx *c, const plan *p, const size_t *order, size_t from, size_t to,
+                              stage_set *s, const char *roster_name, char *why, size_t whylen,
+                              staging *g)
+{
+    char other[1024];
+    for (size_t i = from; i < to && g->rc >= 0 && !c->operator; i++) {
+        const doc *d = &p->docs[order[i]];
+        render_one(c->r, c->o, d, &c->window[0]);
+        not_made later = {0};
+        staged_one(g, stage_one(c, d, &c->window[0], s, roster_name, g->letter ? other : why,
+                                g->letter ? sizeof other : whylen, &later));
+        note_now(c, &later); /* one thread: at once */
+    }
+}
+
 /* One worker: the main thread renders and stages each document in turn. */
 static int make_serial(ctx *c, const plan *p, stage_set *s, const char *from, char *why,
                        size_t whylen, int *replan)
 {
-    int rc = MAKE_OK;
-    for (size_t i = 0; i < p->n && rc >= 0 && !c->operator; i++) {
-        render_one(c->r, c->o, &p->docs[i], &c->window[0]);
-        not_made later = {0};
-        int one = stage_one(c, &p->docs[i], &c->window[0], s, from, why, whylen, &later);
-        note_now(c, &later); /* one thread: at once */
-        *replan |= one == MAKE_REPLAN;
-        rc = one < 0 ? one : rc;
-    }
-    return rc;
+    staging g = {MAKE_OK, 0, 0};
+    size_t *order = stage_order(p);
+    make_serial_range(c, p, order, 0, p->n, s, from, why, whylen, &g);
+    free(order);
+    return staging_end(&g, replan);
 }
 
-/* Renders and stages every document of p in order; stops at the first error (rc < 0). */
+/* Renders and stages every document of p (in stage_order); stops at the first error. */
 static int make_all(ctx *c, const plan *p, stage_set *s, const char *from, char *why, size_t whylen,
                     int *replan)
 {
-    int rc = MAKE_OK;
     if (workers_for(c, p->n) < 2)
         return make_serial(c, p, s, from, why, whylen, replan);
     ring g;
@@ -626,7 +720,18 @@ static int make_all(ctx *c, const plan *p, stage_set *s, const char *from, char 
     pthread_cond_init(&g.cv, NULL);
     g.o = c->o;
     g.docs = p->docs;
+    g.order = stage_order(p);
     g.n = p->n;
+    /* the documents listing many rows, one at a time in this thread: two letters of 5,000
+     * rows laid out at once would double what a roster needs at its peak */
+    staging st = {MAKE_OK, 0, 0};
+    size_t many = 0;
+    while (many < p->n && strcmp(p->docs[g.order[many]].kind->per, "row") != 0)
+        many++;
+    make_serial_range(c, p, g.order, 0, many, s, from, why, whylen, &st);
+    g.next = g.staged = many;
+    if (st.rc < 0 || c->operator)
+        g.n = many; /* stopped: the workers find nothing to do */
     g.slots = c->window;
     for (size_t k = 0; k < RUN_WINDOW; k++)
         g.ready[k] = -1;
@@ -639,17 +744,19 @@ static int make_all(ctx *c, const plan *p, stage_set *s, const char *from, char 
     if (!started) { /* no thread to be had: the main thread renders, as with one worker */
         pthread_mutex_destroy(&g.mu);
         pthread_cond_destroy(&g.cv);
-        return make_serial(c, p, s, from, why, whylen, replan);
+        make_serial_range(c, p, g.order, many, g.n, s, from, why, whylen, &st);
+        free(g.order);
+        return staging_end(&st, replan);
     }
-    for (size_t i = 0; i < p->n && rc >= 0 && !c->operator; i++) {
+    char other[1024];
+    for (size_t i = many; i < g.n && st.rc >= 0 && !c->operator; i++) {
         pthread_mutex_lock(&g.mu);
         while (g.ready[i % RUN_WINDOW] != (long)i)
             pthread_cond_wait(&g.cv, &g.mu);
         pthread_mutex_unlock(&g.mu);
-        int one =
-            stage_one(c, &p->docs[i], &c->window[i % RUN_WINDOW], s, from, why, whylen, &later);
-        *replan |= one == MAKE_REPLAN;
-        rc = one < 0 ? one : rc;
+        staged_one(&st, stage_one(c, &p->docs[g.order[i]], &c->window[i % RUN_WINDOW], s, from,
+                                  st.letter ? other : why, st.letter ? sizeof other : whylen,
+                                  &later));
         pthread_mutex_lock(&g.mu);
         g.staged = i + 1;
         pthread_cond_broadcast(&g.cv);
@@ -664,7 +771,8 @@ static int make_all(ctx *c, const plan *p, stage_set *s, const char *from, char 
     note_now(c, &later); /* the workers are done with the verdicts */
     pthread_mutex_destroy(&g.mu);
     pthread_cond_destroy(&g.cv);
-    return rc;
+    free(g.order);
+    return staging_end(&st, replan);
 }
 
 /* Plans the batch's documents and stages them; a row whose own form cannot be made is
@@ -700,46 +808,12 @@ static int make_documents(ctx *c, batch *b, const char *from, plan **out, stage_
 
 /* ---- the commit ---- */
 
-/* The ledger's view of the roster's issued requests and documents, then the commit. */
+/* The ledger's view of the roster's issued requests and documents, then the commit: one
+ * transaction, streamed, so that what it holds in memory at once is one request id per row
+ * and one document's strings (issue 8: memory flat in the number of rows). */
 static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *res,
                   const char *target, char *err, size_t errlen)
 {
-    ledger_request *reqs = xcalloc(b->n ? b->n : 1, sizeof *reqs);
-    char **keys = xcalloc(b->n ? b->n : 1, sizeof *keys);
-    size_t *index = xcalloc(b->n ? b->n : 1, sizeof *index), nreq = 0;
-    for (size_t i = 0; i < b->n; i++) {
-        verdict *v = &b->v[i];
-        index[i] = (size_t)-1;
-        if (!v->accepted || v->issued_before || !(keys[i] = rules_request_key(v)))
-            continue;
-        index[i] = nreq;
-        reqs[nreq++] = (ledger_request){keys[i], v->thu_tuc, v->ten, v->rec->line};
-    }
-    ledger_document *docs = xcalloc(s->n ? s->n : 1, sizeof *docs);
-    size_t **links = xcalloc(s->n ? s->n : 1, sizeof *links);
-    char **sources = xcalloc(s->n ? s->n : 1, sizeof *sources);
-    for (size_t i = 0; i < s->n; i++) {
-        const staged *st = &s->v[i];
-        const doc *d = st->d;
-        sources[i] = sources_of(d);
-        links[i] = xcalloc(d->nrows ? d->nrows : 1, sizeof **links);
-        size_t nl = 0;
-        for (size_t k = 0; k < d->nrows; k++) {
-            size_t at = (size_t)(d->rows[k] - b->v);
-            if (at < b->n && index[at] != (size_t)-1)
-                links[i][nl++] = index[at];
-        }
-        int per_row = strcmp(d->kind->per, "row") == 0;
-        docs[i] = (ledger_document){d->relpath,         under(c->o->out, st->tmp),
-                                    d->kind->form,      d->agency,
-                                    d->kind->folder,    per_row ? d->rows[0]->ten : d->agency,
-                                    st->sha256,         sources[i],
-                                    st->pages,          st->bytes,
-                                    links[i],           nl,
-                                    st->info.type_name, st->info.subject,
-                                    st->info.issued,    st->info.signer,
-                                    st->info.language};
-    }
     char *result = xasprintf("%s.ketqua.csv", under(c->o->in, target));
     ledger_roster lr = {base_name(r->path),
                         r->sha256,
@@ -750,20 +824,50 @@ static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *r
                         res->before,
                         s->n,
                         result};
-    int rc = ledger_commit(c->l, c->run, c->day, &lr, reqs, nreq, docs, s->n, err, errlen);
-    for (size_t i = 0; i < b->n; i++)
-        free(keys[i]);
-    for (size_t i = 0; i < s->n; i++) {
-        free(links[i]);
-        free(sources[i]);
-    }
-    free(sources);
-    free(links);
-    free(docs);
-    free(keys);
-    free(index);
-    free(reqs);
+    long long rid = 0, *ids = xcalloc(b->n ? b->n : 1, sizeof *ids); /* 0: none */
+    int rc = ledger_roster_begin(c->l, c->run, c->day, &lr, &rid, err, errlen);
     free(result);
+    for (size_t i = 0; i < b->n && rc == 0; i++) {
+        verdict *v = &b->v[i];
+        char *key = v->accepted && !v->issued_before ? rules_request_key(v) : NULL;
+        if (key) {
+            ledger_request q = {key, v->thu_tuc, v->ten, v->rec->line};
+            rc = ledger_roster_request(c->l, c->run, rid, c->day, &q, &ids[i], err, errlen);
+        }
+        free(key);
+    }
+    size_t *links = NULL, lcap = 0;
+    for (size_t i = 0; i < s->n && rc == 0; i++) {
+        const staged *st = &s->v[i];
+        const doc *d = st->d;
+        links = xgrow(links, &lcap, d->nrows ? d->nrows : 1, sizeof *links);
+        size_t nl = 0;
+        for (size_t k = 0; k < d->nrows; k++) {
+            size_t at = (size_t)(d->rows[k] - b->v);
+            if (at < b->n && ids[at])
+                links[nl++] = at;
+        }
+        char *sources = sources_of(d), sha[65];
+        staged_sha_hex(st, sha);
+        int per_row = strcmp(d->kind->per, "row") == 0;
+        ledger_document ld = {d->relpath,        under(c->o->out, stage_str(s, st->tmp)),
+                              d->kind->form,     d->agency,
+                              d->kind->folder,   per_row ? d->rows[0]->ten : d->agency,
+                              sha,               sources,
+                              st->pages,         st->bytes,
+                              links,             nl,
+                              stage_str(s, st->type_name), stage_str(s, st->subject),
+                              stage_str(s, st->issued),    stage_str(s, st->signer),
+                              stage_str(s, st->language)};
+        rc = ledger_roster_document(c->l, c->run, rid, c->day, &ld, ids, err, errlen);
+        free(sources);
+    }
+    if (rc == 0)
+        rc = ledger_roster_end(c->l, err, errlen);
+    else
+        ledger_roster_abort(c->l);
+    free(links);
+    free(ids);
     return rc;
 }
 
@@ -881,7 +985,7 @@ static void place_and_move(ctx *c, roster *r, batch *b, stage_set *s, plan **p, 
     for (size_t i = 0; i < s->n; i++) {
         const char *relpath = s->v[i].d->relpath;
         char *final = xasprintf("%s/%s", c->o->out, relpath);
-        int rc = publish_place(s->v[i].tmp, final, 0, err, sizeof err);
+        int rc = publish_place(stage_str(s, s->v[i].tmp), final, 0, err, sizeof err);
         free(final);
         if (rc < 0) { /* committed: the next run places it from the ledger */
             keep_after_commit(c, b, res, err, 1);
@@ -1344,13 +1448,7 @@ void run_result_release(run_result *res)
         free(res->rosters[i].name);
         free(res->rosters[i].reason);
     }
-    for (size_t i = 0; i < res->ndocs; i++) {
-        free(res->docs[i].path);
-        free(res->docs[i].roster);
-        free(res->docs[i].reason);
-    }
     free(res->rosters);
-    free(res->docs);
     memset(res, 0, sizeof *res);
 }
 

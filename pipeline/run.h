@@ -32,6 +32,8 @@ enum {
     RUN_BUSY = 4      /* another run holds the ledger: nothing was touched */
 };
 
+struct run_document;
+
 typedef struct run_options {
     const char *in, *out; /* drop folder, output folder */
     const char *db;       /* ledger file; NULL: OUT/ctsbatch.db */
@@ -43,6 +45,11 @@ typedef struct run_options {
     long long epoch; /* the PDFs' date (SOURCE_DATE_EPOCH or now) */
     int workers;     /* documents rendered at once: 0 for the machine's choice (two on two
                       * cores or more), 1 or 2; the documents are the same bytes either way */
+    /* Called for every document as it is placed or found impossible to make (NULL: nobody
+     * listens). The run keeps no list of its documents: a month of 20,000 rows would hold
+     * them all, and the ledger and manifest.csv are their record. */
+    void (*on_document)(void *ctx, const struct run_document *d);
+    void *on_document_ctx;
 } run_options;
 
 typedef enum {
@@ -61,11 +68,13 @@ typedef struct run_roster {
     int operator; /* kept by an operator error: the reason is for the operator (English) */
 } run_roster;
 
+/* One document of the run, as on_document sees it (borrowed strings, valid during the
+ * call). */
 typedef struct run_document {
-    char *path;   /* under OUT */
-    char *roster; /* the roster it came from */
-    int made;     /* 1: placed under path; 0: not made, see reason */
-    char *reason; /* why not made (Vietnamese: the row's content); NULL when made */
+    const char *path;   /* under OUT */
+    const char *roster; /* the roster it came from */
+    int made;           /* 1: placed under path; 0: not made, see reason */
+    const char *reason; /* why not made (Vietnamese: the row's content); NULL when made */
 } run_document;
 
 typedef struct run_result {
@@ -73,8 +82,7 @@ typedef struct run_result {
     long long id; /* the ledger's run id; 0 when no run was recorded */
     run_roster *rosters;
     size_t nrosters, rcap;
-    run_document *docs;
-    size_t ndocs, dcap;
+    size_t documents; /* documents placed by this run */
 } run_result;
 
 /* Runs one batch. Fills res (release with run_result_release) and returns res->status.

@@ -2,6 +2,8 @@
  * hand-written here but the hex formatting: the digest is OpenSSL's (STYLE.md 17). */
 #include "sha256.h"
 
+#include <string.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -44,13 +46,20 @@ void sha256_release(sha256 *s)
     s->ctx = NULL;
 }
 
-void sha256_hex(const void *data, size_t len, char hex[65])
+void sha256_digest(const void *data, size_t len, unsigned char out[32])
 {
-    static const char digits[] = "0123456789abcdef";
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     if (EVP_Digest(len ? data : "", len, d, &n, EVP_sha256(), NULL) != 1 || n != 32)
         crypto_failed("EVP_Digest");
+    memcpy(out, d, 32);
+}
+
+void sha256_hex(const void *data, size_t len, char hex[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned char d[32];
+    sha256_digest(data, len, d);
     for (unsigned int i = 0; i < 32; i++) {
         hex[2 * i] = digits[d[i] >> 4];
         hex[2 * i + 1] = digits[d[i] & 15];

@@ -31,6 +31,8 @@ void sha256_final(sha256 *s, unsigned char out[32]);
  * never initialised (zeroed) or already finalised. */
 void sha256_release(sha256 *s);
 
+/* The 32-byte digest of data. */
+void sha256_digest(const void *data, size_t len, unsigned char out[32]);
 /* The digest of data as 64 lower-case hex digits and a NUL into hex[65]. */
 void sha256_hex(const void *data, size_t len, char hex[65]);
 

@@ -23,6 +23,10 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Grow an array of `*cap` elements of `size` bytes so that it holds at least `need`. */
 void *xgrow(void *p, size_t *cap, size_t need, size_t size);
+/* Gives the memory freed so far back to the system where the C library allows it (glibc's
+ * malloc_trim, every thread's arena): after a large document, so that what one worker
+ * thread laid out does not stay counted in the process while the run goes on. */
+void mem_give_back(void);
 
 /* Default ceiling of a buffer made with buf_init(b, 0): 64 MiB. */
 #define BUF_DEFAULT_MAX ((size_t)64 << 20)
