@@ -144,8 +144,9 @@ build/fuzz:
 
 fuzz:
 	$(MAKE) deps DEB_PACKAGES="clang libclang-rt-14-dev"
-	$(MAKE) build/fuzz/fuzz_csv build/fuzz/fuzz_xml
-	@for t in csv xml; do \
+	$(MAKE) build/fuzz/fuzz_csv build/fuzz/fuzz_xml build/fuzz/fuzz_xlsx build/fuzz/fuzz_ods \
+	  build/fuzz/fuzz_xls
+	@for t in csv xml xlsx ods xls; do \
 	  mkdir -p build/fuzz/corpus_$$t && cp -n tests/fuzz/corpus_$$t/* build/fuzz/corpus_$$t/; \
 	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
 	  ./build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
