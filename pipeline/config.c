@@ -49,7 +49,7 @@ struct config {
     size_t nlists;
     date *holidays;
     size_t nholidays;
-    char *bad_holiday; /* the first <day date> that did not parse */
+    char *bad_holiday;     /* the first <day date> that did not parse */
     roster_alias *aliases; /* <aliases>: header texts of the roster keys; key "" ignored */
     size_t naliases;
     char *bad_alias; /* the first <alias key> that is no roster key */

@@ -230,20 +230,23 @@ static const struct reader {
     const char *format;
     void (*read)(roster *, const char *, size_t, const read_options *);
 } READERS[] = {
+    /* clang-format off */
     {SHEET_XLSX, "xlsx", "xlsx", read_xlsx},
-    {SHEET_ODS, "ods", "ods", read_ods},
-    {SHEET_XLS, "xls", "xls", read_xls},
-    {SHEET_NONE, "xml", "xml", read_xml},
-    {SHEET_NONE, "csv", "csv", read_text},
-    {SHEET_NONE, "txt", "csv", read_text},
+    {SHEET_ODS,  "ods",  "ods",  read_ods},
+    {SHEET_XLS,  "xls",  "xls",  read_xls},
+    {SHEET_NONE, "xml",  "xml",  read_xml},
+    {SHEET_NONE, "csv",  "csv",  read_text},
+    {SHEET_NONE, "txt",  "csv",  read_text},
+    /* clang-format on */
 };
 #define NREADERS (sizeof READERS / sizeof READERS[0])
 
 static const struct reader *reader_for(sheet_kind kind, const char *ext)
 {
     for (size_t i = 0; i < NREADERS; i++)
-        if (kind != SHEET_NONE ? READERS[i].kind == kind
-                               : READERS[i].kind == SHEET_NONE && strcasecmp(READERS[i].ext, ext) == 0)
+        if (kind != SHEET_NONE
+                ? READERS[i].kind == kind
+                : READERS[i].kind == SHEET_NONE && strcasecmp(READERS[i].ext, ext) == 0)
             return &READERS[i];
     return &READERS[NREADERS - 1]; /* any other name is read as text */
 }

@@ -110,7 +110,12 @@ int sheet_format_is_date(long id, const char *code)
                 return 0;
             p++;
             break;
-        case 'd': case 'D': case 'm': case 'M': case 'y': case 'Y':
+        case 'd':
+        case 'D':
+        case 'm':
+        case 'M':
+        case 'y':
+        case 'Y':
             return 1;
         default:
             break;
@@ -162,8 +167,7 @@ int sheet_row_set(sheet_row *row, table *t, size_t col, const char *text, size_t
                         "thừa ở bên phải danh sách rồi lưu lại.",
                         TABLE_MAX_COLUMNS);
     if (len > CSV_MAX_FIELD_BYTES)
-        return fail_row(t, row->line,
-                        "Ô dữ liệu ở dòng %ld dài quá giới hạn cho phép (%ld byte).",
+        return fail_row(t, row->line, "Ô dữ liệu ở dòng %ld dài quá giới hạn cho phép (%ld byte).",
                         (long)CSV_MAX_FIELD_BYTES);
     if (++row->total > SHEET_MAX_CELLS)
         return fail_row(t, row->line,

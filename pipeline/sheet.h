@@ -16,18 +16,18 @@
 #include "util.h"
 #include "xmlcheck.h"
 
-#define SHEET_MAX_CELLS 4000000     /* non-empty cells read from one sheet */
-#define SHEET_MAX_XML_DEPTH 32      /* a worksheet is 5 levels deep, a content.xml about 8 */
-#define SHEET_MAX_ROW 1048576       /* Excel's last row: rows beyond it are never read */
-#define SHEET_TEXT_BYTES 64         /* room for a number's or a date's text */
+#define SHEET_MAX_CELLS 4000000 /* non-empty cells read from one sheet */
+#define SHEET_MAX_XML_DEPTH 32  /* a worksheet is 5 levels deep, a content.xml about 8 */
+#define SHEET_MAX_ROW 1048576   /* Excel's last row: rows beyond it are never read */
+#define SHEET_TEXT_BYTES 64     /* room for a number's or a date's text */
 
 typedef enum sheet_kind {
-    SHEET_NONE, /* not a spreadsheet by its bytes */
-    SHEET_ZIP,  /* a zip archive that is neither .xlsx nor .ods */
+    SHEET_NONE,       /* not a spreadsheet by its bytes */
+    SHEET_ZIP,        /* a zip archive that is neither .xlsx nor .ods */
     SHEET_ZIP_BROKEN, /* "PK\3\4" but not openable, or past a limit of zipread.h */
-    SHEET_XLSX, /* zip with [Content_Types].xml or xl/workbook.xml */
-    SHEET_ODS,  /* zip whose mimetype is application/vnd.oasis.opendocument.spreadsheet */
-    SHEET_XLS   /* OLE2 compound file (D0 CF 11 E0): Excel 97-2003 */
+    SHEET_XLSX,       /* zip with [Content_Types].xml or xl/workbook.xml */
+    SHEET_ODS,        /* zip whose mimetype is application/vnd.oasis.opendocument.spreadsheet */
+    SHEET_XLS         /* OLE2 compound file (D0 CF 11 E0): Excel 97-2003 */
 } sheet_kind;
 
 /* What data[0..len) is, by content only (the reader then says what is wrong with it). */

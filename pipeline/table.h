@@ -22,8 +22,8 @@
 
 #include "roster.h"
 
-#define TABLE_HEADER_ROWS 20    /* rows searched for the header, blank ones included */
-#define TABLE_MAX_COLUMNS 256   /* cells in one row: CSV_MAX_COLUMNS is this */
+#define TABLE_HEADER_ROWS 20  /* rows searched for the header, blank ones included */
+#define TABLE_MAX_COLUMNS 256 /* cells in one row: CSV_MAX_COLUMNS is this */
 
 typedef struct table table;
 

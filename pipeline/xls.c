@@ -123,7 +123,8 @@ void xls_read(table *t, const char *data, size_t len)
                                             : "cấu trúc tệp bị hỏng");
     } else {
         unsigned int pw = 0;
-        if (freexl_get_info(h, FREEXL_BIFF_PASSWORD, &pw) == FREEXL_OK && pw == FREEXL_BIFF_OBFUSCATED)
+        if (freexl_get_info(h, FREEXL_BIFF_PASSWORD, &pw) == FREEXL_OK &&
+            pw == FREEXL_BIFF_OBFUSCATED)
             fail(t, "tệp được đặt mật khẩu; hãy bỏ mật khẩu của tệp");
         else
             read_cells(t, h);

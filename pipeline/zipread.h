@@ -11,23 +11,23 @@
 
 #include "util.h"
 
-#define ZIPREAD_MAX_ENTRIES 1000                   /* an .xlsx holds a dozen or two */
-#define ZIPREAD_MAX_ENTRY_BYTES ((size_t)64 << 20) /* one uncompressed entry */
+#define ZIPREAD_MAX_ENTRIES 1000                    /* an .xlsx holds a dozen or two */
+#define ZIPREAD_MAX_ENTRY_BYTES ((size_t)64 << 20)  /* one uncompressed entry */
 #define ZIPREAD_MAX_TOTAL_BYTES ((size_t)256 << 20) /* all entries, uncompressed, declared */
-#define ZIPREAD_MAX_RATIO 200                      /* uncompressed / compressed, per entry */
-#define ZIPREAD_RATIO_FROM ((size_t)1 << 20)       /* ... of an entry larger than this */
+#define ZIPREAD_MAX_RATIO 200                       /* uncompressed / compressed, per entry */
+#define ZIPREAD_RATIO_FROM ((size_t)1 << 20)        /* ... of an entry larger than this */
 
 typedef struct zipread zipread;
 
 typedef enum zipread_status {
     ZIPREAD_OK = 0,
-    ZIPREAD_NOT_ZIP = -1,     /* not a zip archive, or one libzip cannot open */
-    ZIPREAD_TOO_MANY = -2,    /* more than ZIPREAD_MAX_ENTRIES entries */
-    ZIPREAD_TOO_BIG = -3,     /* an entry or the total larger than their limits */
-    ZIPREAD_RATIO = -4,       /* an entry compressed more than ZIPREAD_MAX_RATIO */
-    ZIPREAD_MISSING = -5,     /* no such entry */
-    ZIPREAD_BROKEN = -6,      /* an entry that cannot be read (bad data, CRC, encrypted) */
-    ZIPREAD_ENCRYPTED = -7    /* the archive is password-protected */
+    ZIPREAD_NOT_ZIP = -1,  /* not a zip archive, or one libzip cannot open */
+    ZIPREAD_TOO_MANY = -2, /* more than ZIPREAD_MAX_ENTRIES entries */
+    ZIPREAD_TOO_BIG = -3,  /* an entry or the total larger than their limits */
+    ZIPREAD_RATIO = -4,    /* an entry compressed more than ZIPREAD_MAX_RATIO */
+    ZIPREAD_MISSING = -5,  /* no such entry */
+    ZIPREAD_BROKEN = -6,   /* an entry that cannot be read (bad data, CRC, encrypted) */
+    ZIPREAD_ENCRYPTED = -7 /* the archive is password-protected */
 } zipread_status;
 
 /* Opens data[0..len) (borrowed: it must outlive the archive) and checks the bounds above.

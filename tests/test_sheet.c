@@ -111,9 +111,9 @@ static char *make_xlsx(const char *sheet_xml, int date1904, size_t *len)
                             "openxmlformats.org/spreadsheetml/2006/main\"><sheetData>%s"
                             "</sheetData></worksheet>",
                             sheet_xml);
-    part parts[] = {{"[Content_Types].xml", CT, 0},       {"xl/workbook.xml", wb, 0},
+    part parts[] = {{"[Content_Types].xml", CT, 0},          {"xl/workbook.xml", wb, 0},
                     {"xl/_rels/workbook.xml.rels", RELS, 0}, {"xl/styles.xml", STYLES, 0},
-                    {"xl/sharedStrings.xml", STRINGS, 0},  {"xl/worksheets/first.xml", sheet, 0}};
+                    {"xl/sharedStrings.xml", STRINGS, 0},    {"xl/worksheets/first.xml", sheet, 0}};
     char *z = make_zip(parts, 6, len);
     free(wb);
     free(sheet);
@@ -168,9 +168,16 @@ static void test_number_text(void **state)
     const struct {
         double v;
         const char *want;
-    } cases[] = {{0, "0"},          {42, "42"},      {-3, "-3"},          {0.1, "0.1"},
-                 {2.5, "2.5"},      {1.0 / 3, "0.3333333333333333"},     {89186000123.0, "89186000123"},
-                 {1e20, "1e+20"},   {-0.0, "0"},     {123456.789, "123456.789"}};
+    } cases[] = {{0, "0"},
+                 {42, "42"},
+                 {-3, "-3"},
+                 {0.1, "0.1"},
+                 {2.5, "2.5"},
+                 {1.0 / 3, "0.3333333333333333"},
+                 {89186000123.0, "89186000123"},
+                 {1e20, "1e+20"},
+                 {-0.0, "0"},
+                 {123456.789, "123456.789"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char out[SHEET_TEXT_BYTES];
         sheet_number_text(cases[i].v, out);
@@ -186,11 +193,20 @@ static void test_serial_dates(void **state)
         int d1904;
         const char *want; /* NULL: no date */
     } cases[] = {
-        {1, 0, "01/01/1900"},         {59, 0, "28/02/1900"},   {60, 0, "29/02/1900"},
-        {61, 0, "01/03/1900"},        {46405, 0, "18/01/2027"}, {46405.5, 0, "18/01/2027 12:00"},
-        {46405.999999, 0, "19/01/2027"}, {44943, 1, "18/01/2027"}, {0, 1, "01/01/1904"},
-        {0.5, 0, NULL},               {0, 0, NULL},           {-1, 1, NULL},
-        {2958465, 0, "31/12/9999"},   {2958466, 0, NULL},
+        {1, 0, "01/01/1900"},
+        {59, 0, "28/02/1900"},
+        {60, 0, "29/02/1900"},
+        {61, 0, "01/03/1900"},
+        {46405, 0, "18/01/2027"},
+        {46405.5, 0, "18/01/2027 12:00"},
+        {46405.999999, 0, "19/01/2027"},
+        {44943, 1, "18/01/2027"},
+        {0, 1, "01/01/1904"},
+        {0.5, 0, NULL},
+        {0, 0, NULL},
+        {-1, 1, NULL},
+        {2958465, 0, "31/12/9999"},
+        {2958466, 0, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char out[SHEET_TEXT_BYTES] = "";
@@ -319,43 +335,50 @@ static char *make_ods(const char *rows, size_t *len)
     return z;
 }
 
-#define S(text) "<table:table-cell office:value-type=\"string\"><text:p>" text "</text:p></table:table-cell>"
+#define S(text)                                                                                    \
+    "<table:table-cell office:value-type=\"string\"><text:p>" text "</text:p></table:table-cell>"
 
 static const char ODS_HEADER[] = "<table:table-row>" S("thu_tuc") S("ho_ten") S("ngay_het_han")
-    S("so_lan_gia_han") S("ghi_chu") S("xac_nhan_thu_truong") S("so_cccd") S("email")
-    "<table:table-cell table:number-columns-repeated=\"16376\"/></table:table-row>";
+    S("so_lan_gia_han") S("ghi_chu") S("xac_nhan_thu_truong") S("so_cccd")
+        S("email") "<table:table-cell table:number-columns-repeated=\"16376\"/></table:table-row>";
 
 static void test_ods_typed_cells(void **state)
 {
     (void)state;
     char *rows = xasprintf(
-        "%s<table:table-row>" S("gia-han")
-        "<table:table-cell office:value-type=\"string\"><text:p>Nguyễn<text:s text:c=\"2\"/>Thị"
-        "</text:p><office:annotation><text:p>a note</text:p></office:annotation>"
-        "</table:table-cell>"
-        "<table:table-cell office:value-type=\"date\" office:date-value=\"2027-01-18\">"
-        "<text:p>18/01/27</text:p></table:table-cell>"
-        "<table:table-cell table:formula=\"of:=1-1\" office:value-type=\"float\" "
-        "office:value=\"0\" calcext:value-type=\"float\"><text:p>0.00</text:p>"
-        "</table:table-cell>"
-        "<table:table-cell office:value-type=\"string\"><text:p>một</text:p><text:p>hai</text:p>"
-        "</table:table-cell>"
-        "<table:table-cell office:value-type=\"boolean\" office:boolean-value=\"true\">"
-        "<text:p>TRUE</text:p></table:table-cell>"
-        "<table:table-cell office:value-type=\"float\" office:value=\"89186000123\">"
-        "<text:p>8,92E+10</text:p></table:table-cell>"
-        "<table:table-cell table:formula=\"of:=NA()\" office:value-type=\"string\" "
-        "office:string-value=\"\" calcext:value-type=\"error\"><text:p>#N/A</text:p>"
-        "</table:table-cell></table:table-row>"
-        /* a filled row twice, a percentage, columns repeated */
-        "<table:table-row table:number-rows-repeated=\"2\">"
-        "<table:table-cell table:number-columns-repeated=\"2\" office:value-type=\"string\">"
-        "<text:p>x</text:p></table:table-cell><table:table-cell/>"
-        "<table:table-cell office:value-type=\"percentage\" office:value=\"0.15\"><text:p>15%%"
-        "</text:p></table:table-cell></table:table-row>"
-        /* what LibreOffice writes below the data: a million empty rows */
-        "<table:table-row table:number-rows-repeated=\"1048570\"><table:table-cell "
-        "table:number-columns-repeated=\"16384\"/></table:table-row>",
+        "%s<table:table-row>" S(
+            "gia-han") "<table:table-cell office:value-type=\"string\"><text:p>Nguyễn<text:s "
+                       "text:c=\"2\"/>Thị"
+                       "</text:p><office:annotation><text:p>a note</text:p></office:annotation>"
+                       "</table:table-cell>"
+                       "<table:table-cell office:value-type=\"date\" "
+                       "office:date-value=\"2027-01-18\">"
+                       "<text:p>18/01/27</text:p></table:table-cell>"
+                       "<table:table-cell table:formula=\"of:=1-1\" office:value-type=\"float\" "
+                       "office:value=\"0\" calcext:value-type=\"float\"><text:p>0.00</text:p>"
+                       "</table:table-cell>"
+                       "<table:table-cell "
+                       "office:value-type=\"string\"><text:p>một</text:p><text:p>hai</text:p>"
+                       "</table:table-cell>"
+                       "<table:table-cell office:value-type=\"boolean\" "
+                       "office:boolean-value=\"true\">"
+                       "<text:p>TRUE</text:p></table:table-cell>"
+                       "<table:table-cell office:value-type=\"float\" office:value=\"89186000123\">"
+                       "<text:p>8,92E+10</text:p></table:table-cell>"
+                       "<table:table-cell table:formula=\"of:=NA()\" office:value-type=\"string\" "
+                       "office:string-value=\"\" calcext:value-type=\"error\"><text:p>#N/A</text:p>"
+                       "</table:table-cell></table:table-row>"
+                       /* a filled row twice, a percentage, columns repeated */
+                       "<table:table-row table:number-rows-repeated=\"2\">"
+                       "<table:table-cell table:number-columns-repeated=\"2\" "
+                       "office:value-type=\"string\">"
+                       "<text:p>x</text:p></table:table-cell><table:table-cell/>"
+                       "<table:table-cell office:value-type=\"percentage\" "
+                       "office:value=\"0.15\"><text:p>15%%"
+                       "</text:p></table:table-cell></table:table-row>"
+                       /* what LibreOffice writes below the data: a million empty rows */
+                       "<table:table-row table:number-rows-repeated=\"1048570\"><table:table-cell "
+                       "table:number-columns-repeated=\"16384\"/></table:table-row>",
         ODS_HEADER);
     size_t len;
     char *z = make_ods(rows, &len);
@@ -580,13 +603,20 @@ static void test_shipped_aliases(void **state)
     const roster_alias *a = config_aliases(c, &n);
     const struct {
         const char *header, *key;
-    } cases[] = {{"Số CCCD/CMND", "so_cccd"},  {"CMND/CCCD", "so_cccd"},
-                 {"Số CCCD", "so_cccd"},       {"SĐT", "dien_thoai"},
-                 {"Số điện thoại", "dien_thoai"}, {"Điện thoại", "dien_thoai"},
-                 {"Email", "email"},           {"Thư điện tử", "email"},
-                 {"Đơn vị công tác", "co_quan_cong_tac"}, {"Họ tên", "ho_ten"},
-                 {"HỌ VÀ TÊN", "ho_ten"},      {"STT", ""},
-                 {"TT", ""},                   {"Số thứ tự", ""}};
+    } cases[] = {{"Số CCCD/CMND", "so_cccd"},
+                 {"CMND/CCCD", "so_cccd"},
+                 {"Số CCCD", "so_cccd"},
+                 {"SĐT", "dien_thoai"},
+                 {"Số điện thoại", "dien_thoai"},
+                 {"Điện thoại", "dien_thoai"},
+                 {"Email", "email"},
+                 {"Thư điện tử", "email"},
+                 {"Đơn vị công tác", "co_quan_cong_tac"},
+                 {"Họ tên", "ho_ten"},
+                 {"HỌ VÀ TÊN", "ho_ten"},
+                 {"STT", ""},
+                 {"TT", ""},
+                 {"Số thứ tự", ""}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *got = roster_key_match(cases[i].header, a, n);
         if (!got || strcmp(got, cases[i].key) != 0)
@@ -594,15 +624,44 @@ static void test_shipped_aliases(void **state)
                      cases[i].key);
     }
     /* folding never makes one key's name or label another's */
-    static const char *const keys[] = {
-        "thu_tuc", "loai_thue_bao", "ngay_de_nghi", "ho_ten", "ngay_sinh", "so_cccd",
-        "ngay_cap_cccd", "noi_cap_cccd", "chuc_vu", "co_quan_cong_tac", "ten_co_quan", "dia_chi",
-        "tu_cach_phap_nhan", "quyet_dinh_thanh_lap", "xac_nhan_cap_tren", "email", "dien_thoai",
-        "so_hieu_cts", "ngay_het_han", "so_lan_gia_han", "noi_dung_thay_doi", "gia_tri_cu",
-        "gia_tri_moi", "ly_do_thu_hoi", "ngay_thu_hoi", "so_serial_thiet_bi", "ngay_that_lac",
-        "hoan_canh", "xac_nhan_thu_truong", "ghi_chu", "co_quan_quan_ly", "co_quan_chu_quan",
-        "ky_hieu", "thu_truong", "chuc_vu_thu_truong", "dia_chi_co_quan", "dien_thoai_co_quan",
-        "email_co_quan"};
+    static const char *const keys[] = {"thu_tuc",
+                                       "loai_thue_bao",
+                                       "ngay_de_nghi",
+                                       "ho_ten",
+                                       "ngay_sinh",
+                                       "so_cccd",
+                                       "ngay_cap_cccd",
+                                       "noi_cap_cccd",
+                                       "chuc_vu",
+                                       "co_quan_cong_tac",
+                                       "ten_co_quan",
+                                       "dia_chi",
+                                       "tu_cach_phap_nhan",
+                                       "quyet_dinh_thanh_lap",
+                                       "xac_nhan_cap_tren",
+                                       "email",
+                                       "dien_thoai",
+                                       "so_hieu_cts",
+                                       "ngay_het_han",
+                                       "so_lan_gia_han",
+                                       "noi_dung_thay_doi",
+                                       "gia_tri_cu",
+                                       "gia_tri_moi",
+                                       "ly_do_thu_hoi",
+                                       "ngay_thu_hoi",
+                                       "so_serial_thiet_bi",
+                                       "ngay_that_lac",
+                                       "hoan_canh",
+                                       "xac_nhan_thu_truong",
+                                       "ghi_chu",
+                                       "co_quan_quan_ly",
+                                       "co_quan_chu_quan",
+                                       "ky_hieu",
+                                       "thu_truong",
+                                       "chuc_vu_thu_truong",
+                                       "dia_chi_co_quan",
+                                       "dien_thoai_co_quan",
+                                       "email_co_quan"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         assert_true(roster_is_key(keys[i]));
         assert_string_equal(roster_key_match(keys[i], a, n), keys[i]);
@@ -659,7 +718,7 @@ static void test_zip_limits(void **state)
     zipread_status st;
     /* ZIPREAD_MAX_ENTRIES */
     part *many = calloc(ZIPREAD_MAX_ENTRIES + 1, sizeof *many);
-    char (*names)[16] = calloc(ZIPREAD_MAX_ENTRIES + 1, sizeof *names);
+    char(*names)[16] = calloc(ZIPREAD_MAX_ENTRIES + 1, sizeof *names);
     for (size_t i = 0; i <= ZIPREAD_MAX_ENTRIES; i++) {
         snprintf(names[i], sizeof names[i], "f%zu", i);
         many[i] = (part){names[i], "x", 1};
@@ -715,8 +774,11 @@ static void test_zip_limits(void **state)
     uint32_t x = 12345;
     for (size_t i = 0; i < each; i++)
         x = x * 1103515245u + 12345u, noise[i] = (char)(x >> 24);
-    part five[] = {{"a", noise, each}, {"b", noise, each}, {"c", noise, each},
-                   {"d", noise, each}, {"e", noise, each}};
+    part five[] = {{"a", noise, each},
+                   {"b", noise, each},
+                   {"c", noise, each},
+                   {"d", noise, each},
+                   {"e", noise, each}};
     z = make_zip(five, 5, &len);
     zr = zipread_open(z, len, &st);
     assert_non_null(zr);
@@ -750,13 +812,13 @@ static void test_sheet_limits(void **state)
     char *big = malloc(CSV_MAX_FIELD_BYTES + 2);
     memset(big, 'a', CSV_MAX_FIELD_BYTES + 1);
     big[CSV_MAX_FIELD_BYTES + 1] = '\0';
-    rows = xasprintf("%s<row r=\"2\"><c t=\"inlineStr\"><is><t>%s</t></is></c></row>",
-                     HEADER_ROW, big);
+    rows = xasprintf("%s<row r=\"2\"><c t=\"inlineStr\"><is><t>%s</t></is></c></row>", HEADER_ROW,
+                     big);
     roster_free(xlsx_failed(rows, "dài quá giới hạn"));
     free(rows);
     big[CSV_MAX_FIELD_BYTES] = '\0';
-    rows = xasprintf("%s<row r=\"2\"><c t=\"inlineStr\"><is><t>%s</t></is></c></row>",
-                     HEADER_ROW, big);
+    rows = xasprintf("%s<row r=\"2\"><c t=\"inlineStr\"><is><t>%s</t></is></c></row>", HEADER_ROW,
+                     big);
     r = xlsx_roster(rows, 0, 1);
     assert_int_equal(strlen(record_get(&r->records[0], "thu_tuc")), CSV_MAX_FIELD_BYTES);
     roster_free(r);
@@ -813,9 +875,9 @@ static void test_row_limit(void **state)
 {
     (void)state;
     /* ROSTER_MAX_ROWS through the one shared table, from a repeated .ods row */
-    char *ods_rows = xasprintf("%s<table:table-row table:number-rows-repeated=\"%ld\">" S("x")
-                               "</table:table-row>",
-                               ODS_HEADER, (long)ROSTER_MAX_ROWS + 1);
+    char *ods_rows = xasprintf(
+        "%s<table:table-row table:number-rows-repeated=\"%ld\">" S("x") "</table:table-row>",
+        ODS_HEADER, (long)ROSTER_MAX_ROWS + 1);
     size_t len;
     char *z = make_ods(ods_rows, &len);
     roster *r = read_bytes("ds.ods", z, len);
@@ -823,9 +885,9 @@ static void test_row_limit(void **state)
     roster_free(r);
     free(z);
     free(ods_rows);
-    ods_rows = xasprintf("%s<table:table-row table:number-rows-repeated=\"%ld\">" S("x")
-                         "</table:table-row>",
-                         ODS_HEADER, (long)ROSTER_MAX_ROWS);
+    ods_rows = xasprintf(
+        "%s<table:table-row table:number-rows-repeated=\"%ld\">" S("x") "</table:table-row>",
+        ODS_HEADER, (long)ROSTER_MAX_ROWS);
     z = make_ods(ods_rows, &len);
     r = read_ok("ds.ods", z, len, ROSTER_MAX_ROWS);
     roster_free(r);
@@ -852,7 +914,8 @@ static void test_attribute_bomb(void **state)
     roster_free(r);
     /* the scan itself: quotes, comments and CDATA do not count */
     long line;
-    const char *x = "<a x='=' y=\"==\"><!-- <b c=1 d=2 e=3> --><![CDATA[<f g=1 h=2>]]>\n<i j=\"1\"/></a>";
+    const char *x =
+        "<a x='=' y=\"==\"><!-- <b c=1 d=2 e=3> --><![CDATA[<f g=1 h=2>]]>\n<i j=\"1\"/></a>";
     assert_int_equal(xmlcheck_max_attributes(x, strlen(x), &line), 2);
     assert_int_equal(line, 1);
     buf_reset(&b);
