@@ -26,6 +26,7 @@
 #include "testutil.h"
 #include "util.h"
 #include "xmlcheck.h"
+#include "xlsx.h"
 #include "xmlroster.h"
 #include "zipread.h"
 
@@ -98,7 +99,14 @@ static const char STRINGS[] =
     "<si><t>gia-han</t></si><si><t>dòng 1_x000D_dòng 2</t></si></sst>";
 
 /* A workbook whose first sheet is sheet_xml, with the shared strings and styles above. */
+static char *make_xlsx_styled(const char *sheet_xml, int date1904, const char *styles, size_t *len);
+
 static char *make_xlsx(const char *sheet_xml, int date1904, size_t *len)
+{
+    return make_xlsx_styled(sheet_xml, date1904, STYLES, len);
+}
+
+static char *make_xlsx_styled(const char *sheet_xml, int date1904, const char *styles, size_t *len)
 {
     char *wb = xasprintf(
         "<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/"
@@ -112,7 +120,7 @@ static char *make_xlsx(const char *sheet_xml, int date1904, size_t *len)
                             "</sheetData></worksheet>",
                             sheet_xml);
     part parts[] = {{"[Content_Types].xml", CT, 0},          {"xl/workbook.xml", wb, 0},
-                    {"xl/_rels/workbook.xml.rels", RELS, 0}, {"xl/styles.xml", STYLES, 0},
+                    {"xl/_rels/workbook.xml.rels", RELS, 0}, {"xl/styles.xml", styles, 0},
                     {"xl/sharedStrings.xml", STRINGS, 0},    {"xl/worksheets/first.xml", sheet, 0}};
     char *z = make_zip(parts, 6, len);
     free(wb);
@@ -871,6 +879,46 @@ static void test_sheet_limits(void **state)
     free(ods_rows);
 }
 
+static void test_style_and_row_bounds(void **state)
+{
+    (void)state;
+    /* XLSX_MAX_STYLES: cell formats past it are not kept, so a date there reads as its
+     * number; the last one kept still shows its date */
+    buf st;
+    buf_init(&st, 0);
+    buf_puts(&st, "<?xml version=\"1.0\"?><styleSheet xmlns=\"http://schemas.openxmlformats.org/"
+                  "spreadsheetml/2006/main\"><cellXfs>");
+    for (long i = 0; i < XLSX_MAX_STYLES - 1; i++)
+        buf_printf(&st, "<xf numFmtId=\"0\" fontId=\"%ld\"/>", i * 7919 % 100003);
+    buf_puts(&st, "<xf numFmtId=\"14\"/><xf numFmtId=\"14\"/></cellXfs></styleSheet>");
+    char *rows = xasprintf("%s<row r=\"2\"><c r=\"A2\" t=\"s\"><v>3</v></c><c r=\"C2\" "
+                           "s=\"%ld\"><v>46405</v></c><c r=\"I2\" s=\"%ld\"><v>46405</v></c>"
+                           "</row>",
+                           HEADER_ROW, (long)XLSX_MAX_STYLES - 1, (long)XLSX_MAX_STYLES);
+    size_t len;
+    char *z = make_xlsx_styled(rows, 0, buf_str(&st), &len);
+    roster *r = read_ok("ds.xlsx", z, len, 1);
+    tu_expect_field(r, 0, "ngay_het_han", "18/01/2027");
+    tu_expect_field(r, 0, "ngay_de_nghi", "46405");
+    roster_free(r);
+    free(z);
+    free(rows);
+    buf_release(&st);
+    /* SHEET_MAX_ROW: an .ods row past Excel's last row is never read */
+    char *ods_rows =
+        xasprintf("%s<table:table-row table:number-rows-repeated=\"%ld\">"
+                  "<table:table-cell/></table:table-row><table:table-row>" S(
+                      "x") "</table:table-row><table:table-row>" S("y") "</table:table-row>",
+                  ODS_HEADER, (long)SHEET_MAX_ROW - 2);
+    z = make_ods(ods_rows, &len);
+    r = read_ok("ds.ods", z, len, 1);
+    tu_expect_field(r, 0, "thu_tuc", "x");
+    assert_int_equal(r->records[0].line, SHEET_MAX_ROW);
+    roster_free(r);
+    free(z);
+    free(ods_rows);
+}
+
 static void test_row_limit(void **state)
 {
     (void)state;
@@ -989,6 +1037,7 @@ int main(void)
         cmocka_unit_test(test_not_rosters),
         cmocka_unit_test(test_zip_limits),
         cmocka_unit_test(test_sheet_limits),
+        cmocka_unit_test(test_style_and_row_bounds),
         cmocka_unit_test(test_row_limit),
         cmocka_unit_test(test_attribute_bomb),
         cmocka_unit_test(test_hostile_sheets),
