@@ -9,7 +9,7 @@ DEB_PACKAGES := libhpdf-dev libxml2-dev libcmocka-dev fonts-liberation2 poppler-
                 pkg-config gcc make time libsqlite3-dev sqlite3 libssl-dev \
                 libharfbuzz-dev libdeflate-dev icc-profiles-free python3-reportlab \
                 python3-fonttools libpdfbox2-java libactivation-java libjaxb-api-java \
-                default-jre-headless
+                default-jre-headless libzip-dev libfreexl-dev
 FONT_DIR     := /usr/share/fonts/truetype/liberation2
 FONT_FILES   := LiberationSerif-Regular.ttf LiberationSerif-Bold.ttf \
                 LiberationSerif-Italic.ttf LiberationSerif-BoldItalic.ttf
@@ -21,8 +21,11 @@ XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 CFLAGS  ?= -O2 -g
 HB_LIBS     = $(shell pkg-config --libs harfbuzz-subset 2>/dev/null)
-ALL_CFLAGS = $(WARN) -pthread $(CFLAGS) $(XML_CFLAGS) -Ipipeline -MMD -MP
-LIBS     = -pthread -lhpdf $(XML_LIBS) $(HB_LIBS) -ldeflate -lsqlite3 -lcrypto -lm
+# spreadsheet readers: libzip for .xlsx/.ods containers, FreeXL for .xls
+SHEET_CFLAGS = $(shell pkg-config --cflags libzip freexl 2>/dev/null)
+SHEET_LIBS   = $(shell pkg-config --libs libzip freexl 2>/dev/null)
+ALL_CFLAGS = $(WARN) -pthread $(CFLAGS) $(XML_CFLAGS) $(SHEET_CFLAGS) -Ipipeline -MMD -MP
+LIBS     = -pthread -lhpdf $(XML_LIBS) $(SHEET_LIBS) $(HB_LIBS) -ldeflate -lsqlite3 -lcrypto -lm
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
             -DCTS_FAULT_HOOKS
 
@@ -134,15 +137,16 @@ FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -
 FUZZ_SRCS := $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) | build/fuzz
-	clang $(WARN) $(XML_CFLAGS) -Ipipeline $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) $(LIBS)
+	clang $(WARN) $(XML_CFLAGS) $(SHEET_CFLAGS) -Ipipeline $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) $(LIBS)
 
 build/fuzz:
 	mkdir -p $@
 
 fuzz:
 	$(MAKE) deps DEB_PACKAGES="clang libclang-rt-14-dev"
-	$(MAKE) build/fuzz/fuzz_csv build/fuzz/fuzz_xml
-	@for t in csv xml; do \
+	$(MAKE) build/fuzz/fuzz_csv build/fuzz/fuzz_xml build/fuzz/fuzz_xlsx build/fuzz/fuzz_ods \
+	  build/fuzz/fuzz_xls
+	@for t in csv xml xlsx ods xls; do \
 	  mkdir -p build/fuzz/corpus_$$t && cp -n tests/fuzz/corpus_$$t/* build/fuzz/corpus_$$t/; \
 	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
 	  ./build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \

@@ -49,7 +49,10 @@ struct config {
     size_t nlists;
     date *holidays;
     size_t nholidays;
-    char *bad_holiday; /* the first <day date> that did not parse */
+    char *bad_holiday;     /* the first <day date> that did not parse */
+    roster_alias *aliases; /* <aliases>: header texts of the roster keys; key "" ignored */
+    size_t naliases;
+    char *bad_alias; /* the first <alias key> that is no roster key */
 };
 
 /* Splits a space-separated list into a new array of strings. */
@@ -213,6 +216,23 @@ static void load_agency(config *c, const xmlNode *e)
     }
 }
 
+/* <alias key="so_cccd">Số CCCD/CMND</alias> names a key; <ignore>STT</ignore> a column
+ * dropped silently (roster.h roster_alias). */
+static void load_alias(config *c, const xmlNode *e)
+{
+    char *key = xmlcheck_is_elem(e, "ignore") ? xstrdup("") : xmlcheck_attr(e, "key", "");
+    char *text = xmlcheck_text(e);
+    if (key[0] && !roster_is_key(key)) {
+        if (!c->bad_alias)
+            c->bad_alias = xstrdup(key);
+        free(key);
+        free(text);
+        return;
+    }
+    c->aliases = xrealloc(c->aliases, (c->naliases + 1) * sizeof *c->aliases);
+    c->aliases[c->naliases++] = (roster_alias){key, text, roster_fold_header(text)};
+}
+
 static const char *FACE_NAMES[FACE_COUNT] = {"regular", "bold", "italic", "bold-italic"};
 
 static void load_font(config *c, const xmlNode *e)
@@ -260,6 +280,8 @@ static void load_section(config *c, const xmlNode *sec)
             load_list(c, e);
         else if (xmlcheck_is_elem(sec, "holidays") && xmlcheck_is_elem(e, "day"))
             load_holiday(c, e);
+        else if (xmlcheck_is_elem(sec, "aliases"))
+            load_alias(c, e);
     }
 }
 
@@ -298,6 +320,12 @@ config *config_load(const char *path, const char *home, char *err, size_t errlen
     xmlFreeDoc(doc);
     if (c->bad_holiday) {
         snprintf(err, errlen, "%s: <holidays>: \"%s\" is not a date", path, c->bad_holiday);
+        config_free(c);
+        return NULL;
+    }
+    if (c->bad_alias) {
+        snprintf(err, errlen, "%s: <aliases>: \"%s\" is not a roster key (ROSTER.md \"Keys\")",
+                 path, c->bad_alias);
         config_free(c);
         return NULL;
     }
@@ -350,6 +378,11 @@ void config_free(config *c)
         }
     }
     free(c->lists), free(c->holidays), free(c->bad_holiday);
+    for (size_t i = 0; i < c->naliases; i++) {
+        free((char *)c->aliases[i].key), free((char *)c->aliases[i].text);
+        free((char *)c->aliases[i].folded);
+    }
+    free(c->aliases), free(c->bad_alias);
     for (size_t i = 0; i < c->ndocs; i++) {
         free((char *)c->docs[i].procedure), free((char *)c->docs[i].subscriber);
         free((char *)c->docs[i].per), free((char *)c->docs[i].form);
@@ -524,4 +557,10 @@ const date *config_holidays(const config *c, size_t *n)
 {
     *n = c->nholidays;
     return c->holidays;
+}
+
+const roster_alias *config_aliases(const config *c, size_t *n)
+{
+    *n = c->naliases;
+    return c->aliases;
 }

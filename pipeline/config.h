@@ -2,7 +2,7 @@
  * RULES.md): site settings (province, place name, recipient), the font family, the allowed
  * values of coded fields, each rule's severity, Vietnamese message and legal basis, rule
  * parameters, required fields per procedure, which documents each procedure makes, and the
- * register of managing agencies. Read from one XML file (config/ctsbatch.xml by default)
+ * register of managing agencies, and the header aliases of the roster columns. Read from one XML file (config/ctsbatch.xml by default)
  * with libxml2, no network, no entities. The config owns every string it hands out. */
 #ifndef CTS_CONFIG_H
 #define CTS_CONFIG_H
@@ -91,6 +91,11 @@ const date *config_holidays(const config *c, size_t *n);
 /* The agency register entry whose name equals `name` exactly (after NFC), or NULL. Its
  * fields use the managing-agency keys of ROSTER.md (co_quan_quan_ly, ky_hieu, ...). */
 const record *config_agency(const config *c, const char *name);
+
+/* The header aliases of <aliases> (roster.h roster_alias: key "" for an ignored column),
+ * borrowed, in file order; their count in *n. An <alias key> that is no roster key makes
+ * config_load fail. */
+const roster_alias *config_aliases(const config *c, size_t *n);
 
 /* 1 when word is in the space-separated list, or the list is "*". */
 int config_in_list(const char *list, const char *word);

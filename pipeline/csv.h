@@ -7,18 +7,22 @@
 #include <stddef.h>
 
 #include "roster.h"
+#include "table.h"
 
 #define CSV_MAX_FIELD_BYTES ((size_t)16 << 10) /* one cell */
-#define CSV_MAX_COLUMNS 256
+#define CSV_MAX_COLUMNS TABLE_MAX_COLUMNS
 
 /* The delimiter the header line uses: the one of ',', ';', '\t' that occurs most often
- * outside quotes on the first line (',' when none does). */
+ * outside quotes on the first line holding any of them, among the first TABLE_HEADER_ROWS
+ * lines (a title line may hold none); ',' when none does. */
 char csv_detect_delimiter(const char *text, size_t len);
 
-/* Parses UTF-8 text (no BOM) into r's records, keyed by the header line mapped through
- * roster_key_for_header. Values are trimmed and NFC. A broken file (unclosed quote, a
- * limit passed, no header) ends in roster_fail with a Vietnamese message naming the line;
- * unknown columns and ragged rows are warnings. delim 0 means detect. */
+/* Tokenizes UTF-8 text (no BOM) into rows fed to t (table.h: header finding, keys, records;
+ * each row's line is the line it starts on). A broken file (unclosed quote, a cell or
+ * column limit passed) ends in roster_fail with a Vietnamese message naming the line.
+ * delim 0 means detect. */
+void csv_read(table *t, const char *text, size_t len, char delim);
+/* csv_read into r through a table without aliases (tests, tools). */
 void csv_parse(roster *r, const char *text, size_t len, char delim);
 
 #endif

@@ -17,9 +17,14 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "ods.h"
 #include "sha256.h"
+#include "sheet.h"
+#include "table.h"
 #include "text.h"
 #include "util.h"
+#include "xls.h"
+#include "xlsx.h"
 #include "xmlroster.h"
 
 static const char *extension(const char *name)
@@ -29,11 +34,35 @@ static const char *extension(const char *name)
     return dot ? dot + 1 : "";
 }
 
+static const char *base_of(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    return slash ? slash + 1 : name;
+}
+
 int read_is_roster_name(const char *name)
 {
+    static const char *const exts[] = {"csv", "txt", "xml", "xlsx", "ods", "xls"};
     const char *ext = extension(name);
-    return strcasecmp(ext, "csv") == 0 || strcasecmp(ext, "txt") == 0 ||
-           strcasecmp(ext, "xml") == 0;
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+        if (strcasecmp(ext, exts[i]) == 0)
+            return 1;
+    return 0;
+}
+
+const char *read_name_skipped(const char *name)
+{
+    const char *b = base_of(name);
+    if (strcmp(b, ".") == 0 || strcmp(b, "..") == 0)
+        return "";
+    const char *t = strstr(b, ".tmp-");
+    if (b[0] == '.' && t && strlen(t) == 11)
+        return ""; /* publish_write_atomic's temporary */
+    if (strncmp(b, "~$", 2) == 0)
+        return "an Excel lock file";
+    if (b[0] == '.')
+        return "a hidden file";
+    return NULL;
 }
 
 /* Converts in[0..n) from `from` to UTF-8 into out. Returns 0, or -1 with the byte offset of
@@ -148,29 +177,125 @@ static int decode(roster *r, const char *data, size_t len, const read_options *o
     return -1;
 }
 
+/* The readers: each fills r from the bytes (the format is already set). */
+static void read_text(roster *r, const char *data, size_t len, const read_options *opt)
+{
+    buf text;
+    buf_init(&text, READ_MAX_FILE_BYTES * 2);
+    if (decode(r, data, len, opt, &text) == 0) {
+        table *t = table_new(r, opt ? opt->aliases : NULL, opt ? opt->naliases : 0);
+        csv_read(t, buf_str(&text), text.len, 0);
+        table_free(t);
+    }
+    buf_release(&text);
+}
+
+static void read_xml(roster *r, const char *data, size_t len, const read_options *opt)
+{
+    free(r->encoding);
+    r->encoding = xstrdup("utf-8");
+    xmlroster_parse(r, data, len, opt ? opt->xml_schema : NULL, opt ? opt->aliases : NULL,
+                    opt ? opt->naliases : 0);
+}
+
+static void read_sheet(roster *r, const char *data, size_t len, const read_options *opt,
+                       void (*fn)(table *, const char *, size_t), const char *encoding)
+{
+    free(r->encoding);
+    r->encoding = xstrdup(encoding);
+    table *t = table_new(r, opt ? opt->aliases : NULL, opt ? opt->naliases : 0);
+    fn(t, data, len);
+    table_free(t);
+}
+
+static void read_xlsx(roster *r, const char *data, size_t len, const read_options *opt)
+{
+    read_sheet(r, data, len, opt, xlsx_read, "utf-8");
+}
+
+static void read_ods(roster *r, const char *data, size_t len, const read_options *opt)
+{
+    read_sheet(r, data, len, opt, ods_read, "utf-8");
+}
+
+static void read_xls(roster *r, const char *data, size_t len, const read_options *opt)
+{
+    read_sheet(r, data, len, opt, xls_read, "biff");
+}
+
+/* The reader table: a kind of content (sheet_sniff), or SHEET_NONE and an extension. */
+static const struct reader {
+    sheet_kind kind;
+    const char *ext; /* NULL: chosen by content only */
+    const char *format;
+    void (*read)(roster *, const char *, size_t, const read_options *);
+} READERS[] = {
+    /* clang-format off */
+    {SHEET_XLSX, "xlsx", "xlsx", read_xlsx},
+    {SHEET_ODS,  "ods",  "ods",  read_ods},
+    {SHEET_XLS,  "xls",  "xls",  read_xls},
+    {SHEET_NONE, "xml",  "xml",  read_xml},
+    {SHEET_NONE, "csv",  "csv",  read_text},
+    {SHEET_NONE, "txt",  "csv",  read_text},
+    /* clang-format on */
+};
+#define NREADERS (sizeof READERS / sizeof READERS[0])
+
+static const struct reader *reader_for(sheet_kind kind, const char *ext)
+{
+    for (size_t i = 0; i < NREADERS; i++)
+        if (kind != SHEET_NONE
+                ? READERS[i].kind == kind
+                : READERS[i].kind == SHEET_NONE && strcasecmp(READERS[i].ext, ext) == 0)
+            return &READERS[i];
+    return &READERS[NREADERS - 1]; /* any other name is read as text */
+}
+
+/* 1 when ext names a spreadsheet format. */
+static int sheet_ext(const char *ext)
+{
+    for (size_t i = 0; i < NREADERS; i++)
+        if (READERS[i].kind != SHEET_NONE && strcasecmp(READERS[i].ext, ext) == 0)
+            return 1;
+    return 0;
+}
+
+static void not_roster(roster *r, const char *msg)
+{
+    roster_fail(r, 0, msg);
+    r->not_roster = 1;
+}
+
 roster *read_roster_mem(const char *name, const char *data, size_t len, const read_options *opt)
 {
     roster *r = roster_new(name);
     sha256_hex(data, len, r->sha256);
     const char *ext = extension(name);
-    int is_xml = strcasecmp(ext, "xml") == 0;
+    sheet_kind kind = sheet_sniff(data, len);
+    if (kind == SHEET_ZIP_BROKEN) /* the spreadsheet reader says what is wrong with it */
+        kind = strcasecmp(ext, "ods") == 0 ? SHEET_ODS : SHEET_XLSX;
+    const struct reader *rd = reader_for(kind == SHEET_ZIP ? SHEET_NONE : kind, ext);
     free(r->format);
-    r->format = xstrdup(is_xml ? "xml" : "csv");
-    if (len == 0) {
+    r->format = xstrdup(kind == SHEET_ZIP ? "zip" : rd->format);
+    if (strncmp(base_of(name), "~$", 2) == 0)
+        not_roster(r, "Đây là tệp khóa tạm của Excel (~$...), Excel tạo ra khi đang mở một bảng "
+                      "tính; không phải danh sách. Chương trình để nguyên tệp này.");
+    else if (len == 0)
         roster_fail(r, 1, "Tệp rỗng, không có dữ liệu.");
-        return r;
-    }
-    if (is_xml) {
-        free(r->encoding);
-        r->encoding = xstrdup("utf-8");
-        xmlroster_parse(r, data, len, opt ? opt->xml_schema : NULL);
-        return r;
-    }
-    buf text;
-    buf_init(&text, READ_MAX_FILE_BYTES * 2);
-    if (decode(r, data, len, opt, &text) == 0)
-        csv_parse(r, buf_str(&text), text.len, 0);
-    buf_release(&text);
+    else if (kind == SHEET_ZIP)
+        not_roster(r, "Tệp là một gói nén zip nhưng không phải bảng tính Excel (.xlsx) hay "
+                      "OpenDocument (.ods): không phải danh sách. Chương trình để nguyên tệp "
+                      "này.");
+    else if (kind == SHEET_NONE && sheet_ext(ext)) {
+        char *msg = xasprintf("Tệp có đuôi .%s nhưng nội dung không phải bảng tính (có thể là "
+                              "tệp văn bản hoặc trang web được đổi tên). Hãy mở tệp trong Excel "
+                              "và lưu lại dưới dạng Excel Workbook (*.xlsx), hoặc lưu thành CSV "
+                              "UTF-8.",
+                              ext);
+        roster_fail(r, 0, msg);
+        free(msg);
+    } else
+        rd->read(r, data, len, opt);
     return r;
 }
 

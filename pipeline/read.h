@@ -1,7 +1,16 @@
-/* read: the first stage. Turns one dropped file into a roster: bounded read, encoding
- * detection and conversion to UTF-8 (iconv), format choice by extension, then the CSV or
- * XML reader. ROSTER.md "CSV" lists the encodings: UTF-8 with or without BOM, UTF-16 LE/BE
- * with BOM, Windows-1258 for 8-bit text that is not valid UTF-8. */
+/* read: the first stage. Turns one dropped file into a roster: bounded read, then the reader
+ * table (DESIGN.md "Readers are a table"): the content decides first (a zip holding an
+ * .xlsx or .ods, an OLE2 file holding an .xls, whatever the file is called), then the
+ * extension (.xml; .csv, .txt and anything else as text). Text goes through encoding
+ * detection and conversion to UTF-8 (iconv; ROSTER.md "CSV": UTF-8 with or without BOM,
+ * UTF-16 LE/BE with BOM, Windows-1258 for 8-bit text that is not valid UTF-8) and the CSV
+ * tokenizer; spreadsheets through their readers (xlsx.h, ods.h, xls.h). CSV and the
+ * spreadsheets feed one header mapper and record builder (table.h); XML element names go
+ * through the same key function (roster_key_match), all with the configured aliases.
+ *
+ * What is plainly not a roster (an Excel lock file ~$NAME, a zip that is no spreadsheet, a
+ * text whose first rows name no roster key) is a failed roster with not_roster set and a
+ * reason saying what it is: run leaves it where it is. */
 #ifndef CTS_READ_H
 #define CTS_READ_H
 
@@ -14,6 +23,8 @@
 typedef struct read_options {
     const char *encoding;   /* iconv name forcing the input encoding, or NULL to detect */
     const char *xml_schema; /* path of config/roster.xsd; NULL: XML is not schema-checked */
+    const roster_alias *aliases; /* header aliases (config_aliases), borrowed; may be NULL */
+    size_t naliases;
 } read_options;
 
 /* Reads path into a new roster (never NULL; the caller frees it with roster_free). A file
@@ -48,7 +59,14 @@ read_entry_kind read_entry_kind_of(const char *path);
  * "device", "special file", "missing". Static, never NULL. */
 const char *read_entry_kind_name(read_entry_kind kind);
 
-/* 1 when the file name has an extension the readers take (.csv, .txt, .xml). */
+/* 1 when the file name has an extension the readers take (.csv, .txt, .xml, .xlsx, .ods,
+ * .xls). */
 int read_is_roster_name(const char *name);
+
+/* Why a drop-folder entry is left alone by its name alone: NULL when it is not; "" for "."
+ * and "..", and the temporaries this program writes (.NAME.tmp-XXXXXX), to pass over in
+ * silence; else an English phrase for the operator's log: "an Excel lock file" (~$NAME),
+ * "a hidden file" (.NAME). */
+const char *read_name_skipped(const char *name);
 
 #endif

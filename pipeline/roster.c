@@ -236,31 +236,70 @@ int record_has(const record *rec, const char *key)
     return !str_empty(record_get(rec, key));
 }
 
-/* The labels folded once (the program is single-threaded; they live until exit). */
-static const char *folded_label(size_t i)
+char *roster_fold_header(const char *header)
 {
-    static char folded[NKEYS][64];
+    char *folded = text_fold_key(header);
+    size_t k = 0;
+    for (size_t i = 0; folded[i]; i++) {
+        unsigned char ch = (unsigned char)folded[i];
+        if (ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+            folded[k++] = folded[i];
+    }
+    folded[k] = '\0';
+    return folded;
+}
+
+/* The keys and labels folded once, before any worker thread starts (the first reader);
+ * they live until exit. */
+static const char *folded_key(size_t i, int label)
+{
+    static char folded[NKEYS][2][64];
     static int done;
     if (!done) {
         for (size_t k = 0; k < NKEYS; k++) {
-            char *f = text_fold_key(KEYS[k].label);
-            snprintf(folded[k], sizeof folded[k], "%s", f);
-            free(f);
+            for (int l = 0; l < 2; l++) {
+                char *f = roster_fold_header(l ? KEYS[k].label : KEYS[k].key);
+                snprintf(folded[k][l], sizeof folded[k][l], "%s", f);
+                free(f);
+            }
         }
         done = 1;
     }
-    return folded[i];
+    return folded[i][label];
+}
+
+const char *roster_key_match(const char *header, const roster_alias *aliases, size_t n)
+{
+    /* the common case, a key written as itself (every XML element), folds nothing */
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(header, KEYS[i].key) == 0)
+            return KEYS[i].key;
+    char *folded = roster_fold_header(header);
+    const char *found = NULL;
+    for (size_t i = 0; i < NKEYS && !found && folded[0]; i++)
+        if (strcmp(folded, folded_key(i, 0)) == 0 || strcmp(folded, folded_key(i, 1)) == 0)
+            found = KEYS[i].key;
+    for (size_t i = 0; aliases && i < n && !found && folded[0]; i++) {
+        char *own = aliases[i].folded ? NULL : roster_fold_header(aliases[i].text);
+        if (strcmp(folded, own ? own : aliases[i].folded) == 0)
+            found = aliases[i].key;
+        free(own);
+    }
+    free(folded);
+    return found;
 }
 
 const char *roster_key_for_header(const char *header)
 {
-    char *folded = text_fold_key(header);
-    const char *found = NULL;
-    for (size_t i = 0; i < NKEYS && !found; i++)
-        if (strcmp(folded, KEYS[i].key) == 0 || strcmp(folded, folded_label(i)) == 0)
-            found = KEYS[i].key;
-    free(folded);
-    return found;
+    return roster_key_match(header, NULL, 0);
+}
+
+int roster_is_key(const char *key)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(KEYS[i].key, key) == 0)
+            return 1;
+    return 0;
 }
 
 const char *roster_label(const char *key)

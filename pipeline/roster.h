@@ -35,8 +35,10 @@ typedef struct roster_note {
 
 typedef struct roster {
     char *path;
-    char *format;   /* "csv" or "xml" */
-    char *encoding; /* "utf-8", "utf-8-bom", "utf-16le", "windows-1258", ... */
+    char *format;   /* "csv", "xml", "xlsx", "ods" or "xls" */
+    /* "utf-8", "utf-8-bom", "utf-16le", "windows-1258", ... for text; for a spreadsheet
+     * the storage of its cells: "utf-8" (the XML of .xlsx and .ods), "biff" (.xls) */
+    char *encoding;
     /* SHA-256 of the exact bytes read, 64 lower-case hex digits, for the ledger to know the
      * same bytes dropped again; set for every roster whose bytes were read, failed or not.
      * "" when they could not be read (not opened, not a regular file, too big). */
@@ -46,6 +48,9 @@ typedef struct roster {
     roster_note *warnings;
     size_t nwarnings, wcap;
     int failed;        /* 1 when the file could not be read: no records then */
+    /* with failed: the file is plainly no roster (no header naming a roster key in its
+     * first rows, a zip that is no spreadsheet): run leaves it in the drop folder */
+    int not_roster;
     roster_note error; /* the reason when failed */
 } roster;
 
@@ -73,9 +78,27 @@ void record_set(record *rec, const char *key, const char *value);
 const char *record_get(const record *rec, const char *key);
 int record_has(const record *rec, const char *key); /* 1 when present and not blank */
 
-/* The canonical key a header names: the key itself or its Vietnamese label, with or
- * without diacritics, any case, extra spaces ignored (ROSTER.md). NULL when unknown. */
+/* A header text the configuration maps to a key (<aliases> in config/ctsbatch.xml): key
+ * is a roster key, or "" for a column ignored silently ("STT"). folded is
+ * roster_fold_header(text), or NULL to fold text at each match. */
+typedef struct roster_alias {
+    const char *key, *text, *folded;
+} roster_alias;
+
+/* A header folded for matching: NFC, diacritics removed (đ -> d), ASCII lower case, and
+ * every ASCII character that is no letter or digit dropped, so case, diacritics, spaces,
+ * '_', '/', '-', '.' and ',' make no difference: "Số CCCD/CMND" -> "socccdcmnd". New
+ * string, never NULL. */
+char *roster_fold_header(const char *header);
+
+/* The canonical key a header names: the key itself, its Vietnamese label, or one of
+ * aliases[0..n) (may be NULL), all compared folded (ROSTER.md). "" for an alias that
+ * ignores the column; NULL when unknown. The result is static or borrowed from aliases. */
+const char *roster_key_match(const char *header, const roster_alias *aliases, size_t n);
+/* roster_key_match with no aliases. */
 const char *roster_key_for_header(const char *header);
+/* 1 when key is one of the roster keys of ROSTER.md. */
+int roster_is_key(const char *key);
 /* The Vietnamese label of a key ("ho_ten" -> "Họ và tên"), or the key itself. */
 const char *roster_label(const char *key);
 

@@ -334,7 +334,11 @@ static char **list_inputs(ctx *c, size_t *n)
     struct dirent *e;
     time_t now = time(NULL);
     while ((e = readdir(d))) {
-        if (e->d_name[0] == '.' || !read_is_roster_name(e->d_name))
+        const char *skip = read_name_skipped(e->d_name);
+        if (skip && skip[0]) /* issue 10 item 7: left alone, said once a run */
+            fprintf(stderr, "ctsbatch: %s/%s is %s, not a roster; left in place\n", c->o->in,
+                    e->d_name, skip);
+        if (skip || !read_is_roster_name(e->d_name))
             continue;
         char *path = xasprintf("%s/%s", c->o->in, e->d_name);
         read_entry_kind k = read_entry_kind_of(path);
@@ -1062,8 +1066,18 @@ static void process_roster(ctx *c, const char *path)
         snprintf(crash_sha, sizeof crash_sha, "%s", sha);
         fault_roster(res->name);
     }
-    read_options ro = {c->o->encoding, c->o->schema};
+    read_options ro = {c->o->encoding, c->o->schema, NULL, 0};
+    ro.aliases = config_aliases(c->cfg, &ro.naliases);
     roster *r = read_roster(path, &ro);
+    if (r->failed && r->not_roster && known) { /* issue 10 item 7: left where it is */
+        fprintf(stderr, "ctsbatch: %s is not a roster (%s); left in place\n", path,
+                r->error.message);
+        c->res->nrosters--, free(res->name), free(res->reason);
+        ledger_attempt_end(c->l, sha, "xong", "not a roster", err, sizeof err);
+        crash_sha[0] = '\0';
+        roster_free(r);
+        return;
+    }
     if (r->failed || !known) {
         if (res) /* it was readable a moment ago: the reader's verdict replaces this entry */
             c->res->nrosters--, free(res->name), free(res->reason);
@@ -1458,7 +1472,8 @@ int run_validate(char *const *files, size_t n, const run_options *o, const confi
                  FILE *out)
 {
     roster **rs = xcalloc(n ? n : 1, sizeof *rs);
-    read_options ro = {o->encoding, o->schema};
+    read_options ro = {o->encoding, o->schema, NULL, 0};
+    ro.aliases = config_aliases(cfg, &ro.naliases);
     for (size_t i = 0; i < n; i++)
         rs[i] = read_roster(files[i], &ro);
     batch *b = rules_check(rs, n, cfg, o->as_of);

@@ -33,10 +33,74 @@ static long line_of(const char *data, size_t len, const char *needle)
     return 1;
 }
 
+/* Skips from data[i] to just past the terminator term, counting lines; len when absent. */
+static size_t skip_past(const char *data, size_t len, size_t i, const char *term, long *line)
+{
+    size_t tl = strlen(term);
+    for (; i < len; i++) {
+        if (i + tl <= len && memcmp(data + i, term, tl) == 0)
+            return i + tl;
+        *line += data[i] == '\n';
+    }
+    return len;
+}
+
+size_t xmlcheck_max_attributes(const char *data, size_t len, long *line)
+{
+    size_t most = 0;
+    long at = 1;
+    *line = 1;
+    for (size_t i = 0; i < len;) {
+        char c = data[i];
+        if (c != '<') {
+            at += c == '\n';
+            i++;
+            continue;
+        }
+        if (i + 4 <= len && memcmp(data + i, "<!--", 4) == 0) {
+            i = skip_past(data, len, i + 4, "-->", &at);
+        } else if (i + 9 <= len && memcmp(data + i, "<![CDATA[", 9) == 0) {
+            i = skip_past(data, len, i + 9, "]]>", &at);
+        } else if (i + 1 < len && data[i + 1] == '?') {
+            i = skip_past(data, len, i + 2, "?>", &at);
+        } else if (i + 1 < len && (data[i + 1] == '/' || data[i + 1] == '!')) {
+            i = skip_past(data, len, i + 2, ">", &at);
+        } else { /* a start tag: one '=' outside quotes per attribute */
+            long tag_line = at;
+            size_t n = 0;
+            char quote = 0;
+            for (i++; i < len && (quote || data[i] != '>'); i++) {
+                at += data[i] == '\n';
+                if (quote)
+                    quote = data[i] == quote ? 0 : quote;
+                else if (data[i] == '"' || data[i] == '\'')
+                    quote = data[i];
+                else
+                    n += data[i] == '=';
+            }
+            i++;
+            if (n > most)
+                most = n, *line = tag_line;
+        }
+    }
+    return most;
+}
+
+xmlTextReader *xmlcheck_reader(const char *data, size_t len, const char *name)
+{
+    xmlSetGenericErrorFunc(NULL, quiet);
+    int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
+    return len > (size_t)2147483647 ? NULL : xmlReaderForMemory(data, (int)len, name, NULL, opts);
+}
+
 xmlDoc *xmlcheck_read(const char *data, size_t len, const char *name, long *line, char *msg,
                       size_t msglen)
 {
     xmlSetGenericErrorFunc(NULL, quiet);
+    if (xmlcheck_max_attributes(data, len, line) > XMLCHECK_MAX_ATTRIBUTES) {
+        snprintf(msg, msglen, "%s", XMLCHECK_ATTRIBUTES);
+        return NULL;
+    }
     /* BIG_LINES: a roster of 200,000 requests runs past line 65535 */
     int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
     xmlDoc *doc = len > (size_t)2147483647 ? NULL : xmlReadMemory(data, (int)len, name, NULL, opts);

@@ -36,7 +36,7 @@ static int depth_ok(const xmlNode *n, int depth)
 static void warn_unknown(roster *r, const xmlNode *c)
 {
     const char *name = (const char *)c->name;
-    if (r->nwarnings >= XMLROSTER_MAX_WARNINGS || roster_key_for_header(name))
+    if (r->nwarnings >= XMLROSTER_MAX_WARNINGS)
         return;
     for (size_t i = 0; i < r->nwarnings; i++)
         if (r->warnings[i].field && strcmp(r->warnings[i].field, name) == 0)
@@ -49,7 +49,12 @@ static void warn_unknown(roster *r, const xmlNode *c)
     roster_warn(r, (long)xmlGetLineNo(c), name, msg);
 }
 
-static void read_request(roster *r, const xmlNode *req, const xmlNode *root_agency)
+typedef struct keys {
+    const roster_alias *v;
+    size_t n;
+} keys;
+
+static void read_request(roster *r, const xmlNode *req, const xmlNode *root_agency, keys k)
 {
     size_t elements = 0;
     for (const xmlNode *c = req->children; c; c = c->next)
@@ -74,14 +79,18 @@ static void read_request(roster *r, const xmlNode *req, const xmlNode *root_agen
     for (const xmlNode *c = req->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || xmlcheck_is_elem(c, "co_quan_quan_ly"))
             continue;
-        warn_unknown(r, c);
+        const char *key = roster_key_match((const char *)c->name, k.v, k.n);
+        if (key && !key[0])
+            continue; /* a column the configuration ignores */
+        if (!key)
+            warn_unknown(r, c);
         char *value = xmlcheck_text(c);
-        record_set(rec, (const char *)c->name, value);
+        record_set(rec, key ? key : (const char *)c->name, value);
         free(value);
     }
 }
 
-static void read_requests(roster *r, const xmlNode *root)
+static void read_requests(roster *r, const xmlNode *root, keys k)
 {
     const xmlNode *agency = NULL;
     for (const xmlNode *c = root->children; c; c = c->next)
@@ -91,7 +100,7 @@ static void read_requests(roster *r, const xmlNode *root)
         if (!xmlcheck_is_elem(c, "yeu_cau"))
             continue;
         if (r->nrecords < ROSTER_MAX_ROWS) {
-            read_request(r, c, agency);
+            read_request(r, c, agency, k);
             continue;
         }
         char *msg = xasprintf("Tệp có quá nhiều yêu cầu: dòng %ld vượt giới hạn %ld yêu cầu; "
@@ -102,7 +111,8 @@ static void read_requests(roster *r, const xmlNode *root)
     }
 }
 
-void xmlroster_parse(roster *r, const char *data, size_t len, const char *schema_path)
+void xmlroster_parse(roster *r, const char *data, size_t len, const char *schema_path,
+                     const roster_alias *aliases, size_t naliases)
 {
     long line = 0;
     char why[300], *msg = NULL;
@@ -112,6 +122,12 @@ void xmlroster_parse(roster *r, const char *data, size_t len, const char *schema
     if (!doc && strcmp(why, XMLCHECK_DOCTYPE) == 0)
         msg = xasprintf("Tệp XML có khai báo DOCTYPE; danh sách không được chứa DOCTYPE hay "
                         "thực thể (entity).");
+    else if (!doc && strcmp(why, XMLCHECK_ATTRIBUTES) == 0)
+        msg = xasprintf("Phần tử ở dòng %ld của tệp XML có hơn %d thuộc tính: đây không phải "
+                        "danh sách đề nghị hợp lệ (có thể là tệp độc hại). Hãy xuất lại danh "
+                        "sách từ phần mềm quản lý, mỗi thông tin là một phần tử con của "
+                        "<yeu_cau>.",
+                        line, XMLCHECK_MAX_ATTRIBUTES);
     else if (!doc)
         msg = xasprintf("Tệp XML không đúng cú pháp ở dòng %ld: %s", line, why);
     else if (!root || !xmlcheck_is_elem(root, "danh_sach"))
@@ -126,7 +142,7 @@ void xmlroster_parse(roster *r, const char *data, size_t len, const char *schema
     if (msg)
         roster_fail(r, line, msg);
     else
-        read_requests(r, root);
+        read_requests(r, root, (keys){aliases, aliases ? naliases : 0});
     free(msg);
     xmlFreeDoc(doc);
 }

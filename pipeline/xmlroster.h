@@ -17,7 +17,12 @@
 
 /* Parses the XML text into r's records after validating it against the schema at
  * schema_path (config/roster.xsd; NULL skips validation, for tests of the reader alone).
- * Failures end in roster_fail with the line; unknown request elements are warnings. */
-void xmlroster_parse(roster *r, const char *data, size_t len, const char *schema_path);
+ * Element names go through roster_key_match with aliases[0..naliases) (may be NULL), the
+ * key function of every tabular reader: an alias names its key, an ignored one is dropped.
+ * A start tag with more than XMLCHECK_MAX_ATTRIBUTES attributes is refused before libxml2
+ * parses it. Failures end in roster_fail with the line; unknown request elements are
+ * warnings. */
+void xmlroster_parse(roster *r, const char *data, size_t len, const char *schema_path,
+                     const roster_alias *aliases, size_t naliases);
 
 #endif

@@ -332,5 +332,57 @@ check "long name: the roster is done, its row refused with khong-lap-duoc" \
 check "long name: the other 40 forms and the letter made ($(find "$T/long/out" -name "Mau*.pdf" | wc -l))" \
     '[ "$(find "$T/long/out" -name "Mau09-*.pdf" | wc -l)" -eq 40 ] && [ -n "$(find "$T/long/out" -name "Mau10-*.pdf")" ]'
 
+# ---- issue 10: one roster saved as .xlsx, .xls, .ods (LibreOffice, tests/data/make_sheets.sh),
+# Excel "CSV UTF-8", Windows-1258 ';' CSV and UTF-16 "Unicode Text": a title row above the
+# header, aliased labels; the same verdicts, values, derived dates and documents ----
+mkdir -p "$T/sheets/src"
+cp $DATA/sheet_roster.xlsx $DATA/sheet_roster.xls $DATA/sheet_roster.ods "$T/sheets/src/"
+cp $DATA/sheet_roster.csv "$T/sheets/src/utf8.csv"
+iconv -f UTF-8 -t WINDOWS-1258 $DATA/sheet_roster.csv >"$T/sheets/src/cp1258.csv"
+{ printf '\xff\xfe'; tr ';' '\t' <$DATA/sheet_roster.csv | iconv -f UTF-8 -t UTF-16LE; } \
+    >"$T/sheets/src/unicode.txt"
+ketqua() { tail -n +2 "$1" | sed -E 's/^"[^"]*",//'; }
+for f in utf8.csv sheet_roster.xlsx sheet_roster.xls sheet_roster.ods cp1258.csv unicode.txt; do
+    d="$T/sheets/$f"
+    mkdir -p "$d/in"
+    cp "$T/sheets/src/$f" "$d/in/"
+    $BIN run --in "$d/in" --out "$d/out" --as-of 2026-11-20 --settle 0 >"$d/run.out" 2>"$d/run.err"
+    rc=$?
+    check "$f: run exits 1 for its rejected rows (got $rc)" '[ $rc -eq 1 ]'
+    check "$f: moved to done/ with its result" '[ -f "$d/in/done/$f" ] && [ -f "$d/in/done/$f.ketqua.csv" ]'
+    [ "$f" = utf8.csv ] && continue
+    check "$f: the same verdicts and lines as the CSV UTF-8" \
+        '[ "$(verdicts "$T/sheets/src/$f")" = "$(verdicts "$T/sheets/src/utf8.csv")" ]'
+    check "$f: the same result rows as the CSV UTF-8" \
+        'diff <(ketqua "$d/in/done/$f.ketqua.csv") <(ketqua "$T/sheets/utf8.csv/in/done/utf8.csv.ketqua.csv") >/dev/null'
+    check "$f: byte-identical documents to the CSV UTF-8's" \
+        '[ "$(hashes "$d/out")" = "$(hashes "$T/sheets/utf8.csv/out")" ] && [ -n "$(hashes "$d/out")" ]'
+done
+x="$T/sheets/sheet_roster.xlsx"
+check "xlsx: the CCCD typed as text keeps its leading zero on the form" \
+    'contains "$x/out/so-tai-chinh-tinh-an-giang/gia-han/Mau07-le-van-tam.pdf" "089090002211"'
+check "xlsx: the date cell prints as dd/mm/yyyy" \
+    'contains "$x/out/so-tai-chinh-tinh-an-giang/gia-han/Mau07-le-van-tam.pdf" "19/01/2027"'
+check "xlsx: the header below the title row is reported once" \
+    '[ "$($BIN validate "$T/sheets/src/sheet_roster.xlsx" --json | grep -o "Dòng tiêu đề là dòng 3" | wc -l)" -eq 1 ]'
+
+# ---- issue 10 item 7: Excel's lock file, a clerk's note, a zip and a hidden file stay put ----
+mkdir -p "$T/lock/in"
+cp $DATA/sheet_roster.xlsx "$T/lock/in/ds.xlsx"
+printf '\x0bNguyen Van A\0\0\0' >"$T/lock/in/~\$ds.xlsx"
+printf 'Ghi chú của chị Lan:\nnhớ gửi danh sách trước thứ Sáu.\n' >"$T/lock/in/ghi-chu.txt"
+printf 'thu_tuc,ho_ten\n' >"$T/lock/in/.an.csv"
+(cd "$T/lock" && mkdir z && echo hi >z/a.txt && python3 -c "import zipfile; zipfile.ZipFile('in/anh.xlsx','w').write('z/a.txt')")
+$BIN run --in "$T/lock/in" --out "$T/lock/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>"$T/lock.err"
+for f in '~$ds.xlsx' ghi-chu.txt .an.csv anh.xlsx; do
+    check "$f stays in the drop folder" '[ -f "$T/lock/in/$f" ] && [ ! -e "$T/lock/in/rejected/$f" ]'
+    check "$f is mentioned once in the log" '[ "$(grep -cF "$T/lock/in/$f" "$T/lock.err")" -eq 1 ]'
+done
+check "the roster beside them is read" '[ -f "$T/lock/in/done/ds.xlsx" ]'
+check "validate says what ghi-chu.txt is" \
+    '$BIN validate "$T/lock/in/ghi-chu.txt" | grep -qF "không phải danh sách đề nghị"'
+check "validate says what the lock file is" \
+    '$BIN validate "$T/lock/in/~\$ds.xlsx" | grep -qF "tệp khóa tạm của Excel"'
+
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]

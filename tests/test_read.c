@@ -381,7 +381,7 @@ static void test_forced_encoding_drops_bom(void **state)
 {
     (void)state;
     const char text[] = "\xEF\xBB\xBFthu_tuc,ho_ten\ncap-moi,Nguy\xE1\xBB\x85n\n";
-    read_options opt = {"UTF-8", NULL};
+    read_options opt = {"UTF-8", NULL, NULL, 0};
     roster *r = read_roster_mem("bom.csv", text, sizeof text - 1, &opt);
     assert_int_equal(r->failed, 0);
     assert_int_equal(r->nrecords, 1);

@@ -32,7 +32,7 @@
 static roster *parse_with(const char *text, const char *schema)
 {
     roster *r = roster_new("test.xml");
-    xmlroster_parse(r, text, strlen(text), schema);
+    xmlroster_parse(r, text, strlen(text), schema, NULL, 0);
     return r;
 }
 

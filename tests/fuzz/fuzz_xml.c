@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    read_options opt = {NULL, "config/roster.xsd"};
+    read_options opt = {NULL, "config/roster.xsd", NULL, 0};
     roster *r = read_roster_mem("fuzz.xml", (const char *)data, size, &opt);
     roster_free(r);
     return 0;

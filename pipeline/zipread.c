@@ -1,0 +1,112 @@
+/* zipread: libzip over a memory buffer, bounded against zip bombs (zipread.h). */
+#include "zipread.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+struct zipread {
+    zip_t *za;
+    zip_source_t *src;
+};
+
+static zipread_status check_entries(zip_t *za)
+{
+    zip_int64_t n = zip_get_num_entries(za, 0);
+    if (n < 0)
+        return ZIPREAD_NOT_ZIP;
+    if (n > ZIPREAD_MAX_ENTRIES)
+        return ZIPREAD_TOO_MANY;
+    unsigned long long total = 0;
+    for (zip_int64_t i = 0; i < n; i++) {
+        zip_stat_t st;
+        zip_stat_init(&st);
+        if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) < 0)
+            return ZIPREAD_NOT_ZIP;
+        if (!(st.valid & ZIP_STAT_SIZE))
+            continue;
+        if (st.size > ZIPREAD_MAX_ENTRY_BYTES)
+            return ZIPREAD_TOO_BIG;
+        total += st.size;
+        if (total > ZIPREAD_MAX_TOTAL_BYTES)
+            return ZIPREAD_TOO_BIG;
+        if ((st.valid & ZIP_STAT_COMP_SIZE) && st.size > ZIPREAD_RATIO_FROM &&
+            st.size / (st.comp_size ? st.comp_size : 1) >= ZIPREAD_MAX_RATIO)
+            return ZIPREAD_RATIO;
+        if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
+            return ZIPREAD_ENCRYPTED;
+    }
+    return ZIPREAD_OK;
+}
+
+zipread *zipread_open(const char *data, size_t len, zipread_status *st)
+{
+    zip_error_t err;
+    zip_error_init(&err);
+    zip_source_t *src = zip_source_buffer_create(data, len, 0, &err);
+    zip_t *za = src ? zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err) : NULL;
+    zip_error_fini(&err);
+    if (!za) {
+        zip_source_free(src);
+        *st = ZIPREAD_NOT_ZIP;
+        return NULL;
+    }
+    *st = check_entries(za);
+    if (*st != ZIPREAD_OK) {
+        zip_discard(za); /* frees the source too */
+        return NULL;
+    }
+    zipread *z = xcalloc(1, sizeof *z);
+    z->za = za;
+    z->src = src;
+    return z;
+}
+
+void zipread_close(zipread *z)
+{
+    if (!z)
+        return;
+    zip_discard(z->za);
+    free(z);
+}
+
+int zipread_has(zipread *z, const char *name)
+{
+    return zip_name_locate(z->za, name, 0) >= 0;
+}
+
+zipread_status zipread_entry(zipread *z, const char *name, buf *out)
+{
+    buf_reset(out);
+    zip_int64_t i = zip_name_locate(z->za, name, 0);
+    if (i < 0)
+        return ZIPREAD_MISSING;
+    zip_file_t *f = zip_fopen_index(z->za, (zip_uint64_t)i, 0);
+    if (!f) {
+        int ze = zip_error_code_zip(zip_get_error(z->za));
+        return ze == ZIP_ER_NOPASSWD || ze == ZIP_ER_WRONGPASSWD || ze == ZIP_ER_ENCRNOTSUPP
+                   ? ZIPREAD_ENCRYPTED
+                   : ZIPREAD_BROKEN;
+    }
+    zipread_status st = ZIPREAD_OK;
+    char chunk[65536];
+    size_t total = 0;
+    for (;;) {
+        zip_int64_t n = zip_fread(f, chunk, sizeof chunk);
+        if (n < 0) {
+            st = ZIPREAD_BROKEN;
+            break;
+        }
+        if (n == 0)
+            break;
+        total += (size_t)n;
+        /* the declared size was checked at open; this stops a header that lied */
+        if (total > ZIPREAD_MAX_ENTRY_BYTES || buf_append(out, chunk, (size_t)n) < 0) {
+            st = ZIPREAD_TOO_BIG;
+            break;
+        }
+    }
+    zip_fclose(f);
+    return st;
+}
