@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "excel.h"
 #include "sha256.h"
 #include "text.h"
 #include "util.h"
@@ -164,12 +165,14 @@ roster *read_roster_mem(const char *name, const char *data, size_t len, const re
         free(r->encoding);
         r->encoding = xstrdup("utf-8");
         xmlroster_parse(r, data, len, opt ? opt->xml_schema : NULL);
+        excel_repair(r, NULL, 0);
         return r;
     }
     buf text;
     buf_init(&text, READ_MAX_FILE_BYTES * 2);
     if (decode(r, data, len, opt, &text) == 0)
         csv_parse(r, buf_str(&text), text.len, 0);
+    excel_repair(r, buf_str(&text), text.len); /* issue 10: what spreadsheets did to values */
     buf_release(&text);
     return r;
 }
