@@ -141,8 +141,14 @@ static int mojibake(const uint32_t *c, size_t n, size_t *len)
     return b0 == 0xE2 && b1 == 0x80 && b2 >= 0x93 && b2 <= 0xA6; /* – — ‘ ’ “ ” • … */
 }
 
+static int letter(uint32_t cp)
+{
+    return ascii_letter(cp) || vi_letter(cp);
+}
+
 /* What is wrong with s, as the clerk's phrase (the caller frees), or NULL. name: a name
- * field (any '?', any foreign letter); header: a column title ('?' after a letter). */
+ * field (any '?', any foreign letter); header: a column title ('?' inside a word, "Lo?i":
+ * a clerk's own column "Đã nộp hồ sơ?" stays a question). */
 static char *code_page_damage(const char *s, int name, int header)
 {
     uint32_t win[3] = {0, 0, 0};
@@ -165,7 +171,7 @@ static char *code_page_damage(const char *s, int name, int header)
             return why;
         }
         uint32_t c = win[0];
-        if (c == '?' && (name || (header && (ascii_letter(prev) || vi_letter(prev)))))
+        if (c == '?' && (name || (header && letter(prev) && have > 1 && letter(win[1]))))
             return xstrdup(WHY_QUESTION);
         if (name && foreign_letter(c)) {
             char *letter = xstrndup(starts[0], (size_t)((have > 1 ? starts[1] : p) - starts[0]));

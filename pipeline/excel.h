@@ -8,11 +8,13 @@
  *
  * 1. Wrong code page (`sai-bang-ma`): text saved by Excel in another code page than UTF-8
  *    (cp1252 "CSV" on a non-Vietnamese Windows) or UTF-8 read as Windows-1258/1252
- *    (mojibake such as "Nguyá»…n", "Ã¡", "Æ°"). Any '?' in a name field (EXCEL_NAME_KEYS),
- *    a letter Vietnamese does not use in a name field ("ñ ø å ß ä ë ï ö ü ÿ ç"), or in any
- *    field or unknown column header a pair (or triple) of characters whose Windows-1258 /
- *    Windows-1252 bytes are the UTF-8 encoding of a Vietnamese letter or of common
- *    punctuation: the whole file fails (roster_fail), naming the first line and field, and
+ *    (mojibake such as "Nguyá»…n", "Ã¡", "Æ°"). Any '?' in a name field (ho_ten,
+ *    ten_co_quan, the agencies, titles, thu_truong, noi_cap_cccd), a letter Vietnamese does
+ *    not use in a name field ("ñ ø å ß ä ë ï ö ü ÿ ç"), a '?' inside a word of a column
+ *    header ("Lo?i thuê bao"; "Đã nộp hồ sơ?" is a question), or in any field or header a
+ *    pair (or triple) of characters whose Windows-1258 / Windows-1252 bytes are the UTF-8
+ *    encoding of a Vietnamese letter or of common punctuation ("á»…", "Ã¡", "â€“"): the
+ *    whole file fails (roster_fail), naming the first line and field, and
  *    tells the clerk to save as "CSV UTF-8" or send the Excel file itself. A '?' in a free
  *    text field (ghi_chu, hoan_canh, ...) is not looked at; every Vietnamese letter,
  *    precomposed (NFC, which the readers make), passes.
