@@ -17,9 +17,8 @@ const char *const EXCEL_DATE_KEYS[EXCEL_NDATE_KEYS] = {
 
 /* Fields holding names of people, agencies and titles: never a '?', never a foreign letter. */
 static const char *const EXCEL_NAME_KEYS[] = {
-    "ho_ten",           "ten_co_quan",       "thu_truong",   "co_quan_quan_ly",
-    "co_quan_cong_tac", "co_quan_chu_quan",  "chuc_vu",      "chuc_vu_thu_truong",
-    "noi_cap_cccd",     "quyen_ky",
+    "ho_ten",           "ten_co_quan", "thu_truong",         "co_quan_quan_ly", "co_quan_cong_tac",
+    "co_quan_chu_quan", "chuc_vu",     "chuc_vu_thu_truong", "noi_cap_cccd",    "quyen_ky",
 };
 #define NNAME_KEYS (sizeof EXCEL_NAME_KEYS / sizeof EXCEL_NAME_KEYS[0])
 
@@ -59,7 +58,8 @@ static const char MSG_CODE_PAGE[] =
     "gửi lại; hoặc gửi chính tệp Excel (.xlsx).";
 static const char WHY_QUESTION[] = "có dấu «?» thay cho chữ có dấu";
 static const char WHY_FOREIGN[] = "có chữ «%s» không dùng trong tiếng Việt";
-static const char WHY_MOJIBAKE[] = "có chuỗi ký tự «%s» là chữ tiếng Việt (mã UTF-8) bị đọc sai bảng mã";
+static const char WHY_MOJIBAKE[] =
+    "có chuỗi ký tự «%s» là chữ tiếng Việt (mã UTF-8) bị đọc sai bảng mã";
 
 /* ---- letters ---- */
 
@@ -82,8 +82,8 @@ static int vi_letter(uint32_t cp)
 /* 1 for a Latin letter with a mark (or ß, æ, ø, þ ...) that Vietnamese does not use. */
 static int foreign_letter(uint32_t cp)
 {
-    int latin = (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
-                (cp >= 0x1E00 && cp <= 0x1EFF);
+    int latin =
+        (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x1E00 && cp <= 0x1EFF);
     return latin && !vi_letter(cp);
 }
 
@@ -96,10 +96,10 @@ static int ascii_letter(uint32_t cp)
  * pages UTF-8 is misread as), for bytes 0x80-0xFF; -1 for ASCII and what neither has. */
 static int cp125x_byte(uint32_t cp)
 {
-    static const uint16_t c1[32] = {
-        0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-        0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+    static const uint16_t c1[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
     static const struct {
         uint16_t cp;
         uint8_t byte;
@@ -310,11 +310,11 @@ static void restore_zeros(roster *r)
 /* ---- dates ---- */
 
 typedef enum shape {
-    SHAPE_NONE,       /* not a date (left to the rules) */
-    SHAPE_FIXED,      /* yyyy-mm-dd, or day and month the same number */
-    SHAPE_DAY_FIRST,  /* can only be day/month: 14/03/2027 */
+    SHAPE_NONE,        /* not a date (left to the rules) */
+    SHAPE_FIXED,       /* yyyy-mm-dd, or day and month the same number */
+    SHAPE_DAY_FIRST,   /* can only be day/month: 14/03/2027 */
     SHAPE_MONTH_FIRST, /* can only be month/day: 3/14/2027 */
-    SHAPE_AMBIGUOUS   /* either: 1/2/2027 */
+    SHAPE_AMBIGUOUS    /* either: 1/2/2027 */
 } shape;
 
 /* "H:MM", "H:MM:SS", "H:MM:SS.fff", with an optional " AM" / " PM": 1 when s is that. */
@@ -345,7 +345,8 @@ static int is_time(const char *s)
     }
     while (s[i] == ' ')
         i++;
-    if ((s[i] == 'A' || s[i] == 'P' || s[i] == 'a' || s[i] == 'p') && (s[i + 1] == 'M' || s[i + 1] == 'm'))
+    if ((s[i] == 'A' || s[i] == 'P' || s[i] == 'a' || s[i] == 'p') &&
+        (s[i + 1] == 'M' || s[i + 1] == 'm'))
         i += 2;
     while (s[i] == ' ')
         i++;
@@ -549,17 +550,17 @@ static int scientific(const char *s)
 
 static int excel_error(const char *s)
 {
-    static const char *const errors[] = {
-        "#N/A",     "#REF!",       "#VALUE!",   "#DIV/0!",  "#NAME?",    "#NUM!",
-        "#NULL!",   "#SPILL!",     "#CALC!",    "#FIELD!",  "#BLOCKED!", "#CONNECT!",
-        "#BUSY!",   "#UNKNOWN!",   "#GETTING_DATA"};
+    static const char *const errors[] = {"#N/A",   "#REF!",     "#VALUE!",      "#DIV/0!",
+                                         "#NAME?", "#NUM!",     "#NULL!",       "#SPILL!",
+                                         "#CALC!", "#FIELD!",   "#BLOCKED!",    "#CONNECT!",
+                                         "#BUSY!", "#UNKNOWN!", "#GETTING_DATA"};
     size_t n = strlen(s), hashes = strspn(s, "#");
     if (n >= 2 && hashes == n) /* a column too narrow for its number or date */
         return 1;
     for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
         size_t m = strlen(errors[i]), k = 0;
-        while (k < m && k < n && (s[k] == errors[i][k] || (s[k] >= 'a' && s[k] <= 'z' &&
-                                                           s[k] - 32 == errors[i][k])))
+        while (k < m && k < n &&
+               (s[k] == errors[i][k] || (s[k] >= 'a' && s[k] <= 'z' && s[k] - 32 == errors[i][k])))
             k++;
         if (k == m && n == m)
             return 1;

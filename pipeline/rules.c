@@ -165,8 +165,8 @@ static void rule_excel_damage(ctx *c)
 {
     for (size_t i = 0; i < c->rec->nflags; i++) {
         const record_flag *f = &c->rec->flags[i];
-        const char *pairs[] = {
-            "truong", roster_label(f->key), "gia_tri", record_get(c->rec, f->key), NULL};
+        const char *pairs[] = {"truong", roster_label(f->key), "gia_tri",
+                               record_get(c->rec, f->key), NULL};
         add_case(c, f->rule, f->variant, f->key, pairs);
     }
     for (size_t i = 0; i < c->rec->nfields; i++) {
@@ -636,10 +636,11 @@ typedef void (*rule_fn)(ctx *c);
 
 /* The coded values and dates come first: the others read what they settle. */
 static const rule_fn RULES[] = {
-    rule_coded_values, rule_excel_damage,   rule_lengths,    rule_dates,     rule_agency_named,
-    rule_required,     rule_head_confirmed, rule_cccd,       rule_serials,   rule_email,
-    rule_phone,        rule_new,            derive_new,      rule_renew_once, rule_days_left,
-    rule_change,       rule_revoke,         rule_token_back, derive_recovery, rule_agency_details,
+    rule_coded_values, rule_excel_damage, rule_lengths,        rule_dates,
+    rule_agency_named, rule_required,     rule_head_confirmed, rule_cccd,
+    rule_serials,      rule_email,        rule_phone,          rule_new,
+    derive_new,        rule_renew_once,   rule_days_left,      rule_change,
+    rule_revoke,       rule_token_back,   derive_recovery,     rule_agency_details,
 };
 
 static void settle(verdict *v)

@@ -57,9 +57,8 @@ static size_t warnings_for(const roster *r, const char *key, const roster_note *
 static void test_zeros_restored_one_warning_per_column(void **state)
 {
     (void)state;
-    roster *r = read_str(HDR ROW("An", "89186000123", "912345678") ROW("Bình", "89186000124",
-                                                                        "2963851234")
-                             ROW("Chi", "89186000125", "0912345679"));
+    roster *r = read_str(HDR ROW("An", "89186000123", "912345678") ROW(
+        "Bình", "89186000124", "2963851234") ROW("Chi", "89186000125", "0912345679"));
     expect_read(r, 3);
     tu_expect_field(r, 0, "so_cccd", "089186000123");
     tu_expect_field(r, 1, "so_cccd", "089186000124");
@@ -85,9 +84,8 @@ static void test_right_or_other_numbers_untouched(void **state)
     (void)state;
     /* a correct CCCD; 11 digits starting 0 (not a lost zero); a phone with spaces; 10 digits
      * starting 9 (no Vietnamese number missing its 0); +84 form */
-    roster *r = read_str(HDR ROW("An", "089186000123", "0912 345 678")
-                             ROW("Bình", "08918600012", "9123456789")
-                             ROW("Chi", "8918600012", "84912345678"));
+    roster *r = read_str(HDR ROW("An", "089186000123", "0912 345 678") ROW(
+        "Bình", "08918600012", "9123456789") ROW("Chi", "8918600012", "84912345678"));
     expect_read(r, 3);
     tu_expect_field(r, 0, "so_cccd", "089186000123");
     tu_expect_field(r, 1, "so_cccd", "08918600012");
@@ -115,19 +113,19 @@ static void test_agency_phone_restored(void **state)
 static void test_value_kinds(void **state)
 {
     (void)state;
-    const char *sci[] = {"8,91861E+10", "8.91861E+10", "5,4E+07", "5.4E+7", "1E+11",
-                         " 5,4E+07 ", "-1,2E-05", "8,91861e+10"};
+    const char *sci[] = {"8,91861E+10", "8.91861E+10", "5,4E+07",  "5.4E+7",
+                         "1E+11",       " 5,4E+07 ",   "-1,2E-05", "8,91861e+10"};
     for (size_t i = 0; i < sizeof sci / sizeof sci[0]; i++)
         if (excel_value_kind(sci[i]) != EXCEL_SCIENTIFIC)
             fail_msg("%s not seen as scientific notation", sci[i]);
-    const char *err[] = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!",
-                         "#NULL!", "####", "########", "#n/a", " #N/A ", "Err:502"};
+    const char *err[] = {"#N/A",   "#REF!", "#VALUE!",  "#DIV/0!", "#NAME?", "#NUM!",
+                         "#NULL!", "####",  "########", "#n/a",    " #N/A ", "Err:502"};
     for (size_t i = 0; i < sizeof err / sizeof err[0]; i++)
         if (excel_value_kind(err[i]) != EXCEL_ERROR)
             fail_msg("%s not seen as an Excel error", err[i]);
-    const char *plain[] = {"54E7", "540101A1B2C3D4E5F6", "5401 01E1 0A", "Nguyễn #1",
-                           "#", "E+10", "5,4E+", "0912345678", "ghi chú #N/A sau", "3E+1234",
-                           "TK-2024-007731", ""};
+    const char *plain[] = {
+        "54E7",       "540101A1B2C3D4E5F6", "5401 01E1 0A", "Nguyễn #1",      "#", "E+10", "5,4E+",
+        "0912345678", "ghi chú #N/A sau",   "3E+1234",      "TK-2024-007731", ""};
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
         if (excel_value_kind(plain[i]) != EXCEL_PLAIN)
             fail_msg("%s taken for Excel damage", plain[i]);
@@ -151,8 +149,8 @@ static int teardown(void **state)
 
 #define AS_OF ((date){2026, 11, 20})
 #define GH_HDR                                                                                     \
-    "thu_tuc,loai_thue_bao,co_quan_quan_ly,ho_ten,so_cccd,chuc_vu,co_quan_cong_tac,email,"        \
-    "dien_thoai,so_hieu_cts,ngay_het_han,so_lan_gia_han,xac_nhan_thu_truong,so_serial_thiet_bi,"  \
+    "thu_tuc,loai_thue_bao,co_quan_quan_ly,ho_ten,so_cccd,chuc_vu,co_quan_cong_tac,email,"         \
+    "dien_thoai,so_hieu_cts,ngay_het_han,so_lan_gia_han,xac_nhan_thu_truong,so_serial_thiet_bi,"   \
     "ghi_chu\n"
 #define GH(name, cccd, serial, expiry, token, note)                                                \
     "gia-han,ca-nhan,Sở Tài chính tỉnh An Giang," name "," cccd                                    \
@@ -218,12 +216,12 @@ static void expect_accepted(const config *cfg, const char *text, size_t row)
 static void test_error_values_rejected(void **state)
 {
     const config *cfg = *state;
-    expect_rule(cfg, GH_HDR GH("#N/A", "089185001234", SERIAL, "14/03/2027", "", ""), 0,
-                "ho_ten", "excel-gia-tri-loi", "#N/A");
+    expect_rule(cfg, GH_HDR GH("#N/A", "089185001234", SERIAL, "14/03/2027", "", ""), 0, "ho_ten",
+                "excel-gia-tri-loi", "#N/A");
     expect_rule(cfg, GH_HDR GH("An", "089185001234", "#VALUE!", "14/03/2027", "", ""), 0,
                 "so_hieu_cts", "excel-gia-tri-loi", "#VALUE!");
-    expect_rule(cfg, GH_HDR GH("An", "089185001234", SERIAL, "#######", "", ""), 0,
-                "ngay_het_han", "excel-gia-tri-loi", "#######");
+    expect_rule(cfg, GH_HDR GH("An", "089185001234", SERIAL, "#######", "", ""), 0, "ngay_het_han",
+                "excel-gia-tri-loi", "#######");
     expect_rule(cfg, GH_HDR GH("An", "#REF!", SERIAL, "14/03/2027", "", ""), 0, "so_cccd",
                 "excel-gia-tri-loi", "#REF!");
 }
@@ -236,8 +234,8 @@ static void test_scientific_rejected_once(void **state)
                 "so_hieu_cts", "excel-so-khoa-hoc", "5,4E+07");
     expect_rule(cfg, GH_HDR GH("An", "089185001234", "5.4E+7", "14/03/2027", "", ""), 0,
                 "so_hieu_cts", "excel-so-khoa-hoc", "5.4E+7");
-    expect_rule(cfg, GH_HDR GH("An", "\"8,91861E+10\"", SERIAL, "14/03/2027", "", ""), 0,
-                "so_cccd", "excel-so-khoa-hoc", "8,91861E+10");
+    expect_rule(cfg, GH_HDR GH("An", "\"8,91861E+10\"", SERIAL, "14/03/2027", "", ""), 0, "so_cccd",
+                "excel-so-khoa-hoc", "8,91861E+10");
 }
 
 static void test_unknown_column_not_judged(void **state)
@@ -254,8 +252,9 @@ static void test_unknown_column_not_judged(void **state)
 static void test_serials(void **state)
 {
     const config *cfg = *state;
-    expect_accepted(cfg, GH_HDR GH("An", "089185001234", "5401 01a1 B2C3 D4E5", "14/03/2027",
-                                   "TK-2024-007731", "số hiệu có dấu cách?"),
+    expect_accepted(cfg,
+                    GH_HDR GH("An", "089185001234", "5401 01a1 B2C3 D4E5", "14/03/2027",
+                              "TK-2024-007731", "số hiệu có dấu cách?"),
                     0);
     expect_rule(cfg, GH_HDR GH("An", "089185001234", "5401ZZ01", "14/03/2027", "", ""), 0,
                 "so_hieu_cts", "so-hieu-hex", "5401ZZ01");
@@ -371,8 +370,8 @@ static void test_request_key_same_after_repair(void **state)
     const config *cfg = *state;
     verdict a, b;
     roster *ra = check_row(cfg, GH_HDR GH("An", "89185001234", SERIAL, "3/14/2027", "", ""), 0, &a);
-    roster *rb = check_row(cfg, GH_HDR GH("An", "089185001234", SERIAL, "14/03/2027", "", ""), 0,
-                           &b);
+    roster *rb =
+        check_row(cfg, GH_HDR GH("An", "089185001234", SERIAL, "14/03/2027", "", ""), 0, &b);
     char *ka = rules_request_key(&a), *kb = rules_request_key(&b);
     assert_string_equal(ka, kb); /* the repaired roster names the same request */
     assert_true(a.accepted);
@@ -447,7 +446,7 @@ static void test_mojibake_refused(void **state)
     roster_free(r);
     /* UTF-8 bytes decoded as Windows-1258, then as cp1252: each gives mojibake */
     const char *names[] = {"Nguyễn Thị Ánh Tuyết", "Lê Văn Tám", "Phương", "Trường",
-                           "Hồ Thị Đẹp", "Lưu Ơn", "à"};
+                           "Hồ Thị Đẹp",           "Lưu Ơn",     "à"};
     const char *pages[] = {"CP1258", "CP1252"};
     size_t tried = 0;
     for (size_t p = 0; p < 2; p++) {
@@ -473,8 +472,8 @@ static void test_mojibake_refused(void **state)
 static void test_question_mark_and_foreign_letters(void **state)
 {
     (void)state;
-    const char *bad[] = {"Nguy?n Văn An", "Muñoz", "Bjørn", "Åsa", "Strauß", "Jäger",
-                         "Noël", "Anaïs", "Göran", "Müller", "Ÿves", "François"};
+    const char *bad[] = {"Nguy?n Văn An", "Muñoz", "Bjørn", "Åsa",    "Strauß", "Jäger",
+                         "Noël",          "Anaïs", "Göran", "Müller", "Ÿves",   "François"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *text = xasprintf("ho_ten,so_cccd\n%s,089185001234\n", bad[i]);
         roster *r = read_str(text);
@@ -485,7 +484,8 @@ static void test_question_mark_and_foreign_letters(void **state)
         free(text);
     }
     /* a free-text field may hold '?' and foreign letters */
-    roster *r = read_str("ho_ten,ghi_chu,hoan_canh\nAn,Có cần gấp không?,Quên ở quán café Müller?\n");
+    roster *r =
+        read_str("ho_ten,ghi_chu,hoan_canh\nAn,Có cần gấp không?,Quên ở quán café Müller?\n");
     expect_read(r, 1);
     roster_free(r);
 }
@@ -495,13 +495,11 @@ static void test_question_mark_and_foreign_letters(void **state)
 static void test_valid_vietnamese_not_refused(void **state)
 {
     (void)state;
-    static const char *const bases[] = {"a", "ă", "â", "e", "ê", "i", "o",
-                                        "ô", "ơ", "u", "ư", "y"};
-    static const char *const tones[] = {"", "\xcc\x80", "\xcc\x81", "\xcc\x89", "\xcc\x83",
-                                        "\xcc\xa3"};
-    static const char *const decomposed[] = {"a", "a\xcc\x86", "a\xcc\x82", "e", "e\xcc\x82",
-                                             "i", "o", "o\xcc\x82", "o\xcc\x9b", "u",
-                                             "u\xcc\x9b", "y"};
+    static const char *const bases[] = {"a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y"};
+    static const char *const tones[] = {"",         "\xcc\x80", "\xcc\x81",
+                                        "\xcc\x89", "\xcc\x83", "\xcc\xa3"};
+    static const char *const decomposed[] = {"a", "a\xcc\x86", "a\xcc\x82", "e", "e\xcc\x82", "i",
+                                             "o", "o\xcc\x82", "o\xcc\x9b", "u", "u\xcc\x9b", "y"};
     buf names;
     buf_init(&names, 0);
     buf_puts(&names, "đỗ ");
