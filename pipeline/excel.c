@@ -255,6 +255,26 @@ static int check_code_page(roster *r)
     return 0;
 }
 
+/* ---- repairs ---- */
+
+/* Sets key to value when it differs. A record changed loses its packed form (record_trim)
+ * for the values changed; excel_repair packs it again, so a 20,000-row roster stays small. */
+static void change(record *rec, const char *key, const char *value)
+{
+    if (strcmp(record_get(rec, key), value) != 0)
+        record_set(rec, key, value);
+}
+
+/* 1 when a value of rec lives outside its packed block (record_set since record_trim). */
+static int unpacked(const record *rec)
+{
+    for (size_t i = 0; i < rec->nfields; i++)
+        if (!rec->pack || rec->fields[i].value < rec->pack ||
+            rec->fields[i].value >= rec->pack + rec->packlen)
+            return 1;
+    return 0;
+}
+
 /* ---- lost leading zeros ---- */
 
 static int all_digits(const char *s, size_t *n)
@@ -297,7 +317,7 @@ static void restore_zeros(roster *r)
                 snprintf(before, sizeof before, "%s", v);
                 snprintf(after, sizeof after, "%s", fixed);
             }
-            record_set(rec, keys[k], fixed);
+            change(rec, keys[k], fixed);
         }
         if (!count)
             continue;
@@ -417,7 +437,7 @@ static void set_date(record *rec, const char *key, date d)
 {
     char vn[16];
     date_format_vn(d, vn);
-    record_set(rec, key, vn);
+    change(rec, key, vn);
 }
 
 /* One date column: the order decided (excel.h), every date rewritten dd/mm/yyyy. */
@@ -431,7 +451,7 @@ static void fix_date_column(roster *r, const char *key)
             continue;
         char *plain = excel_strip_time(record_get(rec, key));
         if (plain) { /* a date with a time takes its date */
-            record_set(rec, key, plain);
+            change(rec, key, plain);
             free(plain);
         }
         date df, mf;
@@ -517,6 +537,9 @@ void excel_repair(roster *r, const char *text, size_t len)
     restore_zeros(r);
     for (size_t k = 0; k < EXCEL_NDATE_KEYS; k++)
         fix_date_column(r, EXCEL_DATE_KEYS[k]);
+    for (size_t i = 0; i < r->nrecords; i++)
+        if (unpacked(&r->records[i]))
+            record_trim(&r->records[i]);
 }
 
 /* ---- one value ---- */
