@@ -551,6 +551,31 @@ static void test_not_a_roster_stays_not_a_roster(void **state)
     roster_free(r);
 }
 
+/* The pass works on values whatever reader made them: an XML roster too. */
+static void test_xml_roster_repaired_and_checked(void **state)
+{
+    (void)state;
+    const char *xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<danh_sach>\n"
+                      "<yeu_cau><ho_ten>An</ho_ten><so_cccd>89185001234</so_cccd>"
+                      "<ngay_het_han>3/14/2027</ngay_het_han></yeu_cau>\n"
+                      "<yeu_cau><ho_ten>Bình</ho_ten><so_cccd>89185001235</so_cccd>"
+                      "<ngay_het_han>1/2/2027</ngay_het_han></yeu_cau>\n</danh_sach>\n";
+    roster *r = read_roster_mem("t.xml", xml, strlen(xml), NULL);
+    expect_read(r, 2);
+    tu_expect_field(r, 0, "so_cccd", "089185001234");
+    tu_expect_field(r, 1, "ngay_het_han", "02/01/2027");
+    const roster_note *w = NULL;
+    assert_int_equal(warnings_for(r, "so_cccd", &w), 1);
+    assert_int_equal(warnings_for(r, "ngay_het_han", &w), 1);
+    roster_free(r);
+    const char *bad = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<danh_sach>\n"
+                      "<yeu_cau><ho_ten>Nguy\xc3\xa1\xc2\xbb\xe2\x80\xa6n</ho_ten></yeu_cau>\n"
+                      "</danh_sach>\n";
+    r = read_roster_mem("t.xml", bad, strlen(bad), NULL);
+    expect_code_page_refusal(r, 3, "Nguyá»…n");
+    roster_free(r);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -574,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_question_mark_and_foreign_letters),
         cmocka_unit_test(test_valid_vietnamese_not_refused),
         cmocka_unit_test(test_not_a_roster_stays_not_a_roster),
+        cmocka_unit_test(test_xml_roster_repaired_and_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
