@@ -174,9 +174,9 @@ static char *code_page_damage(const char *s, int name, int header)
         if (c == '?' && (name || (header && letter(prev) && have > 1 && letter(win[1]))))
             return xstrdup(WHY_QUESTION);
         if (name && foreign_letter(c)) {
-            char *letter = xstrndup(starts[0], (size_t)((have > 1 ? starts[1] : p) - starts[0]));
-            char *why = xasprintf(WHY_FOREIGN, letter);
-            free(letter);
+            char *one = xstrndup(starts[0], (size_t)((have > 1 ? starts[1] : p) - starts[0]));
+            char *why = xasprintf(WHY_FOREIGN, one);
+            free(one);
             return why;
         }
         prev = c;
@@ -229,7 +229,7 @@ static int check_code_page(roster *r)
         if (why) {
             char where[64];
             snprintf(where, sizeof where, "dòng tiêu đề (dòng %ld)", w->line);
-            char *field = xstrdup(w->field); /* roster_fail keeps the warnings, but be safe */
+            char *field = xstrdup(w->field); /* a copy: the note may move as the roster changes */
             fail_code_page(r, w->line, where, field, why);
             free(field);
             free(why);

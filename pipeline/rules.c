@@ -171,6 +171,7 @@ static void rule_excel_damage(ctx *c)
     }
     for (size_t i = 0; i < c->rec->nfields; i++) {
         const char *key = c->rec->fields[i].key;
+        /* roster_label gives an unknown key back itself: a column the form does not use */
         if (roster_label(key) == key || record_flag_get(c->rec, key))
             continue;
         excel_kind k = excel_value_kind(c->rec->fields[i].value);
