@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "excel.h"
 #include "ods.h"
 #include "sha256.h"
 #include "sheet.h"
@@ -187,6 +188,7 @@ static void read_text(roster *r, const char *data, size_t len, const read_option
         csv_read(t, buf_str(&text), text.len, 0);
         table_free(t);
     }
+    excel_repair(r, buf_str(&text), text.len); /* issue 10: what spreadsheets did to values */
     buf_release(&text);
 }
 
@@ -294,8 +296,11 @@ roster *read_roster_mem(const char *name, const char *data, size_t len, const re
                               ext);
         roster_fail(r, 0, msg);
         free(msg);
-    } else
+    } else {
         rd->read(r, data, len, opt);
+        if (rd->read != read_text) /* the text reader repairs with the text it decoded */
+            excel_repair(r, NULL, 0); /* issue 10: what spreadsheets did to values */
+    }
     return r;
 }
 

@@ -125,6 +125,7 @@ void record_release(record *rec)
         free_value(rec, rec->fields[i].value);
     free(rec->pack);
     free(rec->fields);
+    free(rec->flags);
     memset(rec, 0, sizeof *rec);
 }
 
@@ -234,6 +235,25 @@ const char *record_get(const record *rec, const char *key)
 int record_has(const record *rec, const char *key)
 {
     return !str_empty(record_get(rec, key));
+}
+
+void record_flag_set(record *rec, const char *key, const char *rule, const char *variant)
+{
+    const char *k = intern(key);
+    size_t i = 0;
+    while (i < rec->nflags && rec->flags[i].key != k)
+        i++;
+    if (i == rec->nflags) /* a handful per record at most: grown one at a time */
+        rec->flags = xrealloc(rec->flags, ++rec->nflags * sizeof *rec->flags);
+    rec->flags[i] = (record_flag){k, rule, variant};
+}
+
+const record_flag *record_flag_get(const record *rec, const char *key)
+{
+    for (size_t i = 0; i < rec->nflags; i++)
+        if (strcmp(rec->flags[i].key, key) == 0)
+            return &rec->flags[i];
+    return NULL;
 }
 
 char *roster_fold_header(const char *header)

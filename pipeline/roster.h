@@ -19,12 +19,22 @@ typedef struct record_field {
     char *value;     /* UTF-8 NFC, trimmed; owned by the record */
 } record_field;
 
+/* A value the read stage found damaged beyond repair (pipeline/excel.h): the rule that
+ * explains it, for the check stage to turn into a finding of that row. */
+typedef struct record_flag {
+    const char *key;     /* interned, like record_field.key */
+    const char *rule;    /* rule id, a static string */
+    const char *variant; /* case of the rule's message (<msg key>), static; NULL: general */
+} record_flag;
+
 typedef struct record {
     long line; /* line of the file where the record starts (1-based) */
     record_field *fields;
     size_t nfields, cap;
     char *pack; /* after record_trim: the values, one block (NULL before) */
     size_t packlen;
+    record_flag *flags; /* damaged values, owned by the record (NULL when none) */
+    size_t nflags;
 } record;
 
 typedef struct roster_note {
@@ -77,6 +87,12 @@ void record_set(record *rec, const char *key, const char *value);
 /* The value of key, or "" when the record has none. Never NULL. */
 const char *record_get(const record *rec, const char *key);
 int record_has(const record *rec, const char *key); /* 1 when present and not blank */
+
+/* Notes that the value of key is damaged and why (rule id and message case, both static
+ * strings that must outlive the record); at most one flag per key: a later one replaces it. */
+void record_flag_set(record *rec, const char *key, const char *rule, const char *variant);
+/* The flag of key, or NULL. */
+const record_flag *record_flag_get(const record *rec, const char *key);
 
 /* A header text the configuration maps to a key (<aliases> in config/ctsbatch.xml): key
  * is a roster key, or "" for a column ignored silently ("STT"). folded is

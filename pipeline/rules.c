@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "excel.h"
 #include "text.h"
 #include "util.h"
 
@@ -145,15 +146,96 @@ static void rule_coded_values(ctx *c)
  * request date, when valid, replaces the as-of date. */
 static void rule_dates(ctx *c)
 {
-    static const char *const keys[] = {"ngay_de_nghi", "ngay_sinh",    "ngay_cap_cccd",
-                                       "ngay_het_han", "ngay_thu_hoi", "ngay_that_lac"};
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    for (size_t i = 0; i < EXCEL_NDATE_KEYS; i++) {
+        const char *key = EXCEL_DATE_KEYS[i];
         date d;
-        if (record_has(c->rec, keys[i]) && date_parse(record_get(c->rec, keys[i]), &d) != DATE_OK)
-            finding_value(c, "ngay-khong-hop-le", keys[i]);
+        if (record_has(c->rec, key) && date_parse(record_get(c->rec, key), &d) != DATE_OK)
+            finding_value(c, "ngay-khong-hop-le", key);
     }
     date d;
     c->req_date = get_date(c, "ngay_de_nghi", &d) ? d : c->as_of;
+}
+
+/* What Excel did to a value (issue 10 item 3, pipeline/excel.h): the damage the read stage
+ * flagged (ngay-thang-kieu-my, a date of a column mixing day/month and month/day), and in
+ * any field of the roster's keys (an unknown column is not used, so not judged) a number
+ * Excel showed in scientific notation (excel-so-khoa-hoc: its digits are lost) or an Excel
+ * error value instead of data (excel-gia-tri-loi). */
+static void rule_excel_damage(ctx *c)
+{
+    for (size_t i = 0; i < c->rec->nflags; i++) {
+        const record_flag *f = &c->rec->flags[i];
+        const char *pairs[] = {"truong", roster_label(f->key), "gia_tri",
+                               record_get(c->rec, f->key), NULL};
+        add_case(c, f->rule, f->variant, f->key, pairs);
+    }
+    for (size_t i = 0; i < c->rec->nfields; i++) {
+        const char *key = c->rec->fields[i].key;
+        /* roster_label gives an unknown key back itself: a column the form does not use */
+        if (roster_label(key) == key || record_flag_get(c->rec, key))
+            continue;
+        excel_kind k = excel_value_kind(c->rec->fields[i].value);
+        if (k != EXCEL_PLAIN)
+            finding_value(c, k == EXCEL_SCIENTIFIC ? "excel-so-khoa-hoc" : "excel-gia-tri-loi",
+                          key);
+    }
+}
+
+/* Findings that say what Excel did to a field: each replaces the other findings on the
+ * same field (a CCCD "8,91861E+10" is not also told to have 12 digits). */
+static int explains_damage(const char *rule)
+{
+    return strcmp(rule, "excel-so-khoa-hoc") == 0 || strcmp(rule, "excel-gia-tri-loi") == 0 ||
+           strcmp(rule, "ngay-thang-kieu-my") == 0;
+}
+
+static void explain_damage_once(verdict *v)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < v->nfindings; i++) {
+        finding *f = &v->findings[i];
+        int drop = 0;
+        for (size_t k = 0; k < v->nfindings && !drop && !explains_damage(f->rule); k++)
+            drop = explains_damage(v->findings[k].rule) && f->field[0] &&
+                   strcmp(v->findings[k].field, f->field) == 0;
+        if (drop) {
+            free(f->field);
+            free(f->message);
+            free(f->basis);
+        } else {
+            v->findings[kept++] = *f;
+        }
+    }
+    v->nfindings = kept;
+}
+
+/* so-hieu-hex: a certificate serial is hexadecimal (RULES.md so_hieu_cts, "hex"), spaces
+ * allowed between groups (kept as written: the ledger's request key reads it so);
+ * so-serial-thiet-bi: a token serial is letters and digits, with '-' or spaces between
+ * groups ("TK-2024-007731"). */
+static void rule_serials(ctx *c)
+{
+    static const struct {
+        const char *key, *rule, *extra;
+        int hex;
+    } serials[] = {{"so_hieu_cts", "so-hieu-hex", " ", 1},
+                   {"so_serial_thiet_bi", "so-serial-thiet-bi", " -", 0}};
+    for (size_t i = 0; i < sizeof serials / sizeof serials[0]; i++) {
+        const char *s = record_get(c->rec, serials[i].key);
+        if (str_empty(s))
+            continue;
+        int bad = 0, digits = 0;
+        for (const char *p = s; *p && !bad; p++) {
+            char ch = *p;
+            int ok = (ch >= '0' && ch <= '9') ||
+                     (serials[i].hex ? ((ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))
+                                     : ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')));
+            digits += ok;
+            bad = !ok && !strchr(serials[i].extra, ch);
+        }
+        if (bad || !digits)
+            finding_value(c, serials[i].rule, serials[i].key);
+    }
 }
 
 /* co-quan-quan-ly: every row names its managing agency (seed §2). */
@@ -555,10 +637,11 @@ typedef void (*rule_fn)(ctx *c);
 
 /* The coded values and dates come first: the others read what they settle. */
 static const rule_fn RULES[] = {
-    rule_coded_values,   rule_lengths,    rule_dates,          rule_agency_named, rule_required,
-    rule_head_confirmed, rule_cccd,       rule_email,          rule_phone,        rule_new,
-    derive_new,          rule_renew_once, rule_days_left,      rule_change,       rule_revoke,
-    rule_token_back,     derive_recovery, rule_agency_details,
+    rule_coded_values, rule_excel_damage, rule_lengths,        rule_dates,
+    rule_agency_named, rule_required,     rule_head_confirmed, rule_cccd,
+    rule_serials,      rule_email,        rule_phone,          rule_new,
+    derive_new,        rule_renew_once,   rule_days_left,      rule_change,
+    rule_revoke,       rule_token_back,   derive_recovery,     rule_agency_details,
 };
 
 static void settle(verdict *v)
@@ -581,6 +664,7 @@ void rules_check_one(const roster *src, const record *rec, const config *cfg, da
     ctx c = {cfg, rec, v, as_of, as_of, 1};
     for (size_t i = 0; i < sizeof RULES / sizeof RULES[0]; i++)
         RULES[i](&c);
+    explain_damage_once(v);
     v->ten = xstrdup(record_get(rec, c.individual ? "ho_ten" : "ten_co_quan"));
     settle(v);
     record_trim(v->agency);

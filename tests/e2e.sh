@@ -384,5 +384,76 @@ check "validate says what ghi-chu.txt is" \
 check "validate says what the lock file is" \
     '$BIN validate "$T/lock/in/~\$ds.xlsx" | grep -qF "tệp khóa tạm của Excel"'
 
+# ---- issue 10: what Excel did to a roster, undone or explained ----
+XL="$T/xl"
+mkdir -p "$XL/in"
+cp $DATA/excel_zeros.csv "$XL/in/"
+$BIN run --in "$XL/in" --out "$XL/out" --as-of 2026-11-20 --settle 0 >"$XL/run.out" 2>&1
+rc=$?
+check "lost zeros: every row accepted, run exits 0 (got $rc; $(head -c 300 "$XL/run.out"))" '[ $rc -eq 0 ]'
+m1="$XL/out/$STC/Mau01-nguyen-thi-anh-tuyet.pdf"
+m2="$XL/out/$STC/Mau01-dang-van-on.pdf"
+m3="$XL/out/$STC/Mau01-luu-thi-ung.pdf"
+check "lost zeros: the form prints the CCCD and mobile with their 0" \
+    'contains "$m1" "089185001234" && contains "$m1" "0913456789"'
+check "lost zeros: a landline 0296... gets its 0 back" 'contains "$m2" "089188004321" && contains "$m2" "02963851234"'
+check "lost zeros: a right value is printed as written" 'contains "$m3" "089190005555" && contains "$m3" "0913 222 333"'
+check "forms print dates dd/mm/yyyy: 1985-03-14, 7/8/1988, 21/12/1990 00:00" \
+    'contains "$m1" "Ngày sinh: 14/03/1985" && contains "$m2" "Ngày sinh: 07/08/1988" && contains "$m3" "Ngày sinh: 21/12/1990"'
+$BIN validate $DATA/excel_zeros.csv --as-of 2026-11-20 --json >"$XL/zeros.json" 2>&1
+check "lost zeros: one warning per column (CCCD, phone), not one per row" \
+    '[ "$(grep -o "Excel đã bỏ số 0" "$XL/zeros.json" | wc -l)" -eq 2 ] && grep -qF "Cột «Số CCCD»: Excel đã bỏ số 0 ở đầu của 2 dòng" "$XL/zeros.json"'
+check "lost zeros: the warning says how to format the column as Text" \
+    'grep -qF "Định dạng ô → Văn bản; Format Cells → Text" "$XL/zeros.json"'
+cp $DATA/excel_zeros.csv "$XL/in/excel_zeros_lai.csv"
+$BIN run --in "$XL/in" --out "$XL/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1
+check "lost zeros: the same roster again issues nothing new (the ledger knows the repaired rows)" \
+    '[ "$(grep -c "Đã lập trước" "$XL/in/done/excel_zeros_lai.csv.ketqua.csv")" -eq 3 ] && [ "$(find "$XL/out" -name "Mau01-*.pdf" | wc -l)" -eq 3 ]'
+
+$BIN validate $DATA/excel_errors.csv --as-of 2026-11-20 --json >"$XL/errors.json" 2>&1
+row() { grep -F "{\"line\": $2," "$1"; }
+check "#N/A as a name: rejected, the message says it is an Excel error value" \
+    'row "$XL/errors.json" 2 | grep -qF "\"status\": \"rejected\"" && row "$XL/errors.json" 2 | grep -qF "\"rule\": \"excel-gia-tri-loi\", \"severity\": \"error\", \"field\": \"ho_ten\", \"message\": \"Ô «Họ và tên» chứa giá trị lỗi của Excel «#N/A»"'
+check "5,4E+07 as a serial: rejected once, the message says Excel made it scientific notation" \
+    'row "$XL/errors.json" 3 | grep -qF "\"status\": \"rejected\"" && row "$XL/errors.json" 3 | grep -qF "\"rule\": \"excel-so-khoa-hoc\", \"severity\": \"error\", \"field\": \"so_hieu_cts\"" && row "$XL/errors.json" 3 | grep -qF "Excel đã đổi số này sang dạng khoa học" && ! row "$XL/errors.json" 3 | grep -qF "so-hieu-hex"'
+check "#VALUE! serial, 8,91861E+10 CCCD, #### date, non-hex serial: rejected with their rules" \
+    'row "$XL/errors.json" 4 | grep -qF "excel-gia-tri-loi" && row "$XL/errors.json" 5 | grep -qF "excel-so-khoa-hoc" && ! row "$XL/errors.json" 5 | grep -qF "\"rule\": \"cccd\"" && row "$XL/errors.json" 6 | grep -qF "excel-gia-tri-loi" && row "$XL/errors.json" 7 | grep -qF "so-hieu-hex"'
+check "a hex serial with spaces and a note with '?' are accepted" \
+    'row "$XL/errors.json" 8 | grep -qF "\"status\": \"accepted\""'
+mkdir -p "$XL/err/in"
+cp $DATA/excel_errors.csv "$XL/err/in/"
+$BIN run --in "$XL/err/in" --out "$XL/err/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1
+check "no form prints #N/A, 5,4E+07 or #VALUE!; the good row's form is made" \
+    '! for p in $(find "$XL/err/out" -name "Mau*.pdf"); do text "$p"; done | grep -qE "#N/A|5,4E\+07|#VALUE!" && [ "$(find "$XL/err/out" -name "Mau07-*.pdf" | wc -l)" -eq 1 ]'
+
+mkdir -p "$XL/us/in"
+cp $DATA/excel_month_first.csv "$XL/us/in/"
+$BIN run --in "$XL/us/in" --out "$XL/us/out" --as-of 2026-10-01 --settle 0 >"$XL/us.out" 2>&1
+rc=$?
+GH=so-tai-chinh-tinh-an-giang/gia-han
+check "month-first file: every row accepted (got $rc; $(head -c 300 "$XL/us.out"))" '[ $rc -eq 0 ]'
+check "month-first file: 1/2/2027 is 2 January, printed 02/01/2027" \
+    'contains "$XL/us/out/$GH/Mau07-tran-van-hai.pdf" "Ngày hết hạn hiện tại: 02/01/2027" && contains "$XL/us/out/$GH/Mau07-tran-van-hai.pdf" "02/01/2030"'
+check "month-first file: 3/14/2027 and 4/3/2027 12:00 AM printed 14/03/2027 and 03/04/2027" \
+    'contains "$XL/us/out/$GH/Mau07-nguyen-thi-anh-tuyet.pdf" "Ngày hết hạn hiện tại: 14/03/2027" && contains "$XL/us/out/$GH/Mau07-le-thi-ba.pdf" "Ngày hết hạn hiện tại: 03/04/2027"'
+$BIN validate $DATA/excel_month_first.csv --as-of 2026-10-01 >"$XL/us.txt" 2>&1
+check "month-first file: one warning naming the column and the US date settings" \
+    '[ "$(grep -c "cảnh báo" "$XL/us.txt")" -eq 1 ] && grep -qF "Cột «Ngày hết hạn» ghi ngày theo kiểu tháng/ngày/năm" "$XL/us.txt" && grep -qF "thiết lập ngày của Mỹ" "$XL/us.txt"'
+$BIN validate $DATA/excel_mixed_dates.csv --as-of 2026-10-01 --json >"$XL/mixed.json" 2>&1
+check "mixed date column: the month-first and ambiguous rows rejected with ngay-thang-kieu-my" \
+    'row "$XL/mixed.json" 2 | grep -qF "\"status\": \"accepted\"" && row "$XL/mixed.json" 3 | grep -qF "\"rule\": \"ngay-thang-kieu-my\"" && row "$XL/mixed.json" 4 | grep -qF "«4/3/2027»: không rõ đây là ngày/tháng hay tháng/ngày"'
+
+mkdir -p "$XL/cp/in"
+cp $DATA/excel_cp1252.csv $DATA/excel_mojibake.csv "$XL/cp/in/"
+$BIN run --in "$XL/cp/in" --out "$XL/cp/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1
+rc=$?
+check "cp1252 file: refused (exit $rc), moved to rejected/ unchanged" \
+    '[ $rc -eq 1 ] && cmp -s "$XL/cp/in/rejected/excel_cp1252.csv" $DATA/excel_cp1252.csv'
+check "cp1252 file: the explanation says to save as CSV UTF-8 or send the Excel file" \
+    'grep -qF "lỗi bảng mã ở dòng 1" "$XL/cp/in/rejected/excel_cp1252.csv.loi.txt" && grep -qF "«CSV UTF-8 (Comma delimited)»" "$XL/cp/in/rejected/excel_cp1252.csv.loi.txt" && grep -qF "(.xlsx)" "$XL/cp/in/rejected/excel_cp1252.csv.loi.txt"'
+check "UTF-8 read as Windows-1258: refused, naming the row, column and the damaged text" \
+    'grep -qF "dòng 2, cột «Họ và tên» («Nguyá»…n" "$XL/cp/in/rejected/excel_mojibake.csv.loi.txt"'
+check "code-page damage: no form made" '[ -z "$(find "$XL/cp/out" -name "Mau*.pdf" 2>/dev/null)" ]'
+
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]
