@@ -2,8 +2,9 @@
  *  - the JSON verdicts of ROSTER.md "What the program says about a roster" (validate --json);
  *  - report.csv: one line per row (file, line, procedure, name, status, findings, the files
  *    made for it), UTF-8
- *    with a BOM so Excel shows Vietnamese, every cell that starts with = + - @ neutralised
- *    so a spreadsheet never runs it as a formula. */
+ *    with a BOM so Excel shows Vietnamese, every cell that could start a formula (= + - @,
+ *    their fullwidth forms, after invisible characters; tab, CR) neutralised so a
+ *    spreadsheet never runs it (CWE-1236). */
 #ifndef CTS_REPORT_H
 #define CTS_REPORT_H
 
@@ -48,9 +49,15 @@ char *report_unreadable_list(roster *const *rs, size_t n);
  * --json): "PATH:LINE: name: hợp lệ", each finding indented under its row. */
 void report_text(buf *out, const roster *r, size_t index, const batch *b);
 
-/* Appends s as one CSV cell: quoted, quotes doubled, a leading = + - @ neutralised so a
- * spreadsheet shows it as text; then ',' or, for the last cell, CRLF. */
+/* Appends s as one CSV cell: quoted, quotes doubled, a ' in front when report_csv_needs_quote_mark
+ * says so, so that a spreadsheet shows it as text; then ',' or, for the last cell, CRLF. */
 void report_csv_cell(buf *out, const char *s, int last);
+
+/* 1 when a spreadsheet could take s for a formula: it starts, after any invisible format
+ * characters (zero-width space U+200B, joiners U+200C/D, word joiner U+2060, BOM U+FEFF,
+ * bidirectional marks, soft hyphen), with = + - @ or their fullwidth or small forms
+ * (＝ ＋ － ＠), a tab or a CR. 0 otherwise (also for invalid UTF-8 at the start). */
+int report_csv_needs_quote_mark(const char *s);
 
 /* Appends s as a JSON string literal (quotes included). */
 void report_json_string(buf *out, const char *s);
