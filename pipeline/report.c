@@ -155,14 +155,60 @@ void report_csv_cell(buf *out, const char *s, int last)
     buf_puts(out, last ? "\r\n" : ",");
 }
 
-static void csv_findings(buf *out, const verdict *v)
+void report_row_of(const roster *r, const verdict *v, const config *cfg, report_row *out)
+{
+    memset(out, 0, sizeof *out);
+    out->file = r->path;
+    out->procedure = out->procedure_label = out->name = out->cccd = out->documents = "";
+    if (!v) {
+        out->line = r->error.line;
+        out->status = "Không đọc được tệp";
+        out->error = r->error.message;
+        out->rejected = 1;
+        return;
+    }
+    out->line = v->rec->line;
+    out->procedure = v->thu_tuc[0] ? v->thu_tuc : record_get(v->rec, "thu_tuc");
+    out->procedure_label =
+        cfg && v->thu_tuc[0] ? config_value_label(cfg, "thu_tuc", v->thu_tuc) : out->procedure;
+    out->name = v->ten;
+    out->cccd = record_get(v->rec, "so_cccd");
+    out->status = report_status_label(v);
+    out->findings = v->findings;
+    out->nfindings = v->nfindings;
+    out->documents = v->documents ? v->documents : "";
+    out->rejected = !v->accepted;
+}
+
+char *report_row_fix(const report_row *row, int with_rules)
 {
     buf msgs;
     buf_init(&msgs, 0);
-    for (size_t i = 0; i < v->nfindings; i++)
-        buf_printf(&msgs, "%s[%s] %s", i ? "\n" : "", v->findings[i].rule, v->findings[i].message);
-    report_csv_cell(out, buf_str(&msgs), 0);
-    buf_release(&msgs);
+    if (row->error)
+        buf_puts(&msgs, row->error);
+    for (size_t i = 0; i < row->nfindings; i++) {
+        const finding *f = &row->findings[i];
+        if (with_rules)
+            buf_printf(&msgs, "%s[%s] %s", i ? "\n" : "", f->rule, f->message);
+        else
+            buf_printf(&msgs, "%s%s", i ? "\n" : "", f->message);
+    }
+    return buf_detach(&msgs);
+}
+
+/* One line of report.csv (its columns: report_csv_header). */
+static void csv_row(buf *out, const report_row *row)
+{
+    char line[32], *fix = report_row_fix(row, 1);
+    snprintf(line, sizeof line, "%ld", row->line);
+    report_csv_cell(out, row->file, 0);
+    report_csv_cell(out, line, 0);
+    report_csv_cell(out, row->procedure, 0);
+    report_csv_cell(out, row->name, 0);
+    report_csv_cell(out, row->status, 0);
+    report_csv_cell(out, fix, 0);
+    report_csv_cell(out, row->documents, 1);
+    free(fix);
 }
 
 void report_csv_header(buf *out)
@@ -180,32 +226,19 @@ int report_csv(buf *out, roster *const *rs, size_t n, const batch *b)
 
 int report_csv_rows(buf *out, roster *const *rs, size_t n, const batch *b)
 {
+    report_row row;
     for (size_t f = 0; f < n; f++) {
         const roster *r = rs[f];
-        char line[32];
         if (r->failed) {
-            snprintf(line, sizeof line, "%ld", r->error.line);
-            report_csv_cell(out, r->path, 0);
-            report_csv_cell(out, line, 0);
-            report_csv_cell(out, "", 0);
-            report_csv_cell(out, "", 0);
-            report_csv_cell(out, "Không đọc được tệp", 0);
-            report_csv_cell(out, r->error.message, 0);
-            report_csv_cell(out, "", 1);
+            report_row_of(r, NULL, NULL, &row);
+            csv_row(out, &row);
             continue;
         }
         for (size_t i = 0; i < b->n; i++) {
-            const verdict *v = &b->v[i];
-            if (v->from != f)
+            if (b->v[i].from != f)
                 continue;
-            snprintf(line, sizeof line, "%ld", v->rec->line);
-            report_csv_cell(out, r->path, 0);
-            report_csv_cell(out, line, 0);
-            report_csv_cell(out, v->thu_tuc[0] ? v->thu_tuc : record_get(v->rec, "thu_tuc"), 0);
-            report_csv_cell(out, v->ten, 0);
-            report_csv_cell(out, report_status_label(v), 0);
-            csv_findings(out, v);
-            report_csv_cell(out, v->documents ? v->documents : "", 1);
+            report_row_of(r, &b->v[i], NULL, &row);
+            csv_row(out, &row);
         }
     }
     return out->full ? -1 : 0;

@@ -17,6 +17,33 @@
 /* A report held in memory before it is written: 1 GiB, far above 200,000-row rosters. */
 #define REPORT_MAX_BYTES ((size_t)1 << 30)
 
+/* One line of the clerk's reports (report.csv, report.xlsx, NAME.ketqua.*): a request and
+ * its verdict, or a file that could not be read. Every writer takes its cells from here, so
+ * the CSV, the spreadsheet and the PDF cannot drift apart. Strings are borrowed from the
+ * roster, the verdict and the config. */
+typedef struct report_row {
+    const char *file;            /* the roster's path as read */
+    long line;                   /* the request's line; an unreadable file's: where it failed */
+    const char *procedure;       /* the canonical code ("gia-han"), or as written, or "" */
+    const char *procedure_label; /* the configuration's label ("Gia hạn"), or as above */
+    const char *name;            /* ho_ten or ten_co_quan, "" for an unreadable file */
+    const char *cccd;            /* so_cccd as written, "" when none */
+    const char *status;          /* report_status_label, or "Không đọc được tệp" */
+    const finding *findings;     /* what to fix: every finding, in order */
+    size_t nfindings;
+    const char *error;     /* an unreadable file's reason, else NULL */
+    const char *documents; /* the files made for it ("; "-joined), "" when none */
+    int rejected;          /* a rejected request or an unreadable file: listed first */
+} report_row;
+
+/* The row of verdict v of roster r, or, with v NULL, of r as an unreadable file. cfg gives
+ * the procedure's label; with cfg NULL the label is the code. */
+void report_row_of(const roster *r, const verdict *v, const config *cfg, report_row *out);
+
+/* What to fix in a row, for a person (the caller frees): its findings' messages, one per
+ * line, each after "[rule] " when with_rules; an unreadable file's reason; "" when none. */
+char *report_row_fix(const report_row *row, int with_rules);
+
 /* Appends the JSON object of one file, r, checked as roster number `index` of b (its rows
  * are the verdicts whose `from` is index): the file's keys on the first line, one row per
  * line after it, then a newline. Returns 0, or -1 when out is full (out->full): the object
