@@ -31,6 +31,7 @@
 #include "rules.h"
 #include "sha256.h"
 #include "util.h"
+#include "xlsxreport.h"
 
 #define CRASH_MARK ".ctsbatch-crash"
 
@@ -111,6 +112,10 @@ typedef struct ctx {
     FILE *csv;    /* the run's report.csv, staged, a roster's rows appended at a time */
     char csv_tmp[4096];
     int csv_failed;
+    xlsxreport *xlsx; /* the run's report.xlsx, rows added a roster at a time */
+    FILE *xlsx_file;  /* its staged file, held open until the workbook is written */
+    char xlsx_tmp[4096];
+    int xlsx_failed;
     buf unreadable; /* the unreadable files, for the run's report */
     size_t files;   /* rosters found */
     buf pdf;
@@ -203,6 +208,80 @@ static void csv_rows_to(FILE *f, roster *r, const batch *b, buf *scratch)
     buf_reset(scratch);
 }
 
+/* Adds roster r's notes and rows (its verdicts in b, NULL when none were checked) to a
+ * workbook. Returns 0 or -1 (the workbook failed). */
+static int xlsx_rows(xlsxreport *x, const roster *r, const batch *b, const config *cfg)
+{
+    report_row row;
+    int rc = 0;
+    for (size_t i = 0; i < r->nwarnings && rc == 0; i++)
+        rc = xlsxreport_add_note(x, r->path, r->warnings[i].line, r->warnings[i].message);
+    if (r->failed) {
+        report_row_of(r, NULL, cfg, &row);
+        return rc < 0 ? -1 : xlsxreport_add_row(x, &row);
+    }
+    for (size_t i = 0; b && i < b->n && rc == 0; i++) {
+        report_row_of(r, &b->v[i], cfg, &row);
+        rc = xlsxreport_add_row(x, &row);
+    }
+    return rc;
+}
+
+/* fsync of a file written by name (libxlsxwriter writes the workbook itself). */
+static int sync_path(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
+    if (rc < 0)
+        snprintf(err, errlen, "cannot write %.300s: %s", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+/* The run's report.xlsx, staged in OUT/.tmp/ at the first roster; NULL when it failed. */
+static xlsxreport *run_xlsx(ctx *c)
+{
+    char err[512];
+    if (c->xlsx || c->xlsx_failed)
+        return c->xlsx;
+    c->xlsx_file =
+        publish_stage_stream(c->o->out, c->xlsx_tmp, sizeof c->xlsx_tmp, err, sizeof err);
+    if (c->xlsx_file && !(c->xlsx = xlsxreport_new(c->xlsx_tmp, c->o->epoch, err, sizeof err))) {
+        fclose(c->xlsx_file);
+        unlink(c->xlsx_tmp);
+        c->xlsx_file = NULL;
+    }
+    if (!c->xlsx) {
+        operator_error(c, err);
+        c->xlsx_failed = 1;
+        c->xlsx_tmp[0] = '\0';
+    }
+    return c->xlsx;
+}
+
+/* Writes the run's workbook to its staged name: 0, or -1 (xlsx_tmp "" then). */
+static int run_xlsx_close(ctx *c)
+{
+    char err[512];
+    if (!c->xlsx)
+        return -1;
+    int rc = xlsxreport_close(c->xlsx, err, sizeof err);
+    c->xlsx = NULL;
+    if (rc == 0)
+        rc = publish_stream_close(c->xlsx_file, c->xlsx_tmp, err, sizeof err);
+    else
+        fclose(c->xlsx_file);
+    c->xlsx_file = NULL;
+    if (rc < 0) {
+        operator_error(c, err);
+        unlink(c->xlsx_tmp);
+        c->xlsx_tmp[0] = '\0';
+        c->xlsx_failed = 1;
+    }
+    return rc;
+}
+
 /* A roster is done with: its rows go into the run's report.csv, then it is freed (memory
  * does not grow with the rosters of a run). b may be NULL (none checked). */
 static void done_with(ctx *c, roster *r, batch *b)
@@ -229,6 +308,9 @@ static void done_with(ctx *c, roster *r, batch *b)
         }
         csv_rows_to(c->csv, r, b, &c->pdf);
     }
+    xlsxreport *x = run_xlsx(c);
+    if (x && xlsx_rows(x, r, b, c->cfg) < 0)
+        run_xlsx_close(c); /* says why; the run goes on without report.xlsx */
     batch_free(b);
     roster_free(r);
 }
@@ -825,8 +907,35 @@ static void count_rows(const batch *b, run_roster *res)
     res->rejected = res->rows - res->accepted;
 }
 
-/* NAME.ketqua.csv and NAME.ketqua.pdf beside where the roster goes in done/. The CSV is the
- * record; a PDF that cannot be made (too many pages) is left out with a message. */
+/* NAME.ketqua.xlsx: complete or not at all, like the other results (a temporary name beside
+ * it, written by libxlsxwriter, fsynced, renamed). 0 or -1 with err. */
+static int write_result_xlsx(ctx *c, const roster *r, const batch *b, const char *target,
+                             char *err, size_t errlen)
+{
+    char tmp[4096];
+    char *path = xasprintf("%s.ketqua.xlsx", target);
+    FILE *f = publish_atomic_open(path, tmp, sizeof tmp, err, errlen);
+    int rc = -1;
+    if (f) {
+        xlsxreport *x = xlsxreport_new(tmp, c->o->epoch, err, errlen);
+        if (x) {
+            xlsx_rows(x, r, b, c->cfg);
+            rc = xlsxreport_close(x, err, errlen);
+        }
+        if (rc == 0 && sync_path(tmp, err, errlen) == 0) {
+            rc = publish_atomic_close(f, tmp, path, err, errlen);
+        } else {
+            rc = -1;
+            fclose(f);
+            unlink(tmp);
+        }
+    }
+    free(path);
+    return rc;
+}
+
+/* NAME.ketqua.csv, NAME.ketqua.xlsx and NAME.ketqua.pdf beside where the roster goes in
+ * done/. The CSV is the record; a PDF that cannot be made is left out with a message. */
 static int write_results(ctx *c, roster *r, batch *b, const char *target)
 {
     char err[512], tmp[4096];
@@ -841,6 +950,8 @@ static int write_results(ctx *c, roster *r, batch *b, const char *target)
         rc = publish_atomic_close(f, tmp, path, err, sizeof err);
     }
     free(path);
+    if (rc == 0)
+        rc = write_result_xlsx(c, r, b, target, err, sizeof err);
     if (rc < 0) {
         operator_error(c, err);
         return -1;
@@ -1062,12 +1173,20 @@ static int place_report(ctx *c, long long run, const char *tmp, const char *name
 
 /* The run's report files: the staged report.csv (csv_tmp, "" when none could be made) and
  * report.pdf, one line per roster. Then the ledger records that run's report as written. */
-static void place_run_report(ctx *c, long long run, const char *csv_tmp,
+static void place_run_report(ctx *c, long long run, const char *csv_tmp, const char *xlsx_tmp,
                              const plan_summary_line *lines, size_t n, const char *unreadable,
                              int again)
 {
     char err[512], tmp[4096];
     int ok = csv_tmp[0] && place_report(c, run, csv_tmp, "report.csv", again) == 0;
+    if (xlsx_tmp[0]) {
+        ok = place_report(c, run, xlsx_tmp, "report.xlsx", again) == 0 && ok;
+    } else { /* never an older run's workbook beside this run's report.csv */
+        char *latest = xasprintf("%s/report.xlsx", c->o->out);
+        if (unlink(latest) < 0 && errno != ENOENT)
+            ok = 0;
+        free(latest);
+    }
     doc d;
     plan_run_summary(lines, n, run, unreadable[0] ? unreadable : "không có", &d);
     buf_reset(&c->pdf);
@@ -1095,6 +1214,10 @@ static void write_run_report(ctx *c)
             c->csv_tmp[0] = '\0';
         }
     }
+    if (!c->xlsx)
+        c->xlsx_tmp[0] = '\0';
+    else
+        run_xlsx_close(c);
     const run_result *res = c->res;
     plan_summary_line *lines = xcalloc(res->nrosters ? res->nrosters : 1, sizeof *lines);
     char **words = xcalloc(res->nrosters ? res->nrosters : 1, sizeof *words);
@@ -1106,7 +1229,8 @@ static void write_run_report(ctx *c)
         lines[i] = (plan_summary_line){r->name,   words[i],    r->rows,     r->accepted,
                                        r->before, r->rejected, r->documents};
     }
-    place_run_report(c, c->run, c->csv_tmp, lines, res->nrosters, buf_str(&c->unreadable), 0);
+    place_run_report(c, c->run, c->csv_tmp, c->xlsx_tmp, lines, res->nrosters,
+                     buf_str(&c->unreadable), 0);
     for (size_t i = 0; i < res->nrosters; i++)
         free(words[i]);
     free(words);
@@ -1188,7 +1312,7 @@ static void report_again(ctx *c)
     }
     if (!c->operator) {
         fprintf(stderr, "ctsbatch: run %lld was cut short before its report; written now\n", run);
-        place_run_report(c, run, tmp, a.lines, a.n, buf_str(&a.unreadable), 1);
+        place_run_report(c, run, tmp, "", a.lines, a.n, buf_str(&a.unreadable), 1);
     } else if (tmp[0]) {
         unlink(tmp);
     }
@@ -1239,6 +1363,11 @@ static void release_ctx(ctx *c)
     if (c->csv) {
         fclose(c->csv);
         unlink(c->csv_tmp);
+    }
+    if (c->xlsx) {
+        xlsxreport_free(c->xlsx);
+        fclose(c->xlsx_file);
+        unlink(c->xlsx_tmp);
     }
     buf_release(&c->unreadable);
     buf_release(&c->pdf);
