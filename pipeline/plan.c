@@ -152,14 +152,20 @@ static void set_count(record *values, const char *key, size_t n)
     record_set(values, key, num);
 }
 
-/* Lists the rows of bs[0..nb) whose accepted flag is `accepted` (or all, when -1), in
- * roster order, while out has fewer than max rows. */
-static void add_rows(doc *out, batch *const *bs, size_t nb, int accepted, size_t max)
+/* The rows of bs[0..nb) in report order, rejected ones first (what the clerk must fix),
+ * then the accepted ones, each in roster order: the rows [from, from + max) of that order
+ * go into out. */
+static void add_rows(doc *out, batch *const *bs, size_t nb, size_t from, size_t max)
 {
-    for (size_t k = 0; k < nb; k++)
-        for (size_t i = 0; i < bs[k]->n && out->nrows < max; i++)
-            if (accepted < 0 || bs[k]->v[i].accepted == accepted)
-                doc_add_row(out, &bs[k]->v[i]);
+    size_t at = 0;
+    for (int accepted = 0; accepted < 2; accepted++)
+        for (size_t k = 0; k < nb; k++)
+            for (size_t i = 0; i < bs[k]->n && out->nrows < max; i++) {
+                if (bs[k]->v[i].accepted != accepted)
+                    continue;
+                if (at++ >= from)
+                    doc_add_row(out, &bs[k]->v[i]);
+            }
 }
 
 static const char *count_lookup(void *p, const char *name)
@@ -168,14 +174,57 @@ static const char *count_lookup(void *p, const char *name)
     return record_has(values, name) ? record_get(values, name) : NULL;
 }
 
-void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, size_t max_rows,
-                 const config *cfg, doc *out)
+size_t plan_report_parts(batch *const *bs, size_t nb, size_t per_part)
+{
+    size_t total = 0;
+    for (size_t k = 0; k < nb; k++)
+        total += bs[k]->n;
+    if (per_part == 0)
+        per_part = PLAN_REPORT_PART_ROWS;
+    return total == 0 ? 1 : (total + per_part - 1) / per_part;
+}
+
+/* "FIRST COUNT", the value a template's table rows="..." reads (template.h). */
+static void set_range(record *values, const char *key, size_t first, size_t count)
+{
+    char range[64];
+    snprintf(range, sizeof range, "%zu %zu", first, count);
+    record_set(values, key, range);
+}
+
+/* The files' own notes (roster warnings), each once: "Dòng 1: ... Dòng 3: ..." and, when
+ * there are several files, each after its file's name. "" when there is none. */
+static char *file_notes(roster *const *rosters, size_t n)
+{
+    buf b;
+    buf_init(&b, 0);
+    for (size_t i = 0; i < n; i++) {
+        const roster *r = rosters[i];
+        const char *slash = strrchr(r->path, '/');
+        for (size_t k = 0; k < r->nwarnings; k++) {
+            const roster_note *w = &r->warnings[k];
+            if (b.len)
+                buf_putc(&b, ' ');
+            if (n > 1)
+                buf_printf(&b, "%s, ", slash ? slash + 1 : r->path);
+            if (w->line > 0)
+                buf_printf(&b, "%s %ld: ", n > 1 ? "dòng" : "Dòng", w->line);
+            buf_puts(&b, w->message);
+        }
+    }
+    return buf_detach(&b);
+}
+
+void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, size_t part,
+                 size_t per_part, const config *cfg, doc *out)
 {
     memset(out, 0, sizeof *out);
     out->kind = &REPORT;
     out->agency = "";
     out->relpath = xstrdup("report.pdf");
-    size_t accepted = 0, before = 0, total = 0;
+    if (per_part == 0)
+        per_part = PLAN_REPORT_PART_ROWS;
+    size_t accepted = 0, before = 0, total = 0, parts = plan_report_parts(bs, nb, per_part);
     for (size_t k = 0; k < nb; k++) {
         for (size_t i = 0; i < bs[k]->n; i++) {
             accepted += (size_t)bs[k]->v[i].accepted;
@@ -183,24 +232,35 @@ void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, 
         }
         total += bs[k]->n;
     }
-    if (total <= max_rows) {
-        add_rows(out, bs, nb, -1, max_rows);
-    } else { /* what the clerk must fix first */
-        add_rows(out, bs, nb, 0, max_rows);
-        add_rows(out, bs, nb, 1, max_rows);
-    }
+    size_t from = part < parts ? part * per_part : total, rejected = total - accepted;
+    add_rows(out, bs, nb, from, per_part);
+    /* rejected rows come first across the parts: this part's first rows are, up to there */
+    size_t here_rejected = rejected > from ? rejected - from : 0;
+    if (here_rejected > out->nrows)
+        here_rejected = out->nrows;
     out->values = xcalloc(1, sizeof *out->values);
     set_count(out->values, "so_tep", n);
     set_count(out->values, "so_yeu_cau", total);
     set_count(out->values, "so_hop_le", accepted);
     set_count(out->values, "so_da_lap", before);
-    set_count(out->values, "so_tu_choi", total - accepted);
+    set_count(out->values, "so_tu_choi", rejected);
     set_count(out->values, "so_liet_ke", out->nrows);
-    char *note = total > out->nrows
-                     ? str_expand(config_site(cfg, "bao_cao_rut_gon"), count_lookup, out->values)
-                     : NULL;
-    record_set(out->values, "ghi_chu_rut_gon", note ? note : "");
+    set_count(out->values, "phan", part + 1);
+    set_count(out->values, "so_phan", parts);
+    set_count(out->values, "tu", out->nrows ? from + 1 : 0);
+    set_count(out->values, "den", from + out->nrows);
+    set_count(out->values, "stt_dau", from);
+    set_count(out->values, "so_tu_choi_phan", here_rejected);
+    set_count(out->values, "so_hop_le_phan", out->nrows - here_rejected);
+    set_range(out->values, "dong_tu_choi", 0, here_rejected);
+    set_range(out->values, "dong_hop_le", here_rejected, out->nrows - here_rejected);
+    char *note = parts > 1 ? str_expand(config_site(cfg, "bao_cao_phan"), count_lookup, out->values)
+                           : NULL;
+    record_set(out->values, "ghi_chu_phan", note ? note : "");
     free(note);
+    char *notes = file_notes(rosters, n);
+    record_set(out->values, "luu_y_tep", notes);
+    free(notes);
     char *failed = report_unreadable_list(rosters, n);
     record_set(out->values, "tep_loi", failed);
     free(failed);

@@ -934,8 +934,9 @@ static int write_result_xlsx(ctx *c, const roster *r, const batch *b, const char
     return rc;
 }
 
-/* NAME.ketqua.csv, NAME.ketqua.xlsx and NAME.ketqua.pdf beside where the roster goes in
- * done/. The CSV is the record; a PDF that cannot be made is left out with a message. */
+/* NAME.ketqua.csv, NAME.ketqua.xlsx and NAME.ketqua.pdf (NAME.ketqua-1.pdf, -2 ... when the
+ * rows take more than one part) beside where the roster goes in done/. The CSV is the
+ * record; a PDF part that cannot be made is left out with a message. */
 static int write_results(ctx *c, roster *r, batch *b, const char *target)
 {
     char err[512], tmp[4096];
@@ -956,19 +957,26 @@ static int write_results(ctx *c, roster *r, batch *b, const char *target)
         operator_error(c, err);
         return -1;
     }
-    doc d;
-    plan_report(&b, 1, &r, 1, PLAN_REPORT_MAX_ROWS, c->cfg, &d);
-    path = xasprintf("%s.ketqua.pdf", target);
+    /* every row, in parts of PLAN_REPORT_PART_ROWS: each rendered and written before the
+     * next is planned, so memory holds one part */
+    size_t parts = plan_report_parts(&b, 1, PLAN_REPORT_PART_ROWS);
+    for (size_t k = 0; k < parts && rc == 0; k++) {
+        doc d;
+        plan_report(&b, 1, &r, 1, k, PLAN_REPORT_PART_ROWS, c->cfg, &d);
+        path = parts == 1 ? xasprintf("%s.ketqua.pdf", target)
+                          : xasprintf("%s.ketqua-%zu.pdf", target, k + 1);
+        buf_reset(&c->pdf);
+        int made = render_doc(c->r, &d, c->o->as_of, c->o->epoch, &c->pdf, NULL, err, sizeof err);
+        if (made == 0)
+            rc = publish_write_atomic(path, c->pdf.data, c->pdf.len, err, sizeof err);
+        if (made < 0)
+            fprintf(stderr, "ctsbatch: %s not made: %s\n", path, err);
+        else if (rc < 0)
+            operator_error(c, err);
+        plan_report_release(&d);
+        free(path);
+    }
     buf_reset(&c->pdf);
-    int made = render_doc(c->r, &d, c->o->as_of, c->o->epoch, &c->pdf, NULL, err, sizeof err);
-    if (made == 0)
-        rc = publish_write_atomic(path, c->pdf.data, c->pdf.len, err, sizeof err);
-    if (made < 0)
-        fprintf(stderr, "ctsbatch: %s not made: %s\n", path, err);
-    else if (rc < 0)
-        operator_error(c, err);
-    plan_report_release(&d);
-    free(path);
     return rc;
 }
 
