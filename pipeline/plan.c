@@ -192,29 +192,6 @@ static void set_range(record *values, const char *key, size_t first, size_t coun
     record_set(values, key, range);
 }
 
-/* The files' own notes (roster warnings), each once: "Dòng 1: ... Dòng 3: ..." and, when
- * there are several files, each after its file's name. "" when there is none. */
-static char *file_notes(roster *const *rosters, size_t n)
-{
-    buf b;
-    buf_init(&b, 0);
-    for (size_t i = 0; i < n; i++) {
-        const roster *r = rosters[i];
-        const char *slash = strrchr(r->path, '/');
-        for (size_t k = 0; k < r->nwarnings; k++) {
-            const roster_note *w = &r->warnings[k];
-            if (b.len)
-                buf_putc(&b, ' ');
-            if (n > 1)
-                buf_printf(&b, "%s, ", slash ? slash + 1 : r->path);
-            if (w->line > 0)
-                buf_printf(&b, "%s %ld: ", n > 1 ? "dòng" : "Dòng", w->line);
-            buf_puts(&b, w->message);
-        }
-    }
-    return buf_detach(&b);
-}
-
 void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, size_t part,
                  size_t per_part, const config *cfg, doc *out)
 {
@@ -258,7 +235,7 @@ void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, 
                            : NULL;
     record_set(out->values, "ghi_chu_phan", note ? note : "");
     free(note);
-    char *notes = file_notes(rosters, n);
+    char *notes = report_file_notes(rosters, n);
     record_set(out->values, "luu_y_tep", notes);
     free(notes);
     char *failed = report_unreadable_list(rosters, n);
@@ -291,24 +268,29 @@ void plan_run_summary(const plan_summary_line *lines, size_t n, long long run,
     out->kind = &SUMMARY;
     out->agency = "";
     out->relpath = xstrdup("report.pdf");
-    size_t t[5] = {0};
-    for (size_t i = 0; i < n; i++) {
-        const plan_summary_line *l = &lines[i];
-        summary_row *row = xcalloc(1, sizeof *row);
-        record_set(&row->rec, "tep", l->file);
-        record_set(&row->rec, "ket_qua", l->outcome);
-        size_t counts[5] = {l->rows, l->accepted, l->before, l->rejected, l->documents};
-        static const char *const keys[5] = {"so_dong", "so_hop_le", "so_da_lap", "so_tu_choi",
-                                            "so_van_ban"};
-        for (int k = 0; k < 5; k++) {
-            set_count(&row->rec, keys[k], counts[k]);
-            t[k] += counts[k];
+    size_t t[5] = {0}, flagged = 0;
+    for (int pass = 0; pass < 2; pass++) /* the rosters that need the clerk first */
+        for (size_t i = 0; i < n; i++) {
+            const plan_summary_line *l = &lines[i];
+            if ((l->needs_fix ? 0 : 1) != pass)
+                continue;
+            flagged += (size_t)(pass == 0);
+            summary_row *row = xcalloc(1, sizeof *row);
+            record_set(&row->rec, "tep", l->file);
+            record_set(&row->rec, "ket_qua", l->outcome);
+            record_set(&row->rec, "luu_y", l->notes ? l->notes : "");
+            size_t counts[5] = {l->rows, l->accepted, l->before, l->rejected, l->documents};
+            static const char *const keys[5] = {"so_dong", "so_hop_le", "so_da_lap",
+                                                "so_tu_choi", "so_van_ban"};
+            for (int k = 0; k < 5; k++) {
+                set_count(&row->rec, keys[k], counts[k]);
+                t[k] += counts[k];
+            }
+            row->v.rec = &row->rec;
+            row->v.ten = xstrdup("");
+            row->v.thu_tuc = row->v.loai_thue_bao = "";
+            doc_add_row(out, &row->v);
         }
-        row->v.rec = &row->rec;
-        row->v.ten = xstrdup("");
-        row->v.thu_tuc = row->v.loai_thue_bao = "";
-        doc_add_row(out, &row->v);
-    }
     out->values = xcalloc(1, sizeof *out->values);
     set_count(out->values, "so_tep", n);
     set_count(out->values, "so_yeu_cau", t[0]);
@@ -317,6 +299,10 @@ void plan_run_summary(const plan_summary_line *lines, size_t n, long long run,
     set_count(out->values, "so_tu_choi", t[3]);
     set_count(out->values, "so_van_ban", t[4]);
     set_count(out->values, "lan_chay", (size_t)run);
+    set_count(out->values, "so_can_sua", flagged);
+    set_count(out->values, "so_khong_loi", n - flagged);
+    set_range(out->values, "dong_can_sua", 0, flagged);
+    set_range(out->values, "dong_khong_loi", flagged, n - flagged);
     record_set(out->values, "tep_loi", unreadable);
 }
 

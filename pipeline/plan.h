@@ -71,12 +71,17 @@ void plan_report_release(doc *d);
 typedef struct plan_summary_line {
     const char *file, *outcome; /* outcome: the clerk's words, with the reason if any */
     size_t rows, accepted, before, rejected, documents;
+    const char *notes; /* the file's own notes (report_file_notes), NULL or "" when none */
+    int needs_fix;     /* rows rejected, or the file not read or not done: listed first */
 } plan_summary_line;
 
 /* The run's report (OUT/report.pdf; template templates/baocao-lan-chay.xml): one table row
- * per roster, as a record with the keys tep, ket_qua, so_dong, so_hop_le, so_da_lap,
- * so_tu_choi, so_van_ban; the run's totals as values (so_tep, so_yeu_cau, so_hop_le,
- * so_da_lap, so_tu_choi, so_van_ban, lan_chay, tep_loi). Its size grows with the rosters,
+ * per roster, as a record with the keys tep, ket_qua, luu_y (its notes), so_dong, so_hop_le,
+ * so_da_lap, so_tu_choi, so_van_ban; the rosters that need the clerk (needs_fix) first, then
+ * the others, each in the order given, as the table ranges dong_can_sua and dong_khong_loi
+ * ("FIRST COUNT", template.h rows=) with their counts so_can_sua and so_khong_loi; the run's
+ * totals as values (so_tep, so_yeu_cau, so_hop_le, so_da_lap, so_tu_choi, so_van_ban,
+ * lan_chay, tep_loi). Its size grows with the rosters,
  * not their rows. The doc owns its rows: release with plan_summary_release. */
 void plan_run_summary(const plan_summary_line *lines, size_t n, long long run,
                       const char *unreadable, doc *out);

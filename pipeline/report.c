@@ -244,6 +244,27 @@ int report_csv_rows(buf *out, roster *const *rs, size_t n, const batch *b)
     return out->full ? -1 : 0;
 }
 
+char *report_file_notes(roster *const *rosters, size_t n)
+{
+    buf b;
+    buf_init(&b, 0);
+    for (size_t i = 0; i < n; i++) {
+        const roster *r = rosters[i];
+        const char *slash = strrchr(r->path, '/');
+        for (size_t k = 0; k < r->nwarnings; k++) {
+            const roster_note *w = &r->warnings[k];
+            if (b.len)
+                buf_putc(&b, ' ');
+            if (n > 1)
+                buf_printf(&b, "%s, ", slash ? slash + 1 : r->path);
+            if (w->line > 0)
+                buf_printf(&b, "%s %ld: ", n > 1 ? "dòng" : "Dòng", w->line);
+            buf_puts(&b, w->message);
+        }
+    }
+    return buf_detach(&b);
+}
+
 char *report_unreadable(const roster *r)
 {
     return xasprintf("%s (dòng %ld): %s", r->path, r->error.line, r->error.message);

@@ -67,6 +67,11 @@ const char *report_status_label(const verdict *v);
  * (the caller frees), or NULL when nothing was. */
 char *report_documents_text(const verdict *v);
 
+/* The files' own notes (roster warnings: unknown columns, restored zeros, date order), each
+ * once: "Dòng 1: ... Dòng 3: ..." and, when there are several files, each after its file's
+ * name ("a.csv, dòng 1: ..."). "" when there is none. The caller frees. */
+char *report_file_notes(roster *const *rs, size_t n);
+
 /* An unreadable file, for the clerk: "PATH (dòng N): why" (the caller frees). */
 char *report_unreadable(const roster *r);
 /* The unreadable files among rs[0..n), joined with "; ", or "không có" (the caller frees). */

@@ -1089,6 +1089,7 @@ static void process_roster(ctx *c, const char *path)
         done_with(c, r, NULL);
         return;
     }
+    res->notes = r->nwarnings ? report_file_notes(&r, 1) : NULL; /* for the run's report */
     char day[32];
     if (ledger_roster_seen(c->l, sha, day, sizeof day, err, sizeof err) == 1)
         fprintf(stderr,
@@ -1234,8 +1235,10 @@ static void write_run_report(ctx *c)
         words[i] = r->reason[0] && r->outcome != RUN_ROSTER_DONE && !r->operator
                        ? xasprintf("%s (%s)", outcome_words(r->outcome), r->reason)
                        : xstrdup(outcome_words(r->outcome));
-        lines[i] = (plan_summary_line){r->name,   words[i],    r->rows,     r->accepted,
-                                       r->before, r->rejected, r->documents};
+        lines[i] = (plan_summary_line){r->name,     words[i],    r->rows,
+                                       r->accepted, r->before,   r->rejected,
+                                       r->documents, r->notes,
+                                       r->rejected || r->outcome != RUN_ROSTER_DONE};
     }
     place_run_report(c, c->run, c->csv_tmp, c->xlsx_tmp, lines, res->nrosters,
                      buf_str(&c->unreadable), 0);
@@ -1266,7 +1269,8 @@ static int again_roster(void *p, const ledger_roster *r)
         xstrdup(r->name), outcome_words(ok ? RUN_ROSTER_DONE : RUN_ROSTER_UNREADABLE),
         r->rows,          r->accepted,
         r->before,        r->rows - r->accepted,
-        r->documents};
+        r->documents,     NULL,
+        !ok || r->rows > r->accepted};
     if (!ok)
         buf_printf(&a->unreadable, "%s%s", a->unreadable.len ? "; " : "", r->name);
     buf_reset(&a->file);
@@ -1480,6 +1484,7 @@ void run_result_release(run_result *res)
     for (size_t i = 0; i < res->nrosters; i++) {
         free(res->rosters[i].name);
         free(res->rosters[i].reason);
+        free(res->rosters[i].notes);
     }
     for (size_t i = 0; i < res->ndocs; i++) {
         free(res->docs[i].path);

@@ -574,18 +574,26 @@ static void test_run_summary(void **state)
 {
     (void)state;
     plan_summary_line lines[] = {
-        {"stc.csv", "Đã xử lý", 4, 3, 1, 1, 5},
-        {"hong.csv", "Không đọc được", 0, 0, 0, 0, 0},
+        {"tot.csv", "Đã xử lý", 2, 2, 0, 0, 2, "Dòng 1: Cột «x» không dùng.", 0},
+        {"stc.csv", "Đã xử lý", 4, 3, 1, 1, 5, NULL, 1},
+        {"hong.csv", "Không đọc được", 0, 0, 0, 0, 0, NULL, 1},
     };
     doc d;
-    plan_run_summary(lines, 2, 7, "hong.csv (dòng 2): nhị phân", &d);
-    assert_int_equal(d.nrows, 2);
+    plan_run_summary(lines, 3, 7, "hong.csv (dòng 2): nhị phân", &d);
+    assert_int_equal(d.nrows, 3);
     assert_string_equal(d.kind->form, "baocao-lan-chay");
+    /* the rosters the clerk must act on first, each group in the order given */
     assert_string_equal(record_get(d.rows[0]->rec, "tep"), "stc.csv");
     assert_string_equal(record_get(d.rows[0]->rec, "so_van_ban"), "5");
     assert_string_equal(record_get(d.rows[1]->rec, "ket_qua"), "Không đọc được");
-    assert_string_equal(record_get(d.values, "so_tep"), "2");
-    assert_string_equal(record_get(d.values, "so_yeu_cau"), "4");
+    assert_string_equal(record_get(d.rows[2]->rec, "tep"), "tot.csv");
+    assert_string_equal(record_get(d.rows[2]->rec, "luu_y"), "Dòng 1: Cột «x» không dùng.");
+    assert_string_equal(record_get(d.rows[0]->rec, "luu_y"), "");
+    assert_string_equal(record_get(d.values, "dong_can_sua"), "0 2");
+    assert_string_equal(record_get(d.values, "dong_khong_loi"), "2 1");
+    assert_string_equal(record_get(d.values, "so_can_sua"), "2");
+    assert_string_equal(record_get(d.values, "so_tep"), "3");
+    assert_string_equal(record_get(d.values, "so_yeu_cau"), "6");
     assert_string_equal(record_get(d.values, "so_da_lap"), "1");
     assert_string_equal(record_get(d.values, "lan_chay"), "7");
     assert_string_equal(record_get(d.values, "tep_loi"), "hong.csv (dòng 2): nhị phân");
