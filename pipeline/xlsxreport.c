@@ -35,6 +35,7 @@ struct xlsxreport {
     size_t nrows, nnotes; /* written below each header */
     FILE *spool;          /* accepted rows, written after the rejected ones */
     size_t spooled;
+    size_t dropped; /* rows past XLSXREPORT_MAX_ROWS: said in a note, the CSV has them */
     lxw_error failed; /* the first error, LXW_NO_ERROR while none */
     char why[256];
     buf cell;
@@ -104,8 +105,8 @@ static void write_cells(xlsxreport *x, char *const cells[NCOLS], int rejected)
 {
     if (x->failed != LXW_NO_ERROR)
         return;
-    if (x->nrows >= XLSXREPORT_MAX_ROWS) {
-        fail(x, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE, "more rows than a worksheet holds");
+    if (x->nrows >= XLSXREPORT_MAX_ROWS) { /* the accepted ones go first: they come last */
+        x->dropped++;
         return;
     }
     size_t r = ++x->nrows;
@@ -246,6 +247,14 @@ static void unspool(xlsxreport *x)
 int xlsxreport_close(xlsxreport *x, char *err, size_t errlen)
 {
     unspool(x);
+    if (x->dropped) {
+        char note[256];
+        snprintf(note, sizeof note,
+                 "Trang «Kết quả» chỉ chứa được %zu dòng: %zu dòng cuối không được ghi; tệp "
+                 "CSV cùng tên có đủ mọi dòng.",
+                 XLSXREPORT_MAX_ROWS, x->dropped);
+        xlsxreport_add_note(x, "", 0, note);
+    }
     if (x->failed == LXW_NO_ERROR) {
         lxw_error e = worksheet_autofilter(x->rows, 0, 0, (lxw_row_t)x->nrows, NCOLS - 1);
         if (e == LXW_NO_ERROR)

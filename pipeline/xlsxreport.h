@@ -25,7 +25,9 @@
 
 typedef struct xlsxreport xlsxreport;
 
-/* Rows a sheet holds below its header: Excel's 1,048,576 less one. */
+/* Rows a sheet holds below its header: Excel's 1,048,576 less one. Past it the last rows
+ * (accepted ones, as they come last) are left out and a note on the second sheet says how
+ * many, pointing to the CSV. */
 #define XLSXREPORT_MAX_ROWS ((size_t)1048575)
 /* Characters a cell holds (Excel's limit); a longer text is cut there with "…". */
 #define XLSXREPORT_MAX_CELL_CHARS 32767
