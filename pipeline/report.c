@@ -186,6 +186,15 @@ char *report_row_fix(const report_row *row, int with_rules)
     buf_init(&msgs, 0);
     if (row->error)
         buf_puts(&msgs, row->error);
+    for (const char *s = row->fix; s && *s;) { /* line by line, "[rule] " dropped or kept */
+        const char *nl = strchr(s, '\n'), *e = nl ? nl : s + strlen(s), *close = NULL;
+        if (!with_rules && *s == '[' && (close = memchr(s, ']', (size_t)(e - s))) && close[1] == ' ')
+            s = close + 2;
+        buf_append(&msgs, s, (size_t)(e - s));
+        if (nl)
+            buf_putc(&msgs, '\n');
+        s = nl ? nl + 1 : e;
+    }
     for (size_t i = 0; i < row->nfindings; i++) {
         const finding *f = &row->findings[i];
         if (with_rules)
@@ -263,6 +272,62 @@ char *report_file_notes(roster *const *rosters, size_t n)
         }
     }
     return buf_detach(&b);
+}
+
+int report_csv_read_row(const char **p, const char *end, const config *cfg, buf *store,
+                        report_row *row)
+{
+    enum { CELLS = 7 };
+    size_t at[CELLS];
+    const char *s = *p;
+    buf_reset(store);
+    for (int c = 0; c < CELLS; c++) {
+        if (s >= end || *s != '"')
+            goto bad;
+        s++;
+        at[c] = store->len;
+        for (;; s++) {
+            if (s >= end)
+                goto bad;
+            if (*s == '"' && (s + 1 >= end || s[1] != '"'))
+                break;
+            if (*s == '"')
+                s++; /* a doubled quote */
+            buf_putc(store, *s);
+        }
+        buf_putc(store, '\0');
+        s++;
+        const char *sep = c < CELLS - 1 ? "," : "\r\n";
+        if ((size_t)(end - s) < strlen(sep) || memcmp(s, sep, strlen(sep)) != 0)
+            goto bad;
+        s += strlen(sep);
+    }
+    if (store->full)
+        goto bad;
+    const char *cell[CELLS];
+    for (int c = 0; c < CELLS; c++) {
+        cell[c] = store->data + at[c];
+        if (cell[c][0] == '\'' && report_csv_needs_quote_mark(cell[c] + 1))
+            cell[c]++; /* neutralised by report_csv_cell */
+    }
+    memset(row, 0, sizeof *row);
+    row->file = cell[0];
+    row->line = strtol(cell[1], NULL, 10);
+    row->procedure = cell[2];
+    const char *canon = cfg ? config_value_canonical(cfg, "thu_tuc", cell[2]) : NULL;
+    row->procedure_label = canon ? config_value_label(cfg, "thu_tuc", canon) : cell[2];
+    row->name = cell[3];
+    row->cccd = "";
+    row->status = cell[4];
+    row->fix = cell[5];
+    row->documents = cell[6];
+    row->rejected =
+        strcmp(cell[4], "Bị từ chối") == 0 || strcmp(cell[4], "Không đọc được tệp") == 0;
+    *p = s;
+    return 0;
+bad:
+    *p = end;
+    return -1;
 }
 
 char *report_unreadable(const roster *r)

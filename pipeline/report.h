@@ -32,6 +32,8 @@ typedef struct report_row {
     const finding *findings;     /* what to fix: every finding, in order */
     size_t nfindings;
     const char *error;     /* an unreadable file's reason, else NULL */
+    const char *fix;       /* what to fix as text, for a row read back from a result CSV
+                            * (report_csv_read_row), else NULL */
     const char *documents; /* the files made for it ("; "-joined), "" when none */
     int rejected;          /* a rejected request or an unreadable file: listed first */
 } report_row;
@@ -41,7 +43,8 @@ typedef struct report_row {
 void report_row_of(const roster *r, const verdict *v, const config *cfg, report_row *out);
 
 /* What to fix in a row, for a person (the caller frees): its findings' messages, one per
- * line, each after "[rule] " when with_rules; an unreadable file's reason; "" when none. */
+ * line, each after "[rule] " when with_rules; an unreadable file's reason; a row read back's
+ * text (its "[rule] " prefixes dropped unless with_rules); "" when none. */
 char *report_row_fix(const report_row *row, int with_rules);
 
 /* Appends the JSON object of one file, r, checked as roster number `index` of b (its rows
@@ -57,6 +60,15 @@ int report_csv(buf *out, roster *const *rs, size_t n, const batch *b);
  * then the rows of rs[0..n) (0, or -1 when out is full). */
 void report_csv_header(buf *out);
 int report_csv_rows(buf *out, roster *const *rs, size_t n, const batch *b);
+
+/* Reads back one line of a report CSV as report_csv_rows wrote it (every cell quoted, quotes
+ * doubled, CRLF), from *p (not past end), advancing *p past it: row gets the line's cells
+ * (file, line, procedure, name, status, what to fix, documents; the procedure's label from
+ * cfg, NULL: the code; no CCCD), borrowed from store, which holds them until the next call.
+ * The ' a neutralised cell got is taken off again. Returns 0, or -1 at the end or at a line
+ * that is not of that shape (then *p is at the end). */
+int report_csv_read_row(const char **p, const char *end, const config *cfg, buf *store,
+                        report_row *row);
 
 /* The clerk's word for a verdict: "Hợp lệ", "Đã lập trước" (issued by an earlier run),
  * "Hợp lệ, chưa lập" (its roster was held back, nothing issued yet) or "Bị từ chối" (a

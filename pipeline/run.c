@@ -1256,7 +1256,20 @@ typedef struct again {
     plan_summary_line *lines;
     size_t n, cap;
     buf unreadable, file;
+    xlsxreport *x; /* report.xlsx, from the same rows read back; NULL when it failed */
+    FILE *xf;
+    char xtmp[4096];
+    buf cells;
 } again;
+
+/* The rows of a roster's result CSV (after its header line) into the run's workbook. */
+static void again_xlsx(again *a, const char *rows, const char *end)
+{
+    report_row row;
+    while (a->x && rows < end && report_csv_read_row(&rows, end, a->c->cfg, &a->cells, &row) == 0)
+        if (xlsxreport_add_row(a->x, &row) < 0)
+            break; /* close says why */
+}
 
 /* One roster of the earlier run: its summary line, and the rows of its own result CSV
  * (beside it in done/) appended to the run's report.csv. */
@@ -1277,8 +1290,10 @@ static int again_roster(void *p, const ledger_roster *r)
     char *result = join(a->c->o->in, r->result);
     if (a->csv && r->result[0] && buf_read_file(&a->file, result) == 0) {
         const char *rows = memchr(a->file.data, '\n', a->file.len); /* after BOM and header */
-        if (rows)
+        if (rows) {
             fwrite(rows + 1, 1, a->file.len - (size_t)(rows + 1 - a->file.data), a->csv);
+            again_xlsx(a, rows + 1, a->file.data + a->file.len);
+        }
     }
     free(result);
     return 0;
@@ -1303,10 +1318,26 @@ static void report_again(ctx *c)
         operator_error(c, err);
     if (due != 1 || ensure_renderer(c) < 0)
         return;
-    again a = {
-        c, publish_stage_stream(c->o->out, tmp, sizeof tmp, err, sizeof err), NULL, 0, 0, {0}, {0}};
+    again a = {c,   publish_stage_stream(c->o->out, tmp, sizeof tmp, err, sizeof err),
+               NULL, 0,
+               0,   {0},
+               {0}, NULL,
+               NULL, "",
+               {0}};
     buf_init(&a.unreadable, 0);
     buf_init(&a.file, REPORT_MAX_BYTES);
+    buf_init(&a.cells, REPORT_MAX_BYTES);
+    char xerr[512];
+    a.xf = publish_stage_stream(c->o->out, a.xtmp, sizeof a.xtmp, xerr, sizeof xerr);
+    if (a.xf && !(a.x = xlsxreport_new(a.xtmp, c->o->epoch, xerr, sizeof xerr))) {
+        fclose(a.xf);
+        unlink(a.xtmp);
+        a.xf = NULL;
+    }
+    if (!a.x) { /* report.csv and report.pdf are still written; the stale workbook goes */
+        fprintf(stderr, "ctsbatch: report.xlsx not made: %s\n", xerr);
+        a.xtmp[0] = '\0';
+    }
     if (a.csv) {
         buf_reset(&a.file);
         report_csv_header(&a.file);
@@ -1322,17 +1353,30 @@ static void report_again(ctx *c)
     } else if (!a.csv) {
         operator_error(c, err);
     }
+    if (a.x) {
+        int xrc = xlsxreport_close(a.x, xerr, sizeof xerr);
+        xrc = xrc == 0 ? publish_stream_close(a.xf, a.xtmp, xerr, sizeof xerr) : (fclose(a.xf), -1);
+        if (xrc < 0) {
+            fprintf(stderr, "ctsbatch: report.xlsx not made: %s\n", xerr);
+            unlink(a.xtmp);
+            a.xtmp[0] = '\0';
+        }
+    }
     if (!c->operator) {
         fprintf(stderr, "ctsbatch: run %lld was cut short before its report; written now\n", run);
-        place_run_report(c, run, tmp, "", a.lines, a.n, buf_str(&a.unreadable), 1);
-    } else if (tmp[0]) {
-        unlink(tmp);
+        place_run_report(c, run, tmp, a.xtmp, a.lines, a.n, buf_str(&a.unreadable), 1);
+    } else {
+        if (tmp[0])
+            unlink(tmp);
+        if (a.xtmp[0])
+            unlink(a.xtmp);
     }
     for (size_t i = 0; i < a.n; i++)
         free((char *)a.lines[i].file);
     free(a.lines);
     buf_release(&a.unreadable);
     buf_release(&a.file);
+    buf_release(&a.cells);
 }
 
 static void summary(ctx *c)

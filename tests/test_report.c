@@ -352,6 +352,47 @@ static void test_csv_lookalikes_in_report(void **state)
     assert_non_null(strstr(s, ",\"'\xE2\x80\x8B=1+1\","));
 }
 
+/* A result CSV read back (the report of a run cut short is made from the rosters' results):
+ * the same cells as written, the ' of a neutralised cell taken off, the label from the
+ * configuration, "[rule] " prefixes dropped for the clerk; a line of another shape stops. */
+static void test_csv_read_back(void **state)
+{
+    fixture *fx = *state;
+    roster *r = add_roster(fx, "in/stc.csv");
+    add_row(r, 2, "=1+1", "089186000123");
+    record *rec = add_row(r, 3, "Lê \"Tám\"\nB", "");
+    record_set(rec, "co_quan_quan_ly", "");
+    check(fx);
+    report_csv_rows(&fx->out, fx->rs, fx->nrs, fx->b);
+    const char *p = fx->out.data, *end = p + fx->out.len;
+    buf store;
+    buf_init(&store, 0);
+    report_row row;
+    assert_int_equal(report_csv_read_row(&p, end, fx->cfg, &store, &row), 0);
+    assert_string_equal(row.file, "in/stc.csv");
+    assert_int_equal(row.line, 2);
+    assert_string_equal(row.name, "=1+1");
+    assert_string_equal(row.procedure, "cap-moi");
+    assert_string_equal(row.procedure_label, "Cấp mới");
+    assert_string_equal(row.status, "Hợp lệ");
+    assert_false(row.rejected);
+    assert_int_equal(report_csv_read_row(&p, end, fx->cfg, &store, &row), 0);
+    assert_string_equal(row.name, "Lê \"Tám\"\nB");
+    assert_true(row.rejected);
+    char *fix = report_row_fix(&row, 0);
+    assert_non_null(strstr(fix, "\nThiếu «Số CCCD»: hãy điền thông tin này."));
+    assert_null(strstr(fix, "[thieu-truong]"));
+    free(fix);
+    fix = report_row_fix(&row, 1);
+    assert_non_null(strstr(fix, "[thieu-truong] Thiếu «Số CCCD»"));
+    free(fix);
+    assert_ptr_equal(p, end);
+    assert_int_equal(report_csv_read_row(&p, end, fx->cfg, &store, &row), -1);
+    const char *odd = "\"a\",\"b\"\r\n", *q = odd;
+    assert_int_equal(report_csv_read_row(&q, odd + strlen(odd), NULL, &store, &row), -1);
+    buf_release(&store);
+}
+
 static void test_csv_quotes_and_newlines(void **state)
 {
     fixture *fx = *state;
@@ -418,6 +459,7 @@ int main(void)
         T(test_csv_formulas_neutralised),
         T(test_csv_formula_lookalikes),
         T(test_csv_lookalikes_in_report),
+        T(test_csv_read_back),
         T(test_csv_quotes_and_newlines),
         T(test_csv_several_findings_one_cell),
         T(test_csv_unreadable_file),
