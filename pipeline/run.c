@@ -1190,11 +1190,12 @@ static void place_run_report(ctx *c, long long run, const char *csv_tmp, const c
     int ok = csv_tmp[0] && place_report(c, run, csv_tmp, "report.csv", again) == 0;
     if (xlsx_tmp[0]) {
         ok = place_report(c, run, xlsx_tmp, "report.xlsx", again) == 0 && ok;
-    } else { /* never an older run's workbook beside this run's report.csv */
+    } else { /* never an older run's workbook beside this run's report.csv; and the run's
+              * report is not recorded as written, so the next run writes it again */
         char *latest = xasprintf("%s/report.xlsx", c->o->out);
-        if (unlink(latest) < 0 && errno != ENOENT)
-            ok = 0;
+        unlink(latest);
         free(latest);
+        ok = 0;
     }
     doc d;
     plan_run_summary(lines, n, run, unreadable[0] ? unreadable : "không có", &d);
