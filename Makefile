@@ -9,7 +9,11 @@ DEB_PACKAGES := libhpdf-dev libxml2-dev libcmocka-dev fonts-liberation2 poppler-
                 pkg-config gcc make time libsqlite3-dev sqlite3 libssl-dev \
                 libharfbuzz-dev libdeflate-dev icc-profiles-free python3-reportlab \
                 python3-fonttools libpdfbox2-java libactivation-java libjaxb-api-java \
-                default-jre-headless libzip-dev libfreexl-dev
+                default-jre-headless libzip-dev libfreexl-dev \
+                libxlsxwriter-dev
+# Only the tests need these (the e2e tests open the .xlsx reports with LibreOffice): `make test`
+# installs them, `make run` does not.
+TEST_DEB_PACKAGES := libreoffice-calc-nogui
 FONT_DIR     := /usr/share/fonts/truetype/liberation2
 FONT_FILES   := LiberationSerif-Regular.ttf LiberationSerif-Bold.ttf \
                 LiberationSerif-Italic.ttf LiberationSerif-BoldItalic.ttf
@@ -21,11 +25,14 @@ XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 CFLAGS  ?= -O2 -g
 HB_LIBS     = $(shell pkg-config --libs harfbuzz-subset 2>/dev/null)
-# spreadsheet readers: libzip for .xlsx/.ods containers, FreeXL for .xls
+# spreadsheet readers: libzip for .xlsx/.ods containers, FreeXL for .xls; libxlsxwriter
+# for the .xlsx reports
 SHEET_CFLAGS = $(shell pkg-config --cflags libzip freexl 2>/dev/null)
 SHEET_LIBS   = $(shell pkg-config --libs libzip freexl 2>/dev/null)
-ALL_CFLAGS = $(WARN) -pthread $(CFLAGS) $(XML_CFLAGS) $(SHEET_CFLAGS) -Ipipeline -MMD -MP
-LIBS     = -pthread -lhpdf $(XML_LIBS) $(SHEET_LIBS) $(HB_LIBS) -ldeflate -lsqlite3 -lcrypto -lm
+XLSX_CFLAGS = $(shell pkg-config --cflags xlsxwriter 2>/dev/null)
+XLSX_LIBS   = $(shell pkg-config --libs xlsxwriter 2>/dev/null)
+ALL_CFLAGS = $(WARN) -pthread $(CFLAGS) $(XML_CFLAGS) $(SHEET_CFLAGS) $(XLSX_CFLAGS) -Ipipeline -MMD -MP
+LIBS     = -pthread -lhpdf $(XML_LIBS) $(SHEET_LIBS) $(HB_LIBS) $(XLSX_LIBS) -ldeflate -lsqlite3 -lcrypto -lm
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
             -DCTS_FAULT_HOOKS
 
@@ -98,7 +105,8 @@ run: deps
 	./ctsbatch run --in inputs --out outputs; rc=$$?; [ $$rc -le 1 ] \
 	  && echo "documents in outputs/; read outputs/report.csv for the rejected rows"
 
-test: deps
+test:
+	$(MAKE) deps DEB_PACKAGES="$(DEB_PACKAGES) $(TEST_DEB_PACKAGES)"
 	$(MAKE) unit e2e pdfa
 
 unit: fonts $(SAN_TESTS)

@@ -545,6 +545,8 @@ static void build_boxes(const frame *f, boxlist *out)
     for (size_t i = 0; i < f->t->nblocks; i++) {
         const tblock *b = &f->t->blocks[i];
         size_t first = out->n;
+        if (b->omit && b->kind != TB_PARA) /* template.h: when unset, or a table with no row */
+            continue;
         if (b->kind == TB_PARA)
             add_para(f, b, out);
         else if (b->kind == TB_COLUMNS)

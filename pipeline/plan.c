@@ -152,14 +152,20 @@ static void set_count(record *values, const char *key, size_t n)
     record_set(values, key, num);
 }
 
-/* Lists the rows of bs[0..nb) whose accepted flag is `accepted` (or all, when -1), in
- * roster order, while out has fewer than max rows. */
-static void add_rows(doc *out, batch *const *bs, size_t nb, int accepted, size_t max)
+/* The rows of bs[0..nb) in report order, rejected ones first (what the clerk must fix),
+ * then the accepted ones, each in roster order: the rows [from, from + max) of that order
+ * go into out. */
+static void add_rows(doc *out, batch *const *bs, size_t nb, size_t from, size_t max)
 {
-    for (size_t k = 0; k < nb; k++)
-        for (size_t i = 0; i < bs[k]->n && out->nrows < max; i++)
-            if (accepted < 0 || bs[k]->v[i].accepted == accepted)
-                doc_add_row(out, &bs[k]->v[i]);
+    size_t at = 0;
+    for (int accepted = 0; accepted < 2; accepted++)
+        for (size_t k = 0; k < nb; k++)
+            for (size_t i = 0; i < bs[k]->n && out->nrows < max; i++) {
+                if (bs[k]->v[i].accepted != accepted)
+                    continue;
+                if (at++ >= from)
+                    doc_add_row(out, &bs[k]->v[i]);
+            }
 }
 
 static const char *count_lookup(void *p, const char *name)
@@ -168,14 +174,34 @@ static const char *count_lookup(void *p, const char *name)
     return record_has(values, name) ? record_get(values, name) : NULL;
 }
 
-void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, size_t max_rows,
-                 const config *cfg, doc *out)
+size_t plan_report_parts(batch *const *bs, size_t nb, size_t per_part)
+{
+    size_t total = 0;
+    for (size_t k = 0; k < nb; k++)
+        total += bs[k]->n;
+    if (per_part == 0)
+        per_part = PLAN_REPORT_PART_ROWS;
+    return total == 0 ? 1 : (total + per_part - 1) / per_part;
+}
+
+/* "FIRST COUNT", the value a template's table rows="..." reads (template.h). */
+static void set_range(record *values, const char *key, size_t first, size_t count)
+{
+    char range[64];
+    snprintf(range, sizeof range, "%zu %zu", first, count);
+    record_set(values, key, range);
+}
+
+void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, size_t part,
+                 size_t per_part, const config *cfg, doc *out)
 {
     memset(out, 0, sizeof *out);
     out->kind = &REPORT;
     out->agency = "";
     out->relpath = xstrdup("report.pdf");
-    size_t accepted = 0, before = 0, total = 0;
+    if (per_part == 0)
+        per_part = PLAN_REPORT_PART_ROWS;
+    size_t accepted = 0, before = 0, total = 0, parts = plan_report_parts(bs, nb, per_part);
     for (size_t k = 0; k < nb; k++) {
         for (size_t i = 0; i < bs[k]->n; i++) {
             accepted += (size_t)bs[k]->v[i].accepted;
@@ -183,24 +209,35 @@ void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, 
         }
         total += bs[k]->n;
     }
-    if (total <= max_rows) {
-        add_rows(out, bs, nb, -1, max_rows);
-    } else { /* what the clerk must fix first */
-        add_rows(out, bs, nb, 0, max_rows);
-        add_rows(out, bs, nb, 1, max_rows);
-    }
+    size_t from = part < parts ? part * per_part : total, rejected = total - accepted;
+    add_rows(out, bs, nb, from, per_part);
+    /* rejected rows come first across the parts: this part's first rows are, up to there */
+    size_t here_rejected = rejected > from ? rejected - from : 0;
+    if (here_rejected > out->nrows)
+        here_rejected = out->nrows;
     out->values = xcalloc(1, sizeof *out->values);
     set_count(out->values, "so_tep", n);
     set_count(out->values, "so_yeu_cau", total);
     set_count(out->values, "so_hop_le", accepted);
     set_count(out->values, "so_da_lap", before);
-    set_count(out->values, "so_tu_choi", total - accepted);
+    set_count(out->values, "so_tu_choi", rejected);
     set_count(out->values, "so_liet_ke", out->nrows);
-    char *note = total > out->nrows
-                     ? str_expand(config_site(cfg, "bao_cao_rut_gon"), count_lookup, out->values)
-                     : NULL;
-    record_set(out->values, "ghi_chu_rut_gon", note ? note : "");
+    set_count(out->values, "phan", part + 1);
+    set_count(out->values, "so_phan", parts);
+    set_count(out->values, "tu", out->nrows ? from + 1 : 0);
+    set_count(out->values, "den", from + out->nrows);
+    set_count(out->values, "stt_dau", from);
+    set_count(out->values, "so_tu_choi_phan", here_rejected);
+    set_count(out->values, "so_hop_le_phan", out->nrows - here_rejected);
+    set_range(out->values, "dong_tu_choi", 0, here_rejected);
+    set_range(out->values, "dong_hop_le", here_rejected, out->nrows - here_rejected);
+    char *note = parts > 1 ? str_expand(config_site(cfg, "bao_cao_phan"), count_lookup, out->values)
+                           : NULL;
+    record_set(out->values, "ghi_chu_phan", note ? note : "");
     free(note);
+    char *notes = report_file_notes(rosters, n);
+    record_set(out->values, "luu_y_tep", notes);
+    free(notes);
     char *failed = report_unreadable_list(rosters, n);
     record_set(out->values, "tep_loi", failed);
     free(failed);
@@ -231,24 +268,29 @@ void plan_run_summary(const plan_summary_line *lines, size_t n, long long run,
     out->kind = &SUMMARY;
     out->agency = "";
     out->relpath = xstrdup("report.pdf");
-    size_t t[5] = {0};
-    for (size_t i = 0; i < n; i++) {
-        const plan_summary_line *l = &lines[i];
-        summary_row *row = xcalloc(1, sizeof *row);
-        record_set(&row->rec, "tep", l->file);
-        record_set(&row->rec, "ket_qua", l->outcome);
-        size_t counts[5] = {l->rows, l->accepted, l->before, l->rejected, l->documents};
-        static const char *const keys[5] = {"so_dong", "so_hop_le", "so_da_lap", "so_tu_choi",
-                                            "so_van_ban"};
-        for (int k = 0; k < 5; k++) {
-            set_count(&row->rec, keys[k], counts[k]);
-            t[k] += counts[k];
+    size_t t[5] = {0}, flagged = 0;
+    for (int pass = 0; pass < 2; pass++) /* the rosters that need the clerk first */
+        for (size_t i = 0; i < n; i++) {
+            const plan_summary_line *l = &lines[i];
+            if ((l->needs_fix ? 0 : 1) != pass)
+                continue;
+            flagged += (size_t)(pass == 0);
+            summary_row *row = xcalloc(1, sizeof *row);
+            record_set(&row->rec, "tep", l->file);
+            record_set(&row->rec, "ket_qua", l->outcome);
+            record_set(&row->rec, "luu_y", l->notes ? l->notes : "");
+            size_t counts[5] = {l->rows, l->accepted, l->before, l->rejected, l->documents};
+            static const char *const keys[5] = {"so_dong", "so_hop_le", "so_da_lap",
+                                                "so_tu_choi", "so_van_ban"};
+            for (int k = 0; k < 5; k++) {
+                set_count(&row->rec, keys[k], counts[k]);
+                t[k] += counts[k];
+            }
+            row->v.rec = &row->rec;
+            row->v.ten = xstrdup("");
+            row->v.thu_tuc = row->v.loai_thue_bao = "";
+            doc_add_row(out, &row->v);
         }
-        row->v.rec = &row->rec;
-        row->v.ten = xstrdup("");
-        row->v.thu_tuc = row->v.loai_thue_bao = "";
-        doc_add_row(out, &row->v);
-    }
     out->values = xcalloc(1, sizeof *out->values);
     set_count(out->values, "so_tep", n);
     set_count(out->values, "so_yeu_cau", t[0]);
@@ -257,6 +299,10 @@ void plan_run_summary(const plan_summary_line *lines, size_t n, long long run,
     set_count(out->values, "so_tu_choi", t[3]);
     set_count(out->values, "so_van_ban", t[4]);
     set_count(out->values, "lan_chay", (size_t)run);
+    set_count(out->values, "so_can_sua", flagged);
+    set_count(out->values, "so_khong_loi", n - flagged);
+    set_range(out->values, "dong_can_sua", 0, flagged);
+    set_range(out->values, "dong_khong_loi", flagged, n - flagged);
     record_set(out->values, "tep_loi", unreadable);
 }
 

@@ -45,30 +45,43 @@ plan *plan_make(const batch *b, const config *cfg, plan_taken_fn taken, void *ct
 void plan_free(plan *p); /* accepts NULL */
 
 /* The clerk's readable result (NAME.ketqua.pdf; template templates/baocao.xml): the
- * requests of the batches bs[0..nb) in roster order, with the counts and the unreadable
- * files among rosters[0..n) as values (so_tep, so_yeu_cau, so_hop_le, so_da_lap, so_tu_choi,
- * tep_loi, so_liet_ke). At most max_rows rows are listed, so that a 20,000-row roster does
- * not make a 700-page PDF held whole in memory: past it, the rejected requests come first,
- * and ghi_chu_rut_gon holds the site's sentence `bao_cao_rut_gon` (config) saying that the
- * CSV lists every row; it is "" when nothing is left out. Release with
- * plan_report_release. */
-void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, size_t max_rows,
-                 const config *cfg, doc *out);
+ * requests of the batches bs[0..nb), the rejected ones first (what the clerk must fix), then
+ * the accepted ones, each in roster order. A long report is split into parts of at most
+ * per_part rows (0: PLAN_REPORT_PART_ROWS), so that a 20,000-row roster never makes one
+ * 700-page PDF held whole in memory, and a 98,000-row one stays within what a PDF's page tree
+ * holds: plan_report_parts says how many, and plan_report makes part `part` (0-based) alone.
+ * Values (doc.KEY): so_tep, so_yeu_cau, so_hop_le, so_da_lap, so_tu_choi, tep_loi (the
+ * unreadable files among rosters[0..n)) for the whole report; for the part: phan, so_phan,
+ * tu, den (its first and last row, 1-based), so_liet_ke, stt_dau (the rows before it),
+ * so_tu_choi_phan and so_hop_le_phan with the table ranges dong_tu_choi and dong_hop_le
+ * ("FIRST COUNT", template.h rows=); ghi_chu_phan, the site's sentence `bao_cao_phan`
+ * (config) filled from these values when there is more than one part, else ""; luu_y_tep,
+ * the rosters' own notes (unknown columns, restored zeros, date order), once per file, ""
+ * when none. Release with plan_report_release. */
+void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, size_t part,
+                 size_t per_part, const config *cfg, doc *out);
+/* The parts a report of bs[0..nb) takes with at most per_part rows each (at least 1). */
+size_t plan_report_parts(batch *const *bs, size_t nb, size_t per_part);
 
-/* Rows NAME.ketqua.pdf lists at most (about 35 pages; the CSV lists every row). */
-#define PLAN_REPORT_MAX_ROWS 1000
+/* Rows one part of NAME.ketqua.pdf lists at most (about 35 pages). */
+#define PLAN_REPORT_PART_ROWS 1000
 void plan_report_release(doc *d);
 
 /* One line of the run's report: a roster and what became of it (strings borrowed). */
 typedef struct plan_summary_line {
     const char *file, *outcome; /* outcome: the clerk's words, with the reason if any */
     size_t rows, accepted, before, rejected, documents;
+    const char *notes; /* the file's own notes (report_file_notes), NULL or "" when none */
+    int needs_fix;     /* rows rejected, or the file not read or not done: listed first */
 } plan_summary_line;
 
 /* The run's report (OUT/report.pdf; template templates/baocao-lan-chay.xml): one table row
- * per roster, as a record with the keys tep, ket_qua, so_dong, so_hop_le, so_da_lap,
- * so_tu_choi, so_van_ban; the run's totals as values (so_tep, so_yeu_cau, so_hop_le,
- * so_da_lap, so_tu_choi, so_van_ban, lan_chay, tep_loi). Its size grows with the rosters,
+ * per roster, as a record with the keys tep, ket_qua, luu_y (its notes), so_dong, so_hop_le,
+ * so_da_lap, so_tu_choi, so_van_ban; the rosters that need the clerk (needs_fix) first, then
+ * the others, each in the order given, as the table ranges dong_can_sua and dong_khong_loi
+ * ("FIRST COUNT", template.h rows=) with their counts so_can_sua and so_khong_loi; the run's
+ * totals as values (so_tep, so_yeu_cau, so_hop_le, so_da_lap, so_tu_choi, so_van_ban,
+ * lan_chay, tep_loi). Its size grows with the rosters,
  * not their rows. The doc owns its rows: release with plan_summary_release. */
 void plan_run_summary(const plan_summary_line *lines, size_t n, long long run,
                       const char *unreadable, doc *out);

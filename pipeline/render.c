@@ -286,8 +286,11 @@ static const char *row_lookup(void *p, size_t i, const char *name)
         c->report = 1;
         return printable(c, v);
     }
-    if (strcmp(name, "stt") == 0) {
-        snprintf(c->scratch, sizeof c->scratch, "%zu", i + 1);
+    if (strcmp(name, "stt") == 0) { /* a report's later part counts on (doc.stt_dau) */
+        const char *from = c->d->values && record_has(c->d->values, "stt_dau")
+                               ? record_get(c->d->values, "stt_dau")
+                               : "0";
+        snprintf(c->scratch, sizeof c->scratch, "%zu", i + 1 + (size_t)strtoull(from, NULL, 10));
         return c->scratch;
     }
     if (prefixed(name, "agency.") || prefixed(name, "site."))

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 void report_json_string(buf *out, const char *s)
 {
     buf_putc(out, '"');
@@ -103,12 +105,46 @@ int report_json(buf *out, const roster *r, size_t index, const batch *b)
     return out->full ? -1 : 0;
 }
 
-/* A CSV cell: quoted, quotes doubled; a leading = + - @ (or tab/CR) gets a ' in front so a
- * spreadsheet shows it as text instead of running it (CWE-1236). */
+/* Characters a spreadsheet may take as the start of a formula: = + - @ and their fullwidth
+ * (U+FF1D U+FF0B U+FF0D U+FF20) and small (U+FE66 U+FE62 U+FE63 U+FE6B) forms, which Excel
+ * folds to ASCII; tab and CR, which some import dialogs strip before looking (CWE-1236). */
+static int formula_start(long cp)
+{
+    return cp == '=' || cp == '+' || cp == '-' || cp == '@' || cp == '\t' || cp == '\r' ||
+           cp == 0xFF1D || cp == 0xFF0B || cp == 0xFF0D || cp == 0xFF20 || cp == 0xFE66 ||
+           cp == 0xFE62 || cp == 0xFE63 || cp == 0xFE6B;
+}
+
+/* Invisible format characters a spreadsheet may skip before a formula: zero-width space,
+ * joiners and marks (U+200B-U+200F), bidirectional controls (U+202A-U+202E, U+2066-U+2069),
+ * word joiner and invisible operators (U+2060-U+2064), the BOM / zero-width no-break space
+ * (U+FEFF), the Mongolian vowel separator (U+180E), the soft hyphen (U+00AD). */
+static int invisible(long cp)
+{
+    return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF ||
+           cp == 0x180E || cp == 0xAD;
+}
+
+int report_csv_needs_quote_mark(const char *s)
+{
+    const char *p = s, *end = s + strlen(s);
+    while (p < end) {
+        long cp = text_utf8_next(&p, end);
+        if (formula_start(cp))
+            return 1;
+        if (!invisible(cp))
+            return 0;
+    }
+    return 0;
+}
+
+/* A CSV cell: quoted, quotes doubled; a cell a spreadsheet could run as a formula gets a '
+ * in front so that it shows as text instead. */
 void report_csv_cell(buf *out, const char *s, int last)
 {
     buf_putc(out, '"');
-    if (strchr("=+-@\t\r", s[0]) && s[0])
+    if (report_csv_needs_quote_mark(s))
         buf_putc(out, '\'');
     for (; *s; s++) {
         if (*s == '"')
@@ -119,14 +155,69 @@ void report_csv_cell(buf *out, const char *s, int last)
     buf_puts(out, last ? "\r\n" : ",");
 }
 
-static void csv_findings(buf *out, const verdict *v)
+void report_row_of(const roster *r, const verdict *v, const config *cfg, report_row *out)
+{
+    memset(out, 0, sizeof *out);
+    out->file = r->path;
+    out->procedure = out->procedure_label = out->name = out->cccd = out->documents = "";
+    if (!v) {
+        out->line = r->error.line;
+        out->status = "Không đọc được tệp";
+        out->error = r->error.message;
+        out->rejected = 1;
+        return;
+    }
+    out->line = v->rec->line;
+    out->procedure = v->thu_tuc[0] ? v->thu_tuc : record_get(v->rec, "thu_tuc");
+    out->procedure_label =
+        cfg && v->thu_tuc[0] ? config_value_label(cfg, "thu_tuc", v->thu_tuc) : out->procedure;
+    out->name = v->ten;
+    out->cccd = record_get(v->rec, "so_cccd");
+    out->status = report_status_label(v);
+    out->findings = v->findings;
+    out->nfindings = v->nfindings;
+    out->documents = v->documents ? v->documents : "";
+    out->rejected = !v->accepted;
+}
+
+char *report_row_fix(const report_row *row, int with_rules)
 {
     buf msgs;
     buf_init(&msgs, 0);
-    for (size_t i = 0; i < v->nfindings; i++)
-        buf_printf(&msgs, "%s[%s] %s", i ? "\n" : "", v->findings[i].rule, v->findings[i].message);
-    report_csv_cell(out, buf_str(&msgs), 0);
-    buf_release(&msgs);
+    if (row->error)
+        buf_puts(&msgs, row->error);
+    for (const char *s = row->fix; s && *s;) { /* line by line, "[rule] " dropped or kept */
+        const char *nl = strchr(s, '\n'), *e = nl ? nl : s + strlen(s), *close = NULL;
+        if (!with_rules && *s == '[' && (close = memchr(s, ']', (size_t)(e - s))) && close[1] == ' ')
+            s = close + 2;
+        buf_append(&msgs, s, (size_t)(e - s));
+        if (nl)
+            buf_putc(&msgs, '\n');
+        s = nl ? nl + 1 : e;
+    }
+    for (size_t i = 0; i < row->nfindings; i++) {
+        const finding *f = &row->findings[i];
+        if (with_rules)
+            buf_printf(&msgs, "%s[%s] %s", i ? "\n" : "", f->rule, f->message);
+        else
+            buf_printf(&msgs, "%s%s", i ? "\n" : "", f->message);
+    }
+    return buf_detach(&msgs);
+}
+
+/* One line of report.csv (its columns: report_csv_header). */
+static void csv_row(buf *out, const report_row *row)
+{
+    char line[32], *fix = report_row_fix(row, 1);
+    snprintf(line, sizeof line, "%ld", row->line);
+    report_csv_cell(out, row->file, 0);
+    report_csv_cell(out, line, 0);
+    report_csv_cell(out, row->procedure, 0);
+    report_csv_cell(out, row->name, 0);
+    report_csv_cell(out, row->status, 0);
+    report_csv_cell(out, fix, 0);
+    report_csv_cell(out, row->documents, 1);
+    free(fix);
 }
 
 void report_csv_header(buf *out)
@@ -144,35 +235,99 @@ int report_csv(buf *out, roster *const *rs, size_t n, const batch *b)
 
 int report_csv_rows(buf *out, roster *const *rs, size_t n, const batch *b)
 {
+    report_row row;
     for (size_t f = 0; f < n; f++) {
         const roster *r = rs[f];
-        char line[32];
         if (r->failed) {
-            snprintf(line, sizeof line, "%ld", r->error.line);
-            report_csv_cell(out, r->path, 0);
-            report_csv_cell(out, line, 0);
-            report_csv_cell(out, "", 0);
-            report_csv_cell(out, "", 0);
-            report_csv_cell(out, "Không đọc được tệp", 0);
-            report_csv_cell(out, r->error.message, 0);
-            report_csv_cell(out, "", 1);
+            report_row_of(r, NULL, NULL, &row);
+            csv_row(out, &row);
             continue;
         }
         for (size_t i = 0; i < b->n; i++) {
-            const verdict *v = &b->v[i];
-            if (v->from != f)
+            if (b->v[i].from != f)
                 continue;
-            snprintf(line, sizeof line, "%ld", v->rec->line);
-            report_csv_cell(out, r->path, 0);
-            report_csv_cell(out, line, 0);
-            report_csv_cell(out, v->thu_tuc[0] ? v->thu_tuc : record_get(v->rec, "thu_tuc"), 0);
-            report_csv_cell(out, v->ten, 0);
-            report_csv_cell(out, report_status_label(v), 0);
-            csv_findings(out, v);
-            report_csv_cell(out, v->documents ? v->documents : "", 1);
+            report_row_of(r, &b->v[i], NULL, &row);
+            csv_row(out, &row);
         }
     }
     return out->full ? -1 : 0;
+}
+
+char *report_file_notes(roster *const *rosters, size_t n)
+{
+    buf b;
+    buf_init(&b, 0);
+    for (size_t i = 0; i < n; i++) {
+        const roster *r = rosters[i];
+        const char *slash = strrchr(r->path, '/');
+        for (size_t k = 0; k < r->nwarnings; k++) {
+            const roster_note *w = &r->warnings[k];
+            if (b.len)
+                buf_putc(&b, ' ');
+            if (n > 1)
+                buf_printf(&b, "%s, ", slash ? slash + 1 : r->path);
+            if (w->line > 0)
+                buf_printf(&b, "%s %ld: ", n > 1 ? "dòng" : "Dòng", w->line);
+            buf_puts(&b, w->message);
+        }
+    }
+    return buf_detach(&b);
+}
+
+int report_csv_read_row(const char **p, const char *end, const config *cfg, buf *store,
+                        report_row *row)
+{
+    enum { CELLS = 7 };
+    size_t at[CELLS];
+    const char *s = *p;
+    buf_reset(store);
+    for (int c = 0; c < CELLS; c++) {
+        if (s >= end || *s != '"')
+            goto bad;
+        s++;
+        at[c] = store->len;
+        for (;; s++) {
+            if (s >= end)
+                goto bad;
+            if (*s == '"' && (s + 1 >= end || s[1] != '"'))
+                break;
+            if (*s == '"')
+                s++; /* a doubled quote */
+            buf_putc(store, *s);
+        }
+        buf_putc(store, '\0');
+        s++;
+        const char *sep = c < CELLS - 1 ? "," : "\r\n";
+        if ((size_t)(end - s) < strlen(sep) || memcmp(s, sep, strlen(sep)) != 0)
+            goto bad;
+        s += strlen(sep);
+    }
+    if (store->full)
+        goto bad;
+    const char *cell[CELLS];
+    for (int c = 0; c < CELLS; c++) {
+        cell[c] = store->data + at[c];
+        if (cell[c][0] == '\'' && report_csv_needs_quote_mark(cell[c] + 1))
+            cell[c]++; /* neutralised by report_csv_cell */
+    }
+    memset(row, 0, sizeof *row);
+    row->file = cell[0];
+    row->line = strtol(cell[1], NULL, 10);
+    row->procedure = cell[2];
+    const char *canon = cfg ? config_value_canonical(cfg, "thu_tuc", cell[2]) : NULL;
+    row->procedure_label = canon ? config_value_label(cfg, "thu_tuc", canon) : cell[2];
+    row->name = cell[3];
+    row->cccd = "";
+    row->status = cell[4];
+    row->fix = cell[5];
+    row->documents = cell[6];
+    row->rejected =
+        strcmp(cell[4], "Bị từ chối") == 0 || strcmp(cell[4], "Không đọc được tệp") == 0;
+    *p = s;
+    return 0;
+bad:
+    *p = end;
+    return -1;
 }
 
 char *report_unreadable(const roster *r)

@@ -31,6 +31,7 @@
 #include "rules.h"
 #include "sha256.h"
 #include "util.h"
+#include "xlsxreport.h"
 
 #define CRASH_MARK ".ctsbatch-crash"
 
@@ -116,6 +117,10 @@ typedef struct ctx {
     FILE *csv;    /* the run's report.csv, staged, a roster's rows appended at a time */
     char csv_tmp[4096];
     int csv_failed;
+    xlsxreport *xlsx; /* the run's report.xlsx, rows added a roster at a time */
+    FILE *xlsx_file;  /* its staged file, held open until the workbook is written */
+    char xlsx_tmp[4096];
+    int xlsx_failed;
     buf unreadable; /* the unreadable files, for the run's report */
     size_t files;   /* rosters found */
     buf pdf;
@@ -206,6 +211,80 @@ static void csv_rows_to(FILE *f, roster *r, const batch *b, buf *scratch)
     buf_reset(scratch);
 }
 
+/* Adds roster r's notes and rows (its verdicts in b, NULL when none were checked) to a
+ * workbook. Returns 0 or -1 (the workbook failed). */
+static int xlsx_rows(xlsxreport *x, const roster *r, const batch *b, const config *cfg)
+{
+    report_row row;
+    int rc = 0;
+    for (size_t i = 0; i < r->nwarnings && rc == 0; i++)
+        rc = xlsxreport_add_note(x, r->path, r->warnings[i].line, r->warnings[i].message);
+    if (r->failed) {
+        report_row_of(r, NULL, cfg, &row);
+        return rc < 0 ? -1 : xlsxreport_add_row(x, &row);
+    }
+    for (size_t i = 0; b && i < b->n && rc == 0; i++) {
+        report_row_of(r, &b->v[i], cfg, &row);
+        rc = xlsxreport_add_row(x, &row);
+    }
+    return rc;
+}
+
+/* fsync of a file written by name (libxlsxwriter writes the workbook itself). */
+static int sync_path(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
+    if (rc < 0)
+        snprintf(err, errlen, "cannot write %.300s: %s", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+/* The run's report.xlsx, staged in OUT/.tmp/ at the first roster; NULL when it failed. */
+static xlsxreport *run_xlsx(ctx *c)
+{
+    char err[512];
+    if (c->xlsx || c->xlsx_failed)
+        return c->xlsx;
+    c->xlsx_file =
+        publish_stage_stream(c->o->out, c->xlsx_tmp, sizeof c->xlsx_tmp, err, sizeof err);
+    if (c->xlsx_file && !(c->xlsx = xlsxreport_new(c->xlsx_tmp, c->o->epoch, err, sizeof err))) {
+        fclose(c->xlsx_file);
+        unlink(c->xlsx_tmp);
+        c->xlsx_file = NULL;
+    }
+    if (!c->xlsx) {
+        operator_error(c, err);
+        c->xlsx_failed = 1;
+        c->xlsx_tmp[0] = '\0';
+    }
+    return c->xlsx;
+}
+
+/* Writes the run's workbook to its staged name: 0, or -1 (xlsx_tmp "" then). */
+static int run_xlsx_close(ctx *c)
+{
+    char err[512];
+    if (!c->xlsx)
+        return -1;
+    int rc = xlsxreport_close(c->xlsx, err, sizeof err);
+    c->xlsx = NULL;
+    if (rc == 0)
+        rc = publish_stream_close(c->xlsx_file, c->xlsx_tmp, err, sizeof err);
+    else
+        fclose(c->xlsx_file);
+    c->xlsx_file = NULL;
+    if (rc < 0) {
+        operator_error(c, err);
+        unlink(c->xlsx_tmp);
+        c->xlsx_tmp[0] = '\0';
+        c->xlsx_failed = 1;
+    }
+    return rc;
+}
+
 /* A roster is done with: its rows go into the run's report.csv, then it is freed (memory
  * does not grow with the rosters of a run). b may be NULL (none checked). */
 static void done_with(ctx *c, roster *r, batch *b)
@@ -232,6 +311,9 @@ static void done_with(ctx *c, roster *r, batch *b)
         }
         csv_rows_to(c->csv, r, b, &c->pdf);
     }
+    xlsxreport *x = run_xlsx(c);
+    if (x && xlsx_rows(x, r, b, c->cfg) < 0)
+        run_xlsx_close(c); /* says why; the run goes on without report.xlsx */
     batch_free(b);
     roster_free(r);
 }
@@ -933,8 +1015,36 @@ static void count_rows(const batch *b, run_roster *res)
     res->rejected = res->rows - res->accepted;
 }
 
-/* NAME.ketqua.csv and NAME.ketqua.pdf beside where the roster goes in done/. The CSV is the
- * record; a PDF that cannot be made (too many pages) is left out with a message. */
+/* NAME.ketqua.xlsx: complete or not at all, like the other results (a temporary name beside
+ * it, written by libxlsxwriter, fsynced, renamed). 0 or -1 with err. */
+static int write_result_xlsx(ctx *c, const roster *r, const batch *b, const char *target,
+                             char *err, size_t errlen)
+{
+    char tmp[4096];
+    char *path = xasprintf("%s.ketqua.xlsx", target);
+    FILE *f = publish_atomic_open(path, tmp, sizeof tmp, err, errlen);
+    int rc = -1;
+    if (f) {
+        xlsxreport *x = xlsxreport_new(tmp, c->o->epoch, err, errlen);
+        if (x) {
+            xlsx_rows(x, r, b, c->cfg);
+            rc = xlsxreport_close(x, err, errlen);
+        }
+        if (rc == 0 && sync_path(tmp, err, errlen) == 0) {
+            rc = publish_atomic_close(f, tmp, path, err, errlen);
+        } else {
+            rc = -1;
+            fclose(f);
+            unlink(tmp);
+        }
+    }
+    free(path);
+    return rc;
+}
+
+/* NAME.ketqua.csv, NAME.ketqua.xlsx and NAME.ketqua.pdf (NAME.ketqua-1.pdf, -2 ... when the
+ * rows take more than one part) beside where the roster goes in done/. The CSV is the
+ * record; a PDF part that cannot be made is left out with a message. */
 static int write_results(ctx *c, roster *r, batch *b, const char *target)
 {
     char err[512], tmp[4096];
@@ -949,23 +1059,32 @@ static int write_results(ctx *c, roster *r, batch *b, const char *target)
         rc = publish_atomic_close(f, tmp, path, err, sizeof err);
     }
     free(path);
+    if (rc == 0)
+        rc = write_result_xlsx(c, r, b, target, err, sizeof err);
     if (rc < 0) {
         operator_error(c, err);
         return -1;
     }
-    doc d;
-    plan_report(&b, 1, &r, 1, PLAN_REPORT_MAX_ROWS, c->cfg, &d);
-    path = xasprintf("%s.ketqua.pdf", target);
+    /* every row, in parts of PLAN_REPORT_PART_ROWS: each rendered and written before the
+     * next is planned, so memory holds one part */
+    size_t parts = plan_report_parts(&b, 1, PLAN_REPORT_PART_ROWS);
+    for (size_t k = 0; k < parts && rc == 0; k++) {
+        doc d;
+        plan_report(&b, 1, &r, 1, k, PLAN_REPORT_PART_ROWS, c->cfg, &d);
+        path = parts == 1 ? xasprintf("%s.ketqua.pdf", target)
+                          : xasprintf("%s.ketqua-%zu.pdf", target, k + 1);
+        buf_reset(&c->pdf);
+        int made = render_doc(c->r, &d, c->o->as_of, c->o->epoch, &c->pdf, NULL, err, sizeof err);
+        if (made == 0)
+            rc = publish_write_atomic(path, c->pdf.data, c->pdf.len, err, sizeof err);
+        if (made < 0)
+            fprintf(stderr, "ctsbatch: %s not made: %s\n", path, err);
+        else if (rc < 0)
+            operator_error(c, err);
+        plan_report_release(&d);
+        free(path);
+    }
     buf_reset(&c->pdf);
-    int made = render_doc(c->r, &d, c->o->as_of, c->o->epoch, &c->pdf, NULL, err, sizeof err);
-    if (made == 0)
-        rc = publish_write_atomic(path, c->pdf.data, c->pdf.len, err, sizeof err);
-    if (made < 0)
-        fprintf(stderr, "ctsbatch: %s not made: %s\n", path, err);
-    else if (rc < 0)
-        operator_error(c, err);
-    plan_report_release(&d);
-    free(path);
     return rc;
 }
 
@@ -1088,6 +1207,7 @@ static void process_roster(ctx *c, const char *path)
         done_with(c, r, NULL);
         return;
     }
+    res->notes = r->nwarnings ? report_file_notes(&r, 1) : NULL; /* for the run's report */
     char day[32];
     if (ledger_roster_seen(c->l, sha, day, sizeof day, err, sizeof err) == 1)
         fprintf(stderr,
@@ -1180,12 +1300,21 @@ static int place_report(ctx *c, long long run, const char *tmp, const char *name
 
 /* The run's report files: the staged report.csv (csv_tmp, "" when none could be made) and
  * report.pdf, one line per roster. Then the ledger records that run's report as written. */
-static void place_run_report(ctx *c, long long run, const char *csv_tmp,
+static void place_run_report(ctx *c, long long run, const char *csv_tmp, const char *xlsx_tmp,
                              const plan_summary_line *lines, size_t n, const char *unreadable,
                              int again)
 {
     char err[512], tmp[4096];
     int ok = csv_tmp[0] && place_report(c, run, csv_tmp, "report.csv", again) == 0;
+    if (xlsx_tmp[0]) {
+        ok = place_report(c, run, xlsx_tmp, "report.xlsx", again) == 0 && ok;
+    } else { /* never an older run's workbook beside this run's report.csv; and the run's
+              * report is not recorded as written, so the next run writes it again */
+        char *latest = xasprintf("%s/report.xlsx", c->o->out);
+        unlink(latest);
+        free(latest);
+        ok = 0;
+    }
     doc d;
     plan_run_summary(lines, n, run, unreadable[0] ? unreadable : "không có", &d);
     buf_reset(&c->pdf);
@@ -1213,6 +1342,10 @@ static void write_run_report(ctx *c)
             c->csv_tmp[0] = '\0';
         }
     }
+    if (!c->xlsx)
+        c->xlsx_tmp[0] = '\0';
+    else
+        run_xlsx_close(c);
     const run_result *res = c->res;
     plan_summary_line *lines = xcalloc(res->nrosters ? res->nrosters : 1, sizeof *lines);
     char **words = xcalloc(res->nrosters ? res->nrosters : 1, sizeof *words);
@@ -1221,10 +1354,13 @@ static void write_run_report(ctx *c)
         words[i] = r->reason[0] && r->outcome != RUN_ROSTER_DONE && !r->operator
                        ? xasprintf("%s (%s)", outcome_words(r->outcome), r->reason)
                        : xstrdup(outcome_words(r->outcome));
-        lines[i] = (plan_summary_line){r->name,   words[i],    r->rows,     r->accepted,
-                                       r->before, r->rejected, r->documents};
+        lines[i] = (plan_summary_line){r->name,     words[i],    r->rows,
+                                       r->accepted, r->before,   r->rejected,
+                                       r->documents, r->notes,
+                                       r->rejected || r->outcome != RUN_ROSTER_DONE};
     }
-    place_run_report(c, c->run, c->csv_tmp, lines, res->nrosters, buf_str(&c->unreadable), 0);
+    place_run_report(c, c->run, c->csv_tmp, c->xlsx_tmp, lines, res->nrosters,
+                     buf_str(&c->unreadable), 0);
     for (size_t i = 0; i < res->nrosters; i++)
         free(words[i]);
     free(words);
@@ -1239,7 +1375,20 @@ typedef struct again {
     plan_summary_line *lines;
     size_t n, cap;
     buf unreadable, file;
+    xlsxreport *x; /* report.xlsx, from the same rows read back; NULL when it failed */
+    FILE *xf;
+    char xtmp[4096];
+    buf cells;
 } again;
+
+/* The rows of a roster's result CSV (after its header line) into the run's workbook. */
+static void again_xlsx(again *a, const char *rows, const char *end)
+{
+    report_row row;
+    while (a->x && rows < end && report_csv_read_row(&rows, end, a->c->cfg, &a->cells, &row) == 0)
+        if (xlsxreport_add_row(a->x, &row) < 0)
+            break; /* close says why */
+}
 
 /* One roster of the earlier run: its summary line, and the rows of its own result CSV
  * (beside it in done/) appended to the run's report.csv. */
@@ -1252,15 +1401,18 @@ static int again_roster(void *p, const ledger_roster *r)
         xstrdup(r->name), outcome_words(ok ? RUN_ROSTER_DONE : RUN_ROSTER_UNREADABLE),
         r->rows,          r->accepted,
         r->before,        r->rows - r->accepted,
-        r->documents};
+        r->documents,     NULL,
+        !ok || r->rows > r->accepted};
     if (!ok)
         buf_printf(&a->unreadable, "%s%s", a->unreadable.len ? "; " : "", r->name);
     buf_reset(&a->file);
     char *result = join(a->c->o->in, r->result);
     if (a->csv && r->result[0] && buf_read_file(&a->file, result) == 0) {
         const char *rows = memchr(a->file.data, '\n', a->file.len); /* after BOM and header */
-        if (rows)
+        if (rows) {
             fwrite(rows + 1, 1, a->file.len - (size_t)(rows + 1 - a->file.data), a->csv);
+            again_xlsx(a, rows + 1, a->file.data + a->file.len);
+        }
     }
     free(result);
     return 0;
@@ -1285,10 +1437,26 @@ static void report_again(ctx *c)
         operator_error(c, err);
     if (due != 1 || ensure_renderer(c) < 0)
         return;
-    again a = {
-        c, publish_stage_stream(c->o->out, tmp, sizeof tmp, err, sizeof err), NULL, 0, 0, {0}, {0}};
+    again a = {c,   publish_stage_stream(c->o->out, tmp, sizeof tmp, err, sizeof err),
+               NULL, 0,
+               0,   {0},
+               {0}, NULL,
+               NULL, "",
+               {0}};
     buf_init(&a.unreadable, 0);
     buf_init(&a.file, REPORT_MAX_BYTES);
+    buf_init(&a.cells, REPORT_MAX_BYTES);
+    char xerr[512];
+    a.xf = publish_stage_stream(c->o->out, a.xtmp, sizeof a.xtmp, xerr, sizeof xerr);
+    if (a.xf && !(a.x = xlsxreport_new(a.xtmp, c->o->epoch, xerr, sizeof xerr))) {
+        fclose(a.xf);
+        unlink(a.xtmp);
+        a.xf = NULL;
+    }
+    if (!a.x) { /* report.csv and report.pdf are still written; the stale workbook goes */
+        fprintf(stderr, "ctsbatch: report.xlsx not made: %s\n", xerr);
+        a.xtmp[0] = '\0';
+    }
     if (a.csv) {
         buf_reset(&a.file);
         report_csv_header(&a.file);
@@ -1304,17 +1472,30 @@ static void report_again(ctx *c)
     } else if (!a.csv) {
         operator_error(c, err);
     }
+    if (a.x) {
+        int xrc = xlsxreport_close(a.x, xerr, sizeof xerr);
+        xrc = xrc == 0 ? publish_stream_close(a.xf, a.xtmp, xerr, sizeof xerr) : (fclose(a.xf), -1);
+        if (xrc < 0) {
+            fprintf(stderr, "ctsbatch: report.xlsx not made: %s\n", xerr);
+            unlink(a.xtmp);
+            a.xtmp[0] = '\0';
+        }
+    }
     if (!c->operator) {
         fprintf(stderr, "ctsbatch: run %lld was cut short before its report; written now\n", run);
-        place_run_report(c, run, tmp, a.lines, a.n, buf_str(&a.unreadable), 1);
-    } else if (tmp[0]) {
-        unlink(tmp);
+        place_run_report(c, run, tmp, a.xtmp, a.lines, a.n, buf_str(&a.unreadable), 1);
+    } else {
+        if (tmp[0])
+            unlink(tmp);
+        if (a.xtmp[0])
+            unlink(a.xtmp);
     }
     for (size_t i = 0; i < a.n; i++)
         free((char *)a.lines[i].file);
     free(a.lines);
     buf_release(&a.unreadable);
     buf_release(&a.file);
+    buf_release(&a.cells);
 }
 
 static void summary(ctx *c)
@@ -1357,6 +1538,11 @@ static void release_ctx(ctx *c)
     if (c->csv) {
         fclose(c->csv);
         unlink(c->csv_tmp);
+    }
+    if (c->xlsx) {
+        xlsxreport_free(c->xlsx);
+        fclose(c->xlsx_file);
+        unlink(c->xlsx_tmp);
     }
     buf_release(&c->unreadable);
     buf_release(&c->pdf);
@@ -1461,6 +1647,7 @@ void run_result_release(run_result *res)
     for (size_t i = 0; i < res->nrosters; i++) {
         free(res->rosters[i].name);
         free(res->rosters[i].reason);
+        free(res->rosters[i].notes);
     }
     free(res->rosters);
     memset(res, 0, sizeof *res);

@@ -66,6 +66,7 @@ typedef struct run_roster {
     size_t documents;                        /* documents made for it by this run */
     char *reason;                            /* why it was kept, held or unreadable; "" */
     int operator; /* kept by an operator error: the reason is for the operator (English) */
+    char *notes;  /* the file's own notes for the clerk (report_file_notes); NULL when none */
 } run_roster;
 
 /* One document of the run, as on_document sees it (borrowed strings, valid during the

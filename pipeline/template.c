@@ -151,6 +151,10 @@ static int load_blocks(tblock **arr, size_t *n, const xmlNode *parent, char *err
                      (const char *)e->name);
             return -1;
         }
+        if (b->kind == TB_PARA || b->kind == TB_TABLE)
+            b->when = xmlcheck_attr(e, "when", NULL);
+        if (b->kind == TB_TABLE)
+            b->rows = xmlcheck_attr(e, "rows", NULL);
         if (b->kind != TB_PARA) { /* a paragraph keeps its spacing in its tpara */
             b->before = attr_num(e, "space-before", 0);
             b->after = attr_num(e, "space-after", 0);
@@ -234,6 +238,8 @@ static void blocks_free(tblock *b, size_t n)
         }
         free(b[i].cells);
         free(b[i].cols);
+        free(b[i].when);
+        free(b[i].rows);
     }
     free(b);
 }
@@ -333,13 +339,43 @@ static char *fill_cell(const tpara *cell, filler *f)
 
 static tblock *fill_blocks(const tblock *src, size_t n, filler *f);
 
+/* The rows a table lists: all, or those its rows="NAME" value "FIRST COUNT" names. */
+static void table_range(const tblock *src, const filler *f, size_t *first, size_t *count)
+{
+    *first = 0;
+    *count = f->d->nrows;
+    if (!src->rows)
+        return;
+    const char *v = f->d->doc(f->d->ctx, src->rows);
+    unsigned long long a = 0, n = 0;
+    char *end = NULL;
+    if (v) {
+        a = strtoull(v, &end, 10);
+        n = end && end != v ? strtoull(end, NULL, 10) : 0;
+    }
+    *first = a < f->d->nrows ? (size_t)a : f->d->nrows;
+    *count = n < f->d->nrows - *first ? (size_t)n : f->d->nrows - *first;
+}
+
+/* 1 when a block's when="NAME" holds: the value is set, non-empty and not "0". */
+static int when_holds(const char *when, const filler *f)
+{
+    if (!when)
+        return 1;
+    const char *v = f->d->doc(f->d->ctx, when);
+    return v && !str_empty(v) && strcmp(v, "0") != 0;
+}
+
 static void fill_table(tblock *dst, const tblock *src, filler *f)
 {
-    dst->nrows = f->d->nrows;
+    size_t first, count;
+    table_range(src, f, &first, &count);
+    dst->first = first;
+    dst->nrows = count;
     dst->cells = xcalloc(dst->nrows ? dst->nrows : 1, sizeof *dst->cells);
     filler rowf = {f->d, 0, "", NULL};
     for (size_t r = 0; r < dst->nrows; r++) {
-        rowf.row = r;
+        rowf.row = first + r;
         dst->cells[r] = xcalloc(src->ncols ? src->ncols : 1, sizeof *dst->cells[r]);
         for (size_t c = 0; c < src->ncols; c++)
             dst->cells[r][c] = fill_cell(&src->cols[c].cell, &rowf);
@@ -363,8 +399,14 @@ static tblock *fill_blocks(const tblock *src, size_t n, filler *f)
         }
         out[i].cells = NULL;
         out[i].nrows = 0;
-        if (src[i].kind == TB_TABLE)
+        out[i].when = out[i].rows = NULL; /* the source's, not needed once filled */
+        out[i].omit = !when_holds(src[i].when, f);
+        if (src[i].kind == TB_TABLE && !out[i].omit) {
             fill_table(&out[i], &src[i], f);
+            out[i].omit = src[i].rows && out[i].nrows == 0;
+        }
+        if (out[i].omit && src[i].kind == TB_PARA)
+            out[i].para.omit = 1;
     }
     return out;
 }

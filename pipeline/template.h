@@ -8,9 +8,10 @@
  *   <form id title subject type signer size line-height margin-top margin-bottom margin-left
  *         margin-right page-numbers(yes|no) blank(text for an empty value)>
  *   <p align(left|center|right|justify) size bold italic indent space-before space-after
- *      rule(none|full|third) keep-with-next(yes)> text, <b>..</b>, <i>..</i>, <br/> </p>
+ *      rule(none|full|third) keep-with-next(yes) when> text, <b>..</b>, <i>..</i>, <br/> </p>
  *   <columns space-before space-after keep(yes)> <col width(%)> <p>... </col> ... </columns>
- *   <table size space-before space-after> <col width(relative) head align> cell text </col>
+ *   <table size space-before space-after when rows> <col width(relative) head align> cell
+ *      text </col>
  *   <space height(pt)/>
  * title and subject are the PDF's document information; type and signer, with them, its
  * archival description (Nghị định 30/2020 Phụ lục VI: TypeName, SignerInfo).
@@ -18,7 +19,12 @@
  * clerk wrote it, as dd/mm/yyyy), {key|opt} (optional: empty stays empty, and a paragraph
  * made only of empty optional values is left out, e.g. an authority line "KT. GIÁM ĐỐC");
  * any other empty value becomes the form's `blank` text in paragraphs and nothing in table
- * cells. */
+ * cells.
+ * when="NAME" (p, table): the block is left out unless the document-level value NAME (e.g.
+ * doc.so_tu_choi) is set, non-empty and not "0". rows="NAME" (table): the value NAME is
+ * "FIRST COUNT", and the table lists rows FIRST .. FIRST+COUNT-1 of the document's rows (cut
+ * to those there are); a table that lists no row then is left out, header and all. Without
+ * rows a table lists every row. */
 #ifndef CTS_TEMPLATE_H
 #define CTS_TEMPLATE_H
 
@@ -68,6 +74,10 @@ struct tblock {
     double before, after;
     double height; /* TB_SPACE */
     int keep;      /* TB_COLUMNS: never split, never left alone at a page top */
+    char *when;    /* p, table: the value that must be set for the block to be made, or NULL */
+    char *rows;    /* table: the value naming its rows ("FIRST COUNT"), or NULL */
+    size_t first;  /* TB_TABLE once filled: the document row its first row is */
+    int omit;      /* once filled: left out (when unset, or a table with no row) */
 };
 
 typedef struct template

@@ -455,5 +455,106 @@ check "UTF-8 read as Windows-1258: refused, naming the row, column and the damag
     'grep -qF "dòng 2, cột «Họ và tên» («Nguyá»…n" "$XL/cp/in/rejected/excel_mojibake.csv.loi.txt"'
 check "code-page damage: no form made" '[ -z "$(find "$XL/cp/out" -name "Mau*.pdf" 2>/dev/null)" ]'
 
+# ---- the clerk's spreadsheets (issue 10 item 5): report.xlsx and NAME.ketqua.xlsx, read back
+# by LibreOffice as a clerk's Excel would: rejected rows first, Vietnamese labels, CCCD as text ----
+mkdir -p "$T/xl/in"
+cp $DATA/e2e_cap_moi.csv $DATA/golden_gia_han.csv "$T/xl/in/"
+# a roster whose names start like formulas: fullwidth ＝ and a zero-width space before =
+awk -F, 'BEGIN { OFS = "," } NR == 2 { $4 = "\xef\xbc\x9d" "1+1" } NR == 3 { $4 = "\xe2\x80\x8b=1+1" } { print }' \
+    $DATA/e2e_cap_moi.csv >"$T/xl/in/formula.csv"
+$BIN run --in "$T/xl/in" --out "$T/xl/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>"$T/xl.err"
+rc=$?
+check "xlsx: run exits 1 (got $rc; $(head -c 200 "$T/xl.err"))" '[ $rc -eq 1 ]'
+check "xlsx: report.xlsx beside report.csv and report.pdf, and kept for the run" \
+    '[ -s "$T/xl/out/report.xlsx" ] && [ -s "$T/xl/out/runs/000001/report.xlsx" ] && [ -s "$T/xl/out/report.csv" ]'
+check "xlsx: NAME.ketqua.xlsx beside each roster's result" \
+    '[ -s "$T/xl/in/done/e2e_cap_moi.csv.ketqua.xlsx" ] && [ -s "$T/xl/in/done/golden_gia_han.csv.ketqua.xlsx" ]'
+check "xlsx: files are 0640 at most, like the other outputs" \
+    '[ -z "$(find "$T/xl/out/report.xlsx" "$T/xl/in/done" -name "*.xlsx" -perm /0137)" ]'
+check "xlsx: no temporary file left" '[ -z "$(find "$T/xl" -name ".*.tmp-*")" ] && [ -z "$(ls -A "$T/xl/out/.tmp")" ]'
+fw_cell=",\"'$(printf '\357\274\235')1+1\","      # ,"'＝1+1",
+zw_cell=",\"'$(printf '\342\200\213')=1+1\","     # ,"'<U+200B>=1+1",
+check "report.csv: fullwidth ＝ neutralised" 'grep -qF -- "$fw_cell" "$T/xl/out/report.csv"'
+check "report.csv: zero-width space before = neutralised" 'grep -qF -- "$zw_cell" "$T/xl/out/report.csv"'
+if command -v soffice >/dev/null 2>&1; then
+    # a private profile, so that parallel runs do not share one
+    timeout 180 soffice -env:UserInstallation=file://$T/lo --headless \
+        --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1' --outdir "$T/xl/csv" \
+        "$T/xl/out/report.xlsx" "$T/xl/in/done/golden_gia_han.csv.ketqua.xlsx" >/dev/null 2>&1
+    rx="$T/xl/csv/report.csv"
+    kx="$T/xl/csv/golden_gia_han.csv.ketqua.csv"
+    check "LibreOffice opens report.xlsx and ketqua.xlsx" '[ -s "$rx" ] && [ -s "$kx" ]'
+    check "report.xlsx: Vietnamese column labels" \
+        'head -n 1 "$rx" | grep -qF "\"Tệp\",\"Dòng\",\"Họ tên / Tên cơ quan\",\"Số CCCD\",\"Thủ tục\",\"Kết quả\",\"Nội dung cần sửa\""'
+    rows=$(tail -n +2 "$rx" | grep -c '^"')
+    csvrows=$(tail -n +2 "$T/xl/out/report.csv" | grep -c '^"')
+    check "report.xlsx: as many rows as report.csv ($rows, $csvrows)" '[ "$rows" -eq "$csvrows" ] && [ "$rows" -gt 0 ]'
+    # the status of each row in sheet order: every rejected one before the first accepted one
+    order=$(grep -oE '"(Bị từ chối|Không đọc được tệp|Hợp lệ|Đã lập trước|Hợp lệ, chưa lập)"' "$rx" \
+        | sed 's/"Bị từ chối"\|"Không đọc được tệp"/R/; t; s/.*/A/' | tr -d '\n')
+    check "report.xlsx: the rejected rows first ($order)" '[[ "$order" =~ ^R+A+$ ]]'
+    check "report.xlsx: procedure by its label, never the code" \
+        'grep -qF ",\"Gia hạn\"," "$rx" && grep -qF ",\"Cấp mới\"," "$rx" && ! grep -qE ",\"(gia-han|cap-moi)\"," "$rx"'
+    check "report.xlsx: a CCCD keeps its leading zero (a text cell)" 'grep -qF ",\"089185001234\"," "$rx"'
+    check "report.xlsx: what to fix, in Vietnamese" 'grep -qF "Thiếu «Số CCCD»: hãy điền thông tin này." "$rx"'
+    check "report.xlsx: a formula-like name stays text" 'grep -qF "\"＝1+1\"" "$rx"'
+    korder=$(grep -oE '"(Bị từ chối|Hợp lệ|Đã lập trước)"' "$kx" | sed 's/"Bị từ chối"/R/; t; s/.*/A/' | tr -d '\n')
+    check "ketqua.xlsx: the rejected rows first ($korder)" '[[ "$korder" =~ ^R+A+$ ]]'
+    check "ketqua.xlsx: as many rows as ketqua.csv" \
+        '[ "$(tail -n +2 "$kx" | grep -c "^\"")" -eq "$(tail -n +2 "$T/xl/in/done/golden_gia_han.csv.ketqua.csv" | grep -c "^\"")" ]'
+else
+    bad "LibreOffice (soffice) is missing: install libreoffice-calc-nogui (make test does)"
+fi
+
+# the PDFs lead with the rejected rows, under their heading
+kq="$T/xl/in/done/e2e_cap_moi.csv.ketqua.pdf"
+first_line() { text "$1" | grep -nF -- "$2" | head -n 1 | cut -d: -f1; }
+check "ketqua.pdf: «Các yêu cầu bị từ chối» before «Các yêu cầu hợp lệ»" \
+    '[ -n "$(first_line "$kq" "Các yêu cầu bị từ chối")" ] && [ "$(first_line "$kq" "Các yêu cầu bị từ chối")" -lt "$(first_line "$kq" "Các yêu cầu hợp lệ (")" ]'
+check "ketqua.pdf: the rejected row (line 4) under its heading, before the accepted rows" \
+    '[ "$(first_line "$kq" "Các yêu cầu bị từ chối")" -lt "$(first_line "$kq" "Lê Văn Tám")" ] && [ "$(first_line "$kq" "Lê Văn Tám")" -lt "$(first_line "$kq" "Nguyễn Thị Ánh")" ]'
+rp="$T/xl/out/report.pdf"
+check "report.pdf: the rosters with rejected rows first, under their heading" \
+    '[ "$(first_line "$rp" "Các danh sách có yêu cầu bị từ chối")" -lt "$(first_line "$rp" "e2e_cap_moi.csv")" ]'
+
+# ---- a roster's own notes (an unknown column) are in its reports once, not only on the console ----
+mkdir -p "$T/notes/in"
+awk 'BEGIN { print "thu_tuc,loai_thue_bao,co_quan_quan_ly,ho_ten,ngay_sinh,so_cccd,chuc_vu,co_quan_cong_tac,email,dien_thoai,xac_nhan_thu_truong,cot_la"
+             print "cap-moi,ca-nhan,Sở Tài chính tỉnh An Giang,Nguyễn Văn An,14/03/1985,089185007777,Chuyên viên,Văn phòng Sở,an@angiang.gov.vn,0913 456 789,có,x" }' \
+    >"$T/notes/in/notes.csv"
+$BIN run --in "$T/notes/in" --out "$T/notes/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1
+nk="$T/notes/in/done/notes.csv.ketqua.pdf"
+check "notes: ketqua.pdf says once that the column is not used" \
+    '[ "$(text "$nk" | grep -c "cot_la")" -eq 1 ] && contains "$nk" "Lưu ý về tệp:"'
+check "notes: report.pdf names the column in the roster's line" 'contains "$T/notes/out/report.pdf" "cot_la"'
+
+# ---- a long result is split into parts, every row listed, the rejected ones first (issue 9
+# item 6): 2,500 rows, every second one without a CCCD, in parts of 1,000 ----
+mkdir -p "$T/parts/in"
+awk 'BEGIN { print "thu_tuc,loai_thue_bao,co_quan_quan_ly,ho_ten,ngay_sinh,so_cccd,chuc_vu,co_quan_cong_tac,email,dien_thoai,xac_nhan_thu_truong"
+    for (i = 1; i <= 2500; i++)
+        printf "cap-moi,ca-nhan,Sở Tài chính tỉnh An Giang,Nguyễn Văn Số %d,14/03/1985,%s,Chuyên viên,Văn phòng Sở,a%d@angiang.gov.vn,0913 456 789,có\n",
+            i, i % 2 ? sprintf("0891850%05d", i) : "", i }' >"$T/parts/in/lon.csv"
+$BIN run --in "$T/parts/in" --out "$T/parts/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1
+pd="$T/parts/in/done"
+check "parts: three ketqua PDFs, no unnumbered one" \
+    '[ -s "$pd/lon.csv.ketqua-1.pdf" ] && [ -s "$pd/lon.csv.ketqua-2.pdf" ] && [ -s "$pd/lon.csv.ketqua-3.pdf" ] && [ ! -e "$pd/lon.csv.ketqua-4.pdf" ] && [ ! -e "$pd/lon.csv.ketqua.pdf" ]'
+rej=0; acc=0; parts_ok=1
+for k in 1 2 3; do
+    p="$pd/lon.csv.ketqua-$k.pdf"
+    text "$p" | tr '\n' ' ' | grep -qF "Phần $k/3" || parts_ok=0
+    contains "$p" "số yêu cầu: 2500" || parts_ok=0
+    r=$(text "$p" | grep -o "Bị từ" | wc -l); a=$(text "$p" | grep -o "Hợp lệ" | wc -l)
+    eval "rej$k=$r acc$k=$a"
+    rej=$((rej + r)); acc=$((acc + a))
+done
+check "parts: each says «Phần k/3» and the totals" '[ $parts_ok -eq 1 ]'
+check "parts: the rows add up to 2,500 ($rej rejected, $acc accepted)" '[ $rej -eq 1250 ] && [ $acc -eq 1250 ]'
+check "parts: rejected first across the parts ($rej1/$acc1, $rej2/$acc2, $rej3/$acc3)" \
+    '[ $rej1 -eq 1000 ] && [ $acc1 -eq 0 ] && [ $rej2 -eq 250 ] && [ $acc2 -eq 750 ] && [ $rej3 -eq 0 ] && [ $acc3 -eq 500 ]'
+check "parts: part 2 has both headings, rejected before accepted" \
+    '[ "$(first_line "$pd/lon.csv.ketqua-2.pdf" "Các yêu cầu bị từ chối")" -lt "$(first_line "$pd/lon.csv.ketqua-2.pdf" "Các yêu cầu hợp lệ (")" ]'
+check "parts: STT counts on (part 3 ends at 2500)" 'text "$pd/lon.csv.ketqua-3.pdf" | grep -qE "^ *2500 "'
+
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]

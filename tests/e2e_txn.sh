@@ -434,7 +434,7 @@ sweep_after() { # DIR LABEL N
     note_run "$2 N=$n (run after)" "$rc" "$d/normal.err"
     # 1: it processed the roster (one row is rejected); 0: the killed run had moved it already
     [ $rc -eq 1 ] || [ $rc -eq 0 -a -f "$d/in/done/e2e_cap_moi.csv" ] || echo "$n:$rc" >>"$d/../after_rc"
-    [ -s "$d/out/report.csv" ] && pdfinfo "$d/out/report.pdf" >/dev/null 2>&1 || echo "$n" >>"$d/../after_report"
+    [ -s "$d/out/report.csv" ] && [ -s "$d/out/report.xlsx" ] && pdfinfo "$d/out/report.pdf" >/dev/null 2>&1 || echo "$n" >>"$d/../after_report"
     [ "$(disk_docs "$d/out")" = "$CAP_DOCS" ] || echo "$n" >>"$d/../after_docs"
     docs_once "$d/out" >>"$d/../why" || echo "$n" >>"$d/../after_once"
     roster_done "$d/in" e2e_cap_moi.csv "$REPO/$DATA/e2e_cap_moi.csv" >>"$d/../why" || echo "$n" >>"$d/../after_roster"
@@ -506,7 +506,7 @@ check "KILL_AT sweep: covered at least 15 operations" '[ "$kill_last" -gt 15 ]'
 for kind in kill fail; do
     K=$(echo $kind | tr a-z A-Z)_AT
     check "${K} sweep, run after: exits 1, or 0 with nothing left to do (failing N:rc: $(list "$T/sw/$kind/after_rc"))" '[ ! -s "$T/sw/$kind/after_rc" ]'
-    check "${K} sweep, run after: OUT/report.csv and report.pdf exist (failing N: $(list "$T/sw/$kind/after_report"))" '[ ! -s "$T/sw/$kind/after_report" ]'
+    check "${K} sweep, run after: OUT/report.csv, report.xlsx and report.pdf exist (failing N: $(list "$T/sw/$kind/after_report"))" '[ ! -s "$T/sw/$kind/after_report" ]'
     check "${K} sweep, run after: exactly the 5 planned documents (failing N: $(list "$T/sw/$kind/after_docs"))" '[ ! -s "$T/sw/$kind/after_docs" ]'
     check "${K} sweep, run after: every document once, disk == ledger == manifest (failing N: $(list "$T/sw/$kind/after_once"))" '[ ! -s "$T/sw/$kind/after_once" ]'
     check "${K} sweep, run after: roster in done/ once, unchanged, with its ketqua (failing N: $(list "$T/sw/$kind/after_roster"))" '[ ! -s "$T/sw/$kind/after_roster" ]'

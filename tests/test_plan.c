@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "config.h"
@@ -432,12 +433,18 @@ static void test_run_report(void **state)
     roster_fail(bad, 4, "Dòng 4 có dấu ngoặc kép không đóng.");
     roster *const all[] = {fx->rs, bad};
     doc rep;
-    plan_report(&fx->b, 1, all, 2, PLAN_REPORT_MAX_ROWS, fx->cfg, &rep);
+    plan_report(&fx->b, 1, all, 2, 0, PLAN_REPORT_PART_ROWS, fx->cfg, &rep);
     assert_string_equal(rep.relpath, "report.pdf");
-    /* every request, accepted or not, in roster order */
+    /* every request: the rejected one first, then the accepted ones in roster order */
     assert_int_equal(rep.nrows, 3);
-    for (size_t i = 0; i < 3; i++)
-        assert_ptr_equal(rep.rows[i], row_of(fx, i));
+    assert_ptr_equal(rep.rows[0], row_of(fx, 1));
+    assert_ptr_equal(rep.rows[1], row_of(fx, 0));
+    assert_ptr_equal(rep.rows[2], row_of(fx, 2));
+    assert_string_equal(record_get(rep.values, "dong_tu_choi"), "0 1");
+    assert_string_equal(record_get(rep.values, "dong_hop_le"), "1 2");
+    assert_string_equal(record_get(rep.values, "so_phan"), "1");
+    assert_string_equal(record_get(rep.values, "ghi_chu_phan"), "");
+    assert_string_equal(record_get(rep.values, "luu_y_tep"), "");
     assert_non_null(rep.values);
     assert_string_equal(record_get(rep.values, "so_tep"), "2");
     assert_string_equal(record_get(rep.values, "so_yeu_cau"), "3");
@@ -450,7 +457,7 @@ static void test_run_report(void **state)
     roster_free(bad);
 
     roster *const good[] = {fx->rs};
-    plan_report(&fx->b, 1, good, 1, PLAN_REPORT_MAX_ROWS, fx->cfg, &rep);
+    plan_report(&fx->b, 1, good, 1, 0, PLAN_REPORT_PART_ROWS, fx->cfg, &rep);
     assert_string_equal(record_get(rep.values, "tep_loi"), "không có");
     plan_report_release(&rep);
 }
@@ -499,32 +506,67 @@ static void test_names_avoid_taken_and_fail_cleanly(void **state)
     plan_free(p);
 }
 
-/* A report over max_rows lists the rejected rows first and says the CSV has the rest. */
-static void test_run_report_cut_rejected_first(void **state)
+/* A report longer than a part is split: the rejected rows first across the parts, every
+ * row in exactly one part, each part saying which it is. */
+static void test_run_report_parts_rejected_first(void **state)
 {
     fixture *fx = *state;
     add_row(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, 1);
     add_row(fx, "Trần Thị Hoa", "089186000125", STC, 1);
     add_row(fx, "Lê Văn Tám", "089186000124", STC, 0);
+    add_row(fx, "Lê Văn Năm", "089186000126", STC, 0);
+    add_row(fx, "Võ Thị Mỹ Duyên", "089186000127", STC, 1);
     make_plan(fx);
     roster *const all[] = {fx->rs};
+    assert_int_equal(plan_report_parts(&fx->b, 1, 2), 3);
+    assert_int_equal(plan_report_parts(&fx->b, 1, 5), 1);
+    static const size_t order[] = {2, 3, 0, 1, 4}; /* rejected, then accepted */
+    static const char *const ranges[3][2] = {{"0 2", "2 0"}, {"0 0", "0 2"}, {"0 0", "0 1"}};
+    size_t seen = 0;
+    for (size_t k = 0; k < 3; k++) {
+        doc rep;
+        plan_report(&fx->b, 1, all, 1, k, 2, fx->cfg, &rep);
+        for (size_t i = 0; i < rep.nrows; i++)
+            assert_ptr_equal(rep.rows[i], row_of(fx, order[seen++]));
+        assert_string_equal(record_get(rep.values, "so_yeu_cau"), "5");
+        assert_string_equal(record_get(rep.values, "so_tu_choi"), "2");
+        assert_string_equal(record_get(rep.values, "so_phan"), "3");
+        assert_string_equal(record_get(rep.values, "dong_tu_choi"), ranges[k][0]);
+        assert_string_equal(record_get(rep.values, "dong_hop_le"), ranges[k][1]);
+        char phan[32];
+        snprintf(phan, sizeof phan, "%zu", k + 1);
+        assert_string_equal(record_get(rep.values, "phan"), phan);
+        snprintf(phan, sizeof phan, "%zu", 2 * k);
+        assert_string_equal(record_get(rep.values, "stt_dau"), phan);
+        const char *note = record_get(rep.values, "ghi_chu_phan");
+        assert_true(note[0] != '\0');
+        assert_null(strchr(note, '{')); /* its placeholders are filled */
+        plan_report_release(&rep);
+    }
+    assert_int_equal(seen, 5);
+}
+
+/* The rosters' own notes come once per file, with the file's name when there are several. */
+static void test_run_report_file_notes(void **state)
+{
+    fixture *fx = *state;
+    add_row(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, 1);
+    make_plan(fx);
+    roster_warn(fx->rs, 1, "ghi_chu_khac", "Cột «Ghi chú khác» không được dùng.");
+    roster *other = roster_new("in/b.csv");
+    roster_warn(other, 0, NULL, "Cột CCCD mất số 0 ở đầu.");
     doc rep;
-    plan_report(&fx->b, 1, all, 1, 2, fx->cfg, &rep);
-    assert_int_equal(rep.nrows, 2);
-    assert_ptr_equal(rep.rows[0], row_of(fx, 2)); /* the rejected one first */
-    assert_ptr_equal(rep.rows[1], row_of(fx, 0));
-    assert_string_equal(record_get(rep.values, "so_yeu_cau"), "3");
-    assert_string_equal(record_get(rep.values, "so_liet_ke"), "2");
-    assert_string_equal(record_get(rep.values, "so_tu_choi"), "1");
-    const char *note = record_get(rep.values, "ghi_chu_rut_gon");
-    assert_true(note[0] != '\0');
-    assert_null(strchr(note, '{')); /* its placeholders are filled */
+    roster *const one[] = {fx->rs};
+    plan_report(&fx->b, 1, one, 1, 0, 0, fx->cfg, &rep);
+    assert_string_equal(record_get(rep.values, "luu_y_tep"),
+                        "Dòng 1: Cột «Ghi chú khác» không được dùng.");
     plan_report_release(&rep);
-    plan_report(&fx->b, 1, all, 1, 3, fx->cfg, &rep);
-    assert_int_equal(rep.nrows, 3);
-    assert_ptr_equal(rep.rows[0], row_of(fx, 0)); /* nothing cut: roster order */
-    assert_string_equal(record_get(rep.values, "ghi_chu_rut_gon"), "");
+    roster *const two[] = {fx->rs, other};
+    plan_report(&fx->b, 1, two, 2, 0, 0, fx->cfg, &rep);
+    const char *notes = record_get(rep.values, "luu_y_tep");
+    assert_non_null(strstr(notes, ", dòng 1: Cột «Ghi chú khác» không được dùng. b.csv, Cột CCCD"));
     plan_report_release(&rep);
+    roster_free(other);
 }
 
 /* The run's report: one row per roster, owning its values; the totals add up. */
@@ -532,18 +574,26 @@ static void test_run_summary(void **state)
 {
     (void)state;
     plan_summary_line lines[] = {
-        {"stc.csv", "Đã xử lý", 4, 3, 1, 1, 5},
-        {"hong.csv", "Không đọc được", 0, 0, 0, 0, 0},
+        {"tot.csv", "Đã xử lý", 2, 2, 0, 0, 2, "Dòng 1: Cột «x» không dùng.", 0},
+        {"stc.csv", "Đã xử lý", 4, 3, 1, 1, 5, NULL, 1},
+        {"hong.csv", "Không đọc được", 0, 0, 0, 0, 0, NULL, 1},
     };
     doc d;
-    plan_run_summary(lines, 2, 7, "hong.csv (dòng 2): nhị phân", &d);
-    assert_int_equal(d.nrows, 2);
+    plan_run_summary(lines, 3, 7, "hong.csv (dòng 2): nhị phân", &d);
+    assert_int_equal(d.nrows, 3);
     assert_string_equal(d.kind->form, "baocao-lan-chay");
+    /* the rosters the clerk must act on first, each group in the order given */
     assert_string_equal(record_get(d.rows[0]->rec, "tep"), "stc.csv");
     assert_string_equal(record_get(d.rows[0]->rec, "so_van_ban"), "5");
     assert_string_equal(record_get(d.rows[1]->rec, "ket_qua"), "Không đọc được");
-    assert_string_equal(record_get(d.values, "so_tep"), "2");
-    assert_string_equal(record_get(d.values, "so_yeu_cau"), "4");
+    assert_string_equal(record_get(d.rows[2]->rec, "tep"), "tot.csv");
+    assert_string_equal(record_get(d.rows[2]->rec, "luu_y"), "Dòng 1: Cột «x» không dùng.");
+    assert_string_equal(record_get(d.rows[0]->rec, "luu_y"), "");
+    assert_string_equal(record_get(d.values, "dong_can_sua"), "0 2");
+    assert_string_equal(record_get(d.values, "dong_khong_loi"), "2 1");
+    assert_string_equal(record_get(d.values, "so_can_sua"), "2");
+    assert_string_equal(record_get(d.values, "so_tep"), "3");
+    assert_string_equal(record_get(d.values, "so_yeu_cau"), "6");
     assert_string_equal(record_get(d.values, "so_da_lap"), "1");
     assert_string_equal(record_get(d.values, "lan_chay"), "7");
     assert_string_equal(record_get(d.values, "tep_loi"), "hong.csv (dòng 2): nhị phân");
@@ -575,7 +625,8 @@ int main(void)
         T(test_handover_two_agencies),
         T(test_recovery_and_lost_token_forms),
         T(test_run_report),
-        T(test_run_report_cut_rejected_first),
+        T(test_run_report_parts_rejected_first),
+        T(test_run_report_file_notes),
         T(test_names_avoid_taken_and_fail_cleanly),
         cmocka_unit_test(test_run_summary),
         cmocka_unit_test(test_free_null),

@@ -295,6 +295,104 @@ static void test_csv_formulas_neutralised(void **state)
     }
 }
 
+/* Fullwidth and small formula signs, and a sign behind invisible format characters, are what
+ * Excel may still run: each gets the ' too; tab and CR at the start as well. */
+static void test_csv_formula_lookalikes(void **state)
+{
+    (void)state;
+    static const char *const risky[] = {
+        "\xEF\xBC\x9D" "1+1",          /* ＝ U+FF1D */
+        "\xEF\xBC\x8B" "84912345678",  /* ＋ U+FF0B */
+        "\xEF\xBC\x8D" "2+3",          /* － U+FF0D */
+        "\xEF\xBC\xA0" "SUM(A1)",      /* ＠ U+FF20 */
+        "\xEF\xB9\xA6" "1+1",          /* ﹦ U+FE66 */
+        "\xE2\x80\x8B=1+1",            /* U+200B zero-width space */
+        "\xE2\x80\x8C=1+1",            /* U+200C ZWNJ */
+        "\xE2\x80\x8D+1",              /* U+200D ZWJ */
+        "\xE2\x81\xA0@SUM(A1)",        /* U+2060 word joiner */
+        "\xEF\xBB\xBF=1+1",            /* U+FEFF BOM */
+        "\xE2\x80\x8B\xEF\xBB\xBF\xE2\x80\x8B-1", /* several, then - */
+        "\xE2\x80\x8B\xEF\xBC\x9D" "1+1", /* invisible, then fullwidth */
+        "\t=1+1",
+        "\r=1+1",
+        "\tabc",
+        "=",
+    };
+    static const char *const safe[] = {
+        "Nguyễn Văn =An", " =1+1", "\xE2\x80\x8B" "Nguyễn", "0912345678", "", "a=b",
+        "\xEF\xBB\xBF", "\xE2\x80\x8B", "\xFF=1", "\xC2\xA0=1",
+    };
+    for (size_t i = 0; i < sizeof risky / sizeof *risky; i++) {
+        buf b;
+        buf_init(&b, 0);
+        report_csv_cell(&b, risky[i], 1);
+        char *want = xasprintf("\"'%s\"\r\n", risky[i]);
+        if (strcmp(buf_str(&b), want) != 0)
+            fail_msg("risky cell %zu not neutralised: %s", i, buf_str(&b));
+        free(want);
+        buf_release(&b);
+        assert_int_equal(report_csv_needs_quote_mark(risky[i]), 1);
+    }
+    for (size_t i = 0; i < sizeof safe / sizeof *safe; i++)
+        if (report_csv_needs_quote_mark(safe[i]))
+            fail_msg("safe cell %zu neutralised", i);
+}
+
+/* The whole report: a fullwidth = in a name and a zero-width space before = in another. */
+static void test_csv_lookalikes_in_report(void **state)
+{
+    fixture *fx = *state;
+    roster *r = add_roster(fx, "z.csv");
+    add_row(r, 2, "\xEF\xBC\x9D" "1+1", "089186000123");
+    add_row(r, 3, "\xE2\x80\x8B=1+1", "089186000124");
+    check(fx);
+    report_csv(&fx->out, fx->rs, fx->nrs, fx->b);
+    const char *s = buf_str(&fx->out);
+    assert_non_null(strstr(s, ",\"'\xEF\xBC\x9D" "1+1\","));
+    assert_non_null(strstr(s, ",\"'\xE2\x80\x8B=1+1\","));
+}
+
+/* A result CSV read back (the report of a run cut short is made from the rosters' results):
+ * the same cells as written, the ' of a neutralised cell taken off, the label from the
+ * configuration, "[rule] " prefixes dropped for the clerk; a line of another shape stops. */
+static void test_csv_read_back(void **state)
+{
+    fixture *fx = *state;
+    roster *r = add_roster(fx, "in/stc.csv");
+    add_row(r, 2, "=1+1", "089186000123");
+    record *rec = add_row(r, 3, "Lê \"Tám\"\nB", "");
+    record_set(rec, "co_quan_quan_ly", "");
+    check(fx);
+    report_csv_rows(&fx->out, fx->rs, fx->nrs, fx->b);
+    const char *p = fx->out.data, *end = p + fx->out.len;
+    buf store;
+    buf_init(&store, 0);
+    report_row row;
+    assert_int_equal(report_csv_read_row(&p, end, fx->cfg, &store, &row), 0);
+    assert_string_equal(row.file, "in/stc.csv");
+    assert_int_equal(row.line, 2);
+    assert_string_equal(row.name, "=1+1");
+    assert_string_equal(row.procedure, "cap-moi");
+    assert_string_equal(row.procedure_label, "Cấp mới");
+    assert_string_equal(row.status, "Hợp lệ");
+    assert_false(row.rejected);
+    assert_int_equal(report_csv_read_row(&p, end, fx->cfg, &store, &row), 0);
+    assert_string_equal(row.name, "Lê \"Tám\"\nB");
+    assert_true(row.rejected);
+    char *fix = report_row_fix(&row, 0);
+    assert_non_null(strstr(fix, "\nThiếu «Số CCCD»: hãy điền thông tin này."));
+    assert_null(strstr(fix, "[thieu-truong]"));
+    free(fix);
+    fix = report_row_fix(&row, 1);
+    assert_non_null(strstr(fix, "[thieu-truong] Thiếu «Số CCCD»"));
+    free(fix);
+    assert_ptr_equal(p, end);
+    assert_int_equal(report_csv_read_row(&p, end, fx->cfg, &store, &row), -1);
+    const char *odd = "\"a\",\"b\"\r\n", *q = odd;
+    assert_int_equal(report_csv_read_row(&q, odd + strlen(odd), NULL, &store, &row), -1);
+    buf_release(&store);
+}
+
 static void test_csv_quotes_and_newlines(void **state)
 {
     fixture *fx = *state;
@@ -359,6 +457,9 @@ int main(void)
         T(test_json_unreadable_file),
         T(test_csv_bom_header_and_rows),
         T(test_csv_formulas_neutralised),
+        T(test_csv_formula_lookalikes),
+        T(test_csv_lookalikes_in_report),
+        T(test_csv_read_back),
         T(test_csv_quotes_and_newlines),
         T(test_csv_several_findings_one_cell),
         T(test_csv_unreadable_file),

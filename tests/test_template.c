@@ -413,6 +413,44 @@ static void test_fill_empty_table(void **state)
     source_release(&s);
 }
 
+/* when="NAME" leaves a block out unless NAME is set, non-empty and not "0"; rows="NAME"
+ * lists the rows "FIRST COUNT" names, cut to those there are, and a table left with no row
+ * is left out. */
+static void test_fill_when_and_rows(void **state)
+{
+    (void)state;
+    source s;
+    source_init(&s);
+    record_set(&s.docvals, "co", "2");
+    record_set(&s.docvals, "khong", "0");
+    record_set(&s.docvals, "sau", "1 5");
+    record_set(&s.docvals, "ngoai", "3 1");
+    template *t = load_text("<form id=\"x\"><p when=\"co\">A</p><p when=\"khong\">B</p>"
+                            "<p when=\"chua_co\">C</p><p when=\"chuc_vu\">D</p>"
+                            "<table rows=\"sau\"><col>{stt}. {ho_ten}</col></table>"
+                            "<table rows=\"ngoai\"><col>{ho_ten}</col></table>"
+                            "<table when=\"khong\"><col>{ho_ten}</col></table>"
+                            "<table><col>{ho_ten}</col></table></form>");
+    template *f = fill_form(t, &s);
+    assert_int_equal(f->nblocks, 8);
+    assert_false(f->blocks[0].para.omit);
+    assert_true(f->blocks[1].para.omit && f->blocks[1].omit);
+    assert_true(f->blocks[2].para.omit); /* not set at all */
+    assert_true(f->blocks[3].para.omit); /* set but empty */
+    assert_false(f->blocks[4].omit);
+    assert_int_equal(f->blocks[4].nrows, 2); /* rows 1 and 2 of 3 */
+    assert_int_equal(f->blocks[4].first, 1);
+    assert_string_equal(f->blocks[4].cells[0][0], "2. Đặng Thị Đào");
+    assert_true(f->blocks[5].omit); /* row 3 of 3 rows: none */
+    assert_int_equal(f->blocks[5].nrows, 0);
+    assert_true(f->blocks[6].omit);
+    assert_false(f->blocks[7].omit);
+    assert_int_equal(f->blocks[7].nrows, 3);
+    template_free(f);
+    template_free(t);
+    source_release(&s);
+}
+
 static void test_fill_date_filter(void **state)
 {
     (void)state;
@@ -456,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_fill_blank_in_paragraphs),
         cmocka_unit_test(test_fill_table_cells),
         cmocka_unit_test(test_fill_empty_table),
+        cmocka_unit_test(test_fill_when_and_rows),
         cmocka_unit_test(test_fill_date_filter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
