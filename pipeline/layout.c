@@ -584,6 +584,13 @@ typedef struct pager {
 static dl_page *new_page(pager *pg)
 {
     display *d = pg->d;
+    if (d->npages) { /* the page before is done: its items take only their room */
+        dl_page *last = &d->pages[d->npages - 1];
+        if (last->n && last->cap > last->n) {
+            last->items = xrealloc(last->items, last->n * sizeof *last->items);
+            last->cap = last->n;
+        }
+    }
     d->pages = xgrow(d->pages, &d->cap, d->npages + 1, sizeof *d->pages);
     dl_page *p = &d->pages[d->npages++];
     memset(p, 0, sizeof *p);

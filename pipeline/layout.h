@@ -22,13 +22,15 @@ typedef struct fontset {
 
 typedef enum { DL_TEXT, DL_LINE } dl_kind;
 
+/* 32 bytes: a 170-page letter holds some 200,000 of them. Positions are floats, finer than
+ * the 0.001 pt the PDF is written with anywhere on an A4 page. */
 typedef struct dl_item {
-    dl_kind kind;
-    int face;      /* DL_TEXT */
-    double size;   /* DL_TEXT: pt; DL_LINE: stroke width */
-    double x, y;   /* DL_TEXT: start of the baseline; DL_LINE: one end */
-    double x2, y2; /* DL_LINE: other end */
-    char *text;    /* DL_TEXT, UTF-8 NFC, owned */
+    char *text;         /* DL_TEXT, UTF-8 NFC, owned */
+    float size;         /* DL_TEXT: pt; DL_LINE: stroke width */
+    float x, y;         /* DL_TEXT: start of the baseline; DL_LINE: one end */
+    float x2, y2;       /* DL_LINE: other end */
+    unsigned char kind; /* dl_kind */
+    signed char face;   /* DL_TEXT */
 } dl_item;
 
 typedef struct dl_page {

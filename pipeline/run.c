@@ -1128,6 +1128,7 @@ static void place_and_move(ctx *c, roster *r, batch *b, stage_set *s, plan **p, 
     stage_discard(s, 0); /* the plan is done with: the results need only the verdicts */
     plan_free(*p);
     *p = NULL;
+    mem_give_back(); /* what the roster's documents held, before its results are laid out */
     if (write_results(c, r, b, target) < 0)
         keep_after_commit(c, b, res, "its result could not be written", 0);
     else if (publish_move(r->path, target, err, sizeof err) < 0)
