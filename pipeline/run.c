@@ -570,6 +570,13 @@ static size_t stage_add(stage_set *s, const char *str, int once)
     return off;
 }
 
+/* Staged documents in the order of the plan they point into. */
+static int staged_cmp(const void *a, const void *b)
+{
+    const doc *x = ((const staged *)a)->d, *y = ((const staged *)b)->d;
+    return x < y ? -1 : x > y;
+}
+
 static void staged_sha_hex(const staged *st, char hex[65])
 {
     for (int i = 0; i < 32; i++)
@@ -878,6 +885,10 @@ static int make_documents(ctx *c, batch *b, const char *from, plan **out, stage_
             rc = MAKE_OPERATOR;
         }
         if (rc == MAKE_OK && !replan) {
+            /* back in plan order for what follows (the ledger's ids, manifest.csv, what each
+             * row got): stage_order only changed when each was made */
+            if (s->n > 1)
+                qsort(s->v, s->n, sizeof *s->v, staged_cmp);
             *out = p;
             return MAKE_OK;
         }
