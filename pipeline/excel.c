@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "date.h"
 #include "text.h"
@@ -147,9 +148,11 @@ static int letter(uint32_t cp)
 }
 
 /* What is wrong with s, as the clerk's phrase (the caller frees), or NULL. name: a name
- * field (any '?', any foreign letter); header: a column title ('?' inside a word, "Lo?i":
- * a clerk's own column "Đã nộp hồ sơ?" stays a question). */
-static char *code_page_damage(const char *s, int name, int header)
+ * field (any '?'; and, when foreign, any letter Vietnamese does not use); header: a column
+ * title ('?' inside a word, "Lo?i": a clerk's own column "Đã nộp hồ sơ?" stays a
+ * question). foreign is for text decoded from an 8-bit code page: in UTF-8, a letter
+ * like the ŏ of an Ê Đê name is what the clerk typed, not damage. */
+static char *code_page_damage(const char *s, int name, int header, int foreign)
 {
     uint32_t win[3] = {0, 0, 0};
     const char *starts[3] = {s, s, s};
@@ -173,7 +176,7 @@ static char *code_page_damage(const char *s, int name, int header)
         uint32_t c = win[0];
         if (c == '?' && (name || (header && letter(prev) && have > 1 && letter(win[1]))))
             return xstrdup(WHY_QUESTION);
-        if (name && foreign_letter(c)) {
+        if (name && foreign && foreign_letter(c)) {
             char *one = xstrndup(starts[0], (size_t)((have > 1 ? starts[1] : p) - starts[0]));
             char *why = xasprintf(WHY_FOREIGN, one);
             free(one);
@@ -224,9 +227,12 @@ static void fail_code_page(roster *r, long line, const char *where, const char *
 /* sai-bang-ma: the first damaged header or value fails the file. Returns -1 then. */
 static int check_code_page(roster *r)
 {
+    /* text that came through an 8-bit code page (Windows-1258 detected, or forced) */
+    const char *enc = r->encoding ? r->encoding : "";
+    int eightbit = strncasecmp(enc, "utf", 3) != 0 && strcmp(enc, "biff") != 0;
     for (size_t i = 0; i < r->nwarnings; i++) { /* unknown or repeated columns: the header */
         const roster_note *w = &r->warnings[i];
-        char *why = w->field ? code_page_damage(w->field, 0, 1) : NULL;
+        char *why = w->field ? code_page_damage(w->field, 0, 1, 0) : NULL;
         if (why) {
             char where[64];
             snprintf(where, sizeof where, "dòng tiêu đề (dòng %ld)", w->line);
@@ -241,7 +247,7 @@ static int check_code_page(roster *r)
         const record *rec = &r->records[i];
         for (size_t k = 0; k < rec->nfields; k++) {
             const char *key = rec->fields[k].key;
-            char *why = code_page_damage(rec->fields[k].value, is_name_key(key), 0);
+            char *why = code_page_damage(rec->fields[k].value, is_name_key(key), 0, eightbit);
             if (!why)
                 continue;
             char *where = xasprintf("dòng %ld, cột «%s»", rec->line, roster_label(key));
@@ -508,7 +514,7 @@ static void explain_failure(roster *r, const char *text, size_t len)
             size_t w = strcspn(cell, ",;\t");
             next = cell[w] ? cell + w + 1 : NULL;
             cell[w] = '\0';
-            char *why = code_page_damage(cell, 0, 1);
+            char *why = code_page_damage(cell, 0, 1, 0);
             if (why) {
                 char where[32];
                 snprintf(where, sizeof where, "dòng %ld", line);

@@ -180,6 +180,7 @@ static void read_table(ods *o)
         } else if (is_ns(rd, NS_TABLE) && strcmp(el, "table-row") == 0) {
             if (elem) {
                 o->line = next_line;
+                o->row.line = next_line; /* what a cell's message names */
                 o->row_repeat = repeat_of(rd, "number-rows-repeated", SHEET_MAX_ROW);
                 next_line += o->row_repeat;
                 o->col = 0;

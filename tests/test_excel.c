@@ -475,14 +475,26 @@ static void test_question_mark_and_foreign_letters(void **state)
     const char *bad[] = {"Nguy?n Văn An", "Muñoz", "Bjørn", "Åsa",    "Strauß", "Jäger",
                          "Noël",          "Anaïs", "Göran", "Müller", "Ÿves",   "François"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        /* saved on a Western-European Windows (cp1252), read as Windows-1258 */
         char *text = xasprintf("ho_ten,so_cccd\n%s,089185001234\n", bad[i]);
-        roster *r = read_str(text);
+        size_t len = strlen(text); /* a '?' in a name is refused whatever the encoding */
+        char *bytes = i == 0 ? xstrdup(text) : convert("CP1252", "UTF-8", text, &len);
+        roster *r = read_roster_mem("t.csv", bytes, len, NULL);
         if (!r->failed)
             fail_msg("%s in a name not refused", bad[i]);
         expect_code_page_refusal(r, 2, bad[i]);
         roster_free(r);
+        free(bytes);
+        if (i > 0) { /* typed in UTF-8, a foreign letter is the clerk's own (Y Klŏng Niê) */
+            r = read_str(text);
+            expect_read(r, 1);
+            roster_free(r);
+        }
         free(text);
     }
+    roster *ede = read_str("ho_ten,so_cccd\nY Klŏng Niê,089185001234\n");
+    expect_read(ede, 1);
+    roster_free(ede);
     /* a free-text field may hold '?' and foreign letters */
     roster *r =
         read_str("ho_ten,ghi_chu,hoan_canh\nAn,Có cần gấp không?,Quên ở quán café Müller?\n");
