@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 #include "util.h"
@@ -169,6 +170,14 @@ static void add_record(table *t, long line, char *const *cells, size_t n)
     }
 }
 
+/* A .txt file is a roster only when its header plainly says so: Excel's "Unicode Text"
+ * is one, a clerk's ghi-chu.txt is not (issue 10 item 7). */
+static int is_txt(const roster *r)
+{
+    const char *dot = r->path ? strrchr(r->path, '.') : NULL;
+    return dot && !strchr(dot, '/') && strcasecmp(dot, ".txt") == 0;
+}
+
 static void fail_no_header(table *t, long line)
 {
     char *msg = xasprintf("Không tìm thấy dòng tiêu đề trong %d dòng đầu của tệp: không dòng "
@@ -178,7 +187,9 @@ static void fail_no_header(table *t, long line)
                           "(từ dòng %ld).",
                           TABLE_HEADER_ROWS, line);
     roster_fail(t->r, line, msg);
-    t->r->not_roster = 1;
+    /* a .txt note stays where the clerk put it; a .csv or a workbook was meant as a roster:
+     * it goes to rejected/ with this explanation beside it */
+    t->r->not_roster = is_txt(t->r);
     free(msg);
 }
 
@@ -195,7 +206,7 @@ static void choose_header(table *t)
         if (first < 0)
             first = (int)i, first_line = t->held[i].line;
         size_t k = known_keys(t, &t->held[i]);
-        if (k > bestn && (k >= 2 || (int)i == first))
+        if (k > bestn && (k >= 2 || ((int)i == first && !is_txt(t->r))))
             best = i, bestn = k;
     }
     if (first < 0 && t->nheld == TABLE_HEADER_ROWS) {

@@ -372,13 +372,17 @@ cp $DATA/sheet_roster.xlsx "$T/lock/in/ds.xlsx"
 printf '\x0bNguyen Van A\0\0\0' >"$T/lock/in/~\$ds.xlsx"
 printf 'Ghi chú của chị Lan:\nnhớ gửi danh sách trước thứ Sáu.\n' >"$T/lock/in/ghi-chu.txt"
 printf 'thu_tuc,ho_ten\n' >"$T/lock/in/.an.csv"
+printf 'Ghi chú\nNgày mai gửi danh sách.\n' >"$T/lock/in/ghi-chu-2.txt"
+printf 'Họ và tên người,CMND số\nLê Thị Thu Hà,089180003333\n' >"$T/lock/in/ds-sai.csv"
 (cd "$T/lock" && mkdir z && echo hi >z/a.txt && python3 -c "import zipfile; zipfile.ZipFile('in/anh.xlsx','w').write('z/a.txt')")
 $BIN run --in "$T/lock/in" --out "$T/lock/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>"$T/lock.err"
-for f in '~$ds.xlsx' ghi-chu.txt .an.csv anh.xlsx; do
+for f in '~$ds.xlsx' ghi-chu.txt ghi-chu-2.txt .an.csv anh.xlsx; do
     check "$f stays in the drop folder" '[ -f "$T/lock/in/$f" ] && [ ! -e "$T/lock/in/rejected/$f" ]'
     check "$f is mentioned once in the log" '[ "$(grep -cF "$T/lock/in/$f" "$T/lock.err")" -eq 1 ]'
 done
 check "the roster beside them is read" '[ -f "$T/lock/in/done/ds.xlsx" ]'
+check "a .csv with no header is a roster gone wrong: rejected/, with why" \
+    '[ -f "$T/lock/in/rejected/ds-sai.csv" ] && grep -qF "Không tìm thấy dòng tiêu đề" "$T/lock/in/rejected/ds-sai.csv.loi.txt"'
 check "validate says what ghi-chu.txt is" \
     '$BIN validate "$T/lock/in/ghi-chu.txt" | grep -qF "không phải danh sách đề nghị"'
 check "validate says what the lock file is" \
