@@ -447,11 +447,11 @@ static void set_date(record *rec, const char *key, date d)
     change(rec, key, vn);
 }
 
-/* One date column: the order decided (excel.h), every date rewritten dd/mm/yyyy. */
-static void fix_date_column(roster *r, const char *key)
+/* The shapes of one date column's values (times dropped on the way), and the first value
+ * that can only be month/day into example. */
+static void count_date_column(roster *r, const char *key, size_t count[5], char *example,
+                              size_t exlen)
 {
-    size_t count[5] = {0, 0, 0, 0, 0};
-    char example[64] = "";
     for (size_t i = 0; i < r->nrecords; i++) {
         record *rec = &r->records[i];
         if (!record_has(rec, key))
@@ -463,12 +463,18 @@ static void fix_date_column(roster *r, const char *key)
         }
         date df, mf;
         shape sh = shape_of(record_get(rec, key), &df, &mf);
-        if (sh == SHAPE_MONTH_FIRST && !count[sh])
-            snprintf(example, sizeof example, "%s", record_get(rec, key));
+        if (sh == SHAPE_MONTH_FIRST && !example[0])
+            snprintf(example, exlen, "%s", record_get(rec, key));
         count[sh]++;
     }
-    int month_first = count[SHAPE_MONTH_FIRST] && !count[SHAPE_DAY_FIRST];
-    int mixed = count[SHAPE_MONTH_FIRST] && count[SHAPE_DAY_FIRST];
+}
+
+/* One date column read in the order decided for the file (excel.h), every date rewritten
+ * dd/mm/yyyy; mixed: the file holds both orders, so what may be month/day is flagged. */
+static void fix_date_column(roster *r, const char *key, int month_first, int mixed,
+                            const char *example)
+{
+    size_t swapped = 0;
     char shown[64] = "", read_as[16] = "";
     for (size_t i = 0; i < r->nrecords; i++) {
         record *rec = &r->records[i];
@@ -486,14 +492,38 @@ static void fix_date_column(roster *r, const char *key)
             snprintf(shown, sizeof shown, "%s", record_get(rec, key));
             date_format_vn(mf, read_as);
         }
+        swapped += (size_t)swap;
         set_date(rec, key, swap ? mf : df);
     }
-    if (!month_first)
+    if (!swapped)
         return;
-    char *msg = xasprintf(MSG_MONTH_FIRST, roster_label(key), example,
-                          count[SHAPE_MONTH_FIRST] + count[SHAPE_AMBIGUOUS], shown, read_as);
+    char *msg = xasprintf(MSG_MONTH_FIRST, roster_label(key), example, swapped, shown, read_as);
     roster_warn(r, 0, key, msg);
     free(msg);
+}
+
+/* A column's own values decide its order (one column may be typed as text, day first,
+ * beside one Excel wrote month first). A column with no value of its own that shows the
+ * order (only 1/2/2027, 5/5/2027, ISO) follows the file: Excel with US settings writes
+ * every date column month first, so the 3/14/2027 of one column says how 1/2/2027 next
+ * door reads; when the file shows both orders, its doubtful values are flagged. */
+static void fix_dates(roster *r)
+{
+    size_t count[EXCEL_NDATE_KEYS][5], month = 0, day = 0;
+    char example[64] = "";
+    memset(count, 0, sizeof count);
+    for (size_t k = 0; k < EXCEL_NDATE_KEYS; k++) {
+        count_date_column(r, EXCEL_DATE_KEYS[k], count[k], example, sizeof example);
+        month += count[k][SHAPE_MONTH_FIRST];
+        day += count[k][SHAPE_DAY_FIRST];
+    }
+    for (size_t k = 0; k < EXCEL_NDATE_KEYS; k++) {
+        size_t m = count[k][SHAPE_MONTH_FIRST], d = count[k][SHAPE_DAY_FIRST];
+        int own = m || d;
+        int month_first = own ? m && !d : month && !day;
+        int mixed = own ? m && d : month && day;
+        fix_date_column(r, EXCEL_DATE_KEYS[k], month_first, mixed, example);
+    }
 }
 
 /* A roster the reader refused (its header unrecognisable: every label lost its letters):
@@ -542,8 +572,7 @@ void excel_repair(roster *r, const char *text, size_t len)
     if (!r || r->failed || check_code_page(r) < 0)
         return;
     restore_zeros(r);
-    for (size_t k = 0; k < EXCEL_NDATE_KEYS; k++)
-        fix_date_column(r, EXCEL_DATE_KEYS[k]);
+    fix_dates(r);
     for (size_t i = 0; i < r->nrecords; i++)
         if (unpacked(&r->records[i]))
             record_trim(&r->records[i]);

@@ -37,8 +37,11 @@
  *        ambiguous value is flagged (record_flag_set, rule `ngay-thang-kieu-my`, case
  *        "thang-truoc" or "mo-ho") and left as written; the check stage rejects its row.
  *        Day-first only values stand.
- *    The decision is per column, never per file: a spreadsheet reader's date cells are
- *    day-first whatever a text column beside them holds.
+ *    A column's own values decide; a column with no value of its own showing the order
+ *    (only ambiguous, same-number or ISO values) follows the file: read month-first when
+ *    another column is month-first and none day-first, its ambiguous values flagged when
+ *    the file shows both orders. A spreadsheet reader's typed date cells arrive as ISO
+ *    (sheet.h), so they never take part and are never turned round.
  * 4. Every date that parses (in the order decided) is rewritten dd/mm/yyyy (issue 10 item
  *    6: forms print every date so), deterministically: the same roster always gives the
  *    same values. Dates are not part of a request's ledger key (rules_request_key).

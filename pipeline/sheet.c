@@ -71,12 +71,12 @@ int sheet_serial_text(double serial, int date1904, char *out)
         day += 1, minutes -= 1440;
     char d[16];
     if (!date1904 && day == 60) {
-        snprintf(d, sizeof d, "29/02/1900");
+        snprintf(d, sizeof d, "1900-02-29");
     } else {
         /* days since 1970-01-01 of serial 0: 1899-12-31 (before the false leap day) or
          * 1899-12-30 (after it); 1904-01-01 in the 1904 system */
         long base = date1904 ? -24107 : day < 60 ? -25568 : -25569;
-        date_format_vn(date_from_serial((long)day + base), d);
+        date_format_iso(date_from_serial((long)day + base), d);
     }
     if (minutes)
         snprintf(out, SHEET_TEXT_BYTES, "%s %02ld:%02ld", d, minutes / 60, minutes % 60);
@@ -141,7 +141,7 @@ int sheet_iso_text(const char *iso, char *out)
     if (!date_is_valid(dt) || h > 23 || mi > 59 || h < 0 || mi < 0)
         return -1;
     char ds[16];
-    date_format_vn(dt, ds);
+    date_format_iso(dt, ds);
     if (h || mi)
         snprintf(out, SHEET_TEXT_BYTES, "%s %02d:%02d", ds, h, mi);
     else

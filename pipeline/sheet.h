@@ -4,8 +4,8 @@
  *
  * A cell becomes the text a clerk sees, so that every reader gives what the CSV of the same
  * sheet gives: text as typed; a number as an integer without ".0", else the shortest decimal
- * that reads back as the same double, '.' as decimal point; a date as dd/mm/yyyy, with
- * " hh:mm" only when it has a time of day; a boolean as TRUE / FALSE; an error as Excel
+ * that reads back as the same double, '.' as decimal point; a date as yyyy-mm-dd (the
+ * excel pass prints it dd/mm/yyyy), with " hh:mm" only when it has a time of day; a boolean as TRUE / FALSE; an error as Excel
  * writes it (#N/A, #VALUE!, ...); a formula as its cached value. */
 #ifndef CTS_SHEET_H
 #define CTS_SHEET_H
@@ -36,7 +36,11 @@ sheet_kind sheet_sniff(const char *data, size_t len);
 /* The text of a number (see above) into out[SHEET_TEXT_BYTES]. */
 void sheet_number_text(double v, char *out);
 
-/* The text of a date serial into out[SHEET_TEXT_BYTES]: days since 1899-12-31 in Excel's
+/* A typed date is written ISO, yyyy-mm-dd [hh:mm]: the excel pass (excel.h) reads that
+ * as neither day- nor month-first and writes dd/mm/yyyy, so a text cell typed month-first
+ * in the same column can never turn a typed date round.
+ *
+ * The text of a date serial into out[SHEET_TEXT_BYTES]: days since 1899-12-31 in Excel's
  * 1900 system (where serial 60 is the 29 February 1900 Lotus had), or since 1904-01-01 in
  * the 1904 system (date1904). Returns 0, or -1 when serial is no date (below 1, or 0 in
  * 1904, after 9999-12-31, not finite): the caller prints it as a number then. */
@@ -47,7 +51,7 @@ int sheet_serial_text(double serial, int date1904, char *out);
 int sheet_format_is_date(long id, const char *code);
 
 /* An ISO 8601 date or date-time ("2027-03-14", "2027-03-14T08:30:00", as ODS and FreeXL
- * write them) as dd/mm/yyyy [hh:mm] into out[SHEET_TEXT_BYTES]. Returns 0, or -1 when iso
+ * write them) as yyyy-mm-dd [hh:mm] into out[SHEET_TEXT_BYTES]. Returns 0, or -1 when iso
  * is not one. */
 int sheet_iso_text(const char *iso, char *out);
 

@@ -311,6 +311,24 @@ static void test_month_first_column_read_month_first(void **state)
     roster_free(r);
 }
 
+/* A column with no value of its own that shows the order follows the file (review of
+ * issue 10: 1/2/2027 beside a 3/14/1985 was read as 1 February). */
+static void test_doubtful_column_follows_the_file(void **state)
+{
+    (void)state;
+    roster *r = read_str(D_HDR "An,3/14/1985,1/2/2027\nBình,5/6/1990,4/3/2027\n");
+    expect_read(r, 2);
+    tu_expect_field(r, 0, "ngay_het_han", "02/01/2027");
+    tu_expect_field(r, 1, "ngay_het_han", "03/04/2027");
+    tu_expect_field(r, 1, "ngay_sinh", "06/05/1990");
+    roster_free(r);
+    /* both orders in the file: what may be month/day is flagged, never read day first */
+    r = read_str(D_HDR "An,3/14/1985,1/2/2027\nBình,,14/03/2027\nChi,25/12/1990,\n");
+    expect_read(r, 3);
+    assert_non_null(record_flag_get(&r->records[0], "ngay_sinh"));
+    roster_free(r);
+}
+
 static void test_mixed_column_flags_doubtful_rows(void **state)
 {
     const config *cfg = *state;
@@ -603,6 +621,7 @@ int main(void)
         T(test_serials),
         cmocka_unit_test(test_day_first_column_untouched),
         cmocka_unit_test(test_month_first_column_read_month_first),
+        T(test_doubtful_column_follows_the_file),
         T(test_mixed_column_flags_doubtful_rows),
         cmocka_unit_test(test_dates_with_time),
         T(test_request_key_same_after_repair),

@@ -201,19 +201,19 @@ static void test_serial_dates(void **state)
         int d1904;
         const char *want; /* NULL: no date */
     } cases[] = {
-        {1, 0, "01/01/1900"},
-        {59, 0, "28/02/1900"},
-        {60, 0, "29/02/1900"},
-        {61, 0, "01/03/1900"},
-        {46405, 0, "18/01/2027"},
-        {46405.5, 0, "18/01/2027 12:00"},
-        {46405.999999, 0, "19/01/2027"},
-        {44943, 1, "18/01/2027"},
-        {0, 1, "01/01/1904"},
+        {1, 0, "1900-01-01"},
+        {59, 0, "1900-02-28"},
+        {60, 0, "1900-02-29"},
+        {61, 0, "1900-03-01"},
+        {46405, 0, "2027-01-18"},
+        {46405.5, 0, "2027-01-18 12:00"},
+        {46405.999999, 0, "2027-01-19"},
+        {44943, 1, "2027-01-18"},
+        {0, 1, "1904-01-01"},
         {0.5, 0, NULL},
         {0, 0, NULL},
         {-1, 1, NULL},
-        {2958465, 0, "31/12/9999"},
+        {2958465, 0, "9999-12-31"},
         {2958466, 0, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -247,11 +247,11 @@ static void test_date_formats(void **state)
     assert_false(sheet_format_is_date(164, "#,##0_);(#,##0)"));
     char out[SHEET_TEXT_BYTES];
     assert_int_equal(sheet_iso_text("2027-03-14", out), 0);
-    assert_string_equal(out, "14/03/2027");
+    assert_string_equal(out, "2027-03-14");
     assert_int_equal(sheet_iso_text("2027-03-14T08:30:00", out), 0);
-    assert_string_equal(out, "14/03/2027 08:30");
+    assert_string_equal(out, "2027-03-14 08:30");
     assert_int_equal(sheet_iso_text("2027-03-14 00:00:00", out), 0);
-    assert_string_equal(out, "14/03/2027");
+    assert_string_equal(out, "2027-03-14");
     assert_int_equal(sheet_iso_text("2027-02-30", out), -1);
     assert_int_equal(sheet_iso_text("14/03/2027", out), -1);
 }
@@ -301,7 +301,7 @@ static void test_xlsx_typed_cells(void **state)
     /* the number cell gives 89186000123; the excel pass restores its leading zero */
     tu_expect_field(r, 1, "so_cccd", "089186000123");
     tu_expect_field(r, 1, "xac_nhan_thu_truong", "FALSE");
-    tu_expect_field(r, 1, "so_hieu_cts", "14/03/2027");
+    tu_expect_field(r, 1, "so_hieu_cts", "2027-03-14");
     tu_expect_field(r, 1, "ngay_de_nghi", "18/01/2027");
     assert_int_equal(r->records[1].line, 3);
     roster_free(r);
@@ -506,6 +506,21 @@ static void test_header_below_title_rows(void **state)
     r = csv_text("Ghi chú\nthu_tuc,ho_ten\ncap-moi,A\n");
     assert_int_equal(r->nrecords, 1);
     tu_expect_field(r, 0, "thu_tuc", "cap-moi");
+    roster_free(r);
+}
+
+/* A typed date is never turned round by a month-first text cell in its column (the review
+ * of issue 10: 2027-01-05 printed as 01/05/2027). The fixture is the reviewer's, made with
+ * LibreOffice from a .fods: two date cells and one text cell "3/14/2027". */
+static void test_typed_dates_stay_typed(void **state)
+{
+    (void)state;
+    roster *r = read_fixture("tests/data/sheet_mixed_dates.xlsx", NULL);
+    assert_int_equal(r->failed, 0);
+    assert_int_equal(r->nrecords, 3);
+    tu_expect_field(r, 0, "ngay_het_han", "05/01/2027");
+    tu_expect_field(r, 1, "ngay_het_han", "10/02/2027");
+    tu_expect_field(r, 2, "ngay_het_han", "14/03/2027"); /* the text cell, read month first */
     roster_free(r);
 }
 
@@ -1040,6 +1055,7 @@ int main(void)
         cmocka_unit_test(test_xlsx_date1904),
         cmocka_unit_test(test_ods_typed_cells),
         cmocka_unit_test(test_fixtures_read_as_their_csv),
+        cmocka_unit_test(test_typed_dates_stay_typed),
         cmocka_unit_test(test_header_below_title_rows),
         cmocka_unit_test(test_header_not_found),
         cmocka_unit_test(test_aliases_from_config),
