@@ -704,19 +704,39 @@ static char *subscriber_key(const verdict *v)
     return key;
 }
 
-char *rules_request_key(const verdict *v)
+static char *request_key(const verdict *v, int spaces)
 {
     char *who = subscriber_key(v);
     if (!who)
         return NULL;
-    char *serial = str_trim_dup(record_get(v->rec, "so_hieu_cts"));
-    for (char *p = serial; *p; p++)
-        if (*p >= 'a' && *p <= 'z')
-            *p = (char)(*p - 'a' + 'A');
+    char *serial = str_trim_dup(record_get(v->rec, "so_hieu_cts")), *to = serial;
+    for (const char *p = serial; *p; p++) {
+        if (!spaces && (*p == ' ' || *p == '\t'))
+            continue;
+        *to++ = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+    }
+    *to = '\0';
     char *key = xasprintf("%s|%s", who, serial);
     free(who);
     free(serial);
     return key;
+}
+
+char *rules_request_key(const verdict *v)
+{
+    return request_key(v, 0);
+}
+
+char *rules_request_key_legacy(const verdict *v)
+{
+    char *now = request_key(v, 0), *then = request_key(v, 1);
+    int same = !now || !then || strcmp(now, then) == 0;
+    free(now);
+    if (same) {
+        free(then);
+        return NULL;
+    }
+    return then;
 }
 
 /* A finding added after the checks (by the run), with the verdict settled again. */

@@ -71,9 +71,12 @@ const char *severity_name(severity s); /* "error", "warning", "info" */
 
 /* The request's stable identity across runs (the ledger's key): procedure, subscriber
  * (CCCD for a person, the folded name of an organisation) and certificate serial (upper
- * case), joined by '|'. NULL for a request without a procedure or subscriber identity.
- * The caller frees it. */
+ * case, without the spaces a clerk may group its digits with), joined by '|'. NULL for a
+ * request without a procedure or subscriber identity. The caller frees it. */
 char *rules_request_key(const verdict *v);
+/* The key as versions before 2026-12 wrote it (the serial's inner spaces kept), when it
+ * differs from rules_request_key, else NULL: what was issued under it is found too. */
+char *rules_request_key_legacy(const verdict *v);
 
 /* The request was issued by an earlier run on `day` (ISO) in `file` (may be ""): adds the
  * finding da-lap (info) and sets issued_before; the request stays accepted but is planned

@@ -1002,6 +1002,11 @@ static int note_issued(ctx *c, batch *b)
                                               sizeof err)
                         : 0;
         free(key);
+        char *legacy = found == 0 && v->accepted ? rules_request_key_legacy(v) : NULL;
+        if (legacy) /* issued before the serial's spaces left the key */
+            found = ledger_request_find(c->l, legacy, day, sizeof day, file, sizeof file, err,
+                                        sizeof err);
+        free(legacy);
         if (found < 0) {
             operator_error(c, err);
             rc = -1;

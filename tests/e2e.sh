@@ -560,5 +560,16 @@ check "parts: part 2 has both headings, rejected before accepted" \
     '[ "$(first_line "$pd/lon.csv.ketqua-2.pdf" "Các yêu cầu bị từ chối")" -lt "$(first_line "$pd/lon.csv.ketqua-2.pdf" "Các yêu cầu hợp lệ (")" ]'
 check "parts: STT counts on (part 3 ends at 2500)" 'text "$pd/lon.csv.ketqua-3.pdf" | grep -qE "^ *2500 "'
 
+# ---- a serial grouped with spaces is the same certificate (review of issue 10) ----
+SP="$T/serial"
+mkdir -p "$SP/in"
+head -2 $DATA/golden_gia_han.csv | sed '2s|18/01/2027|18/03/2027|' >"$SP/b" # 118 days left
+sed '2s/540101A1B2C3D4E5F60718293A4B5C6D/5401 01A1 B2C3 D4E5 F607 1829 3A4B 5C6D/' "$SP/b" >"$SP/in/a.csv"
+$BIN run --in "$SP/in" --out "$SP/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1
+cp "$SP/b" "$SP/in/b.csv"
+$BIN run --in "$SP/in" --out "$SP/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1
+check "serial with and without spaces: one Mẫu 07, the second 'Đã lập trước'" \
+    '[ "$(find "$SP/out" -name "Mau07-*.pdf" | wc -l)" -eq 1 ] && grep -q "Đã lập trước" "$SP/in/done/b.csv.ketqua.csv"'
+
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -608,6 +609,39 @@ static void test_duplicate_across_files(void **state)
     roster_free(b);
 }
 
+/* The serial's grouping spaces are no part of a request's identity (review of issue 10: a
+ * renewal issued twice, "5401 0101 ..." then "54010101..."); the key older versions wrote
+ * is still given, so that what they issued is found. */
+static void test_request_key_ignores_serial_spaces(void **state)
+{
+    roster *a = roster_new("a.csv");
+    record *r = roster_add_record(a, 2);
+    fill_valid(r);
+    record_set(r, "thu_tuc", "khoi-phuc");
+    record_set(r, "so_hieu_cts", "5401 0101 ab");
+    record_set(r, "so_serial_thiet_bi", "TK-001");
+    r = roster_add_record(a, 3);
+    fill_valid(r);
+    record_set(r, "thu_tuc", "khoi-phuc");
+    record_set(r, "so_hieu_cts", "54010101AB");
+    record_set(r, "so_serial_thiet_bi", "TK-001");
+    roster *const all[] = {a};
+    batch *bt = rules_check(all, 1, *state, AS_OF);
+    char *k0 = rules_request_key(&bt->v[0]), *k1 = rules_request_key(&bt->v[1]);
+    assert_non_null(k0);
+    assert_string_equal(k0, k1);
+    assert_non_null(strstr(k0, "|54010101AB"));
+    char *old = rules_request_key_legacy(&bt->v[0]);
+    assert_non_null(old);
+    assert_non_null(strstr(old, "|5401 0101 AB"));
+    assert_null(rules_request_key_legacy(&bt->v[1])); /* no spaces: one key */
+    free(old);
+    free(k0);
+    free(k1);
+    batch_free(bt);
+    roster_free(a);
+}
+
 static void test_duplicate_after_rejected_row_passes(void **state)
 {
     /* the clerk's corrected copy of a rejected row, further down, goes through */
@@ -1021,6 +1055,7 @@ int main(void)
         T(test_phone_numbers),
         T(test_phone_plus84_in_parentheses),
         T(test_duplicate_across_files),
+        T(test_request_key_ignores_serial_spaces),
         T(test_duplicate_after_rejected_row_passes),
         T(test_new_individual_needs_title_and_unit),
         T(test_new_organisation),
