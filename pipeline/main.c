@@ -24,12 +24,14 @@ static const char USAGE[] =
     "  ctsbatch validate FILE... [--as-of DATE] [--json] [--config FILE] [--encoding NAME]\n"
     "  ctsbatch --help | --version\n"
     "\n"
-    "run       reads every roster (.csv, .txt, .xml) in DIR (default inputs/), checks each\n"
-    "          request, writes the forms and cover letters of the requests not issued before\n"
-    "          under OUT (default outputs/), records them in the ledger, then moves each\n"
-    "          roster to DIR/done/ with its result NAME.ketqua.csv and .pdf beside it, or to\n"
-    "          DIR/rejected/ with a NAME.loi.txt explaining why when it cannot be read. Files\n"
-    "          changed less than SECONDS ago (default 2) are left for the next run.\n"
+    "run       reads every roster (.xlsx, .ods, .xls, .csv, .txt, .xml) in DIR (default\n"
+    "          inputs/), checks each request, writes the forms and cover letters of the\n"
+    "          requests not issued before under OUT (default outputs/), records them in the\n"
+    "          ledger, then moves each roster to DIR/done/ with its result NAME.ketqua.csv,\n"
+    "          .xlsx and .pdf beside it, or to DIR/rejected/ with a NAME.loi.txt explaining\n"
+    "          why when it cannot be read. Excel lock files (~$*), hidden files and notes\n"
+    "          that are no roster stay where they are. Files changed less than SECONDS ago\n"
+    "          (default 2) are left for the next run.\n"
     "validate  checks rosters and prints the verdicts; writes nothing, moves nothing.\n"
     "\n"
     "--as-of DATE     the run's date (YYYY-MM-DD or DD/MM/YYYY; default today): dates the\n"
@@ -208,7 +210,10 @@ int main(int argc, char **argv)
     int is_run = strcmp(argv[1], "run") == 0;
     if (!is_run && strcmp(argv[1], "validate") != 0)
         return usage_error("unknown command");
-    options o = {{"inputs", "outputs", NULL, NULL, NULL, today(), 2, 0, doc_epoch(), 0, NULL, NULL}, NULL, 0};
+    options o = {
+        {"inputs", "outputs", NULL, NULL, NULL, today(), 2, 0, doc_epoch(), 0, NULL, NULL},
+        NULL,
+        0};
     int rc = parse_options(argc, argv, &o);
     if (rc)
         return rc;

@@ -332,6 +332,8 @@ bad:
 
 char *report_unreadable(const roster *r)
 {
+    if (r->error.line <= 0) /* the whole file: no line to name */
+        return xasprintf("%s: %s", r->path, r->error.message);
     return xasprintf("%s (dòng %ld): %s", r->path, r->error.line, r->error.message);
 }
 

@@ -1206,8 +1206,12 @@ static void process_roster(ctx *c, const char *path)
     ro.aliases = config_aliases(c->cfg, &ro.naliases);
     roster *r = read_roster(path, &ro);
     if (r->failed && r->not_roster && known) { /* issue 10 item 7: left where it is */
-        fprintf(stderr, "ctsbatch: %s is not a roster (%s); left in place\n", path,
-                r->error.message);
+        char now[32], *key = xasprintf("not-roster:%s:%s", path, sha);
+        now_iso(now, sizeof now);
+        if (ledger_notice_once(c->l, key, now, err, sizeof err) == 1) /* once, not every run */
+            fprintf(stderr, "ctsbatch: %s is not a roster (%s); left in place\n", path,
+                    r->error.message);
+        free(key);
         c->res->nrosters--, free(res->name), free(res->reason);
         ledger_attempt_end(c->l, sha, "xong", "not a roster", err, sizeof err);
         crash_sha[0] = '\0';

@@ -381,6 +381,9 @@ for f in '~$ds.xlsx' ghi-chu.txt ghi-chu-2.txt .an.csv anh.xlsx; do
     check "$f is mentioned once in the log" '[ "$(grep -cF "$T/lock/in/$f" "$T/lock.err")" -eq 1 ]'
 done
 check "the roster beside them is read" '[ -f "$T/lock/in/done/ds.xlsx" ]'
+$BIN run --in "$T/lock/in" --out "$T/lock/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>"$T/lock2.err"
+check "a note left in place is not mentioned again by the next run" \
+    '! grep -qF "$T/lock/in/ghi-chu.txt" "$T/lock2.err" && [ -f "$T/lock/in/ghi-chu.txt" ]'
 check "a .csv with no header is a roster gone wrong: rejected/, with why" \
     '[ -f "$T/lock/in/rejected/ds-sai.csv" ] && grep -qF "Không tìm thấy dòng tiêu đề" "$T/lock/in/rejected/ds-sai.csv.loi.txt"'
 check "validate says what ghi-chu.txt is" \
