@@ -116,7 +116,11 @@ static int put_xstring(buf *out, const char *s)
         int used = 0;
         if (p[0] == '_' && p[1] == 'x' && sscanf(p + 2, "%4x%n", &cp, &used) == 1 && used == 4 &&
             p[6] == '_') {
-            if (text_utf8_put(out, cp) < 0 && cp)
+            /* an escape of no character (NUL, a lone surrogate) is shown as U+FFFD: the
+             * row then says which field holds what cannot be printed */
+            if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))
+                cp = 0xFFFD;
+            if (text_utf8_put(out, cp) < 0)
                 return -1;
             p += 6;
             continue;

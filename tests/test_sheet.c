@@ -266,6 +266,20 @@ static const char HEADER_ROW[] =
     "<t>xac_nhan_thu_truong</t></is></c><c r=\"H1\" t=\"inlineStr\"><is><t>so_hieu_cts</t>"
     "</is></c><c r=\"I1\" t=\"inlineStr\"><is><t>ngay_de_nghi</t></is></c></row>";
 
+/* An _xHHHH_ escape of no character (NUL, a lone surrogate) is U+FFFD, not the end of the
+ * cell nor a "cell too long" (review of issue 10). */
+static void test_xlsx_escapes_of_no_character(void **state)
+{
+    (void)state;
+    char *rows = xasprintf("%s<row r=\"2\"><c r=\"A2\" t=\"s\"><v>3</v></c><c r=\"B2\" "
+                           "t=\"inlineStr\"><is><t>Nguyễn_x0000_Văn_xD800_An</t></is></c></row>",
+                           HEADER_ROW);
+    roster *r = xlsx_roster(rows, 0, 1);
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn\xEF\xBF\xBDVăn\xEF\xBF\xBD" "An");
+    roster_free(r);
+    free(rows);
+}
+
 static void test_xlsx_typed_cells(void **state)
 {
     (void)state;
@@ -1052,6 +1066,7 @@ int main(void)
         cmocka_unit_test(test_serial_dates),
         cmocka_unit_test(test_date_formats),
         cmocka_unit_test(test_xlsx_typed_cells),
+        cmocka_unit_test(test_xlsx_escapes_of_no_character),
         cmocka_unit_test(test_xlsx_date1904),
         cmocka_unit_test(test_ods_typed_cells),
         cmocka_unit_test(test_fixtures_read_as_their_csv),
