@@ -17,4 +17,8 @@ int tu_remove_tree(const char *path);
 /* Expects record i of r to hold want under key. */
 void tu_expect_field(const roster *r, size_t i, const char *key, const char *want);
 
+/* ROSTER.md "Keys", written out again here so that a key dropped from roster.c fails. */
+#define TU_NROSTER_KEYS 38
+extern const char *const TU_ROSTER_KEYS[TU_NROSTER_KEYS];
+
 #endif
