@@ -61,6 +61,9 @@ typedef struct roster {
     /* with failed: the file is plainly no roster (no header naming a roster key in its
      * first rows, a zip that is no spreadsheet): run leaves it in the drop folder */
     int not_roster;
+    /* with failed: the program, not the file, is at fault (no temporary file or process to
+     * read it with): run keeps the file for the next run as an operator error */
+    int operator_fault;
     roster_note error; /* the reason when failed */
 } roster;
 

@@ -1218,6 +1218,18 @@ static void process_roster(ctx *c, const char *path)
         roster_free(r);
         return;
     }
+    if (r->failed && r->operator_fault && known) { /* the file is fine: kept for next run */
+        snprintf(why, sizeof why, "%s could not be read for want of resources (%s)", path,
+                 r->error.message);
+        res->outcome = RUN_ROSTER_KEPT;
+        res->operator= 1;
+        set_reason(res, why);
+        operator_error(c, why);
+        ledger_attempt_end(c->l, sha, "hoan", why, err, sizeof err);
+        crash_sha[0] = '\0';
+        roster_free(r);
+        return;
+    }
     if (r->failed || !known) {
         if (res) /* it was readable a moment ago: the reader's verdict replaces this entry */
             c->res->nrosters--, free(res->name), free(res->reason);

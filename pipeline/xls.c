@@ -241,6 +241,7 @@ void xls_read(table *t, const char *data, size_t len)
         char *why = xasprintf("không tạo được tệp tạm để đọc (%s); báo cho người quản trị",
                               strerror(errno));
         fail(t, why);
+        table_roster(t)->operator_fault = 1;
         free(why);
         goto out;
     }
@@ -252,6 +253,7 @@ void xls_read(table *t, const char *data, size_t len)
     close(fds[1]);
     if (pid < 0) {
         fail(t, "không chạy được bộ đọc .xls; báo cho người quản trị");
+        table_roster(t)->operator_fault = 1;
         close(fds[0]);
         goto out;
     }

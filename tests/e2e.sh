@@ -563,6 +563,17 @@ check "parts: part 2 has both headings, rejected before accepted" \
     '[ "$(first_line "$pd/lon.csv.ketqua-2.pdf" "Các yêu cầu bị từ chối")" -lt "$(first_line "$pd/lon.csv.ketqua-2.pdf" "Các yêu cầu hợp lệ (")" ]'
 check "parts: STT counts on (part 3 ends at 2500)" 'text "$pd/lon.csv.ketqua-3.pdf" | grep -qE "^ *2500 "'
 
+# ---- an .xls that cannot be read for want of a temporary file is the operator's error ----
+XT="$T/xlstmp"
+mkdir -p "$XT/in"
+cp $DATA/sheet_roster.xls "$XT/in/"
+TMPDIR=/nonexistent $BIN run --in "$XT/in" --out "$XT/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>"$XT/err"
+rc=$?
+check "xls without a temporary file: exit 3, the roster kept for the next run (rc $rc)" \
+    '[ $rc -eq 3 ] && [ -f "$XT/in/sheet_roster.xls" ] && [ ! -e "$XT/in/rejected" ]'
+$BIN run --in "$XT/in" --out "$XT/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1
+check "xls without a temporary file: the next run reads it" '[ -f "$XT/in/done/sheet_roster.xls" ]'
+
 # ---- a serial grouped with spaces is the same certificate (review of issue 10) ----
 SP="$T/serial"
 mkdir -p "$SP/in"
