@@ -784,8 +784,11 @@ static void make_serial_range(ctx *c, const plan *p, const size_t *order, size_t
         const doc *d = &p->docs[order[i]];
         render_one(c->r, c->o, d, &c->window[0]);
         not_made later = {0};
-        staged_one(g, stage_one(c, d, &c->window[0], s, roster_name, g->letter ? other : why,
-                                g->letter ? sizeof other : whylen, &later));
+        int one = stage_one(c, d, &c->window[0], s, roster_name, g->letter ? other : why,
+                            g->letter ? sizeof other : whylen, &later);
+        if (g->letter && one < 0 && one != MAKE_CONTENT) /* what stops it is what is said */
+            snprintf(why, whylen, "%s", other);
+        staged_one(g, one);
         note_now(c, &later); /* one thread: at once */
     }
 }
@@ -847,9 +850,11 @@ static int make_all(ctx *c, const plan *p, stage_set *s, const char *from, char 
         while (g.ready[i % RUN_WINDOW] != (long)i)
             pthread_cond_wait(&g.cv, &g.mu);
         pthread_mutex_unlock(&g.mu);
-        staged_one(&st, stage_one(c, &p->docs[g.order[i]], &c->window[i % RUN_WINDOW], s, from,
-                                  st.letter ? other : why, st.letter ? sizeof other : whylen,
-                                  &later));
+        int one = stage_one(c, &p->docs[g.order[i]], &c->window[i % RUN_WINDOW], s, from,
+                            st.letter ? other : why, st.letter ? sizeof other : whylen, &later);
+        if (st.letter && one < 0 && one != MAKE_CONTENT) /* what stops it is what is said */
+            snprintf(why, whylen, "%s", other);
+        staged_one(&st, one);
         pthread_mutex_lock(&g.mu);
         g.staged = i + 1;
         pthread_cond_broadcast(&g.cv);
