@@ -133,11 +133,7 @@ static void test_value_kinds(void **state)
 
 static int setup(void **state)
 {
-    char err[512] = "";
-    config *c = config_load("config/ctsbatch.xml", ".", err, sizeof err);
-    if (!c)
-        fail_msg("config_load: %s", err);
-    *state = c;
+    *state = tu_config();
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "plan.h"
 #include "roster.h"
 #include "rules.h"
+#include "testutil.h"
 
 #define STC "Sở Tài chính tỉnh An Giang"
 #define SNV "Sở Nội vụ tỉnh An Giang"
@@ -34,11 +35,8 @@ typedef struct fixture {
 
 static int setup(void **state)
 {
-    char err[512] = "";
     fixture *fx = test_calloc(1, sizeof *fx);
-    fx->cfg = config_load("config/ctsbatch.xml", ".", err, sizeof err);
-    if (!fx->cfg)
-        fail_msg("config_load: %s", err);
+    fx->cfg = tu_config();
     fx->rs = roster_new("unit.csv");
     *state = fx;
     return 0;

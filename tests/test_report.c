@@ -19,6 +19,7 @@
 #include "roster.h"
 #include "rules.h"
 #include "util.h"
+#include "testutil.h"
 
 #define STC "Sở Tài chính tỉnh An Giang"
 #define CSV_HEADER                                                                                 \
@@ -35,11 +36,8 @@ typedef struct fixture {
 
 static int setup(void **state)
 {
-    char err[512] = "";
     fixture *fx = test_calloc(1, sizeof *fx);
-    fx->cfg = config_load("config/ctsbatch.xml", ".", err, sizeof err);
-    if (!fx->cfg)
-        fail_msg("config_load: %s", err);
+    fx->cfg = tu_config();
     buf_init(&fx->out, 0);
     *state = fx;
     return 0;

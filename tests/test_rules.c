@@ -19,16 +19,13 @@
 #include "date.h"
 #include "roster.h"
 #include "rules.h"
+#include "testutil.h"
 
 #define STC "Sở Tài chính tỉnh An Giang"
 
 static int setup(void **state)
 {
-    char err[512] = "";
-    config *c = config_load("config/ctsbatch.xml", ".", err, sizeof err);
-    if (!c)
-        fail_msg("config_load: %s", err);
-    *state = c;
+    *state = tu_config();
     return 0;
 }
 

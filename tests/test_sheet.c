@@ -432,10 +432,7 @@ static void test_ods_typed_cells(void **state)
 
 static roster *read_fixture(const char *path, const char *as_name)
 {
-    char err[512];
-    config *c = config_load("config/ctsbatch.xml", ".", err, sizeof err);
-    if (!c)
-        fail_msg("%s", err);
+    config *c = tu_config();
     read_options opt = {NULL, NULL, NULL, 0};
     opt.aliases = config_aliases(c, &opt.naliases);
     char *data = tu_slurp(path);
@@ -642,10 +639,7 @@ static void test_aliases_from_config(void **state)
 static void test_shipped_aliases(void **state)
 {
     (void)state;
-    char err[512];
-    config *c = config_load("config/ctsbatch.xml", ".", err, sizeof err);
-    if (!c)
-        fail_msg("%s", err);
+    config *c = tu_config();
     size_t n;
     const roster_alias *a = config_aliases(c, &n);
     const struct {

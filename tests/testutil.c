@@ -112,3 +112,12 @@ const char *const TU_ROSTER_KEYS[TU_NROSTER_KEYS] = {
     "dien_thoai_co_quan",
     "email_co_quan",
 };
+
+config *tu_config(void)
+{
+    char err[512] = "";
+    config *c = config_load("config/ctsbatch.xml", ".", err, sizeof err);
+    if (!c)
+        fail_msg("config_load: %s", err);
+    return c;
+}
