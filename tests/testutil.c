@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "util.h"
 
 char *tu_temp_file(const char *text)

@@ -5,7 +5,6 @@
 
 #include <stddef.h>
 
-#include "config.h"
 #include "roster.h"
 
 /* Writes text to a new file under /tmp; returns its path (the caller unlinks and frees). */
@@ -17,7 +16,7 @@ char *tu_slurp(const char *path);
 int tu_remove_tree(const char *path);
 /* The shipped configuration (config/ctsbatch.xml, run from the project's folder); fails
  * the running test when it does not load. The caller frees it with config_free. */
-config *tu_config(void);
+struct config *tu_config(void);
 /* Expects record i of r to hold want under key. */
 void tu_expect_field(const roster *r, size_t i, const char *key, const char *want);
 
