@@ -403,8 +403,75 @@ static void notice_not_regular(ctx *c, const char *path, read_entry_kind k)
     free(key);
 }
 
-/* The rosters waiting in the drop folder, sorted by name; files changed within `settle`
- * seconds are still being written and wait for the next run. */
+/* How a file looked: it has settled once a look `settle` seconds later sees the same. */
+typedef struct look {
+    off_t size;
+    struct timespec mtime;
+} look;
+
+static int look_at(const char *path, look *l)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return -1;
+    *l = (look){st.st_size, st.st_mtim};
+    return 0;
+}
+
+static int same_look(const look *a, const look *b)
+{
+    return a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
+           a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+/* Looks `settle` seconds apart, up to RUN_SETTLE_LOOKS times (issue 11 item 1): a file is
+ * taken once two looks agree, whatever its mtime says (a share's clock may be ahead, and a
+ * file copied in just now is complete as soon as it stops changing); one still changing
+ * after the last look waits for the next run. Keeps in names[0..*n) those that settled. */
+enum { RUN_SETTLE_LOOKS = 5 };
+
+static void settle_inputs(ctx *c, char **names, size_t *n)
+{
+    if (c->o->settle <= 0 || *n == 0)
+        return;
+    look *was = xcalloc(*n, sizeof *was);
+    int *ready = xcalloc(*n, sizeof *ready);
+    for (size_t i = 0; i < *n; i++)
+        if (look_at(names[i], &was[i]) < 0)
+            ready[i] = -1; /* gone: read_roster will say so */
+    fprintf(stderr, "ctsbatch: waiting %ld s for %zu file(s) to settle\n", c->o->settle, *n);
+    size_t pending = *n;
+    for (int round = 0; round < RUN_SETTLE_LOOKS && pending; round++) {
+        struct timespec ts = {(time_t)c->o->settle, 0};
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+            ;
+        pending = 0;
+        for (size_t i = 0; i < *n; i++) {
+            look now;
+            if (ready[i])
+                continue;
+            if (look_at(names[i], &now) < 0 || same_look(&now, &was[i]))
+                ready[i] = 1;
+            else
+                was[i] = now, pending++;
+        }
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (ready[i]) {
+            names[k++] = names[i];
+            continue;
+        }
+        fprintf(stderr, "ctsbatch: %s is still being written; left for the next run\n",
+                names[i]);
+        free(names[i]);
+    }
+    *n = k;
+    free(was);
+    free(ready);
+}
+
+/* The rosters waiting in the drop folder, sorted by name, once they have settled. */
 static char **list_inputs(ctx *c, size_t *n)
 {
     char **names = NULL;
@@ -414,7 +481,6 @@ static char **list_inputs(ctx *c, size_t *n)
     if (!d)
         return NULL;
     struct dirent *e;
-    time_t now = time(NULL);
     while ((e = readdir(d))) {
         const char *skip = read_name_skipped(e->d_name);
         if (skip && skip[0]) /* issue 10 item 7: left alone, said once a run */
@@ -424,15 +490,9 @@ static char **list_inputs(ctx *c, size_t *n)
             continue;
         char *path = xasprintf("%s/%s", c->o->in, e->d_name);
         read_entry_kind k = read_entry_kind_of(path);
-        struct stat st;
-        if (k != READ_ENTRY_REGULAR || lstat(path, &st) < 0) {
+        if (k != READ_ENTRY_REGULAR) {
             if (k != READ_ENTRY_GONE)
                 notice_not_regular(c, path, k);
-            free(path);
-            continue;
-        }
-        if (c->o->settle > 0 && now - st.st_mtime < c->o->settle) {
-            fprintf(stderr, "ctsbatch: %s is still being written; left for the next run\n", path);
             free(path);
             continue;
         }
@@ -440,6 +500,7 @@ static char **list_inputs(ctx *c, size_t *n)
         names[(*n)++] = path;
     }
     closedir(d);
+    settle_inputs(c, names, n);
     if (*n)
         qsort(names, *n, sizeof *names, name_cmp);
     return names;

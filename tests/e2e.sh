@@ -133,11 +133,25 @@ check "unreadable file: exit 1 (got $rc)" '[ $rc -eq 1 ]'
 check "unreadable file moved to rejected/ unchanged" '[ -f "$T/in/rejected/hong.csv" ] && [ "$(wc -c <"$T/in/rejected/hong.csv")" -eq 24 ]'
 check "explanation beside it, in Vietnamese" 'grep -qF "nhị phân" "$T/in/rejected/hong.csv.loi.txt"'
 
-# ---- a file still being written is left for the next run ----
-cp $DATA/e2e_cap_moi.csv "$T/in/fresh.csv"
-$BIN run --in "$T/in" --out "$T/out" --as-of 2026-11-20 --settle 60 >/dev/null 2>&1
-check "fresh file left in place" '[ -f "$T/in/fresh.csv" ]'
-rm -f "$T/in/fresh.csv"
+# ---- issue 11 item 1: settling by stability, not by the age of the mtime ----
+# a file still being written (appended to all along) is left for the next run
+mkdir -p "$T/settle/in"
+(for i in $(seq 1 40); do echo "cap-moi,ca-nhan,x$i" >>"$T/settle/in/growing.csv"; sleep 0.2; done) &
+writer=$!
+sleep 0.3
+$BIN run --in "$T/settle/in" --out "$T/settle/out" --as-of 2026-11-20 --settle 1 >/dev/null 2>"$T/settle/err"
+check "a file still being written is left in place, and said so" \
+    '[ -f "$T/settle/in/growing.csv" ] && grep -qF "growing.csv is still being written" "$T/settle/err"'
+kill $writer 2>/dev/null; wait $writer 2>/dev/null
+rm -f "$T/settle/in/growing.csv"
+# a file copied in just now, complete, is taken at once; so is one whose mtime is ahead
+cp $DATA/e2e_cap_moi.csv "$T/settle/in/fresh.csv"
+cp $DATA/e2e_cap_moi.csv "$T/settle/in/ahead.csv"
+touch -d "+1 hour" "$T/settle/in/ahead.csv"
+$BIN run --in "$T/settle/in" --out "$T/settle/out" --as-of 2026-11-20 --settle 1 >/dev/null 2>"$T/settle/err2"
+check "a complete file copied just now is taken after one look ($(head -c 200 "$T/settle/err2"))" \
+    '[ -f "$T/settle/in/done/fresh.csv" ] && grep -qF "waiting 1 s for 2 file(s) to settle" "$T/settle/err2"'
+check "a file whose mtime is ahead of the clock is taken too" '[ -f "$T/settle/in/done/ahead.csv" ]'
 
 # ---- validate --json: golden verdicts ----
 $BIN validate $DATA/e2e_cap_moi.csv --as-of 2026-11-20 --json >"$T/v.json"
