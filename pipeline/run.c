@@ -1246,7 +1246,7 @@ static int file_sha(const char *path, char hex[65])
 }
 
 /* The whole of one roster (run.h). */
-static void process_roster(ctx *c, const char *path)
+static void process_roster_body(ctx *c, const char *path)
 {
     char err[512], why[1024] = "", sha[65] = "";
     run_roster *res = NULL;
@@ -1359,6 +1359,28 @@ static void process_roster(ctx *c, const char *path)
     free(done);
     crash_sha[0] = '\0';
     done_with(c, r, b);
+}
+
+/* The operator's line for each roster (issue 11 item 3): its name, what became of it, its
+ * rows and documents, and how long it took. No value of a row is ever in it. */
+static void process_roster(ctx *c, const char *path)
+{
+    static const char *const what[] = {"done", "unreadable", "kept", "held"};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    size_t before = c->res->nrosters;
+    process_roster_body(c, path);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (c->res->nrosters <= before)
+        return; /* left where it is, said already */
+    const run_roster *r = &c->res->rosters[c->res->nrosters - 1];
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    int why = r->outcome != RUN_ROSTER_DONE && r->reason && r->reason[0];
+    fprintf(stderr,
+            "ctsbatch: %s: %s%s%.200s%s; %zu row(s): %zu accepted (%zu issued before), %zu "
+            "rejected; %zu document(s) in %.1f s\n",
+            r->name, what[r->outcome], why ? " (" : "", why ? r->reason : "", why ? ")" : "",
+            r->rows, r->accepted, r->before, r->rejected, r->documents, secs);
 }
 
 /* ---- the run's own report and the manifest ---- */

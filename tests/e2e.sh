@@ -395,6 +395,9 @@ for f in '~$ds.xlsx' ghi-chu.txt ghi-chu-2.txt .an.csv anh.xlsx; do
     check "$f is mentioned once in the log" '[ "$(grep -cF "$T/lock/in/$f" "$T/lock.err")" -eq 1 ]'
 done
 check "the roster beside them is read" '[ -f "$T/lock/in/done/ds.xlsx" ]'
+check "one operator line per roster: name, outcome, rows, documents, seconds" \
+    'grep -qE "^ctsbatch: ds.xlsx: done; [0-9]+ row\(s\): [0-9]+ accepted .* document\(s\) in [0-9.]+ s$" "$T/lock.err"'
+check "no CCCD number in the log" '! grep -qE "[0-9]{12}" "$T/lock.err"'
 $BIN run --in "$T/lock/in" --out "$T/lock/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>"$T/lock2.err"
 check "a note left in place is not mentioned again by the next run" \
     '! grep -qF "$T/lock/in/ghi-chu.txt" "$T/lock2.err" && [ -f "$T/lock/in/ghi-chu.txt" ]'
