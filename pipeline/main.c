@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "date.h"
+#include "log.h"
 #include "run.h"
 #include "util.h"
 
@@ -20,7 +21,7 @@ static const char USAGE[] =
     "Usage:\n"
     "  ctsbatch run      [--in DIR] [--out DIR] [--as-of DATE] [--config FILE]\n"
     "                    [--db FILE] [--wait SECONDS] [--encoding NAME] [--settle SECONDS]\n"
-    "                    [--workers 1|2]\n"
+    "                    [--workers 1|2] [--quiet | --verbose]\n"
     "  ctsbatch validate FILE... [--as-of DATE] [--json] [--config FILE] [--encoding NAME]\n"
     "  ctsbatch --help | --version\n"
     "\n"
@@ -38,6 +39,7 @@ static const char USAGE[] =
     "--as-of DATE     the run's date (YYYY-MM-DD or DD/MM/YYYY; default today): dates the\n"
     "                 requests without ngay_de_nghi and the letters\n"
     "--config FILE    site and rule configuration (default config/ctsbatch.xml)\n"
+    "--quiet          on stderr only errors and warnings; --verbose: every detail\n"
     "--db FILE        the ledger (default OUT/ctsbatch.db)\n"
     "--wait SECONDS   wait that long for another run using the ledger (default 0)\n"
     "--encoding NAME  force the CSV encoding (an iconv name, e.g. WINDOWS-1258)\n"
@@ -112,7 +114,7 @@ static config *load_config(const options *o, const char *home)
     char *path = o->config ? xstrdup(o->config) : xasprintf("%s/config/ctsbatch.xml", home);
     config *c = config_load(path, home, err, sizeof err);
     if (!c)
-        fprintf(stderr, "ctsbatch: %s\n", err);
+        log_line(LOGP_ERROR, "%s", err);
     free(path);
     return c;
 }
@@ -146,6 +148,8 @@ static int parse_options(int argc, char **argv, options *o)
                                           {"db", required_argument, 0, 'd'},
                                           {"wait", required_argument, 0, 'w'},
                                           {"workers", required_argument, 0, 'k'},
+                                          {"quiet", no_argument, 0, 'q'},
+                                          {"verbose", no_argument, 0, 'v'},
                                           {0, 0, 0, 0}};
     run_options *r = &o->run;
     int ch;
@@ -189,6 +193,12 @@ static int parse_options(int argc, char **argv, options *o)
             r->workers = (int)n;
             break;
         }
+        case 'q':
+            log_set_level(LOGP_WARN);
+            break;
+        case 'v':
+            log_set_level(LOGP_DEBUG);
+            break;
         default:
             return usage_error("unknown option");
         }

@@ -22,6 +22,7 @@
 
 #include "fault.h"
 #include "ledger.h"
+#include "log.h"
 #include "manifest.h"
 #include "plan.h"
 #include "publish.h"
@@ -82,7 +83,7 @@ static void crash_guard(const char *out, int on)
 /* A document rendered and staged, not yet committed: its name and rows are the plan's. */
 typedef struct staged {
     const doc *d;
-    size_t tmp;           /* offset of its temporary path in the set's strings */
+    size_t tmp;            /* offset of its temporary path in the set's strings */
     unsigned char sha[32]; /* SHA-256 of its bytes */
     size_t pages, bytes;
     /* the archival description (render_info), offsets in the set's strings: the same few
@@ -157,7 +158,7 @@ static char *join(const char *dir, const char *rel)
 
 static void operator_error(ctx *c, const char *what)
 {
-    fprintf(stderr, "ctsbatch: %s\n", what);
+    log_line(LOGP_ERROR, "%s", what);
     c->operator= 1;
 }
 
@@ -204,7 +205,7 @@ static void csv_rows_to(FILE *f, roster *r, const batch *b, buf *scratch)
         batch slice = {.v = b->v + i, .n = b->n - i < SLICE ? b->n - i : SLICE, .as_of = b->as_of};
         buf_reset(scratch);
         if (report_csv_rows(scratch, &r, 1, &slice) < 0)
-            fprintf(stderr, "ctsbatch: a row of %s is too long for a report\n", r->path);
+            log_line(LOGP_WARN, "a row of %s is too long for a report", r->path);
         else
             fwrite(scratch->data, 1, scratch->len, f);
     }
@@ -328,14 +329,14 @@ static int place_staged(void *p, const char *path, const char *rel_tmp)
     int rc = 0;
     if (lstat(tmp, &st) == 0) {
         if (publish_place(tmp, final, 0, err, sizeof err) < 0) {
-            fprintf(stderr, "ctsbatch: finishing an interrupted run: %s\n", err);
+            log_line(LOGP_ERROR, "finishing an interrupted run: %s", err);
             rc = 1;
         }
     } else if (lstat(final, &st) < 0) { /* neither staged nor placed: removed by hand */
-        fprintf(stderr,
-                "ctsbatch: %s is in the ledger but neither it nor its staged copy %s "
-                "exists any more\n",
-                final, tmp);
+        log_line(LOGP_ERROR,
+                 "%s is in the ledger but neither it nor its staged copy %s "
+                 "exists any more",
+                 final, tmp);
     }
     free(final);
     free(tmp);
@@ -365,14 +366,14 @@ static int recover(ctx *c)
     if (rc == 0)
         rc = ledger_each_staged(c->l, place_staged, c, err, sizeof err);
     if (rc < 0)
-        fprintf(stderr, "ctsbatch: %s\n", err);
+        log_line(LOGP_ERROR, "%s", err);
     if (rc == 0 && publish_clear_staging(c->o->out, err, sizeof err) < 0) {
-        fprintf(stderr, "ctsbatch: %s\n", err);
+        log_line(LOGP_ERROR, "%s", err);
         rc = -1;
     }
     if (rc == 0 && (publish_sync(c->o->out, err, sizeof err) < 0 ||
                     ledger_clear_staged(c->l, err, sizeof err) < 0)) {
-        fprintf(stderr, "ctsbatch: %s\n", err);
+        log_line(LOGP_ERROR, "%s", err);
         rc = -1;
     }
     const char *sub[] = {"done", "rejected", "held"};
@@ -398,8 +399,8 @@ static void notice_not_regular(ctx *c, const char *path, read_entry_kind k)
     now_iso(now, sizeof now);
     char *key = xasprintf("not-regular:%s", path);
     if (ledger_notice_once(c->l, key, now, err, sizeof err) == 1)
-        fprintf(stderr, "ctsbatch: %s is a %s, not a roster file; it is not read\n", path,
-                read_entry_kind_name(k));
+        log_line(LOGP_NOTICE, "%s is a %s, not a roster file; it is not read", path,
+                 read_entry_kind_name(k));
     free(key);
 }
 
@@ -439,7 +440,7 @@ static void settle_inputs(ctx *c, char **names, size_t *n)
     for (size_t i = 0; i < *n; i++)
         if (look_at(names[i], &was[i]) < 0)
             ready[i] = -1; /* gone: read_roster will say so */
-    fprintf(stderr, "ctsbatch: waiting %ld s for %zu file(s) to settle\n", c->o->settle, *n);
+    log_line(LOGP_INFO, "waiting %ld s for %zu file(s) to settle", c->o->settle, *n);
     size_t pending = *n;
     for (int round = 0; round < RUN_SETTLE_LOOKS && pending; round++) {
         struct timespec ts = {(time_t)c->o->settle, 0};
@@ -462,8 +463,7 @@ static void settle_inputs(ctx *c, char **names, size_t *n)
             names[k++] = names[i];
             continue;
         }
-        fprintf(stderr, "ctsbatch: %s is still being written; left for the next run\n",
-                names[i]);
+        log_line(LOGP_NOTICE, "%s is still being written; left for the next run", names[i]);
         free(names[i]);
     }
     *n = k;
@@ -484,8 +484,8 @@ static char **list_inputs(ctx *c, size_t *n)
     while ((e = readdir(d))) {
         const char *skip = read_name_skipped(e->d_name);
         if (skip && skip[0]) /* issue 10 item 7: left alone, said once a run */
-            fprintf(stderr, "ctsbatch: %s/%s is %s, not a roster; left in place\n", c->o->in,
-                    e->d_name, skip);
+            log_line(LOGP_NOTICE, "%s/%s is %s, not a roster; left in place", c->o->in, e->d_name,
+                     skip);
         if (skip || !read_is_roster_name(e->d_name))
             continue;
         char *path = xasprintf("%s/%s", c->o->in, e->d_name);
@@ -556,8 +556,8 @@ static void hold(ctx *c, const char *path, const char *sha, run_roster *res, con
                            RUN_MAX_FAILURES, why);
     res->outcome = RUN_ROSTER_HELD;
     set_reason(res, why);
-    fprintf(stderr, "ctsbatch: %s failed %d times (%s); moved to %s/held/\n", path,
-            RUN_MAX_FAILURES, why, c->o->in);
+    log_line(LOGP_WARN, "%s failed %d times (%s); moved to %s/held/", path, RUN_MAX_FAILURES, why,
+             c->o->in);
     /* put back by the operator once mended, it is tried afresh */
     if (move_with_note(c, path, "held", note) == 0 &&
         ledger_attempts_forgive(c->l, sha, err, sizeof err) < 0)
@@ -1013,14 +1013,22 @@ static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *r
         char *sources = sources_of(d), sha[65];
         staged_sha_hex(st, sha);
         int per_row = strcmp(d->kind->per, "row") == 0;
-        ledger_document ld = {d->relpath,        under(c->o->out, stage_str(s, st->tmp)),
-                              d->kind->form,     d->agency,
-                              d->kind->folder,   per_row ? d->rows[0]->ten : d->agency,
-                              sha,               sources,
-                              st->pages,         st->bytes,
-                              links,             nl,
-                              stage_str(s, st->type_name), stage_str(s, st->subject),
-                              stage_str(s, st->issued),    stage_str(s, st->signer),
+        ledger_document ld = {d->relpath,
+                              under(c->o->out, stage_str(s, st->tmp)),
+                              d->kind->form,
+                              d->agency,
+                              d->kind->folder,
+                              per_row ? d->rows[0]->ten : d->agency,
+                              sha,
+                              sources,
+                              st->pages,
+                              st->bytes,
+                              links,
+                              nl,
+                              stage_str(s, st->type_name),
+                              stage_str(s, st->subject),
+                              stage_str(s, st->issued),
+                              stage_str(s, st->signer),
                               stage_str(s, st->language)};
         rc = ledger_roster_document(c->l, c->run, rid, c->day, &ld, ids, err, errlen);
         free(sources);
@@ -1099,8 +1107,8 @@ static void count_rows(const batch *b, run_roster *res)
 
 /* NAME.ketqua.xlsx: complete or not at all, like the other results (a temporary name beside
  * it, written by libxlsxwriter, fsynced, renamed). 0 or -1 with err. */
-static int write_result_xlsx(ctx *c, const roster *r, const batch *b, const char *target,
-                             char *err, size_t errlen)
+static int write_result_xlsx(ctx *c, const roster *r, const batch *b, const char *target, char *err,
+                             size_t errlen)
 {
     char tmp[4096];
     char *path = xasprintf("%s.ketqua.xlsx", target);
@@ -1160,7 +1168,7 @@ static int write_results(ctx *c, roster *r, batch *b, const char *target)
         if (made == 0)
             rc = publish_write_atomic(path, c->pdf.data, c->pdf.len, err, sizeof err);
         if (made < 0)
-            fprintf(stderr, "ctsbatch: %s not made: %s\n", path, err);
+            log_line(LOGP_WARN, "%s not made: %s", path, err);
         else if (rc < 0)
             operator_error(c, err);
         plan_report_release(&d);
@@ -1275,8 +1283,7 @@ static void process_roster_body(ctx *c, const char *path)
         char now[32], *key = xasprintf("not-roster:%s:%s", path, sha);
         now_iso(now, sizeof now);
         if (ledger_notice_once(c->l, key, now, err, sizeof err) == 1) /* once, not every run */
-            fprintf(stderr, "ctsbatch: %s is not a roster (%s); left in place\n", path,
-                    r->error.message);
+            log_line(LOGP_NOTICE, "%s is not a roster (%s); left in place", path, r->error.message);
         free(key);
         c->res->nrosters--, free(res->name), free(res->reason);
         ledger_attempt_end(c->l, sha, "xong", "not a roster", err, sizeof err);
@@ -1309,10 +1316,10 @@ static void process_roster_body(ctx *c, const char *path)
     res->notes = r->nwarnings ? report_file_notes(&r, 1) : NULL; /* for the run's report */
     char day[32];
     if (ledger_roster_seen(c->l, sha, day, sizeof day, err, sizeof err) == 1)
-        fprintf(stderr,
-                "ctsbatch: %s has the same bytes as a roster processed on %s; what it "
-                "asks was issued then and is not issued again\n",
-                path, day);
+        log_line(LOGP_NOTICE,
+                 "%s has the same bytes as a roster processed on %s; what it "
+                 "asks was issued then and is not issued again",
+                 path, day);
     batch *b = rules_check(&r, 1, c->cfg, c->o->as_of);
     plan *p = NULL;
     stage_set s = {0};
@@ -1346,8 +1353,8 @@ static void process_roster_body(ctx *c, const char *path)
             operator_error(c, why);
             ledger_attempt_end(c->l, sha, "hoan", why, err, sizeof err);
         } else {
-            fprintf(stderr, "ctsbatch: %s: a document could not be made (%s); left in %s\n", path,
-                    why, c->o->in);
+            log_line(LOGP_WARN, "%s: a document could not be made (%s); left in %s", path, why,
+                     c->o->in);
             ledger_attempt_end(c->l, sha, "loi", why, err, sizeof err);
             if (failures + 1 >= RUN_MAX_FAILURES)
                 hold(c, path, sha, res, why);
@@ -1369,6 +1376,7 @@ static void process_roster(ctx *c, const char *path)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     size_t before = c->res->nrosters;
+    log_line(LOGP_DEBUG, "%s: reading", path);
     process_roster_body(c, path);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (c->res->nrosters <= before)
@@ -1376,11 +1384,11 @@ static void process_roster(ctx *c, const char *path)
     const run_roster *r = &c->res->rosters[c->res->nrosters - 1];
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     int why = r->outcome != RUN_ROSTER_DONE && r->reason && r->reason[0];
-    fprintf(stderr,
-            "ctsbatch: %s: %s%s%.200s%s; %zu row(s): %zu accepted (%zu issued before), %zu "
-            "rejected; %zu document(s) in %.1f s\n",
-            r->name, what[r->outcome], why ? " (" : "", why ? r->reason : "", why ? ")" : "",
-            r->rows, r->accepted, r->before, r->rejected, r->documents, secs);
+    log_line(LOGP_INFO,
+             "%s: %s%s%.200s%s; %zu row(s): %zu accepted (%zu issued before), %zu "
+             "rejected; %zu document(s) in %.1f s",
+             r->name, what[r->outcome], why ? " (" : "", why ? r->reason : "", why ? ")" : "",
+             r->rows, r->accepted, r->before, r->rejected, r->documents, secs);
 }
 
 /* ---- the run's own report and the manifest ---- */
@@ -1475,10 +1483,10 @@ static void write_run_report(ctx *c)
         words[i] = r->reason[0] && r->outcome != RUN_ROSTER_DONE && !r->operator
                        ? xasprintf("%s (%s)", outcome_words(r->outcome), r->reason)
                        : xstrdup(outcome_words(r->outcome));
-        lines[i] = (plan_summary_line){r->name,     words[i],    r->rows,
-                                       r->accepted, r->before,   r->rejected,
-                                       r->documents, r->notes,
-                                       r->rejected || r->outcome != RUN_ROSTER_DONE};
+        lines[i] = (plan_summary_line){
+            r->name,      words[i],  r->rows,
+            r->accepted,  r->before, r->rejected,
+            r->documents, r->notes,  r->rejected || r->outcome != RUN_ROSTER_DONE};
     }
     place_run_report(c, c->run, c->csv_tmp, c->xlsx_tmp, lines, res->nrosters,
                      buf_str(&c->unreadable), 0);
@@ -1518,12 +1526,16 @@ static int again_roster(void *p, const ledger_roster *r)
     again *a = p;
     int ok = strcmp(r->outcome, "xong") == 0;
     a->lines = xgrow(a->lines, &a->cap, a->n + 1, sizeof *a->lines);
-    a->lines[a->n++] = (plan_summary_line){
-        xstrdup(r->name), outcome_words(ok ? RUN_ROSTER_DONE : RUN_ROSTER_UNREADABLE),
-        r->rows,          r->accepted,
-        r->before,        r->rows - r->accepted,
-        r->documents,     NULL,
-        !ok || r->rows > r->accepted};
+    a->lines[a->n++] =
+        (plan_summary_line){xstrdup(r->name),
+                            outcome_words(ok ? RUN_ROSTER_DONE : RUN_ROSTER_UNREADABLE),
+                            r->rows,
+                            r->accepted,
+                            r->before,
+                            r->rows - r->accepted,
+                            r->documents,
+                            NULL,
+                            !ok || r->rows > r->accepted};
     if (!ok)
         buf_printf(&a->unreadable, "%s%s", a->unreadable.len ? "; " : "", r->name);
     buf_reset(&a->file);
@@ -1558,10 +1570,10 @@ static void report_again(ctx *c)
         operator_error(c, err);
     if (due != 1 || ensure_renderer(c) < 0)
         return;
-    again a = {c,   publish_stage_stream(c->o->out, tmp, sizeof tmp, err, sizeof err),
+    again a = {c,    publish_stage_stream(c->o->out, tmp, sizeof tmp, err, sizeof err),
                NULL, 0,
-               0,   {0},
-               {0}, NULL,
+               0,    {0},
+               {0},  NULL,
                NULL, "",
                {0}};
     buf_init(&a.unreadable, 0);
@@ -1575,7 +1587,7 @@ static void report_again(ctx *c)
         a.xf = NULL;
     }
     if (!a.x) { /* report.csv and report.pdf are still written; the stale workbook goes */
-        fprintf(stderr, "ctsbatch: report.xlsx not made: %s\n", xerr);
+        log_line(LOGP_WARN, "report.xlsx not made: %s", xerr);
         a.xtmp[0] = '\0';
     }
     if (a.csv) {
@@ -1597,13 +1609,13 @@ static void report_again(ctx *c)
         int xrc = xlsxreport_close(a.x, xerr, sizeof xerr);
         xrc = xrc == 0 ? publish_stream_close(a.xf, a.xtmp, xerr, sizeof xerr) : (fclose(a.xf), -1);
         if (xrc < 0) {
-            fprintf(stderr, "ctsbatch: report.xlsx not made: %s\n", xerr);
+            log_line(LOGP_WARN, "report.xlsx not made: %s", xerr);
             unlink(a.xtmp);
             a.xtmp[0] = '\0';
         }
     }
     if (!c->operator) {
-        fprintf(stderr, "ctsbatch: run %lld was cut short before its report; written now\n", run);
+        log_line(LOGP_NOTICE, "run %lld was cut short before its report; written now", run);
         place_run_report(c, run, tmp, a.xtmp, a.lines, a.n, buf_str(&a.unreadable), 1);
     } else {
         if (tmp[0])
@@ -1685,11 +1697,10 @@ static int open_ledger(ctx *c)
     else
         rc = ledger_open(db, c->o->wait, &c->l, err, sizeof err);
     if (rc == LEDGER_BUSY)
-        fprintf(stderr,
-                "ctsbatch: another run is using the ledger %s; nothing was done (waited %ld s)\n",
-                db, c->o->wait);
+        log_line(LOGP_WARN, "another run is using the ledger %s; nothing was done (waited %ld s)",
+                 db, c->o->wait);
     else if (rc != LEDGER_OK)
-        fprintf(stderr, "ctsbatch: %s\n", err);
+        log_line(LOGP_ERROR, "%s", err);
     free(db);
     return rc == LEDGER_OK ? RUN_OK : rc == LEDGER_BUSY ? RUN_BUSY : RUN_OUTPUT;
 }
@@ -1709,7 +1720,7 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
     date_format_iso(o->as_of, c.day);
     char err[512], now[32];
     if (access(o->in, R_OK | X_OK) < 0) {
-        fprintf(stderr, "ctsbatch: cannot read the input folder %s: %s\n", o->in, strerror(errno));
+        log_line(LOGP_ERROR, "cannot read the input folder %s: %s", o->in, strerror(errno));
         res->status = RUN_USAGE;
         goto out;
     }
@@ -1751,7 +1762,7 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
     now_iso(now, sizeof now);
     if (c.run && ledger_run_end(c.l, c.run, res->status == RUN_OUTPUT ? "loi-dau-ra" : "xong", now,
                                 err, sizeof err) < 0) {
-        fprintf(stderr, "ctsbatch: %s\n", err);
+        log_line(LOGP_ERROR, "%s", err);
         res->status = RUN_OUTPUT;
     }
     for (size_t i = 0; i < n; i++)
@@ -1790,8 +1801,8 @@ int run_validate(char *const *files, size_t n, const run_options *o, const confi
     int cut = 0, rc = RUN_OK;
     for (size_t i = 0; i < n; i++) {
         if (json && report_json(&text, rs[i], i, b) < 0) {
-            fprintf(stderr, "ctsbatch: %s: verdicts larger than %zu bytes\n", rs[i]->path,
-                    (size_t)REPORT_MAX_BYTES);
+            log_line(LOGP_WARN, "%s: verdicts larger than %zu bytes", rs[i]->path,
+                     (size_t)REPORT_MAX_BYTES);
             cut = 1;
         } else if (!json) {
             report_text(&text, rs[i], i, b);

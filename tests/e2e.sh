@@ -591,6 +591,27 @@ check "xls without a temporary file: exit 3, the roster kept for the next run (r
 $BIN run --in "$XT/in" --out "$XT/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1
 check "xls without a temporary file: the next run reads it" '[ -f "$XT/in/done/sheet_roster.xls" ]'
 
+# ---- issue 11 item 3: the log as journald reads it; --quiet ----
+JL="$T/journal"
+mkdir -p "$JL/in"
+cp $DATA/e2e_cap_moi.csv "$JL/in/a.csv"
+printf 'x\0y' >"$JL/in/hong.csv"
+: >"$JL/err"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$JL/err") $BIN run --in "$JL/in" --out "$JL/out" \
+    --as-of 2026-11-20 --settle 0 >/dev/null 2>>"$JL/err"
+check "under the journal each line has its priority, not the program's name" \
+    'grep -qE "^<6>a.csv: done; " "$JL/err" && grep -qE "^<6>hong.csv: unreadable " "$JL/err" && ! grep -q "^ctsbatch: " "$JL/err"'
+mkdir -p "$JL/in2"
+cp $DATA/e2e_cap_moi.csv "$JL/in2/b.csv"
+$BIN run --in "$JL/in2" --out "$JL/out2" --as-of 2026-11-20 --settle 0 --quiet >/dev/null 2>"$JL/quiet"
+check "--quiet: no line for a roster that went well" '[ ! -s "$JL/quiet" ] && [ -f "$JL/in2/done/b.csv" ]'
+cp $DATA/e2e_cap_moi.csv "$JL/in2/c.csv"
+$BIN run --in "$JL/in2" --out "$JL/out2" --as-of 2026-11-20 --settle 0 --verbose >/dev/null 2>"$JL/verbose"
+cp $DATA/e2e_cap_moi.csv "$JL/in/d.csv"
+$BIN run --in "$JL/in" --out "$JL/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>"$JL/normal"
+check "--verbose: the details too (what is being read), which a normal run leaves out" \
+    'grep -qF "$JL/in2/c.csv: reading" "$JL/verbose" && grep -q "d.csv: done" "$JL/normal" && ! grep -q ": reading$" "$JL/normal"'
+
 # ---- a serial grouped with spaces is the same certificate (review of issue 10) ----
 SP="$T/serial"
 mkdir -p "$SP/in"
