@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int level = LOGP_INFO;
 static int journal = -1; /* unknown until the first line */
+static int shown;        /* a progress line is on the terminal */
 
 /* systemd's JOURNAL_STREAM is "device:inode" of the stream it connected: stderr is the
  * journal only when it is still that stream (not redirected since). */
@@ -32,6 +34,7 @@ void log_line(int prio, const char *fmt, ...)
         return;
     if (journal < 0)
         journal = stderr_is_journal();
+    log_progress_end();
     va_list ap;
     va_start(ap, fmt);
     if (journal)
@@ -41,4 +44,30 @@ void log_line(int prio, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+int log_progress_wanted(void)
+{
+    if (journal < 0)
+        journal = stderr_is_journal();
+    return level >= LOGP_INFO && !journal && isatty(2);
+}
+
+void log_progress(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("\rctsbatch: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\033[K", stderr); /* what a longer line before left */
+    fflush(stderr);
+    va_end(ap);
+    shown = 1;
+}
+
+void log_progress_end(void)
+{
+    if (shown)
+        fputs("\r\033[K", stderr);
+    shown = 0;
 }

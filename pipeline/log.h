@@ -19,4 +19,11 @@ void log_set_level(int max);
 /* One line (fmt has no trailing newline). Only the main thread logs. */
 void log_line(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Progress of a long run on one updated line (issue 11 item 3): only when stderr is a
+ * terminal, not --quiet, not the journal. log_progress_wanted says whether it is shown;
+ * log_progress rewrites the line; log_progress_end clears it. A log_line clears it first. */
+int log_progress_wanted(void);
+void log_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_progress_end(void);
+
 #endif

@@ -105,6 +105,13 @@ typedef struct rendered {
     char err[512];
 } rendered;
 
+/* The documents of the roster being made, for the progress line on a terminal. */
+typedef struct progress {
+    const char *name;
+    size_t done, total;
+    struct timespec start, last;
+} progress;
+
 typedef struct ctx {
     const run_options *o;
     const config *cfg;
@@ -126,6 +133,7 @@ typedef struct ctx {
     size_t files;   /* rosters found */
     buf pdf;
     rendered window[RUN_WINDOW]; /* documents rendered, waiting to be staged */
+    progress prog;
 } ctx;
 
 static void now_iso(char *out, size_t len)
@@ -683,6 +691,29 @@ static void note_now(ctx *c, not_made *l)
     memset(l, 0, sizeof *l);
 }
 
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* One more document staged: the progress line, at most four times a second. */
+static void progress_tick(ctx *c)
+{
+    progress *g = &c->prog;
+    g->done++;
+    if (!log_progress_wanted())
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (g->last.tv_sec && seconds_between(&g->last, &now) < 0.25 && g->done < g->total)
+        return;
+    g->last = now;
+    double t = seconds_between(&g->start, &now), rate = t > 0 ? (double)g->done / t : 0;
+    double left = rate > 0 ? (double)(g->total - g->done) / rate : 0;
+    log_progress("%s: %zu of %zu documents, %.0f/s, %.0f s left", g->name, g->done, g->total, rate,
+                 left);
+}
+
 /* Stages one rendered document, or notes why it was not made. */
 static int stage_one(ctx *c, const doc *d, rendered *o, stage_set *s, const char *from, char *why,
                      size_t whylen, not_made *later)
@@ -720,6 +751,7 @@ static int stage_one(ctx *c, const doc *d, rendered *o, stage_set *s, const char
     st->signer = stage_add(s, o->info.signer ? o->info.signer : "", 1);
     st->language = stage_add(s, o->info.language, 1);
     sha256_digest(o->pdf.data, o->pdf.len, st->sha);
+    progress_tick(c);
     return MAKE_OK;
 }
 
@@ -941,6 +973,8 @@ static int make_documents(ctx *c, batch *b, const char *from, plan **out, stage_
 {
     for (int pass = 0; pass < 2; pass++) {
         plan *p = plan_make(b, c->cfg, taken, c);
+        c->prog = (progress){from, 0, p->n, {0, 0}, {0, 0}};
+        clock_gettime(CLOCK_MONOTONIC, &c->prog.start);
         int replan = 0, rc = p->failed ? MAKE_OPERATOR : MAKE_OK;
         if (p->failed)
             snprintf(why, whylen, "no free name for a document under %s", c->o->out);

@@ -612,6 +612,16 @@ $BIN run --in "$JL/in" --out "$JL/out" --as-of 2026-11-20 --settle 0 >/dev/null 
 check "--verbose: the details too (what is being read), which a normal run leaves out" \
     'grep -qF "$JL/in2/c.csv: reading" "$JL/verbose" && grep -q "d.csv: done" "$JL/normal" && ! grep -q ": reading$" "$JL/normal"'
 
+# ---- issue 11 item 3: progress on one updated line, on a terminal only (script(1): a pty) ----
+PG="$T/progress"
+mkdir -p "$PG/in"
+cp $DATA/e2e_cap_moi.csv "$PG/in/p.csv"
+script -q -e -c "$BIN run --in $PG/in --out $PG/out --as-of 2026-11-20 --settle 0 >/dev/null" \
+    "$PG/tty" >/dev/null 2>&1
+check "on a terminal: documents made of total, rate, time left, on one line rewritten" \
+    'tr "\r" "\n" <"$PG/tty" | grep -qE "^ctsbatch: p.csv: [0-9]+ of [0-9]+ documents, [0-9]+/s, [0-9]+ s left"'
+check "not on a terminal: no progress line" '! grep -qE " of [0-9]+ documents, " "$JL/normal"'
+
 # ---- a serial grouped with spaces is the same certificate (review of issue 10) ----
 SP="$T/serial"
 mkdir -p "$SP/in"
