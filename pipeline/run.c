@@ -646,12 +646,6 @@ static int staged_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void staged_sha_hex(const staged *st, char hex[65])
-{
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", st->sha[i]);
-}
-
 static void stage_discard(stage_set *s, int unlink_files)
 {
     for (size_t i = 0; i < s->n && unlink_files; i++)
@@ -1045,7 +1039,7 @@ static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *r
                 links[nl++] = at;
         }
         char *sources = sources_of(d), sha[65];
-        staged_sha_hex(st, sha);
+        sha256_digest_hex(st->sha, sha);
         int per_row = strcmp(d->kind->per, "row") == 0;
         ledger_document ld = {d->relpath,
                               under(c->o->out, stage_str(s, st->tmp)),
@@ -1416,7 +1410,7 @@ static void process_roster(ctx *c, const char *path)
     if (c->res->nrosters <= before)
         return; /* left where it is, said already */
     const run_roster *r = &c->res->rosters[c->res->nrosters - 1];
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    double secs = seconds_between(&t0, &t1);
     int why = r->outcome != RUN_ROSTER_DONE && r->reason && r->reason[0];
     log_line(LOGP_INFO,
              "%s: %s%s%.200s%s; %zu row(s): %zu accepted (%zu issued before), %zu "

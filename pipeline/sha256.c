@@ -55,14 +55,19 @@ void sha256_digest(const void *data, size_t len, unsigned char out[32])
     memcpy(out, d, 32);
 }
 
-void sha256_hex(const void *data, size_t len, char hex[65])
+void sha256_digest_hex(const unsigned char d[32], char hex[65])
 {
     static const char digits[] = "0123456789abcdef";
-    unsigned char d[32];
-    sha256_digest(data, len, d);
     for (unsigned int i = 0; i < 32; i++) {
         hex[2 * i] = digits[d[i] >> 4];
         hex[2 * i + 1] = digits[d[i] & 15];
     }
     hex[64] = '\0';
+}
+
+void sha256_hex(const void *data, size_t len, char hex[65])
+{
+    unsigned char d[32];
+    sha256_digest(data, len, d);
+    sha256_digest_hex(d, hex);
 }

@@ -33,6 +33,8 @@ void sha256_release(sha256 *s);
 
 /* The 32-byte digest of data. */
 void sha256_digest(const void *data, size_t len, unsigned char out[32]);
+/* A 32-byte digest as 64 lower-case hex digits and a NUL into hex[65]. */
+void sha256_digest_hex(const unsigned char d[32], char hex[65]);
 /* The digest of data as 64 lower-case hex digits and a NUL into hex[65]. */
 void sha256_hex(const void *data, size_t len, char hex[65]);
 
