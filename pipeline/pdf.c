@@ -14,7 +14,10 @@
  *     would drop a hand-set /Filter) and writes "/Filter /FlateDecode" from the hook;
  *   - HPDF_PageAttr_Rec's contents and stream (the page's content stream, written as is
  *     because the document's compression mode stays NONE), and the page's direct
- *     /Resources dict, to which the /Font dict is added.
+ *     /Resources dict, to which the /Font dict is added;
+ *   - HPDF_Doc_Rec's stream, which HPDF_SaveToStream writes to whatever its kind and frees
+ *     with the document: set to an HPDF_CallbackWriter_New stream, the save appends straight
+ *     to the caller's buffer instead of copying through libharu's memory stream.
  * Every libharu call that can fail is checked: its error handler records the first error,
  * and a NULL object or a status other than HPDF_OK ends the render with that error. */
 #include "pdf.h"
@@ -1229,21 +1232,20 @@ static int set_meta(pdf_engine *e, HPDF_Doc pdf, const pdf_meta *m, size_t pages
     return s == HPDF_OK ? 0 : -1;
 }
 
+/* libharu's writer callback: the saved bytes go straight into the document's buffer. */
+static HPDF_STATUS save_write(HPDF_Stream stream, const HPDF_BYTE *ptr, HPDF_UINT size)
+{
+    return buf_append(stream->attr, ptr, size) < 0 ? HPDF_FILE_IO_ERROR : HPDF_OK;
+}
+
+/* Saves pdf into out. The document's save stream is a callback writer appending to out rather
+ * than libharu's memory stream, which would copy every byte into 4 KiB blocks and out again:
+ * HPDF_SaveToStream writes to pdf->stream whatever its kind, and frees it with the document. */
 static int save(HPDF_Doc pdf, buf *out)
 {
-    if (HPDF_SaveToStream(pdf) != HPDF_OK || HPDF_ResetStream(pdf) != HPDF_OK)
+    if (!pdf->stream && !(pdf->stream = HPDF_CallbackWriter_New(pdf->mmgr, save_write, out)))
         return -1;
-    for (;;) {
-        HPDF_BYTE chunk[65536];
-        HPDF_UINT32 n = sizeof chunk;
-        HPDF_STATUS st = HPDF_ReadFromStream(pdf, chunk, &n);
-        if (n && buf_append(out, chunk, n) < 0)
-            return -1;
-        if (st == HPDF_STREAM_EOF)
-            return 0;
-        if (st != HPDF_OK)
-            return -1;
-    }
+    return HPDF_SaveToStream(pdf) == HPDF_OK ? 0 : -1;
 }
 
 int pdf_render(pdf_engine *e, display *d, const pdf_meta *m, buf *out, char *err, size_t errlen)
