@@ -46,22 +46,28 @@ roster() {
 }'
 }
 
-# Runs the pipeline once on a fresh roster of $1 rows into $T/out. Sets WALL and CPU (seconds),
-# RSS (KB, "?" without /usr/bin/time) and RC; the roster is made before the clock starts.
+# Runs the pipeline once on a fresh roster of $1 rows into a new $T/runK/out, named by OUT. Sets
+# WALL and CPU (seconds), RSS (KB, "?" without /usr/bin/time) and RC; the roster is made before
+# the clock starts. Earlier runs' files are left until the end: deleting thousands of files just
+# before a run makes the next file creations slow on some file systems (ext4 without a journal
+# skips recently deleted inodes one by one), and that would be measured as ours.
+RUNS=0
 run_roster() {
-    rm -rf "$T/in" "$T/out"
-    mkdir -p "$T/in" "$T/out"
-    roster "$1" >"$T/in/bench.csv"
+    RUNS=$((RUNS + 1))
+    OUT="$T/run$RUNS/out"
+    local IN="$T/run$RUNS/in"
+    mkdir -p "$IN" "$OUT"
+    roster "$1" >"$IN/bench.csv"
     local s e
     RC=0
     s=$(date +%s.%N)
     # $BIN unquoted: CTSBATCH may be a command line ("valgrind -q ./ctsbatch")
     # shellcheck disable=SC2086
     if [ -x "$TIME" ]; then
-        "$TIME" -f '%U %S %M' -o "$T/time" $BIN run --in "$T/in" --out "$T/out" --settle 0 \
+        "$TIME" -f '%U %S %M' -o "$T/time" $BIN run --in "$IN" --out "$OUT" --settle 0 \
             --as-of 2026-11-20 >"$T/log" 2>&1 || RC=$?
     else
-        $BIN run --in "$T/in" --out "$T/out" --settle 0 --as-of 2026-11-20 >"$T/log" 2>&1 \
+        $BIN run --in "$IN" --out "$OUT" --settle 0 --as-of 2026-11-20 >"$T/log" 2>&1 \
             || RC=$?
         echo "? ? ?" >"$T/time"
     fi
@@ -76,13 +82,14 @@ run_roster() {
     fi
 }
 
-# Sum of the sizes (bytes) and count of the files named $1 under $T/out: "bytes count".
+# Sum of the sizes (bytes) and count of the files named $1 under $OUT: "bytes count".
 sizes() {
-    find "$T/out" -name "$1" -printf '%s\n' | awk '{ s += $1; n++ } END { print s + 0, n + 0 }'
+    find "$OUT" -name "$1" -printf '%s\n' | awk '{ s += $1; n++ } END { print s + 0, n + 0 }'
 }
 
 mb() { awk -v k="$1" 'BEGIN { if (k == "?") print "?"; else printf "%.1f", k / 1024 }'; }
 
+echo "bench: writing under $T ($(stat -f -c %T "$T" 2>/dev/null || echo '?') file system; TMPDIR chooses)"
 [ -x "$TIME" ] || echo "bench: $TIME missing (Debian package time): no CPU or memory figures"
 
 # 1. The run of N rows.
@@ -92,9 +99,9 @@ read -r b08 n08 < <(sizes 'Mau08-*.pdf')
 docs=$((n07 + n08))
 pages07="?" pages08="?"
 if command -v pdfinfo >/dev/null; then
-    first=$(find "$T/out" -name 'Mau07-*.pdf' -print -quit)
+    first=$(find "$OUT" -name 'Mau07-*.pdf' -print -quit)
     [ -n "$first" ] && pages07=$(pdfinfo "$first" 2>/dev/null | awk '/^Pages:/ { print $2 }')
-    pages08=$(find "$T/out" -name 'Mau08-*.pdf' -exec pdfinfo {} \; 2>/dev/null \
+    pages08=$(find "$OUT" -name 'Mau08-*.pdf' -exec pdfinfo {} \; 2>/dev/null \
         | awk '/^Pages:/ { p += $2 } END { print p + 0 }')
 fi
 awk -v n="$N" -v n07="$n07" -v n08="$n08" -v d="$docs" -v w="$WALL" -v c="$CPU" \
@@ -130,7 +137,6 @@ if [ "$LARGE" = "$N" ]; then rss_large=$RSS_N; else
     rss_large=$RSS
     [ "$RC" = 0 ] || rss_large="?"
 fi
-rm -rf "$T/in" "$T/out"
 awk -v s="$SMALL" -v l="$LARGE" -v a="$rss_small" -v b="$rss_large" 'BEGIN {
     if (a == "?" || b == "?" || a == 0) { print "bench: memory: not measured"; exit }
     printf "bench: memory: peak RSS %.1f MB at %d rows, %.1f MB at %d rows: ratio %.2f (flat: 1.00)", \
@@ -160,5 +166,4 @@ else
     [ -s "$T/rl.err" ] && tail -n 2 "$T/rl.err" | sed 's/^/bench: reportlab: /'
     echo "bench: reportlab: no figures; no ratio"
 fi
-rm -rf "$T/rl"
 awk -v s="$bench_start" -v e="$(date +%s.%N)" 'BEGIN { printf "bench: total %.0f s\n", e - s }'
