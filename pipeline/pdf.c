@@ -27,6 +27,7 @@
 #include <hpdf.h>
 #include <libdeflate.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,22 @@
 #define ARCHIVE_PREFIX "ctsb"
 
 enum { Z_LEVEL = 6, CMAP_BLOCK = 100, PDF_PAGES_PER_NODE = 1000 };
+
+/* libharu's allocations for one document come from the rendering thread's arena, in blocks of
+ * ARENA_BLOCK bytes, and are all given back at once when the document is freed (libharu
+ * frees each of its ~450 objects of a one-page form one by one otherwise). Between documents
+ * the arena keeps at most ARENA_KEEP bytes of blocks, so a long letter's pages do not stay. */
+enum { ARENA_BLOCK = 64 * 1024, ARENA_KEEP = 256 * 1024 };
+
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t cap, used;
+    max_align_t data[];
+} arena_block;
+
+typedef struct arena {
+    arena_block *head; /* the block being filled; older blocks follow */
+} arena;
 
 /* One face's subset for one exact character set. */
 typedef struct subset {
@@ -85,8 +102,60 @@ struct pdf_engine {
     buf content, packed;        /* one page's content, and what it deflates to */
     uint16_t *gmap[FACE_COUNT]; /* BMP code point -> the current subset's glyph, while drawing */
     char *xmp_tail;             /* xmp_extension() */
+    arena heap;                 /* libharu's memory while a document is made */
     unsigned char digest[32];   /* SHA-256 of the part, the font files and the ICC profile */
 };
+
+/* ---- libharu's memory ---- */
+
+/* The arena of the document being made on this thread: libharu's allocation callbacks take
+ * no context. Set by pdf_render around HPDF_NewEx ... HPDF_Free only. */
+static _Thread_local arena *current_arena;
+
+static void *HPDF_STDCALL arena_alloc(HPDF_UINT size)
+{
+    arena *a = current_arena;
+    if (!a)
+        abort(); /* libharu called outside a document: a bug of this module */
+    size_t need = ((size_t)size + sizeof(max_align_t) - 1) / sizeof(max_align_t);
+    need *= sizeof(max_align_t);
+    arena_block *b = a->head;
+    if (!b || b->cap - b->used < need) {
+        size_t cap = need > ARENA_BLOCK - sizeof *b ? need : ARENA_BLOCK - sizeof *b;
+        arena_block *nb = xmalloc(sizeof *nb + cap);
+        nb->cap = cap;
+        nb->used = 0;
+        nb->next = b;
+        a->head = b = nb;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += need;
+    return p;
+}
+
+static void HPDF_STDCALL arena_free(void *p)
+{
+    (void)p; /* given back with the whole document, by arena_reset */
+}
+
+/* Empties the arena after a document, keeping up to ARENA_KEEP bytes of blocks for the next;
+ * keep 0 frees it all. */
+static void arena_reset(arena *a, size_t keep)
+{
+    size_t kept = 0;
+    arena_block **link = &a->head;
+    while (*link) {
+        arena_block *b = *link;
+        if (kept + sizeof *b + b->cap <= keep) {
+            kept += sizeof *b + b->cap;
+            b->used = 0;
+            link = &b->next;
+        } else {
+            *link = b->next;
+            free(b);
+        }
+    }
+}
 
 /* ---- errors ---- */
 
@@ -299,6 +368,7 @@ void pdf_engine_free(pdf_engine *e)
     free(e->icc);
     free(e->icc_z);
     free(e->xmp_tail);
+    arena_reset(&e->heap, 0);
     free(e);
 }
 
@@ -1268,7 +1338,9 @@ int pdf_render(pdf_engine *e, display *d, const pdf_meta *m, buf *out, char *err
         if (sets[f].n &&
             !(subs[f] = subset_get(e, &e->faces[f], sets[f].v, sets[f].n, err, errlen)))
             goto out;
-    pdf = HPDF_New(on_error, &he); /* no memory pool: libharu's does not align its blocks */
+    /* no libharu memory pool (it does not align its blocks): the engine's arena instead */
+    current_arena = &e->heap;
+    pdf = HPDF_NewEx(on_error, arena_alloc, arena_free, 0, &he);
     if (!pdf) {
         snprintf(err, errlen, "libharu could not start");
         goto out;
@@ -1330,6 +1402,8 @@ out:
     sha256_release(&id);
     if (pdf)
         HPDF_Free(pdf);
+    current_arena = NULL;
+    arena_reset(&e->heap, ARENA_KEEP);
     for (int f = 0; f < FACE_COUNT; f++)
         cpset_release(&sets[f]);
     free(sets);
