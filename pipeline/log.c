@@ -10,6 +10,7 @@
 static int level = LOGP_INFO;
 static int journal = -1; /* unknown until the first line */
 static int shown;        /* a progress line is on the terminal */
+static int tty = -1;     /* stderr is a terminal; asked once (the run asks per document) */
 
 /* systemd's JOURNAL_STREAM is "device:inode" of the stream it connected: stderr is the
  * journal only when it is still that stream (not redirected since). */
@@ -50,7 +51,9 @@ int log_progress_wanted(void)
 {
     if (journal < 0)
         journal = stderr_is_journal();
-    return level >= LOGP_INFO && !journal && isatty(2);
+    if (tty < 0)
+        tty = isatty(2);
+    return level >= LOGP_INFO && !journal && tty;
 }
 
 void log_progress(const char *fmt, ...)

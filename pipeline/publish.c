@@ -103,29 +103,46 @@ static int create_unique(char *tmpl)
     return fd;
 }
 
-static char *staging_template(const char *out_dir, char *err, size_t errlen)
+/* The staging folder's mkstemp template. The folder is made when a file cannot be created
+ * for want of it, not looked for before every file. */
+static char *staging_template(const char *out_dir)
+{
+    return xasprintf("%s/" STAGING "/%ld-XXXXXX", out_dir, (long)getpid());
+}
+
+static int make_staging(const char *out_dir, char *err, size_t errlen)
 {
     char *dir = xasprintf("%s/" STAGING, out_dir);
-    if (publish_mkdirs(out_dir) < 0 || make_dir(dir, 0700) < 0) {
+    int rc = publish_mkdirs(out_dir) < 0 || make_dir(dir, 0700) < 0 ? -1 : 0;
+    if (rc < 0)
         snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-        free(dir);
-        return NULL;
-    }
-    char *tmpl = xasprintf("%s/%ld-XXXXXX", dir, (long)getpid());
     free(dir);
-    return tmpl;
+    return rc;
+}
+
+/* A new file in the staging folder (its name in tmpl), made first when missing. */
+static int create_staged(const char *out_dir, char *tmpl, char *err, size_t errlen)
+{
+    size_t n = strlen(tmpl);
+    int fd = create_unique(tmpl);
+    if (fd >= 0 || errno != ENOENT)
+        return fd;
+    if (make_staging(out_dir, err, errlen) < 0)
+        return -2;
+    memcpy(tmpl + n - 6, "XXXXXX", 6); /* mkstemp leaves the template undefined on failure */
+    return create_unique(tmpl);
 }
 
 int publish_stage(const char *out_dir, const void *data, size_t len, char *tmp, size_t tmplen,
                   char *err, size_t errlen)
 {
-    char *tmpl = staging_template(out_dir, err, errlen);
-    if (!tmpl)
-        return -1;
-    int fd = create_unique(tmpl), rc = -1;
-    if (fd < 0) {
+    char *tmpl = staging_template(out_dir);
+    int fd = create_staged(out_dir, tmpl, err, errlen), rc = -1;
+    if (fd == -1) {
         snprintf(err, errlen, "cannot create a file in %s/" STAGING ": %s", out_dir,
                  strerror(errno));
+    } else if (fd < 0) {
+        /* err says which folder could not be made */
     } else if (write_all(fd, data, len) < 0 || close(fd) < 0) {
         snprintf(err, errlen, "cannot write %s: %s", tmpl, strerror(errno));
         unlink(tmpl);
@@ -160,9 +177,9 @@ static FILE *open_unique_stream(char *tmpl, const char *dir, char *tmp, size_t t
 
 FILE *publish_stage_stream(const char *out_dir, char *tmp, size_t tmplen, char *err, size_t errlen)
 {
-    char *tmpl = staging_template(out_dir, err, errlen);
-    if (!tmpl)
+    if (make_staging(out_dir, err, errlen) < 0)
         return NULL;
+    char *tmpl = staging_template(out_dir);
     char *dir = xasprintf("%s/" STAGING, out_dir);
     FILE *f = open_unique_stream(tmpl, dir, tmp, tmplen, err, errlen);
     free(dir);
@@ -237,16 +254,17 @@ int publish_sync(const char *dir, char *err, size_t errlen)
     return rc;
 }
 
-/* link() where the file system has hard links; where it has none (vfat, exFAT, some SMB
- * shares: EPERM, ENOTSUP) a rename that never replaces. 0 when linked (from is still
- * there), 1 when renamed (from is gone), -1 with errno (EEXIST when `to` is taken). */
+/* Gives `from` the name `to` unless `to` is taken: one rename that never replaces where the
+ * file system has one (Linux renameat2 RENAME_NOREPLACE: ext4, xfs, btrfs, tmpfs), else a
+ * link (from stays). 1 when renamed (from is gone), 0 when linked, -1 with errno (EEXIST
+ * when `to` is taken). */
 static int link_or_rename(const char *from, const char *to)
 {
-    if (link(from, to) == 0)
-        return 0;
-    if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP)
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+        return 1;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP && errno != EOPNOTSUPP)
         return -1;
-    return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0 ? 1 : -1;
+    return link(from, to) == 0 ? 0 : -1;
 }
 
 static int same_file(const char *a, const char *b)
