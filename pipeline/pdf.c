@@ -472,7 +472,7 @@ static void drop_tables(hb_subset_input_t *in)
 {
     static const char *const tags[] = {"GSUB", "GPOS", "GDEF", "kern", "DSIG", "gasp", "hdmx",
                                        "VDMX", "LTSH", "PCLT", "BASE", "JSTF", "morx", "mort",
-                                       "kerx", "FFTM", "meta", "name", "cmap", "post"};
+                                       "kerx", "FFTM", "meta", "name", "cmap", "post", "OS/2"};
     hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof tags / sizeof *tags; i++)
         hb_set_add(drop, hb_tag_from_string(tags[i], 4));
