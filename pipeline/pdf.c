@@ -43,7 +43,11 @@
 #define ARCHIVE_NS "urn:ctsbatch:luu-tru:1.0#"
 #define ARCHIVE_PREFIX "ctsb"
 
-enum { Z_LEVEL = 6, CMAP_BLOCK = 100, PDF_PAGES_PER_NODE = 1000 };
+/* Deflate levels (libdeflate): the font files at 6, where higher levels gain little; a
+ * document's own page content and the ToUnicode maps at 1, which takes less than half the time
+ * for about 50 bytes more each (fonts at 1 would add 130 bytes per face). */
+enum { Z_LEVEL = 6, Z_LEVEL_QUICK = 1 };
+enum { CMAP_BLOCK = 100, PDF_PAGES_PER_NODE = 1000 };
 
 /* libharu's allocations for one document come from the rendering thread's arena, in blocks of
  * ARENA_BLOCK bytes, and are all given back at once when the document is freed (libharu
@@ -97,7 +101,7 @@ struct pdf_engine {
     unsigned char *icc, *icc_z; /* the profile, and compressed */
     size_t icc_len, icc_zlen;
     int icc_n;
-    struct libdeflate_compressor *z;
+    struct libdeflate_compressor *z, *zq; /* at Z_LEVEL and Z_LEVEL_QUICK */
     unsigned long tick;
     buf content, packed;        /* one page's content, and what it deflates to */
     uint16_t *gmap[FACE_COUNT]; /* BMP code point -> the current subset's glyph, while drawing */
@@ -175,15 +179,15 @@ static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
 /* ---- compression ---- */
 
 /* zlib-compresses in[0..n) into out (replacing it). -1 when out cannot hold it. */
-static int deflate_into(pdf_engine *e, const void *in, size_t n, buf *out)
+static int deflate_into(struct libdeflate_compressor *z, const void *in, size_t n, buf *out)
 {
-    size_t bound = libdeflate_zlib_compress_bound(e->z, n);
+    size_t bound = libdeflate_zlib_compress_bound(z, n);
     buf_reset(out);
     if (bound + 1 > out->max)
         return -1;
     if (out->cap < bound + 1)
         out->data = xgrow(out->data, &out->cap, bound + 1, 1);
-    size_t got = libdeflate_zlib_compress(e->z, in, n, out->data, bound);
+    size_t got = libdeflate_zlib_compress(z, in, n, out->data, bound);
     if (!got)
         return -1;
     out->len = got;
@@ -191,9 +195,10 @@ static int deflate_into(pdf_engine *e, const void *in, size_t n, buf *out)
     return 0;
 }
 
-static unsigned char *deflate_copy(pdf_engine *e, const void *in, size_t n, size_t *len)
+static unsigned char *deflate_copy(pdf_engine *e, struct libdeflate_compressor *z, const void *in,
+                                   size_t n, size_t *len)
 {
-    if (deflate_into(e, in, n, &e->packed) < 0)
+    if (deflate_into(z, in, n, &e->packed) < 0)
         return NULL;
     *len = e->packed.len;
     unsigned char *p = xmalloc(*len ? *len : 1);
@@ -265,7 +270,8 @@ pdf_engine *pdf_engine_new(const fontset *fs, const char *icc_path, int part, ch
     buf_init(&e->packed, 0);
     e->xmp_tail = xmp_extension();
     e->z = libdeflate_alloc_compressor(Z_LEVEL);
-    if (!e->z)
+    e->zq = libdeflate_alloc_compressor(Z_LEVEL_QUICK);
+    if (!e->z || !e->zq)
         abort(); /* memory, as xmalloc */
     for (int f = 0; f < FACE_COUNT; f++) {
         face_res *fr = &e->faces[f];
@@ -318,7 +324,7 @@ pdf_engine *pdf_engine_new(const fontset *fs, const char *icc_path, int part, ch
     }
     e->icc_len = icc.len;
     e->icc = (unsigned char *)buf_detach_whole(&icc);
-    e->icc_z = deflate_copy(e, e->icc, e->icc_len, &e->icc_zlen);
+    e->icc_z = deflate_copy(e, e->z, e->icc, e->icc_len, &e->icc_zlen);
     sha256 dg = {NULL};
     sha256_init(&dg);
     sha256_update(&dg, &e->part, sizeof e->part);
@@ -363,6 +369,8 @@ void pdf_engine_free(pdf_engine *e)
     }
     if (e->z)
         libdeflate_free_compressor(e->z);
+    if (e->zq)
+        libdeflate_free_compressor(e->zq);
     buf_release(&e->content);
     buf_release(&e->packed);
     free(e->icc);
@@ -537,11 +545,11 @@ static int subset_make(pdf_engine *e, face_res *fr, subset *s, char *err, size_t
         goto out;
     }
     s->file_raw_len = len;
-    s->file = deflate_copy(e, data, len, &s->file_len);
+    s->file = deflate_copy(e, e->z, data, len, &s->file_len);
     buf t;
     buf_init(&t, 0);
     tounicode_text(s, &t);
-    s->tounicode = t.full ? NULL : deflate_copy(e, t.data, t.len, &s->tounicode_len);
+    s->tounicode = t.full ? NULL : deflate_copy(e, e->zq, t.data, t.len, &s->tounicode_len);
     buf_release(&t);
     if (!s->file || !s->tounicode) {
         snprintf(err, errlen, "the subset of %s does not compress", fr->name);
@@ -1077,7 +1085,7 @@ static int add_page(pdf_engine *e, HPDF_Doc pdf, const display *d, const dl_page
         return -1;
     buf_reset(&e->content);
     page_content(e, p, subs, &e->content);
-    if (e->content.full || deflate_into(e, e->content.data, e->content.len, &e->packed) < 0)
+    if (e->content.full || deflate_into(e->zq, e->content.data, e->content.len, &e->packed) < 0)
         return -1;
     sha256_update(id, e->packed.data, e->packed.len);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
