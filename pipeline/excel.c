@@ -46,6 +46,18 @@ static const char MSG_ZERO[] =
     "là số; chương trình đã thêm lại số 0. Để tránh lỗi này, trước khi nhập hãy định dạng "
     "cột là Văn bản (chuột phải → Định dạng ô → Văn bản; Format Cells → Text), hoặc gõ dấu "
     "nháy ' trước số.";
+/* The same for an XML roster, which another system wrote: Excel did not do it, and the fix is
+ * that system's. "Trường", not "Cột": an XML roster has elements, not columns. */
+static const char MSG_ZERO_XML[] =
+    "Trường «%s»: %zu yêu cầu thiếu số 0 ở đầu (ví dụ %s thành %s), thường do hệ thống xuất "
+    "tệp XML coi đây là một số; chương trình đã thêm lại số 0. Hãy đề nghị đơn vị quản lý "
+    "hệ thống đó xuất trường này dạng chữ, giữ nguyên số 0 ở đầu.";
+static const char MSG_MONTH_FIRST_XML[] =
+    "Trường «%s» ghi ngày theo kiểu tháng/ngày/năm (có ngày «%s»): hệ thống xuất tệp XML "
+    "ghi ngày theo kiểu của Mỹ (tháng/ngày). Chương trình đã đọc cả trường theo thứ tự "
+    "tháng/ngày (%zu yêu cầu; ví dụ «%s» là ngày %s); hãy kiểm tra lại các ngày trong kết "
+    "quả, và đề nghị đơn vị quản lý hệ thống đó ghi ngày theo dạng năm-tháng-ngày "
+    "(2027-03-14) hoặc ngày/tháng/năm (14/03/2027).";
 static const char MSG_MONTH_FIRST[] =
     "Cột «%s» ghi ngày theo kiểu tháng/ngày/năm (có ngày «%s»): tệp được lưu với thiết lập "
     "ngày của Mỹ (tháng/ngày). Chương trình đã đọc cả cột theo thứ tự tháng/ngày (%zu dòng; "
@@ -306,6 +318,12 @@ static int lost_zero(const char *key, const char *value)
     return -1;
 }
 
+/* 1 when r was read from XML: its damage came from the system that wrote it, not Excel. */
+static int from_xml(const roster *r)
+{
+    return r->format && strcmp(r->format, "xml") == 0;
+}
+
 /* excel-mat-so-0: the 0 put back, one warning per column. */
 static void restore_zeros(roster *r)
 {
@@ -328,7 +346,8 @@ static void restore_zeros(roster *r)
         }
         if (!count)
             continue;
-        char *msg = xasprintf(MSG_ZERO, roster_label(keys[k]), count, before, after);
+        char *msg = xasprintf(from_xml(r) ? MSG_ZERO_XML : MSG_ZERO, roster_label(keys[k]),
+                              count, before, after);
         roster_warn(r, 0, keys[k], msg);
         free(msg);
     }
@@ -497,7 +516,8 @@ static void fix_date_column(roster *r, const char *key, int month_first, int mix
     }
     if (!swapped)
         return;
-    char *msg = xasprintf(MSG_MONTH_FIRST, roster_label(key), example, swapped, shown, read_as);
+    char *msg = xasprintf(from_xml(r) ? MSG_MONTH_FIRST_XML : MSG_MONTH_FIRST, roster_label(key),
+                          example, swapped, shown, read_as);
     roster_warn(r, 0, key, msg);
     free(msg);
 }

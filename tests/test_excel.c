@@ -592,7 +592,14 @@ static void test_xml_roster_repaired_and_checked(void **state)
     tu_expect_field(r, 1, "ngay_het_han", "02/01/2027");
     const roster_note *w = NULL;
     assert_int_equal(warnings_for(r, "so_cccd", &w), 1);
+    /* another system wrote it: the clerk is not told Excel did it, nor how to fix Excel */
+    assert_non_null(strstr(w->message, "hệ thống xuất tệp XML"));
+    assert_null(strstr(w->message, "Excel"));
+    assert_non_null(strstr(w->message, "089185001234"));
     assert_int_equal(warnings_for(r, "ngay_het_han", &w), 1);
+    assert_non_null(strstr(w->message, "hệ thống xuất tệp XML"));
+    assert_null(strstr(w->message, "Excel"));
+    assert_null(strstr(w->message, "Windows"));
     roster_free(r);
     const char *bad = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<danh_sach>\n"
                       "<yeu_cau><ho_ten>Nguy\xc3\xa1\xc2\xbb\xe2\x80\xa6n</ho_ten></yeu_cau>\n"
