@@ -26,9 +26,10 @@ DEB_PACKAGES := libhpdf-dev libxml2-dev libcmocka-dev fonts-liberation2 poppler-
                 python3-fonttools libpdfbox2-java libactivation-java libjaxb-api-java \
                 default-jre-headless libzip-dev libfreexl-dev \
                 libxlsxwriter-dev
-# Only the tests need these (the e2e tests open the .xlsx reports with LibreOffice): `make test`
-# installs them, `make run` does not.
-TEST_DEB_PACKAGES := libreoffice-calc-nogui
+# Only the tests need these (the e2e tests open the .xlsx reports with LibreOffice; the install
+# check verifies the units with systemd-analyze and renders the man page with man and groff):
+# `make test` installs them, `make run` does not.
+TEST_DEB_PACKAGES := libreoffice-calc-nogui systemd man-db groff-base
 FONT_DIR     := /usr/share/fonts/truetype/liberation2
 FONT_FILES   := LiberationSerif-Regular.ttf LiberationSerif-Bold.ttf \
                 LiberationSerif-Italic.ttf LiberationSerif-BoldItalic.ttf
@@ -58,7 +59,7 @@ REL_OBJS := $(SRCS:pipeline/%.c=build/rel/%.o)
 SAN_OBJS := $(SRCS:pipeline/%.c=build/san/%.o)
 SAN_TESTS := $(TESTSRCS:tests/%.c=build/san/%)
 
-.PHONY: all deps run test unit e2e pdfa bench install uninstall clean format fonts \
+.PHONY: all deps run test unit e2e pdfa bench install uninstall install-check clean format fonts \
         valgrind fuzz FORCE
 .DEFAULT_GOAL := all
 
@@ -123,7 +124,7 @@ run: deps
 
 test:
 	$(MAKE) deps DEB_PACKAGES="$(DEB_PACKAGES) $(TEST_DEB_PACKAGES)"
-	$(MAKE) unit e2e pdfa
+	$(MAKE) unit e2e pdfa install-check
 
 unit: fonts $(SAN_TESTS)
 	@fail=0; for t in $(SAN_TESTS); do echo "== $$t"; ./$$t || fail=1; done; exit $$fail
@@ -249,6 +250,11 @@ uninstall:
 	  $(DESTDIR)$(TMPFILESDIR)/ctsbatch.conf
 	rm -rf $(DESTDIR)$(DATADIR)
 	@echo "uninstall: kept $(DESTDIR)$(SYSCONFDIR)/ctsbatch, /var/lib/ctsbatch and $(SRVDIR)"
+
+# make install into a temporary DESTDIR and a temporary PREFIX, and what must hold of them
+# (tests/install.sh).
+install-check:
+	bash tests/install.sh
 
 format:
 	clang-format -i pipeline/*.c pipeline/*.h tests/*.c
