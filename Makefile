@@ -2,7 +2,7 @@
 # both install missing packages first (see `deps`).
 
 CC      ?= cc
-# `make install` (see README "Installing"): GNU names, Debian's defaults for a local install.
+# `make install` (README "Installing, and running it as a service"): GNU names, Debian's defaults for a local install.
 # The installed program is built with DATADIR and SYSCONFDIR/ctsbatch compiled in; DESTDIR
 # only stages the files (a package build), it is never compiled in.
 PREFIX  ?= /usr/local
@@ -238,9 +238,10 @@ install: build/inst/ctsbatch
 	chmod 644 $(DESTDIR)$(TMPFILESDIR)/ctsbatch.conf
 	@if grep -n '@[A-Z]*@' $(UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%) \
 	  $(DESTDIR)$(TMPFILESDIR)/ctsbatch.conf; then echo "install: a placeholder is left"; exit 1; fi
-	@[ -n "$(DESTDIR)" ] || { echo "install: done; to run it as a service (README \"Running it as a" \
-	  "service\"):"; echo "  systemd-sysusers && systemd-tmpfiles --create ctsbatch.conf &&" \
-	  "systemctl daemon-reload && systemctl enable --now ctsbatch.service"; }
+	@[ -n "$(DESTDIR)" ] || { echo "install: done. As a service (README \"Installing, and" \
+	  "running it as a service\"), as root:"; \
+	  echo "  systemd-sysusers ctsbatch.conf && systemd-tmpfiles --create ctsbatch.conf"; \
+	  echo "  systemctl daemon-reload && systemctl enable --now ctsbatch.service"; }
 
 # Removes what `install` put in place, except the site's own: SYSCONFDIR/ctsbatch (its
 # configuration), /var/lib/ctsbatch (the ledger) and SRVDIR (the rosters and documents).
