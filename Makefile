@@ -2,9 +2,10 @@
 # both install missing packages first (see `deps`).
 
 CC      ?= cc
-# `make install` (README "Installing, and running it as a service"): GNU names, Debian's defaults for a local install.
-# The installed program is built with DATADIR and SYSCONFDIR/ctsbatch compiled in; DESTDIR
-# only stages the files (a package build), it is never compiled in.
+# `make install` (README "Installing, and running it as a service"): GNU names, Debian's
+# defaults for a local install. The installed program is built with DATADIR and
+# SYSCONFDIR/ctsbatch compiled in; DESTDIR only stages the files (a package build), it is
+# never compiled in.
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR     ?= $(PREFIX)/bin
