@@ -2,8 +2,24 @@
 # both install missing packages first (see `deps`).
 
 CC      ?= cc
+# `make install` (README "Installing, and running it as a service"): GNU names, Debian's
+# defaults for a local install. The installed program is built with DATADIR and
+# SYSCONFDIR/ctsbatch compiled in; DESTDIR only stages the files (a package build), it is
+# never compiled in.
 PREFIX  ?= /usr/local
 DESTDIR ?=
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share/ctsbatch
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+# systemd reads units, sysusers.d and tmpfiles.d under /usr/local/lib as the administrator's,
+# under /usr/lib (= /lib on Debian's merged /usr) as a package's; /etc/systemd is left to the
+# administrator's own overrides (`systemctl edit`).
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR    ?= $(PREFIX)/lib/tmpfiles.d
+# The folder shared with clerks: SRVDIR/inputs (the drop folder) and SRVDIR/outputs.
+SRVDIR ?= /srv/ctsbatch
 
 DEB_PACKAGES := libhpdf-dev libxml2-dev libcmocka-dev fonts-liberation2 poppler-utils qpdf \
                 pkg-config gcc make time libsqlite3-dev sqlite3 libssl-dev \
@@ -11,9 +27,10 @@ DEB_PACKAGES := libhpdf-dev libxml2-dev libcmocka-dev fonts-liberation2 poppler-
                 python3-fonttools libpdfbox2-java libactivation-java libjaxb-api-java \
                 default-jre-headless libzip-dev libfreexl-dev \
                 libxlsxwriter-dev
-# Only the tests need these (the e2e tests open the .xlsx reports with LibreOffice): `make test`
-# installs them, `make run` does not.
-TEST_DEB_PACKAGES := libreoffice-calc-nogui
+# Only the tests need these (the e2e tests open the .xlsx reports with LibreOffice; the install
+# check verifies the units with systemd-analyze and renders the man page with man and groff):
+# `make test` installs them, `make run` does not.
+TEST_DEB_PACKAGES := libreoffice-calc-nogui systemd man-db groff-base
 FONT_DIR     := /usr/share/fonts/truetype/liberation2
 FONT_FILES   := LiberationSerif-Regular.ttf LiberationSerif-Bold.ttf \
                 LiberationSerif-Italic.ttf LiberationSerif-BoldItalic.ttf
@@ -43,7 +60,8 @@ REL_OBJS := $(SRCS:pipeline/%.c=build/rel/%.o)
 SAN_OBJS := $(SRCS:pipeline/%.c=build/san/%.o)
 SAN_TESTS := $(TESTSRCS:tests/%.c=build/san/%)
 
-.PHONY: all deps run test unit e2e pdfa bench install clean format fonts valgrind fuzz
+.PHONY: all deps run test unit e2e pdfa bench install uninstall install-check clean format fonts \
+        valgrind fuzz FORCE
 .DEFAULT_GOAL := all
 
 all: ctsbatch fonts
@@ -107,7 +125,7 @@ run: deps
 
 test:
 	$(MAKE) deps DEB_PACKAGES="$(DEB_PACKAGES) $(TEST_DEB_PACKAGES)"
-	$(MAKE) unit e2e pdfa
+	$(MAKE) unit e2e pdfa install-check
 
 unit: fonts $(SAN_TESTS)
 	@fail=0; for t in $(SAN_TESTS); do echo "== $$t"; ./$$t || fail=1; done; exit $$fail
@@ -170,13 +188,75 @@ bench: deps
 	$(MAKE) ctsbatch fonts
 	bash tests/bench.sh
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ctsbatch/templates \
-	  $(DESTDIR)$(PREFIX)/share/ctsbatch/fonts $(DESTDIR)$(PREFIX)/share/ctsbatch/config
-	install -m 755 ctsbatch $(DESTDIR)$(PREFIX)/bin/ctsbatch
-	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/ctsbatch/templates/
-	install -m 644 config/* $(DESTDIR)$(PREFIX)/share/ctsbatch/config/
-	cp -L fonts/*.ttf $(DESTDIR)$(PREFIX)/share/ctsbatch/fonts/
+# The installed program: main.c again with the installed paths compiled in (main.c, "find_home"
+# and "config_path"), so ./ctsbatch in the checkout stays as it is. build/inst/paths changes
+# only when the paths do, and then main.o is rebuilt.
+INST_PATHS := -DCTSBATCH_DATADIR='"$(DATADIR)"' -DCTSBATCH_CONFDIR='"$(SYSCONFDIR)/ctsbatch"'
+build/inst/paths: FORCE | build/inst
+	@echo '$(INST_PATHS)' | cmp -s - $@ || echo '$(INST_PATHS)' >$@
+
+build/inst/main.o: pipeline/main.c build/inst/paths | build/inst
+	$(CC) $(ALL_CFLAGS) $(INST_PATHS) -c -o $@ $<
+
+build/inst/ctsbatch: build/inst/main.o build/rel/libctsbatch.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+build/inst:
+	mkdir -p $@
+
+UNIT_SUBST := -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@CONFDIR@|$(SYSCONFDIR)/ctsbatch|g' \
+              -e 's|@SRVDIR@|$(SRVDIR)|g'
+UNITS := ctsbatch.service ctsbatch-run.service ctsbatch-run.timer
+
+# Fonts are installed as links to Debian's files (fonts-liberation2), as Debian's font policy
+# asks of packages: one copy on the system, updated with its package. The configuration goes to
+# SYSCONFDIR/ctsbatch/ctsbatch.xml only where none was edited (dist/install-config.sh).
+install: build/inst/ctsbatch
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/fonts \
+	  $(DESTDIR)$(DATADIR)/config $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SYSTEMDUNITDIR) \
+	  $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	install -m 755 build/inst/ctsbatch $(DESTDIR)$(BINDIR)/ctsbatch
+	install -m 644 templates/* $(DESTDIR)$(DATADIR)/templates/
+	sh dist/install-config.sh config/ctsbatch.xml $(DESTDIR)$(DATADIR)/config/ctsbatch.xml \
+	  $(DESTDIR)$(SYSCONFDIR)/ctsbatch
+	install -m 644 config/* $(DESTDIR)$(DATADIR)/config/
+	@for f in $(FONT_FILES); do \
+	  echo "ln -sfn $(FONT_DIR)/$$f $(DESTDIR)$(DATADIR)/fonts/$$f"; \
+	  ln -sfn $(FONT_DIR)/$$f $(DESTDIR)$(DATADIR)/fonts/$$f; \
+	  test -f $(FONT_DIR)/$$f || echo "install: warning: $(FONT_DIR)/$$f is missing:" \
+	    "install fonts-liberation2"; \
+	done
+	gzip -9n <docs/ctsbatch.1 >$(DESTDIR)$(MANDIR)/man1/ctsbatch.1.gz
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/ctsbatch.1.gz
+	@for u in $(UNITS); do \
+	  src=dist/systemd/$$u; [ -f $$src.in ] && src=$$src.in; \
+	  echo "sed $$src >$(DESTDIR)$(SYSTEMDUNITDIR)/$$u"; \
+	  sed $(UNIT_SUBST) $$src >$(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+	  chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; \
+	done
+	install -m 644 dist/sysusers/ctsbatch.conf $(DESTDIR)$(SYSUSERSDIR)/ctsbatch.conf
+	sed $(UNIT_SUBST) dist/tmpfiles/ctsbatch.conf.in >$(DESTDIR)$(TMPFILESDIR)/ctsbatch.conf
+	chmod 644 $(DESTDIR)$(TMPFILESDIR)/ctsbatch.conf
+	@if grep -n '@[A-Z]*@' $(UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%) \
+	  $(DESTDIR)$(TMPFILESDIR)/ctsbatch.conf; then echo "install: a placeholder is left"; exit 1; fi
+	@[ -n "$(DESTDIR)" ] || { echo "install: done. As a service (README \"Installing, and" \
+	  "running it as a service\"), as root:"; \
+	  echo "  systemd-sysusers ctsbatch.conf && systemd-tmpfiles --create ctsbatch.conf"; \
+	  echo "  systemctl daemon-reload && systemctl enable --now ctsbatch.service"; }
+
+# Removes what `install` put in place, except the site's own: SYSCONFDIR/ctsbatch (its
+# configuration), /var/lib/ctsbatch (the ledger) and SRVDIR (the rosters and documents).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ctsbatch $(DESTDIR)$(MANDIR)/man1/ctsbatch.1.gz \
+	  $(UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%) $(DESTDIR)$(SYSUSERSDIR)/ctsbatch.conf \
+	  $(DESTDIR)$(TMPFILESDIR)/ctsbatch.conf
+	rm -rf $(DESTDIR)$(DATADIR)
+	@echo "uninstall: kept $(DESTDIR)$(SYSCONFDIR)/ctsbatch, /var/lib/ctsbatch and $(SRVDIR)"
+
+# make install into a temporary DESTDIR and a temporary PREFIX, and what must hold of them
+# (tests/install.sh).
+install-check:
+	bash tests/install.sh
 
 format:
 	clang-format -i pipeline/*.c pipeline/*.h tests/*.c
@@ -184,4 +264,4 @@ format:
 clean:
 	rm -rf build ctsbatch fonts/*.ttf
 
--include $(wildcard build/rel/*.d build/san/*.d)
+-include $(wildcard build/rel/*.d build/san/*.d build/inst/*.d)

@@ -79,6 +79,17 @@ static int dir_has(const char *dir, const char *rel)
     return ok;
 }
 
+/* Last resort for the home: the data folder an installed build was made for (the Makefile's
+ * DATADIR, when the executable was moved away from it), else the current folder. */
+static char *fallback_home(void)
+{
+#ifdef CTSBATCH_DATADIR
+    if (dir_has(CTSBATCH_DATADIR, "config/ctsbatch.xml"))
+        return xstrdup(CTSBATCH_DATADIR);
+#endif
+    return xstrdup(".");
+}
+
 /* The folder holding templates/, fonts/ and config/: $CTSBATCH_HOME, else the folder of the
  * executable or one of its two parents (a checkout), else ../share/ctsbatch (installed). */
 static char *find_home(void)
@@ -89,7 +100,7 @@ static char *find_home(void)
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0)
-        return xstrdup(".");
+        return fallback_home();
     exe[n] = '\0';
     char *slash = strrchr(exe, '/');
     if (slash)
@@ -105,13 +116,27 @@ static char *find_home(void)
             break;
         *slash = '\0';
     }
-    return xstrdup(".");
+    return fallback_home();
+}
+
+/* --config, else for an installed build (no CTSBATCH_HOME) the site's CONFDIR/ctsbatch.xml
+ * (/etc/ctsbatch) when there is one, else HOME/config/ctsbatch.xml, the shipped default. */
+static char *config_path(const options *o, const char *home)
+{
+    if (o->config)
+        return xstrdup(o->config);
+#ifdef CTSBATCH_CONFDIR
+    const char *env = getenv("CTSBATCH_HOME");
+    if (!(env && *env) && dir_has(CTSBATCH_CONFDIR, "ctsbatch.xml"))
+        return xstrdup(CTSBATCH_CONFDIR "/ctsbatch.xml");
+#endif
+    return xasprintf("%s/config/ctsbatch.xml", home);
 }
 
 static config *load_config(const options *o, const char *home)
 {
     char err[512];
-    char *path = o->config ? xstrdup(o->config) : xasprintf("%s/config/ctsbatch.xml", home);
+    char *path = config_path(o, home);
     config *c = config_load(path, home, err, sizeof err);
     if (!c)
         log_line(LOGP_ERROR, "%s", err);
