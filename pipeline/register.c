@@ -362,8 +362,9 @@ static int confirm_row(ledger *l, const config *cfg, const roster *r, const reco
     if (!why[0] && (found = ledger_cert_pending(l, serial, &p, err, errlen)) < 0)
         goto out;
     if (!why[0] && (!found || (want[0] && strcmp(want, p.procedure) != 0)))
-        snprintf(why, sizeof why, "chứng thư số %s không có yêu cầu %s nào đang chờ xác nhận",
-                 serial, want[0] ? config_value_label(cfg, "thu_tuc", want) : "");
+        snprintf(why, sizeof why, "chứng thư số %s không có yêu cầu %s%snào đang chờ xác nhận",
+                 serial, want[0] ? config_value_label(cfg, "thu_tuc", want) : "",
+                 want[0] ? " " : "");
     int known = why[0] ? 0 : ledger_cert_get(l, serial, &c, err, errlen);
     if (known < 0)
         goto out;
