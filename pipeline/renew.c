@@ -492,6 +492,8 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
                 r.not_renewable, k.report_path);
         if (!r.selected)
             fprintf(out, "renew: nothing new to prepare\n");
+        log_line(LOGP_INFO, "renew: %zu selected in %.3f s; %zu document(s) made in %.3f s",
+                 r.selected, r.select_seconds, r.documents, r.run_seconds);
     }
     ledger_close(l);
     run_result_release(&run);
