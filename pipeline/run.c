@@ -1839,7 +1839,13 @@ int run_validate(char *const *files, size_t n, const run_options *o, const confi
         ledger *l = NULL;
         char err[512];
         long long certs = 0;
-        rc = register_open(o, &l);
+        struct stat st;
+        if (stat(o->db, &st) < 0) { /* a ledger to read, not one to make */
+            log_line(LOGP_ERROR, "validate --db %s: %s", o->db, strerror(errno));
+            rc = RUN_OUTPUT;
+        } else {
+            rc = register_open(o, &l);
+        }
         if (rc == RUN_OK && ledger_cert_count(l, &certs, err, sizeof err) < 0) {
             log_line(LOGP_ERROR, "%s", err);
             rc = RUN_OUTPUT;
