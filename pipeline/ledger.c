@@ -97,10 +97,10 @@ static const char *const MIGRATIONS[] = {
 };
 
 const char *const LEDGER_CERT_KEYS[LEDGER_CERT_NFIELDS] = {
-    "so_hieu_cts",     "loai_thue_bao", "ho_ten",     "ten_co_quan",  "so_cccd",
-    "ngay_sinh",       "chuc_vu",       "co_quan_cong_tac", "email",  "dien_thoai",
-    "co_quan_quan_ly", "ngay_cap",      "ngay_het_han", "so_lan_gia_han", "trang_thai",
-    "so_serial_thiet_bi"};
+    "so_hieu_cts",  "loai_thue_bao",  "ho_ten",          "ten_co_quan",
+    "so_cccd",      "ngay_sinh",      "chuc_vu",         "co_quan_cong_tac",
+    "email",        "dien_thoai",     "co_quan_quan_ly", "ngay_cap",
+    "ngay_het_han", "so_lan_gia_han", "trang_thai",      "so_serial_thiet_bi"};
 
 static int fail(ledger *l, char *err, size_t errlen, const char *what)
 {
@@ -763,9 +763,9 @@ int ledger_each_roster(ledger *l, long long run, int (*fn)(void *ctx, const ledg
 
 /* ---- the certificate register ---- */
 
-#define CERT_COLUMNS                                                                           \
-    "so_hieu_cts, loai_thue_bao, ho_ten, ten_co_quan, so_cccd, ngay_sinh, chuc_vu, "           \
-    "co_quan_cong_tac, email, dien_thoai, co_quan_quan_ly, ngay_cap, ngay_het_han, "           \
+#define CERT_COLUMNS                                                                               \
+    "so_hieu_cts, loai_thue_bao, ho_ten, ten_co_quan, so_cccd, ngay_sinh, chuc_vu, "               \
+    "co_quan_cong_tac, email, dien_thoai, co_quan_quan_ly, ngay_cap, ngay_het_han, "               \
     "so_lan_gia_han, trang_thai, so_serial_thiet_bi"
 
 void ledger_cert_release(ledger_cert *c)
@@ -807,7 +807,8 @@ static void cert_of_row(sqlite3_stmt *st, ledger_cert *c)
     }
 }
 
-static const char SQL_CERT_GET[] = "SELECT " CERT_COLUMNS " FROM certificates WHERE so_hieu_cts = ?";
+static const char SQL_CERT_GET[] =
+    "SELECT " CERT_COLUMNS " FROM certificates WHERE so_hieu_cts = ?";
 
 int ledger_cert_get(ledger *l, const char *serial, ledger_cert *out, char *err, size_t errlen)
 {
@@ -883,8 +884,8 @@ int ledger_cert_pending(ledger *l, const char *serial, ledger_pending *out, char
     return rc;
 }
 
-int ledger_pending_settle(ledger *l, long long id, const char *status, const char *day,
-                          char *err, size_t errlen)
+int ledger_pending_settle(ledger *l, long long id, const char *status, const char *day, char *err,
+                          size_t errlen)
 {
     char arg[24];
     snprintf(arg, sizeof arg, "%lld", id);
@@ -918,13 +919,13 @@ static int each_cert(ledger *l, sqlite3_stmt *st, ledger_cert_fn fn, void *ctx, 
 
 int ledger_each_cert(ledger *l, ledger_cert_fn fn, void *ctx, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = prepare(
-        l, "SELECT " CERT_COLUMNS " FROM certificates ORDER BY so_hieu_cts", err, errlen);
+    sqlite3_stmt *st =
+        prepare(l, "SELECT " CERT_COLUMNS " FROM certificates ORDER BY so_hieu_cts", err, errlen);
     return st ? each_cert(l, st, fn, ctx, err, errlen) : -1;
 }
 
-#define NOT_PENDING                                                                            \
-    " NOT EXISTS (SELECT 1 FROM cert_requests p WHERE p.serial = c.so_hieu_cts AND "           \
+#define NOT_PENDING                                                                                \
+    " NOT EXISTS (SELECT 1 FROM cert_requests p WHERE p.serial = c.so_hieu_cts AND "               \
     "p.status = 'cho-xac-nhan')"
 
 static int each_window(ledger *l, const char *sql, const char *from, const char *to, long max,

@@ -223,8 +223,8 @@ int ledger_cert_pending(ledger *l, const char *serial, ledger_pending *out, char
                         size_t errlen);
 /* Settles a pending request: status "da-xac-nhan" (the provider confirmed it on day) or
  * "rut" (withdrawn on day: its request key is freed so that it may be asked again). */
-int ledger_pending_settle(ledger *l, long long id, const char *status, const char *day,
-                          char *err, size_t errlen);
+int ledger_pending_settle(ledger *l, long long id, const char *status, const char *day, char *err,
+                          size_t errlen);
 
 /* Streams certificates to fn (borrowed strings, valid during the call; fn must not call the
  * ledger) without holding the register in memory. A non-zero return from fn stops and is

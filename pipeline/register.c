@@ -91,7 +91,7 @@ static void merge(ledger_cert *row, const ledger_cert *old)
     for (int i = 0; i < LEDGER_CERT_NFIELDS; i++) {
         if (row->v[i][0])
             continue;
-        const char *keep = old ? old->v[i]
+        const char *keep = old                         ? old->v[i]
                            : i == LEDGER_CERT_RENEWALS ? "0"
                            : i == LEDGER_CERT_STATUS   ? "hoat-dong"
                                                        : "";
@@ -293,8 +293,8 @@ int register_export(const run_options *o, const config *cfg, const char *format,
     FILE *f = publish_atomic_open(path, tmp, sizeof tmp, err, sizeof err);
     int bad = f ? 0 : -1;
     if (f && xlsx) {
-        e.x = xlsxtable_new(tmp, o->epoch, "Sổ đăng ký chứng thư số", "Sổ đăng ký", LEDGER_CERT_KEYS,
-                            NULL, LEDGER_CERT_NFIELDS, err, sizeof err);
+        e.x = xlsxtable_new(tmp, o->epoch, "Sổ đăng ký chứng thư số", "Sổ đăng ký",
+                            LEDGER_CERT_KEYS, NULL, LEDGER_CERT_NFIELDS, err, sizeof err);
         bad = e.x ? 0 : -1;
     } else if (f) {
         e.csv = f;
@@ -479,8 +479,7 @@ int register_withdraw(char *const *serials, size_t n, const run_options *o, cons
         else if (!found)
             fprintf(out, "  %s: no request pending\n", serial), none++;
         else if ((bad = ledger_pending_settle(l, p.id, "rut", day, err, sizeof err)) == 0)
-            fprintf(out, "  withdrawn %s: %s (run %lld, %s)\n", serial, p.procedure, p.run,
-                    p.date),
+            fprintf(out, "  withdrawn %s: %s (run %lld, %s)\n", serial, p.procedure, p.run, p.date),
                 done++;
         free(serial);
     }

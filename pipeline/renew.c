@@ -42,7 +42,7 @@ typedef struct table_out {
 } table_out;
 
 static int tout_open(table_out *t, const char *base, long long epoch, const char *title,
-                      const char *const *heads, const double *widths, size_t ncols)
+                     const char *const *heads, const double *widths, size_t ncols)
 {
     memset(t, 0, sizeof *t);
     buf_init(&t->line, 0);
@@ -50,9 +50,9 @@ static int tout_open(table_out *t, const char *base, long long epoch, const char
     t->csv_path = xasprintf("%s.csv", base);
     t->xlsx_path = xasprintf("%s.xlsx", base);
     t->csv = publish_atomic_open(t->csv_path, t->csv_tmp, sizeof t->csv_tmp, t->err, sizeof t->err);
-    t->xf = t->csv ? publish_atomic_open(t->xlsx_path, t->xtmp, sizeof t->xtmp, t->err,
-                                         sizeof t->err)
-                   : NULL;
+    t->xf = t->csv
+                ? publish_atomic_open(t->xlsx_path, t->xtmp, sizeof t->xtmp, t->err, sizeof t->err)
+                : NULL;
     if (t->xf)
         t->x = xlsxtable_new(t->xtmp, epoch, title, "Danh sách", heads, widths, ncols, t->err,
                              sizeof t->err);
@@ -143,16 +143,21 @@ static agency_count *agency_of(campaign *k, const char *name)
 
 /* The pre-filled roster's columns (ROSTER.md keys): the register's values. */
 static const char *const ROSTER_HEADS[] = {
-    "thu_tuc",     "loai_thue_bao",   "ngay_de_nghi", "co_quan_quan_ly", "ho_ten",
-    "ngay_sinh",   "so_cccd",         "chuc_vu",      "co_quan_cong_tac", "ten_co_quan",
-    "email",       "dien_thoai",      "so_hieu_cts",  "ngay_het_han",     "so_lan_gia_han",
-    "so_serial_thiet_bi", "ghi_chu"};
+    "thu_tuc",          "loai_thue_bao", "ngay_de_nghi",   "co_quan_quan_ly",
+    "ho_ten",           "ngay_sinh",     "so_cccd",        "chuc_vu",
+    "co_quan_cong_tac", "ten_co_quan",   "email",          "dien_thoai",
+    "so_hieu_cts",      "ngay_het_han",  "so_lan_gia_han", "so_serial_thiet_bi",
+    "ghi_chu"};
 #define NROSTER (sizeof ROSTER_HEADS / sizeof ROSTER_HEADS[0])
 
 enum { REP_AGENCY, REP_SERIAL, REP_NAME, REP_EXPIRY, REP_RENEWALS, REP_RESULT, REP_TODO, NREP };
-static const char *const REPORT_HEADS[NREP] = {
-    "Cơ quan quản lý trực tiếp", "Số hiệu chứng thư số", "Thuê bao", "Ngày hết hạn",
-    "Số lần đã gia hạn",         "Kết quả",              "Việc cần làm"};
+static const char *const REPORT_HEADS[NREP] = {"Cơ quan quản lý trực tiếp",
+                                               "Số hiệu chứng thư số",
+                                               "Thuê bao",
+                                               "Ngày hết hạn",
+                                               "Số lần đã gia hạn",
+                                               "Kết quả",
+                                               "Việc cần làm"};
 static const double REPORT_WIDTHS[NREP] = {36, 36, 28, 14, 10, 50, 70};
 
 /* A config text (<site> value key) with its {placeholders}; "" when the config has none. */
@@ -187,7 +192,7 @@ static void vn_date(const char *iso, char *out)
 static const char *holder(const ledger_cert *c)
 {
     return strcmp(c->v[LEDGER_CERT_TYPE], "co-quan") == 0 ? c->v[LEDGER_CERT_ORG]
-                                                           : c->v[LEDGER_CERT_NAME];
+                                                          : c->v[LEDGER_CERT_NAME];
 }
 
 /* One certificate selected: a row of the pre-filled roster, a row of the report's spool. */
@@ -226,8 +231,13 @@ static int on_renewable(void *p, const ledger_cert *c)
         date_format_vn(date_add_days(e, -config_param(k->cfg, "con_han_toi_thieu_ngay", 60)), due);
     const char *kv[] = {"han_gui", due, "noi_nhan", config_site(k->cfg, "noi_nhan_de_nghi"), NULL};
     char *todo = text(k, "chien_dich_da_lap_viec", kv), *done = text(k, "chien_dich_da_lap", kv);
-    const char *row[NREP] = {c->v[LEDGER_CERT_AGENCY], c->v[LEDGER_CERT_SERIAL], holder(c), exp,
-                             c->v[LEDGER_CERT_RENEWALS], done, todo};
+    const char *row[NREP] = {c->v[LEDGER_CERT_AGENCY],
+                             c->v[LEDGER_CERT_SERIAL],
+                             holder(c),
+                             exp,
+                             c->v[LEDGER_CERT_RENEWALS],
+                             done,
+                             todo};
     /* one line per row, cells apart by a unit separator: names hold no control character
      * (the readers keep none but tab and line breaks, made spaces here) */
     for (size_t i = 0; i < NREP; i++) {
@@ -241,8 +251,8 @@ static int on_renewable(void *p, const ledger_cert *c)
 }
 
 /* Why a certificate cannot be renewed, and what to do instead (cấp mới). */
-static void not_renewable_row(campaign *k, const ledger_cert *c, const char *row[NREP],
-                              char **why, char **todo)
+static void not_renewable_row(campaign *k, const ledger_cert *c, const char *row[NREP], char **why,
+                              char **todo)
 {
     static char exp[16], renewals[24];
     vn_date(c->v[LEDGER_CERT_EXPIRY], exp);
@@ -256,8 +266,8 @@ static void not_renewable_row(campaign *k, const ledger_cert *c, const char *row
     snprintf(days, sizeof days, "%ld", left);
     snprintf(need, sizeof need, "%ld", min);
     snprintf(max, sizeof max, "%ld", k->max);
-    const char *kv[] = {"so_lan", renewals, "toi_da", max, "ngay_het_han", exp, "so_ngay", days,
-                        "toi_thieu", need, NULL};
+    const char *kv[] = {"so_lan", renewals,    "toi_da", max, "ngay_het_han", exp, "so_ngay",
+                        days,     "toi_thieu", need,     NULL};
     /* NĐ 130 Điều 63: once renewed, or fewer than 60 days left, only a new certificate */
     *why = text(k,
                 n >= k->max ? "chien_dich_da_gia_han"
@@ -265,11 +275,16 @@ static void not_renewable_row(campaign *k, const ledger_cert *c, const char *row
                             : "chien_dich_con_it",
                 kv);
     int org = strcmp(c->v[LEDGER_CERT_TYPE], "co-quan") == 0;
-    const char *kv2[] = {"mau_don", org ? "Mẫu 03" : "Mẫu 01", "mau_cong_van",
-                         org ? "Mẫu 04" : "Mẫu 02", "ngay_het_han", exp, NULL};
+    const char *kv2[] = {"mau_don",
+                         org ? "Mẫu 03" : "Mẫu 01",
+                         "mau_cong_van",
+                         org ? "Mẫu 04" : "Mẫu 02",
+                         "ngay_het_han",
+                         exp,
+                         NULL};
     *todo = text(k, left < 0 ? "chien_dich_cap_moi_het_han" : "chien_dich_cap_moi", kv2);
-    const char *cells[NREP] = {c->v[LEDGER_CERT_AGENCY], c->v[LEDGER_CERT_SERIAL], holder(c), exp,
-                               renewals, *why, *todo};
+    const char *cells[NREP] = {
+        c->v[LEDGER_CERT_AGENCY], c->v[LEDGER_CERT_SERIAL], holder(c), exp, renewals, *why, *todo};
     memcpy(row, cells, sizeof cells);
 }
 
@@ -322,7 +337,7 @@ static int write_report(campaign *k, ledger *l, const char *dir, const run_resul
     table_out t;
     k->report = &t;
     int rc = tout_open(&t, base, k->o->epoch, "Báo cáo chiến dịch gia hạn chứng thư số",
-                        REPORT_HEADS, REPORT_WIDTHS, NREP);
+                       REPORT_HEADS, REPORT_WIDTHS, NREP);
     free(base);
     qsort(k->a, k->na, sizeof *k->a, agency_cmp);
     for (size_t i = 0; i < k->na && rc == 0; i++) {
@@ -361,8 +376,9 @@ static int write_report(campaign *k, ledger *l, const char *dir, const run_resul
         }
         tout_row(&t, row);
     }
-    if (rc == 0 && ledger_each_not_renewable(l, k->from, k->to, k->max, list_not_renewable, k,
-                                             err, errlen) != 0 &&
+    if (rc == 0 &&
+        ledger_each_not_renewable(l, k->from, k->to, k->max, list_not_renewable, k, err, errlen) !=
+            0 &&
         !t.failed)
         rc = -1;
     if (tout_close(&t) < 0 && rc == 0) {
@@ -384,12 +400,12 @@ static double since(const struct timespec *t0)
 static int select_all(campaign *k, ledger *l, const char *base, char *err, size_t errlen)
 {
     int rc = tout_open(&k->roster, base, k->o->epoch, "Danh sách đề nghị gia hạn chứng thư số",
-                        ROSTER_HEADS, NULL, NROSTER);
+                       ROSTER_HEADS, NULL, NROSTER);
     if (rc == 0 &&
         ledger_each_renewable(l, k->from, k->to, k->max, on_renewable, k, err, errlen) != 0)
         rc = -1;
-    if (rc == 0 && ledger_each_not_renewable(l, k->from, k->to, k->max, count_not_renewable, k,
-                                             err, errlen) != 0)
+    if (rc == 0 && ledger_each_not_renewable(l, k->from, k->to, k->max, count_not_renewable, k, err,
+                                             errlen) != 0)
         rc = -1;
     if (k->roster.failed && rc == 0)
         rc = -1;

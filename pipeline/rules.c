@@ -259,8 +259,8 @@ static void rule_required(ctx *c)
     const char *type = c->v->loai_thue_bao[0] ? c->v->loai_thue_bao : "-";
     size_t n = config_required(c->cfg, proc, type, keys, 64);
     for (size_t i = 0; i < n && i < 64; i++) {
-        if (strcmp(keys[i], "co_quan_quan_ly") == 0 || strcmp(keys[i], "xac_nhan_thu_truong") == 0 ||
-            (reg && strcmp(keys[i], "thu_tuc") == 0))
+        if (strcmp(keys[i], "co_quan_quan_ly") == 0 ||
+            strcmp(keys[i], "xac_nhan_thu_truong") == 0 || (reg && strcmp(keys[i], "thu_tuc") == 0))
             continue;
         if (!record_has(c->rec, keys[i])) {
             /* an organisation's ho_ten and so_cccd are its certificate manager's */
@@ -666,9 +666,9 @@ static void settle(verdict *v)
 /* A register row (docs/register.md) is checked by the rules that judge values, not a request:
  * no procedure, no head's confirmation, its own required fields. */
 static const rule_fn REGISTER_RULES[] = {
-    rule_coded_values, rule_excel_damage, rule_lengths, rule_dates,  rule_agency_named,
-    rule_required,     rule_cccd,         rule_serials, rule_email,  rule_phone,
-    rule_agency_details,
+    rule_coded_values, rule_excel_damage, rule_lengths,        rule_dates,
+    rule_agency_named, rule_required,     rule_cccd,           rule_serials,
+    rule_email,        rule_phone,        rule_agency_details,
 };
 
 static void check_one(const roster *src, const record *rec, const config *cfg, date as_of,
@@ -835,6 +835,32 @@ static void check_duplicate(batch *b, size_t i, const config *cfg, strmap *t)
     settle(v);
 }
 
+/* Two accepted requests of one procedure on one certificate in the batch, under different
+ * subscriber identities (a CCCD mistyped on one): the second is trung-lap too, as a second
+ * request would be across runs (issue 12; case cung-chung-thu). */
+static void check_duplicate_serial(batch *b, size_t i, const config *cfg, strmap *t)
+{
+    verdict *v = &b->v[i];
+    if (!v->accepted || !rules_register_tracks(v, cfg))
+        return;
+    char *serial = rules_serial_key(record_get(v->rec, "so_hieu_cts"));
+    char *key = xasprintf("cts|%s|%s", v->thu_tuc, serial);
+    size_t earlier;
+    if (strmap_put(t, key, i, &earlier)) {
+        const verdict *first = &b->v[earlier];
+        char *where = xasprintf("dòng %ld của tệp %s", first->rec->line, first->file);
+        const char *pairs[] = {
+            "so_hieu",   serial, "thu_tuc", config_value_label(cfg, "thu_tuc", v->thu_tuc),
+            "noi_truoc", where,  NULL};
+        ctx c = {cfg, v->rec, v, b->as_of, b->as_of, 1, 0};
+        add_case(&c, "trung-lap", "cung-chung-thu", "so_hieu_cts", pairs);
+        free(where);
+        settle(v);
+    }
+    free(key);
+    free(serial);
+}
+
 /* Rows of one agency carry the same details: the later ones share the first one's record
  * (700 bytes a row on a 20,000-row roster). `seen` maps the details to that row. */
 static void share_agency(batch *b, size_t i, strmap *seen)
@@ -881,8 +907,7 @@ batch *rules_check(roster *const *rosters, size_t n, const config *cfg, date as_
     return rules_check_with(rosters, n, cfg, as_of, 0);
 }
 
-batch *rules_check_with(roster *const *rosters, size_t n, const config *cfg, date as_of,
-                        int flags)
+batch *rules_check_with(roster *const *rosters, size_t n, const config *cfg, date as_of, int flags)
 {
     batch *b = xcalloc(1, sizeof *b);
     b->as_of = as_of;
@@ -907,7 +932,7 @@ batch *rules_check_with(roster *const *rosters, size_t n, const config *cfg, dat
             if (flags & RULES_REGISTER)
                 check_register_duplicate(b, b->n, cfg, t);
             else
-                check_duplicate(b, b->n, cfg, t);
+                check_duplicate(b, b->n, cfg, t), check_duplicate_serial(b, b->n, cfg, t);
             share_agency(b, b->n, seen);
             b->n++;
         }
@@ -1002,8 +1027,8 @@ void rules_note_register(verdict *v, const config *cfg, const rules_cert *rc)
             snprintf(day, sizeof day, "%.10s", rc->pending_date ? rc->pending_date : "");
         snprintf(run, sizeof run, "%lld", rc->pending_run);
         const char *pproc = config_value_label(cfg, "thu_tuc", rc->pending_procedure);
-        const char *pairs[] = {"so_hieu", serial, "thu_tuc", pproc, "lan_chay", run, "ngay", day,
-                               NULL};
+        const char *pairs[] = {"so_hieu", serial, "thu_tuc", pproc, "lan_chay",
+                               run,       "ngay", day,       NULL};
         int same = strcmp(rc->pending_procedure, v->thu_tuc) == 0;
         /* the same procedure again is a second request (trung-lap across runs); another one
          * (a revocation while a renewal waits) may be right: the clerk is told */

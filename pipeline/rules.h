@@ -67,8 +67,7 @@ batch *rules_check(roster *const *rosters, size_t n, const config *cfg, date as_
  *   requests: the value rules, the fields of <required procedure="so-dang-ky">, each serial
  *   once in the batch (trung-lap, case so-dang-ky). */
 enum { RULES_HEAD_SIGNS = 1, RULES_REGISTER = 2 };
-batch *rules_check_with(roster *const *rosters, size_t n, const config *cfg, date as_of,
-                        int flags);
+batch *rules_check_with(roster *const *rosters, size_t n, const config *cfg, date as_of, int flags);
 void batch_free(batch *b); /* accepts NULL */
 
 /* Checks one record (tests): fills v, which borrows src's path and rec (both must outlive
@@ -94,11 +93,11 @@ char *rules_serial_key(const char *raw);
 
 /* What the register knows of a request's certificate (the run asks the ledger). */
 typedef struct rules_cert {
-    long long register_size; /* certificates in the register */
-    int known;               /* the register has this one */
-    const char *status;      /* trang_thai: hoat-dong, thu-hoi, het-han */
-    long renewals;           /* so_lan_gia_han */
-    int pending;             /* a request is pending against it ... */
+    long long register_size;                      /* certificates in the register */
+    int known;                                    /* the register has this one */
+    const char *status;                           /* trang_thai: hoat-dong, thu-hoi, het-han */
+    long renewals;                                /* so_lan_gia_han */
+    int pending;                                  /* a request is pending against it ... */
     const char *pending_procedure, *pending_date; /* ... which, since when (ISO) */
     long long pending_run;                        /* ... from which run */
 } rules_cert;

@@ -1357,8 +1357,8 @@ static void process_roster_body(ctx *c, const char *path)
                  "%s has the same bytes as a roster processed on %s; what it "
                  "asks was issued then and is not issued again",
                  path, day);
-    batch *b = rules_check_with(&r, 1, c->cfg, c->o->as_of,
-                                c->o->head_signs ? RULES_HEAD_SIGNS : 0);
+    batch *b =
+        rules_check_with(&r, 1, c->cfg, c->o->as_of, c->o->head_signs ? RULES_HEAD_SIGNS : 0);
     plan *p = NULL;
     stage_set s = {0};
     char *done = xasprintf("%s/done", c->o->in);

@@ -267,8 +267,8 @@ static void test_import_rejected_rows(void **state)
 /* ---- the rules consult the register ---- */
 
 /* A renewal request for serial with the roster's so_lan_gia_han `said`, checked. */
-static void renewal(fixture *f, roster *r, const char *proc, const char *cccd,
-                    const char *serial, const char *said, verdict *v)
+static void renewal(fixture *f, roster *r, const char *proc, const char *cccd, const char *serial,
+                    const char *said, verdict *v)
 {
     record *rec = roster_add_record(r, 2);
     record_set(rec, "thu_tuc", proc);
@@ -373,12 +373,11 @@ static void commit_pending(fixture *f, const char *key, const char *proc, const 
     ledger *l = open_ledger(f);
     char err[512];
     long long run, roster_id, id;
-    assert_int_equal(ledger_run_begin(l, "2026-12-01", "2026-12-01T08:00:00", &run, err,
-                                      sizeof err),
-                     0);
-    ledger_roster lr = {"a.csv", "00", "", "xong", 1, 1, 0, 0, ""};
     assert_int_equal(
-        ledger_roster_begin(l, run, "2026-12-01", &lr, &roster_id, err, sizeof err), 0);
+        ledger_run_begin(l, "2026-12-01", "2026-12-01T08:00:00", &run, err, sizeof err), 0);
+    ledger_roster lr = {"a.csv", "00", "", "xong", 1, 1, 0, 0, ""};
+    assert_int_equal(ledger_roster_begin(l, run, "2026-12-01", &lr, &roster_id, err, sizeof err),
+                     0);
     ledger_request q = {key, proc, "Nguyễn Văn An", 2, serial};
     assert_int_equal(
         ledger_roster_request(l, run, roster_id, "2026-12-01", &q, &id, err, sizeof err), 0);
@@ -413,6 +412,41 @@ static void test_pending_duplicate_across_runs(void **state)
     assert_true(v.accepted);
     assert_int_equal(find(&v, "so-dang-ky-dang-cho")->sev, SEV_WARNING);
     verdict_release(&v);
+    roster_free(r);
+}
+
+/* Within one roster: the same certificate renewed twice under two CCCDs (one mistyped) is
+ * trung-lap from the second row, as it would be across runs. */
+static void test_same_certificate_twice_in_a_roster(void **state)
+{
+    fixture *f = *state;
+    roster *r = roster_new("gia-han.csv");
+    static const char *const cccd[] = {"089185000009", "089185000090", "089185000091"};
+    static const char *const proc[] = {"gia-han", "gia-han", "thu-hoi"};
+    for (int i = 0; i < 3; i++) {
+        record *rec = roster_add_record(r, 2 + i);
+        record_set(rec, "thu_tuc", proc[i]);
+        record_set(rec, "loai_thue_bao", "ca-nhan");
+        record_set(rec, "co_quan_quan_ly", "Sở Tài chính tỉnh An Giang");
+        record_set(rec, "ho_ten", "Nguyễn Văn An");
+        record_set(rec, "so_cccd", cccd[i]);
+        record_set(rec, "email", "an@angiang.gov.vn");
+        record_set(rec, "dien_thoai", "0913 456 789");
+        record_set(rec, "so_hieu_cts", i == 1 ? "a000 0009" : "A0000009");
+        record_set(rec, "ngay_het_han", "15/03/2027");
+        record_set(rec, "so_lan_gia_han", "0");
+        record_set(rec, "ly_do_thu_hoi", "thoi-viec");
+        record_set(rec, "xac_nhan_thu_truong", "có");
+    }
+    batch *b = rules_check(&r, 1, f->cfg, f->o.as_of);
+    assert_int_equal(b->n, 3);
+    assert_true(b->v[0].accepted);
+    assert_false(b->v[1].accepted);
+    const finding *dup = find(&b->v[1], "trung-lap");
+    assert_non_null(dup);
+    assert_non_null(strstr(dup->message, "Chứng thư số A0000009 đã có yêu cầu «Gia hạn» ở dòng 2"));
+    assert_true(b->v[2].accepted); /* another procedure: not a duplicate in the roster */
+    batch_free(b);
     roster_free(r);
 }
 
@@ -491,8 +525,8 @@ static void test_withdraw(void **state)
     ledger_pending p;
     assert_int_equal(ledger_cert_pending(l, "A0000009", &p, err, sizeof err), 0);
     /* its key freed: the same request may be made again */
-    assert_int_equal(ledger_request_find(l, "gia-han|089185000009|A0000009", day, sizeof day,
-                                         file, sizeof file, err, sizeof err),
+    assert_int_equal(ledger_request_find(l, "gia-han|089185000009|A0000009", day, sizeof day, file,
+                                         sizeof file, err, sizeof err),
                      0);
     ledger_close(l);
 }
@@ -508,6 +542,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_renew_once_from_register, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_register_says_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_duplicate_across_runs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_certificate_twice_in_a_roster, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
     };
