@@ -16,6 +16,7 @@
 #include "log.h"
 #include "publish.h"
 #include "register.h"
+#include "report.h"
 #include "util.h"
 #include "xlsxreport.h"
 
@@ -38,13 +39,25 @@ typedef struct table_out {
     size_t ncols;
     buf line;
     int failed;
+    /* a report for people (report_csv_cell: a cell that Excel could run as a formula shows
+     * as text), not a roster the readers take back (csv_write_cell, as written) */
+    int for_people;
     char err[512];
 } table_out;
 
+static void tout_cell(const table_out *t, buf *b, const char *s, int last)
+{
+    if (t->for_people)
+        report_csv_cell(b, s, last);
+    else
+        csv_write_cell(b, s, last);
+}
+
 static int tout_open(table_out *t, const char *base, long long epoch, const char *title,
-                     const char *const *heads, const double *widths, size_t ncols)
+                     const char *const *heads, const double *widths, size_t ncols, int for_people)
 {
     memset(t, 0, sizeof *t);
+    t->for_people = for_people;
     buf_init(&t->line, 0);
     t->ncols = ncols;
     t->csv_path = xasprintf("%s.csv", base);
@@ -62,7 +75,7 @@ static int tout_open(table_out *t, const char *base, long long epoch, const char
     }
     buf_puts(&t->line, "\xEF\xBB\xBF"); /* Excel opens a UTF-8 CSV right with a BOM */
     for (size_t i = 0; i < ncols; i++)
-        csv_write_cell(&t->line, heads[i], i + 1 == ncols);
+        tout_cell(t, &t->line, heads[i], i + 1 == ncols);
     if (fwrite(t->line.data, 1, t->line.len, t->csv) != t->line.len)
         t->failed = 1;
     return t->failed ? -1 : 0;
@@ -74,7 +87,7 @@ static void tout_row(table_out *t, const char *const *cells)
         return;
     buf_reset(&t->line);
     for (size_t i = 0; i < t->ncols; i++)
-        csv_write_cell(&t->line, cells[i] ? cells[i] : "", i + 1 == t->ncols);
+        tout_cell(t, &t->line, cells[i] ? cells[i] : "", i + 1 == t->ncols);
     if (fwrite(t->line.data, 1, t->line.len, t->csv) != t->line.len ||
         xlsxtable_add_row(t->x, cells) < 0)
         t->failed = 1;
@@ -337,7 +350,7 @@ static int write_report(campaign *k, ledger *l, const char *dir, const run_resul
     table_out t;
     k->report = &t;
     int rc = tout_open(&t, base, k->o->epoch, "Báo cáo chiến dịch gia hạn chứng thư số",
-                       REPORT_HEADS, REPORT_WIDTHS, NREP);
+                       REPORT_HEADS, REPORT_WIDTHS, NREP, 1);
     free(base);
     qsort(k->a, k->na, sizeof *k->a, agency_cmp);
     for (size_t i = 0; i < k->na && rc == 0; i++) {
@@ -361,11 +374,13 @@ static int write_report(campaign *k, ledger *l, const char *dir, const run_resul
         free(say);
     }
     rewind(k->spool);
-    char line[16384];
-    while (rc == 0 && fgets(line, sizeof line, k->spool)) {
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    while (rc == 0 && (got = getline(&line, &cap, k->spool)) > 0) {
         const char *row[NREP];
         char *p = line;
-        line[strcspn(line, "\n")] = '\0';
+        line[got - 1] = line[got - 1] == '\n' ? '\0' : line[got - 1];
         for (size_t i = 0; i < NREP; i++) {
             row[i] = p;
             char *sep = strchr(p, '\x1f');
@@ -376,6 +391,7 @@ static int write_report(campaign *k, ledger *l, const char *dir, const run_resul
         }
         tout_row(&t, row);
     }
+    free(line);
     if (rc == 0 &&
         ledger_each_not_renewable(l, k->from, k->to, k->max, list_not_renewable, k, err, errlen) !=
             0 &&
@@ -400,7 +416,7 @@ static double since(const struct timespec *t0)
 static int select_all(campaign *k, ledger *l, const char *base, char *err, size_t errlen)
 {
     int rc = tout_open(&k->roster, base, k->o->epoch, "Danh sách đề nghị gia hạn chứng thư số",
-                       ROSTER_HEADS, NULL, NROSTER);
+                       ROSTER_HEADS, NULL, NROSTER, 0);
     if (rc == 0 &&
         ledger_each_renewable(l, k->from, k->to, k->max, on_renewable, k, err, errlen) != 0)
         rc = -1;
