@@ -135,6 +135,9 @@ check "export: the xlsx holds the register" \
 cp "$OUT/so-dang-ky.csv" "$T/so.csv"
 "$BIN" register import "$T/so.csv" --out "$OUT" >"$T/imp3.out" 2>&1
 check "export read back by import: nothing changes" 'grep -qF "9 row(s): 0 added, 0 updated, 9 unchanged, 0 rejected" "$T/imp3.out"'
+"$BIN" register import "$T/so.xlsx" --out "$OUT" >"$T/imp4.out" 2>&1
+check "the xlsx export read back by import (the spreadsheet reader): nothing changes" \
+    'grep -qF "9 row(s): 0 added, 0 updated, 9 unchanged, 0 rejected" "$T/imp4.out"'
 
 check "no sanitizer report" '! grep -q "runtime error\|Sanitizer" "$T"/*.err "$T"/*.out 2>/dev/null'
 echo "e2e_register: $pass passed, $fail failed"

@@ -531,6 +531,48 @@ static void test_withdraw(void **state)
     ledger_close(l);
 }
 
+/* The whole campaign twice on a small register: the window's two certificates prepared
+ * (their Mẫu 07 and one Mẫu 08 of their agency), pending; the second time nothing. */
+static void test_campaign_twice(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong"); /* in */
+    row(&b, "A0000002", "089185000002", "31/03/2027", "0", "hoat-dong"); /* in */
+    row(&b, "A0000003", "089185000003", "01/04/2027", "0", "hoat-dong"); /* after */
+    row(&b, "A0000007", "089185000007", "15/02/2027", "1", "hoat-dong"); /* renewed */
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    renew_result r;
+    assert_int_equal(renew_campaign(&f->o, f->cfg, m, &r), RUN_OK);
+    fclose(m);
+    assert_int_equal(r.selected, 2);
+    assert_int_equal(r.agencies, 1);
+    assert_int_equal(r.documents, 3);
+    assert_int_equal(r.not_renewable, 1);
+    free(out);
+    ledger *l = open_ledger(f);
+    ledger_pending p;
+    char err[512];
+    assert_int_equal(ledger_cert_pending(l, "A0000001", &p, err, sizeof err), 1);
+    assert_string_equal(p.procedure, "gia-han");
+    assert_int_equal(ledger_cert_pending(l, "A0000003", &p, err, sizeof err), 0);
+    ledger_close(l);
+    out = NULL;
+    m = open_memstream(&out, &len);
+    assert_int_equal(renew_campaign(&f->o, f->cfg, m, &r), RUN_OK);
+    fclose(m);
+    assert_int_equal(r.selected, 0);
+    assert_int_equal(r.documents, 0);
+    assert_non_null(strstr(out, "nothing new to prepare"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -545,6 +587,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_same_certificate_twice_in_a_roster, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_twice, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
