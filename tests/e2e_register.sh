@@ -139,6 +139,31 @@ check "export read back by import: nothing changes" 'grep -qF "9 row(s): 0 added
 check "the xlsx export read back by import (the spreadsheet reader): nothing changes" \
     'grep -qF "9 row(s): 0 added, 0 updated, 9 unchanged, 0 rejected" "$T/imp4.out"'
 
+# ---- an import is whole or not at all (fault hooks of the sanitizer build: fault.h) ----
+certs_in() { sqlite3 "$1/ctsbatch.db" "select count(*) from certificates" 2>/dev/null || echo 0; }
+CTSBATCH_FAULT_FAIL_AT=1 "$BIN" register import $DATA/register.csv --out "$T/f0" >/dev/null 2>&1
+if [ $? -ne 3 ]; then
+    echo "skipped: fault sweeps (a build without CTS_FAULT_HOOKS)"
+else
+    # every operation from the ledger's creation to the commit, until one passes them all
+    partial="" failed=0 killed=0 n=0 rc=3
+    while [ $rc -ne 1 ] && [ $n -lt 200 ]; do
+        n=$((n + 1))
+        rm -rf "$T/f"
+        CTSBATCH_FAULT_FAIL_AT=$n "$BIN" register import $DATA/register.csv --out "$T/f" >/dev/null 2>&1
+        rc=$? c=$(certs_in "$T/f")
+        [ $rc -eq 3 ] && failed=$((failed + 1))
+        { [ $rc -eq 3 ] && [ "${c:-0}" -eq 0 ]; } || { [ $rc -eq 1 ] && [ "$c" -eq 9 ]; } || partial="$partial fail@$n:rc=$rc,$c"
+        rm -rf "$T/k"
+        (CTSBATCH_FAULT_KILL_AT=$n "$BIN" register import $DATA/register.csv --out "$T/k" >/dev/null 2>&1) 2>/dev/null
+        kc=$(certs_in "$T/k")
+        [ "${kc:-0}" -eq 0 ] && killed=$((killed + 1))
+        [ "${kc:-0}" -eq 0 ] || [ "$kc" -eq 9 ] || partial="$partial kill@$n:$kc"
+    done
+    check "import under a full disk or kill -9 at each of its $n operations: all or nothing ($failed failed, $killed killed;$partial)" \
+        '[ -z "$partial" ] && [ $rc -eq 1 ] && [ $failed -gt 9 ] && [ $killed -gt 9 ]'
+fi
+
 check "no sanitizer report" '! grep -q "runtime error\|Sanitizer" "$T"/*.err "$T"/*.out 2>/dev/null'
 echo "e2e_register: $pass passed, $fail failed"
 [ $fail -eq 0 ]
