@@ -364,9 +364,12 @@ static int write_report(campaign *k, ledger *l, const char *dir, const run_resul
         tout_row(&t, row);
         free(sum);
     }
-    if (rc == 0 && run && run->nrosters && run->rosters[0].rejected) {
+    size_t rejected = 0;
+    for (size_t i = 0; run && i < run->nrosters; i++)
+        rejected += run->rosters[i].rejected;
+    if (rc == 0 && rejected) {
         char n[24];
-        snprintf(n, sizeof n, "%zu", run->rosters[0].rejected);
+        snprintf(n, sizeof n, "%zu", rejected);
         const char *kv[] = {"so_dong", n, NULL};
         char *say = text(k, "chien_dich_bi_tu_choi", kv);
         const char *row[NREP] = {"", "", "", "", "", say, ""};
@@ -440,7 +443,8 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
     renew_window(cfg, o->as_of, k.from, k.to);
     date_format_iso(o->as_of, asof);
     char *dir = xasprintf("%s/chien-dich-gia-han/%s", o->out, asof);
-    char *in = xasprintf("%s/nhan", dir);
+    /* one drop folder for every campaign: what one left behind is made by the next */
+    char *in = xasprintf("%s/chien-dich-gia-han/nhan", o->out);
     char *name = xasprintf("gia-han-%s", asof);
     char *base = roster_base(dir, name);
     ledger *l = NULL;
@@ -472,7 +476,7 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
     l = NULL;
     run_result run = {0};
     if (status == RUN_OK && rc == 0 && r.selected) {
-        /* the roster is dropped for the run as a clerk's would be: a copy in the campaign's
+        /* the roster is dropped for the run as a clerk's would be: a copy in the campaigns'
          * own drop folder, processed, moved to its done/ with its results */
         char *csv = xasprintf("%s.csv", base), *slash = strrchr(base, '/');
         char *drop = xasprintf("%s/%s.csv", in, slash ? slash + 1 : base);
@@ -487,17 +491,19 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
         buf_release(&bytes);
         free(csv);
         free(drop);
-        if (rc == 0) {
-            run_options ro = *o;
-            ro.in = in;
-            ro.settle = 0;
-            ro.head_signs = 1;
-            struct timespec t1;
-            clock_gettime(CLOCK_MONOTONIC, &t1);
-            status = run_batch(&ro, cfg, &run);
-            r.run_seconds = since(&t1);
-            r.documents = run.documents;
-        }
+    }
+    /* always: a roster an interrupted campaign left waits in the drop folder, and what it
+     * committed may still be staged (the run finishes both); with none, nothing is done */
+    if (status == RUN_OK && rc == 0) {
+        run_options ro = *o;
+        ro.in = in;
+        ro.settle = 0;
+        ro.head_signs = 1;
+        struct timespec t1;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        status = run_batch(&ro, cfg, &run);
+        r.run_seconds = since(&t1);
+        r.documents = run.documents;
     }
     if (status == RUN_OUTPUT && rc == 0) { /* nothing prepared: no report says it was */
         log_line(LOGP_ERROR,

@@ -11,8 +11,9 @@
  * window are caught too.
  *
  * The selected certificates become a pre-filled renewal roster, written under
- * OUT/chien-dich-gia-han/DATE/ (CSV, the input format, and XLSX) and processed by the run
- * module (run_batch) as any roster is: Mẫu 07 per certificate, Mẫu 08 per managing agency,
+ * OUT/chien-dich-gia-han/DATE/ (CSV, the input format, and XLSX), dropped in the campaigns'
+ * drop folder OUT/chien-dich-gia-han/nhan/ and processed by the run module (run_batch) as
+ * any roster is (every renew runs it, so that what an interrupted campaign left is made): Mẫu 07 per certificate, Mẫu 08 per managing agency,
  * the requests recorded as pending in the run's ledger transaction. The head's signature on
  * Mẫu 07/08 is the confirmation: xac_nhan_thu_truong is not asked (RULES_HEAD_SIGNS).
  * Beside them, the campaign report bao-cao.csv and bao-cao.xlsx: per agency what was

@@ -72,7 +72,7 @@ roster=$CAMP/gia-han-2026-12-01.csv
 check "renew: the pre-filled roster (CSV and XLSX) holds the four certificates" \
     '[ "$(($(wc -l <"$roster") - 1))" -eq 4 ] && [ -s "$CAMP/gia-han-2026-12-01.xlsx" ] && grep -q "^gia-han,ca-nhan,2026-12-01,Sở Nội vụ tỉnh An Giang,Võ Thị Mỹ Duyên" "$roster"'
 check "renew: the roster went through the run: done/ with its result" \
-    '[ -s "$CAMP/nhan/done/gia-han-2026-12-01.csv.ketqua.csv" ]'
+    '[ -s "$OUT/chien-dich-gia-han/nhan/done/gia-han-2026-12-01.csv.ketqua.csv" ]'
 rep=$CAMP/bao-cao.csv
 check "renew: the report sums up each agency" \
     'grep -F "Sở Tài chính tỉnh An Giang" "$rep" | grep -qF "đã lập hồ sơ gia hạn cho 3 chứng thư số (3 Mẫu 07, 1 Mẫu 08); 1 chứng thư số không gia hạn được" && grep -F "Sở Nội vụ tỉnh An Giang" "$rep" | grep -qF "cho 1 chứng thư số (1 Mẫu 07, 1 Mẫu 08); 2 chứng thư số"'
@@ -155,13 +155,31 @@ else
         [ $rc -eq 3 ] && failed=$((failed + 1))
         { [ $rc -eq 3 ] && [ "${c:-0}" -eq 0 ]; } || { [ $rc -eq 1 ] && [ "$c" -eq 9 ]; } || partial="$partial fail@$n:rc=$rc,$c"
         rm -rf "$T/k"
-        (CTSBATCH_FAULT_KILL_AT=$n "$BIN" register import $DATA/register.csv --out "$T/k" >/dev/null 2>&1) 2>/dev/null
+        (CTSBATCH_FAULT_KILL_AT=$n "$BIN" register import $DATA/register.csv --out "$T/k" >/dev/null 2>&1; :) 2>/dev/null
         kc=$(certs_in "$T/k")
         [ "${kc:-0}" -eq 0 ] && killed=$((killed + 1))
         [ "${kc:-0}" -eq 0 ] || [ "$kc" -eq 9 ] || partial="$partial kill@$n:$kc"
     done
     check "import under a full disk or kill -9 at each of its $n operations: all or nothing ($failed failed, $killed killed;$partial)" \
         '[ -z "$partial" ] && [ $rc -eq 1 ] && [ $failed -gt 9 ] && [ $killed -gt 9 ]'
+fi
+
+# ---- a campaign killed at any operation, then run again: each certificate once ----
+if [ -n "${killed:-}" ]; then
+    "$BIN" register import $DATA/register.csv --out "$T/kbase" >/dev/null 2>&1
+    wrong="" n=0 rc=137
+    while [ $rc -eq 137 ] && [ $n -lt 1000 ]; do
+        n=$((n + 1))
+        rm -rf "$T/kr" && cp -r "$T/kbase" "$T/kr"
+        rc=$( (CTSBATCH_FAULT_KILL_AT=$n "$BIN" renew --as-of 2026-12-01 --out "$T/kr" >/dev/null 2>&1; echo $?) 2>/dev/null)
+        "$BIN" renew --as-of 2026-12-01 --out "$T/kr" >"$T/kr.out" 2>"$T/kr.err" || wrong="$wrong rerun@$n"
+        got=$(find "$T/kr" -name 'Mau*.pdf' -printf '%P\n' | sort)
+        pend=$(sqlite3 "$T/kr/ctsbatch.db" "select count(*) from cert_requests where status = 'cho-xac-nhan'")
+        [ "$got" = "$want" ] && [ "$pend" -eq 4 ] || wrong="$wrong kill@$n:$(echo "$got" | wc -l)docs,${pend}pending"
+        [ ! -d "$T/kr/.tmp" ] || [ -z "$(ls -A "$T/kr/.tmp")" ] || wrong="$wrong tmp@$n"
+    done
+    check "renew killed at each of its $n operations, then run again: the six documents once, four pending ($wrong)" \
+        '[ -z "$wrong" ] && [ $rc -eq 0 ] && [ $n -gt 20 ]'
 fi
 
 check "no sanitizer report" '! grep -q "runtime error\|Sanitizer" "$T"/*.err "$T"/*.out 2>/dev/null'
