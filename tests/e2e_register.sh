@@ -139,6 +139,12 @@ check "export read back by import: nothing changes" 'grep -qF "9 row(s): 0 added
 check "the xlsx export read back by import (the spreadsheet reader): nothing changes" \
     'grep -qF "9 row(s): 0 added, 0 updated, 9 unchanged, 0 rejected" "$T/imp4.out"'
 
+# ---- a register file as XML (roster.xsd knows the register's keys) ----
+"$BIN" register import $DATA/register.xml --out "$T/x" >"$T/xml.out" 2>&1
+rc=$?
+check "import of an XML register: exit 0, one added, dates and status kept (got $rc; $(head -c 200 "$T/xml.out"))" \
+    '[ $rc -eq 0 ] && grep -qF "1 row(s): 1 added" "$T/xml.out" && [ "$(sqlite3 "$T/x/ctsbatch.db" "select co_quan_quan_ly || '"'"'|'"'"' || ngay_cap || '"'"'|'"'"' || ngay_het_han || '"'"'|'"'"' || trang_thai from certificates")" = "Sở Tài chính tỉnh An Giang|2022-02-01|2027-02-01|hoat-dong" ]'
+
 # ---- an import is whole or not at all (fault hooks of the sanitizer build: fault.h) ----
 certs_in() { sqlite3 "$1/ctsbatch.db" "select count(*) from certificates" 2>/dev/null || echo 0; }
 CTSBATCH_FAULT_FAIL_AT=1 "$BIN" register import $DATA/register.csv --out "$T/f0" >/dev/null 2>&1
