@@ -431,6 +431,44 @@ static int select_all(campaign *k, ledger *l, const char *base, char *err, size_
     return rc;
 }
 
+/* Stage 2: the roster dropped in the campaigns' drop folder (when anything was selected) and
+ * the run over that folder (always: what an interrupted campaign left there is finished).
+ * 0, or -1 with err when the roster could not be dropped; the run's status in *status. */
+static int make_documents(const run_options *o, const config *cfg, const char *base, const char *in,
+                          size_t selected, run_result *run, renew_result *r, int *status, char *err,
+                          size_t errlen)
+{
+    if (selected) { /* a copy, dropped as a clerk's roster would be */
+        char *csv = xasprintf("%s.csv", base);
+        const char *slash = strrchr(base, '/');
+        char *drop = xasprintf("%s/%s.csv", in, slash ? slash + 1 : base);
+        buf bytes;
+        buf_init(&bytes, 0);
+        int rc = 0;
+        if (buf_read_file(&bytes, csv) < 0) {
+            snprintf(err, errlen, "cannot read %s: %s", csv, strerror(errno));
+            rc = -1;
+        } else if (publish_write_atomic(drop, bytes.data, bytes.len, err, errlen) < 0) {
+            rc = -1;
+        }
+        buf_release(&bytes);
+        free(csv);
+        free(drop);
+        if (rc < 0)
+            return -1;
+    }
+    run_options ro = *o;
+    ro.in = in;
+    ro.settle = 0;
+    ro.head_signs = 1;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    *status = run_batch(&ro, cfg, run);
+    r->run_seconds = since(&t1);
+    r->documents = run->documents;
+    return 0;
+}
+
 int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_result *res)
 {
     char err[512] = "", asof[16];
@@ -475,36 +513,8 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
     ledger_close(l);
     l = NULL;
     run_result run = {0};
-    if (status == RUN_OK && rc == 0 && r.selected) {
-        /* the roster is dropped for the run as a clerk's would be: a copy in the campaigns'
-         * own drop folder, processed, moved to its done/ with its results */
-        char *csv = xasprintf("%s.csv", base), *slash = strrchr(base, '/');
-        char *drop = xasprintf("%s/%s.csv", in, slash ? slash + 1 : base);
-        buf bytes;
-        buf_init(&bytes, 0);
-        if (buf_read_file(&bytes, csv) < 0 ||
-            publish_write_atomic(drop, bytes.data, bytes.len, err, sizeof err) < 0) {
-            if (!err[0])
-                snprintf(err, sizeof err, "cannot read %s", csv);
-            rc = -1;
-        }
-        buf_release(&bytes);
-        free(csv);
-        free(drop);
-    }
-    /* always: a roster an interrupted campaign left waits in the drop folder, and what it
-     * committed may still be staged (the run finishes both); with none, nothing is done */
-    if (status == RUN_OK && rc == 0) {
-        run_options ro = *o;
-        ro.in = in;
-        ro.settle = 0;
-        ro.head_signs = 1;
-        struct timespec t1;
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        status = run_batch(&ro, cfg, &run);
-        r.run_seconds = since(&t1);
-        r.documents = run.documents;
-    }
+    if (status == RUN_OK && rc == 0)
+        rc = make_documents(o, cfg, base, in, r.selected, &run, &r, &status, err, sizeof err);
     if (status == RUN_OUTPUT && rc == 0) { /* nothing prepared: no report says it was */
         log_line(LOGP_ERROR,
                  "renew: the campaign's documents could not be made; its roster waits in %s "
@@ -512,12 +522,19 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
                  in, in);
         rc = 1;
     }
-    if (status != RUN_BUSY && rc == 0 && register_open(o, &l) == RUN_OK &&
-        write_report(&k, l, dir, run.nrosters ? &run : NULL, err, sizeof err) < 0)
-        rc = -1;
+    if (status != RUN_BUSY && rc == 0) {
+        int opened = register_open(o, &l);
+        if (opened != RUN_OK) { /* said by register_open */
+            snprintf(err, sizeof err, "the campaign's report was not written");
+            rc = -1;
+            status = opened;
+        } else if (write_report(&k, l, dir, run.nrosters ? &run : NULL, err, sizeof err) < 0) {
+            rc = -1;
+        }
+    }
     if (rc < 0) {
         log_line(LOGP_ERROR, "renew: %s", err);
-        status = RUN_OUTPUT;
+        status = status == RUN_BUSY ? RUN_BUSY : RUN_OUTPUT;
     }
     if (status != RUN_BUSY && status != RUN_OUTPUT && rc == 0) {
         char f[16], t[16];
