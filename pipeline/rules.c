@@ -664,11 +664,11 @@ static void settle(verdict *v)
 }
 
 /* A register row (docs/register.md) is checked by the rules that judge values, not a request:
- * no procedure, no head's confirmation, its own required fields. */
+ * no procedure, no head's confirmation, its own required fields, and no letter (so not the
+ * agency's letter details, thong-tin-co-quan). */
 static const rule_fn REGISTER_RULES[] = {
-    rule_coded_values, rule_excel_damage, rule_lengths,        rule_dates,
-    rule_agency_named, rule_required,     rule_cccd,           rule_serials,
-    rule_email,        rule_phone,        rule_agency_details,
+    rule_coded_values, rule_excel_damage, rule_lengths, rule_dates, rule_agency_named,
+    rule_required,     rule_cccd,         rule_serials, rule_email, rule_phone,
 };
 
 static void check_one(const roster *src, const record *rec, const config *cfg, date as_of,
