@@ -133,6 +133,7 @@ unit: fonts $(SAN_TESTS)
 e2e: build/san/ctsbatch fonts
 	CTSBATCH=build/san/ctsbatch bash tests/e2e.sh
 	CTSBATCH=build/san/ctsbatch bash tests/e2e_txn.sh
+	CTSBATCH=build/san/ctsbatch bash tests/e2e_register.sh
 
 # PDF/A checks of every PDF a run of the samples and of a roster of every procedure writes (all
 # twelve forms, the letters, the reports), as PDF/A-2b and as PDF/A-1b (PDFBox Preflight), then

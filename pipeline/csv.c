@@ -177,3 +177,19 @@ void csv_parse(roster *r, const char *text, size_t len, char delim)
     csv_read(t, text, len, delim);
     table_free(t);
 }
+
+void csv_write_cell(buf *out, const char *s, int last)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        buf_putc(out, '"');
+        for (const char *p = s; *p; p++) {
+            if (*p == '"')
+                buf_putc(out, '"');
+            buf_putc(out, *p);
+        }
+        buf_putc(out, '"');
+    } else {
+        buf_puts(out, s);
+    }
+    buf_puts(out, last ? "\r\n" : ",");
+}

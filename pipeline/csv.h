@@ -8,6 +8,7 @@
 
 #include "roster.h"
 #include "table.h"
+#include "util.h"
 
 #define CSV_MAX_FIELD_BYTES ((size_t)16 << 10) /* one cell */
 #define CSV_MAX_COLUMNS TABLE_MAX_COLUMNS
@@ -24,5 +25,10 @@ char csv_detect_delimiter(const char *text, size_t len);
 void csv_read(table *t, const char *text, size_t len, char delim);
 /* csv_read into r through a table without aliases (tests, tools). */
 void csv_parse(roster *r, const char *text, size_t len, char delim);
+
+/* Appends s as one cell of a file csv_read reads back as it was (issue 12: the register's
+ * export, the campaign's roster): quoted only when it holds ',', '"' or a line break, quotes
+ * doubled; then ',' or, for the last cell, CRLF. */
+void csv_write_cell(buf *out, const char *s, int last);
 
 #endif

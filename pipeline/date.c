@@ -119,6 +119,16 @@ date date_add_years(date d, int years)
     return out;
 }
 
+date date_add_months(date d, int months)
+{
+    long m = (long)d.y * 12 + (d.m - 1) + months;
+    date out = {(int)(m / 12), (int)(m % 12) + 1, d.d};
+    int last = date_days_in_month(out.y, out.m);
+    if (out.d > last) /* issue 12: 31 January + 1 month is the last day of February */
+        out.d = last;
+    return out;
+}
+
 long date_diff_days(date from, date to)
 {
     return date_to_serial(to) - date_to_serial(from);

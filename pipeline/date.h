@@ -33,6 +33,9 @@ long date_to_serial(date d); /* days since 1970-01-01 (negative before) */
 date date_from_serial(long serial);
 date date_add_days(date d, long days);
 date date_add_years(date d, int years);  /* 29/02 -> 28/02 when the target year is not leap */
+/* months later (months >= 0), the day clamped to the target month's last: 31/01 + 1 -> 28/02
+ * or 29/02 (issue 12's renewal window). */
+date date_add_months(date d, int months);
 long date_diff_days(date from, date to); /* to - from, in calendar days */
 int date_cmp(date a, date b);            /* <0, 0, >0 */
 int date_weekday(date d);                /* ISO: 1 = Monday ... 7 = Sunday */

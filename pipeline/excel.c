@@ -14,7 +14,8 @@
 #include "util.h"
 
 const char *const EXCEL_DATE_KEYS[EXCEL_NDATE_KEYS] = {
-    "ngay_de_nghi", "ngay_sinh", "ngay_cap_cccd", "ngay_het_han", "ngay_thu_hoi", "ngay_that_lac"};
+    "ngay_de_nghi", "ngay_sinh",    "ngay_cap_cccd",    "ngay_het_han", "ngay_thu_hoi",
+    "ngay_that_lac", "ngay_cap", "ngay_het_han_moi", "ngay_xac_nhan"};
 
 /* Fields holding names of people, agencies and titles: never a '?', never a foreign letter. */
 static const char *const EXCEL_NAME_KEYS[] = {

@@ -61,7 +61,7 @@
 
 /* The date keys of ROSTER.md (rules.c checks the same ones). */
 extern const char *const EXCEL_DATE_KEYS[];
-#define EXCEL_NDATE_KEYS 6
+#define EXCEL_NDATE_KEYS 9
 
 /* Repairs and checks r in place as described above. text[0..len) is the UTF-8 text the
  * roster was read from, or NULL (XML, a spreadsheet): when the reader failed r at a line up

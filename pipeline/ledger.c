@@ -20,7 +20,7 @@
 /* The one-row queries asked once per request or per document (request_find, path_taken)
  * are prepared once and reset between uses: parsing the SQL each time cost more than
  * running it. Keyed by the address of the (static) SQL text. */
-enum { LEDGER_CACHED = 12 };
+enum { LEDGER_CACHED = 24 }; /* the cached queries number 16 since the register (v4) */
 
 struct ledger {
     sqlite3 *db;
@@ -75,7 +75,32 @@ static const char *const MIGRATIONS[] = {
     "ALTER TABLE documents ADD COLUMN issued TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE documents ADD COLUMN signer TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE documents ADD COLUMN language TEXT NOT NULL DEFAULT '';",
+
+    /* v4: the certificate register and the requests pending against its certificates
+     * (issue 12). A pending request's documents are its request's (document_requests). */
+    "CREATE TABLE certificates(so_hieu_cts TEXT PRIMARY KEY,"
+    " loai_thue_bao TEXT NOT NULL DEFAULT '', ho_ten TEXT NOT NULL DEFAULT '',"
+    " ten_co_quan TEXT NOT NULL DEFAULT '', so_cccd TEXT NOT NULL DEFAULT '',"
+    " ngay_sinh TEXT NOT NULL DEFAULT '', chuc_vu TEXT NOT NULL DEFAULT '',"
+    " co_quan_cong_tac TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '',"
+    " dien_thoai TEXT NOT NULL DEFAULT '', co_quan_quan_ly TEXT NOT NULL DEFAULT '',"
+    " ngay_cap TEXT NOT NULL DEFAULT '', ngay_het_han TEXT NOT NULL DEFAULT '',"
+    " so_lan_gia_han INTEGER NOT NULL DEFAULT 0,"
+    " trang_thai TEXT NOT NULL DEFAULT 'hoat-dong', so_serial_thiet_bi TEXT NOT NULL DEFAULT '',"
+    " updated TEXT NOT NULL);"
+    "CREATE INDEX certificates_expiry ON certificates(ngay_het_han);"
+    "CREATE TABLE cert_requests(id INTEGER PRIMARY KEY, serial TEXT NOT NULL,"
+    " procedure TEXT NOT NULL, request INTEGER NOT NULL REFERENCES requests(id),"
+    " run INTEGER NOT NULL REFERENCES runs(id), date TEXT NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'cho-xac-nhan', settled TEXT);"
+    "CREATE INDEX cert_requests_serial ON cert_requests(serial, status);",
 };
+
+const char *const LEDGER_CERT_KEYS[LEDGER_CERT_NFIELDS] = {
+    "so_hieu_cts",  "loai_thue_bao",  "ho_ten",          "ten_co_quan",
+    "so_cccd",      "ngay_sinh",      "chuc_vu",         "co_quan_cong_tac",
+    "email",        "dien_thoai",     "co_quan_quan_ly", "ngay_cap",
+    "ngay_het_han", "so_lan_gia_han", "trang_thai",      "so_serial_thiet_bi"};
 
 static int fail(ledger *l, char *err, size_t errlen, const char *what)
 {
@@ -461,6 +486,8 @@ static const char SQL_DOCUMENT[] =
     "INSERT INTO documents(path, form, agency, procedure, name, sha256, pages, bytes, run, "
     "roster, date, sources, tmp, type_name, subject, issued, signer, language) "
     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_PENDING[] =
+    "INSERT INTO cert_requests(serial, procedure, request, run, date) VALUES(?, ?, ?, ?, ?)";
 static const char SQL_LINK[] = "INSERT INTO document_requests(document, request) VALUES(?, ?)";
 
 int ledger_roster_begin(ledger *l, long long run, const char *date, const ledger_roster *r,
@@ -490,6 +517,18 @@ int ledger_roster_request(ledger *l, long long run, long long roster, const char
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(l, err, errlen, "request");
     *id = sqlite3_last_insert_rowid(l->db);
     done(l, st);
+    if (rc == 0 && q->serial && q->serial[0]) { /* issue 12: pending against its certificate */
+        st = reuse(l, SQL_PENDING, err, errlen);
+        if (!st)
+            return -1;
+        bind_text(st, 1, q->serial);
+        bind_text(st, 2, q->procedure);
+        sqlite3_bind_int64(st, 3, *id);
+        sqlite3_bind_int64(st, 4, run);
+        bind_text(st, 5, date);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(l, err, errlen, "pending request");
+        done(l, st);
+    }
     return rc;
 }
 
@@ -720,4 +759,204 @@ int ledger_each_roster(ledger *l, long long run, int (*fn)(void *ctx, const ledg
         rc = fail(l, err, errlen, "read");
     sqlite3_finalize(st);
     return rc;
+}
+
+/* ---- the certificate register ---- */
+
+#define CERT_COLUMNS                                                                               \
+    "so_hieu_cts, loai_thue_bao, ho_ten, ten_co_quan, so_cccd, ngay_sinh, chuc_vu, "               \
+    "co_quan_cong_tac, email, dien_thoai, co_quan_quan_ly, ngay_cap, ngay_het_han, "               \
+    "so_lan_gia_han, trang_thai, so_serial_thiet_bi"
+
+void ledger_cert_release(ledger_cert *c)
+{
+    for (size_t i = 0; i < LEDGER_CERT_NFIELDS; i++)
+        free(c->v[i]);
+    memset(c, 0, sizeof *c);
+}
+
+int ledger_tx_begin(ledger *l, char *err, size_t errlen)
+{
+    return exec(l, "BEGIN IMMEDIATE", err, errlen);
+}
+
+int ledger_tx_commit(ledger *l, char *err, size_t errlen)
+{
+    if (exec(l, "COMMIT", err, errlen) == 0)
+        return 0;
+    ledger_tx_abort(l);
+    return -1;
+}
+
+void ledger_tx_abort(ledger *l)
+{
+    ledger_roster_abort(l);
+}
+
+int ledger_cert_count(ledger *l, long long *n, char *err, size_t errlen)
+{
+    return query_int(l, "SELECT count(*) FROM certificates", NULL, n, err, errlen);
+}
+
+/* The row st stands on, its columns in LEDGER_CERT_KEYS order from column 0, borrowed. */
+static void cert_of_row(sqlite3_stmt *st, ledger_cert *c)
+{
+    for (int i = 0; i < LEDGER_CERT_NFIELDS; i++) {
+        const unsigned char *t = sqlite3_column_text(st, i);
+        c->v[i] = (char *)(t ? (const char *)t : "");
+    }
+}
+
+static const char SQL_CERT_GET[] =
+    "SELECT " CERT_COLUMNS " FROM certificates WHERE so_hieu_cts = ?";
+
+int ledger_cert_get(ledger *l, const char *serial, ledger_cert *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = reuse(l, SQL_CERT_GET, err, errlen);
+    if (!st)
+        return -1;
+    bind_text(st, 1, serial);
+    int s = sqlite3_step(st), rc = 0;
+    if (s == SQLITE_ROW) {
+        ledger_cert b;
+        cert_of_row(st, &b);
+        for (int i = 0; i < LEDGER_CERT_NFIELDS; i++)
+            out->v[i] = xstrdup(b.v[i]);
+        rc = 1;
+    } else if (s != SQLITE_DONE) {
+        rc = fail(l, err, errlen, "read");
+    }
+    done(l, st);
+    return rc;
+}
+
+static const char SQL_CERT_PUT[] = "INSERT OR REPLACE INTO certificates(" CERT_COLUMNS
+                                   ", updated) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                   "?, ?, ?, ?)";
+
+int ledger_cert_put(ledger *l, const ledger_cert *c, const char *now, char *err, size_t errlen)
+{
+    if (fault_op("ledger") < 0) {
+        snprintf(err, errlen, "ledger: %s", strerror(errno));
+        return -1;
+    }
+    sqlite3_stmt *st = reuse(l, SQL_CERT_PUT, err, errlen);
+    if (!st)
+        return -1;
+    for (int i = 0; i < LEDGER_CERT_NFIELDS; i++) {
+        long n;
+        if (i == LEDGER_CERT_RENEWALS)
+            sqlite3_bind_int64(st, i + 1, str_to_long(c->v[i] ? c->v[i] : "", &n) == 0 ? n : 0);
+        else
+            bind_text(st, i + 1, c->v[i]);
+    }
+    bind_text(st, LEDGER_CERT_NFIELDS + 1, now);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(l, err, errlen, "certificate");
+    done(l, st);
+    return rc;
+}
+
+int ledger_cert_pending(ledger *l, const char *serial, ledger_pending *out, char *err,
+                        size_t errlen)
+{
+    static const char sql[] =
+        "SELECT p.id, p.run, p.procedure, p.date, r.key FROM cert_requests p JOIN requests r "
+        "ON r.id = p.request WHERE p.serial = ? AND p.status = 'cho-xac-nhan' ORDER BY p.id "
+        "LIMIT 1";
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = reuse(l, sql, err, errlen);
+    if (!st)
+        return -1;
+    bind_text(st, 1, serial);
+    int s = sqlite3_step(st), rc = 0;
+    if (s == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->run = sqlite3_column_int64(st, 1);
+        column_copy(st, 2, out->procedure, sizeof out->procedure);
+        column_copy(st, 3, out->date, sizeof out->date);
+        column_copy(st, 4, out->key, sizeof out->key);
+        rc = 1;
+    } else if (s != SQLITE_DONE) {
+        rc = fail(l, err, errlen, "read");
+    }
+    done(l, st);
+    return rc;
+}
+
+int ledger_pending_settle(ledger *l, long long id, const char *status, const char *day, char *err,
+                          size_t errlen)
+{
+    char arg[24];
+    snprintf(arg, sizeof arg, "%lld", id);
+    if (run_sql(l, "UPDATE cert_requests SET status = ?, settled = ? WHERE id = ?", err, errlen,
+                status, day, arg, NULL) < 0)
+        return -1;
+    if (strcmp(status, "rut") != 0)
+        return 0;
+    /* withdrawn: its key no longer stands for an issued request, so asking again is new */
+    return run_sql(l,
+                   "UPDATE requests SET key = key || '|rut-' || ?1, status = 'rut' WHERE id = "
+                   "(SELECT request FROM cert_requests WHERE id = ?1)",
+                   err, errlen, arg, NULL);
+}
+
+/* Runs st (bound) and hands every row to fn. */
+static int each_cert(ledger *l, sqlite3_stmt *st, ledger_cert_fn fn, void *ctx, char *err,
+                     size_t errlen)
+{
+    int s, rc = 0;
+    while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        ledger_cert c;
+        cert_of_row(st, &c);
+        rc = fn(ctx, &c);
+    }
+    if (rc == 0 && s != SQLITE_DONE)
+        rc = fail(l, err, errlen, "read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_each_cert(ledger *l, ledger_cert_fn fn, void *ctx, char *err, size_t errlen)
+{
+    sqlite3_stmt *st =
+        prepare(l, "SELECT " CERT_COLUMNS " FROM certificates ORDER BY so_hieu_cts", err, errlen);
+    return st ? each_cert(l, st, fn, ctx, err, errlen) : -1;
+}
+
+#define NOT_PENDING                                                                                \
+    " NOT EXISTS (SELECT 1 FROM cert_requests p WHERE p.serial = c.so_hieu_cts AND "               \
+    "p.status = 'cho-xac-nhan')"
+
+static int each_window(ledger *l, const char *sql, const char *from, const char *to, long max,
+                       ledger_cert_fn fn, void *ctx, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = prepare(l, sql, err, errlen);
+    if (!st)
+        return -1;
+    bind_text(st, 1, from);
+    bind_text(st, 2, to);
+    sqlite3_bind_int64(st, 3, max);
+    return each_cert(l, st, fn, ctx, err, errlen);
+}
+
+int ledger_each_renewable(ledger *l, const char *from, const char *to, long max_renewals,
+                          ledger_cert_fn fn, void *ctx, char *err, size_t errlen)
+{
+    return each_window(l,
+                       "SELECT " CERT_COLUMNS " FROM certificates c WHERE c.ngay_het_han >= ?1 "
+                       "AND c.ngay_het_han < ?2 AND c.so_lan_gia_han < ?3 AND c.trang_thai = "
+                       "'hoat-dong' AND" NOT_PENDING " ORDER BY c.co_quan_quan_ly, c.so_hieu_cts",
+                       from, to, max_renewals, fn, ctx, err, errlen);
+}
+
+int ledger_each_not_renewable(ledger *l, const char *from, const char *to, long max_renewals,
+                              ledger_cert_fn fn, void *ctx, char *err, size_t errlen)
+{
+    return each_window(l,
+                       "SELECT " CERT_COLUMNS " FROM certificates c WHERE c.ngay_het_han < ?2 "
+                       "AND c.ngay_het_han <> '' AND (c.so_lan_gia_han >= ?3 OR "
+                       "c.ngay_het_han < ?1) AND c.trang_thai <> 'thu-hoi' AND" NOT_PENDING
+                       " ORDER BY c.co_quan_quan_ly, c.so_hieu_cts",
+                       from, to, max_renewals, fn, ctx, err, errlen);
 }

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#define LEDGER_SCHEMA_VERSION 3
+#define LEDGER_SCHEMA_VERSION 4
 /* How long one SQLite statement waits for a reader (sqlite3_busy_timeout), in ms. */
 #define LEDGER_BUSY_MS 10000
 
@@ -94,6 +94,10 @@ typedef struct ledger_request {
     const char *procedure;
     const char *name; /* subscriber */
     long line;
+    /* issue 12: a request against a certificate of the register (renewal, change,
+     * revocation) is also recorded as pending against serial (normalised, as the register
+     * keys it) in the same transaction; NULL or "": none */
+    const char *serial;
 } ledger_request;
 
 typedef struct ledger_document {
@@ -164,6 +168,79 @@ int ledger_each_roster(ledger *l, long long run, int (*fn)(void *ctx, const ledg
 int ledger_manifest_due(ledger *l, char *err, size_t errlen);
 /* Records that manifest.csv now lists every committed document. */
 int ledger_manifest_written(ledger *l, char *err, size_t errlen);
+
+/* ---- the certificate register (issue 12, docs/register.md) ---- */
+
+/* The register's columns, named by their roster keys (ROSTER.md, docs/register.md). Dates
+ * are ISO (so that the campaign's window is a range of the index), so_lan_gia_han digits. */
+enum {
+    LEDGER_CERT_SERIAL, /* so_hieu_cts, upper case, no spaces: the primary key */
+    LEDGER_CERT_TYPE,
+    LEDGER_CERT_NAME,
+    LEDGER_CERT_ORG,
+    LEDGER_CERT_CCCD,
+    LEDGER_CERT_BIRTH,
+    LEDGER_CERT_TITLE,
+    LEDGER_CERT_UNIT,
+    LEDGER_CERT_EMAIL,
+    LEDGER_CERT_PHONE,
+    LEDGER_CERT_AGENCY,
+    LEDGER_CERT_ISSUED,
+    LEDGER_CERT_EXPIRY,
+    LEDGER_CERT_RENEWALS,
+    LEDGER_CERT_STATUS,
+    LEDGER_CERT_TOKEN,
+    LEDGER_CERT_NFIELDS
+};
+extern const char *const LEDGER_CERT_KEYS[LEDGER_CERT_NFIELDS];
+
+/* One certificate: v[i] is the value of LEDGER_CERT_KEYS[i] ("" when none). Handed to a
+ * callback, the strings are borrowed for the call; from ledger_cert_get, owned (release). */
+typedef struct ledger_cert {
+    char *v[LEDGER_CERT_NFIELDS];
+} ledger_cert;
+void ledger_cert_release(ledger_cert *c);
+
+/* A request pending against a certificate: what, from which run, when, its request key. */
+typedef struct ledger_pending {
+    long long id, run;
+    char procedure[32], date[16], key[1024];
+} ledger_pending;
+
+/* A transaction around many register writes (an import of 50,000 rows is one commit). */
+int ledger_tx_begin(ledger *l, char *err, size_t errlen);
+int ledger_tx_commit(ledger *l, char *err, size_t errlen);
+void ledger_tx_abort(ledger *l);
+
+/* Certificates in the register, in *n. */
+int ledger_cert_count(ledger *l, long long *n, char *err, size_t errlen);
+/* 1 and *out (release it) when serial is in the register, 0 when not, -1 on error. */
+int ledger_cert_get(ledger *l, const char *serial, ledger_cert *out, char *err, size_t errlen);
+/* Inserts or replaces the certificate c->v[LEDGER_CERT_SERIAL]; now dates the change. */
+int ledger_cert_put(ledger *l, const ledger_cert *c, const char *now, char *err, size_t errlen);
+/* 1 and *out for the oldest request pending against serial, 0 when none, -1. */
+int ledger_cert_pending(ledger *l, const char *serial, ledger_pending *out, char *err,
+                        size_t errlen);
+/* Settles a pending request: status "da-xac-nhan" (the provider confirmed it on day) or
+ * "rut" (withdrawn on day: its request key is freed so that it may be asked again). */
+int ledger_pending_settle(ledger *l, long long id, const char *status, const char *day, char *err,
+                          size_t errlen);
+
+/* Streams certificates to fn (borrowed strings, valid during the call; fn must not call the
+ * ledger) without holding the register in memory. A non-zero return from fn stops and is
+ * returned. */
+typedef int (*ledger_cert_fn)(void *ctx, const ledger_cert *c);
+/* Every certificate, by serial. */
+int ledger_each_cert(ledger *l, ledger_cert_fn fn, void *ctx, char *err, size_t errlen);
+/* The campaign (issue 12 item 4): active (hoat-dong), renewed fewer than max_renewals times,
+ * nothing pending, from <= expiry < to (ISO); by agency, then serial. */
+int ledger_each_renewable(ledger *l, const char *from, const char *to, long max_renewals,
+                          ledger_cert_fn fn, void *ctx, char *err, size_t errlen);
+/* What cannot be renewed in or before that window: not revoked, nothing pending, expiry
+ * before `to`, and either renewed max_renewals times or more or expiring before `from`; by
+ * agency, then serial. */
+int ledger_each_not_renewable(ledger *l, const char *from, const char *to, long max_renewals,
+                              ledger_cert_fn fn, void *ctx, char *err, size_t errlen);
 
 /* 1 the first time key is noted (a file the operator must hear about once), 0 after. */
 int ledger_notice_once(ledger *l, const char *key, const char *now, char *err, size_t errlen);

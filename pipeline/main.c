@@ -12,6 +12,8 @@
 #include "config.h"
 #include "date.h"
 #include "log.h"
+#include "register.h"
+#include "renew.h"
 #include "run.h"
 #include "util.h"
 
@@ -23,6 +25,12 @@ static const char USAGE[] =
     "                    [--db FILE] [--wait SECONDS] [--encoding NAME] [--settle SECONDS]\n"
     "                    [--workers 1|2] [--quiet | --verbose]\n"
     "  ctsbatch validate FILE... [--as-of DATE] [--json] [--config FILE] [--encoding NAME]\n"
+    "                    [--db FILE]\n"
+    "  ctsbatch register import FILE...   [--out DIR | --db FILE] [--config FILE]\n"
+    "  ctsbatch register export [--format csv|xlsx] [--to FILE] [--out DIR | --db FILE]\n"
+    "  ctsbatch register confirm FILE...  [--as-of DATE] [--out DIR | --db FILE]\n"
+    "  ctsbatch register withdraw SERIAL... [--as-of DATE] [--out DIR | --db FILE]\n"
+    "  ctsbatch renew    --as-of DATE [--out DIR | --db FILE] [--config FILE]\n"
     "  ctsbatch --help | --version\n"
     "\n"
     "run       reads every roster (.xlsx, .ods, .xls, .csv, .txt, .xml) in DIR (default\n"
@@ -34,7 +42,15 @@ static const char USAGE[] =
     "          that are no roster stay where they are. A file is taken once a second look,\n"
     "          SECONDS later (default 2), finds it unchanged; one still changing after five\n"
     "          looks is left for the next run.\n"
-    "validate  checks rosters and prints the verdicts; writes nothing, moves nothing.\n"
+    "validate  checks rosters and prints the verdicts; writes nothing, moves nothing. With\n"
+    "          --db, also against that ledger's certificate register.\n"
+    "register  the certificate register in the ledger (docs/register.md): import register\n"
+    "          files (checked like rosters; importing again changes only what differs),\n"
+    "          export it (default OUT/so-dang-ky.csv), confirm the provider's answers to\n"
+    "          pending requests, or withdraw a pending request.\n"
+    "renew     the monthly renewal campaign: prepares Mẫu 07 and Mẫu 08 for every active\n"
+    "          certificate that must be renewed this month, under\n"
+    "          OUT/chien-dich-gia-han/DATE/ with its roster and report.\n"
     "\n"
     "--as-of DATE     the run's date (YYYY-MM-DD or DD/MM/YYYY; default today): dates the\n"
     "                 requests without ngay_de_nghi and the letters\n"
@@ -62,6 +78,9 @@ typedef struct options {
     run_options run;
     const char *config;
     int json;
+    const char *format, *to; /* register export */
+    int first;               /* argv index of the first option */
+    int as_of_given;
 } options;
 
 static int usage_error(const char *msg)
@@ -175,10 +194,12 @@ static int parse_options(int argc, char **argv, options *o)
                                           {"workers", required_argument, 0, 'k'},
                                           {"quiet", no_argument, 0, 'q'},
                                           {"verbose", no_argument, 0, 'v'},
+                                          {"format", required_argument, 0, 'f'},
+                                          {"to", required_argument, 0, 't'},
                                           {0, 0, 0, 0}};
     run_options *r = &o->run;
     int ch;
-    optind = 2;
+    optind = o->first;
     while ((ch = getopt_long(argc, argv, "", longs, NULL)) != -1) {
         switch (ch) {
         case 'i':
@@ -202,6 +223,15 @@ static int parse_options(int argc, char **argv, options *o)
         case 'a':
             if (date_parse(optarg, &r->as_of) != DATE_OK)
                 return usage_error("--as-of takes a date such as 2026-11-20");
+            o->as_of_given = 1;
+            break;
+        case 'f':
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "xlsx") != 0)
+                return usage_error("--format takes csv or xlsx");
+            o->format = optarg;
+            break;
+        case 't':
+            o->to = optarg;
             break;
         case 's':
             if (str_to_long(optarg, &r->settle) < 0 || r->settle < 0)
@@ -243,20 +273,34 @@ int main(int argc, char **argv)
         printf("ctsbatch %s\n", VERSION);
         return 0;
     }
-    int is_run = strcmp(argv[1], "run") == 0;
-    if (!is_run && strcmp(argv[1], "validate") != 0)
+    int is_run = strcmp(argv[1], "run") == 0, is_renew = strcmp(argv[1], "renew") == 0;
+    int is_register = strcmp(argv[1], "register") == 0;
+    if (!is_run && !is_renew && !is_register && strcmp(argv[1], "validate") != 0)
         return usage_error("unknown command");
+    static const char *const subs[] = {"import", "export", "confirm", "withdraw"};
+    int sub = -1;
+    for (int i = 0; is_register && argc > 2 && i < 4; i++)
+        if (strcmp(argv[2], subs[i]) == 0)
+            sub = i;
+    if (is_register && sub < 0)
+        return usage_error("register takes import, export, confirm or withdraw");
     options o = {
-        {"inputs", "outputs", NULL, NULL, NULL, today(), 2, 0, doc_epoch(), 0, NULL, NULL},
+        {"inputs", "outputs", NULL, NULL, NULL, today(), 2, 0, doc_epoch(), 0, NULL, NULL, 0},
         NULL,
+        0,
+        "csv",
+        NULL,
+        is_register ? 3 : 2,
         0};
     int rc = parse_options(argc, argv, &o);
     if (rc)
         return rc;
-    if (is_run && optind < argc)
-        return usage_error("run takes no FILE arguments (use --in DIR)");
-    if (!is_run && optind == argc)
-        return usage_error("validate needs at least one FILE");
+    if ((is_run || is_renew || sub == 1) && optind < argc)
+        return usage_error("this command takes no FILE arguments");
+    if (!is_run && !is_renew && sub != 1 && optind == argc)
+        return usage_error("this command needs at least one FILE (or SERIAL)");
+    if (is_renew && !o.as_of_given)
+        return usage_error("renew needs --as-of DATE (the campaign's day)");
     char *home = find_home();
     config *cfg = load_config(&o, home);
     if (!cfg) {
@@ -265,10 +309,22 @@ int main(int argc, char **argv)
     }
     char *schema = xasprintf("%s/config/roster.xsd", home);
     o.run.schema = schema;
+    char **args = argv + optind;
+    size_t nargs = (size_t)(argc - optind);
     if (is_run) {
         run_result res;
         rc = run_batch(&o.run, cfg, &res);
         run_result_release(&res);
+    } else if (is_renew) {
+        rc = renew_campaign(&o.run, cfg, stdout, NULL);
+    } else if (sub == 0) {
+        rc = register_import(args, nargs, &o.run, cfg, stdout);
+    } else if (sub == 1) {
+        rc = register_export(&o.run, cfg, o.format, o.to, stdout);
+    } else if (sub == 2) {
+        rc = register_confirm(args, nargs, &o.run, cfg, stdout);
+    } else if (sub == 3) {
+        rc = register_withdraw(args, nargs, &o.run, cfg, stdout);
     } else {
         rc = run_validate(argv + optind, (size_t)(argc - optind), &o.run, cfg, o.json, stdout);
     }

@@ -52,6 +52,11 @@ static const struct {
     {"dia_chi_co_quan", "Địa chỉ cơ quan"},
     {"dien_thoai_co_quan", "Điện thoại cơ quan"},
     {"email_co_quan", "Email cơ quan"},
+    /* the certificate register (docs/register.md, issue 12) */
+    {"ngay_cap", "Ngày cấp chứng thư số"},
+    {"trang_thai", "Trạng thái chứng thư số"},
+    {"ngay_het_han_moi", "Ngày hết hạn mới"},
+    {"ngay_xac_nhan", "Ngày xác nhận"},
 };
 #define NKEYS (sizeof KEYS / sizeof KEYS[0])
 

@@ -19,6 +19,7 @@ typedef struct ctx {
     date as_of;
     date req_date; /* ngay_de_nghi, or as_of */
     int individual;
+    int flags; /* RULES_* of rules.h */
 } ctx;
 
 /* ---- findings ---- */
@@ -132,6 +133,7 @@ static void rule_coded_values(ctx *c)
         {"noi_dung_thay_doi", "noi_dung_thay_doi"},
         {"tu_cach_phap_nhan", "co_khong"},
         {"xac_nhan_cap_tren", "co_khong"},
+        {"trang_thai", "trang_thai"}, /* a register row (docs/register.md) */
     };
     for (size_t i = 0; i < sizeof coded / sizeof coded[0]; i++)
         if (record_has(c->rec, coded[i][0]) && !canon(c, coded[i][1], coded[i][0]))
@@ -250,11 +252,15 @@ static void rule_agency_named(ctx *c)
 static void rule_required(ctx *c)
 {
     const char *keys[64];
-    const char *proc = c->v->thu_tuc[0] ? c->v->thu_tuc : "-";
+    int reg = c->flags & RULES_REGISTER;
+    /* a register row asks for nothing: its fields are those of the pseudo-procedure
+     * so-dang-ky of the config's <required> */
+    const char *proc = reg ? "so-dang-ky" : c->v->thu_tuc[0] ? c->v->thu_tuc : "-";
     const char *type = c->v->loai_thue_bao[0] ? c->v->loai_thue_bao : "-";
     size_t n = config_required(c->cfg, proc, type, keys, 64);
     for (size_t i = 0; i < n && i < 64; i++) {
-        if (strcmp(keys[i], "co_quan_quan_ly") == 0 || strcmp(keys[i], "xac_nhan_thu_truong") == 0)
+        if (strcmp(keys[i], "co_quan_quan_ly") == 0 ||
+            strcmp(keys[i], "xac_nhan_thu_truong") == 0 || (reg && strcmp(keys[i], "thu_tuc") == 0))
             continue;
         if (!record_has(c->rec, keys[i])) {
             /* an organisation's ho_ten and so_cccd are its certificate manager's */
@@ -269,6 +275,9 @@ static void rule_required(ctx *c)
 /* xac-nhan-thu-truong: the head of the managing agency confirmed (seed §2.1-2.5). */
 static void rule_head_confirmed(ctx *c)
 {
+    /* issue 12: in the renewal campaign the head's signature on Mẫu 07/08 is the confirmation */
+    if (c->flags & (RULES_HEAD_SIGNS | RULES_REGISTER))
+        return;
     if (!is_yes(c, "xac_nhan_thu_truong"))
         add_finding(c, "xac-nhan-thu-truong", "xac_nhan_thu_truong", NULL);
 }
@@ -654,21 +663,38 @@ static void settle(verdict *v)
         record_release(&v->derived);
 }
 
-void rules_check_one(const roster *src, const record *rec, const config *cfg, date as_of,
-                     verdict *v)
+/* A register row (docs/register.md) is checked by the rules that judge values, not a request:
+ * no procedure, no head's confirmation, its own required fields, and no letter (so not the
+ * agency's letter details, thong-tin-co-quan). */
+static const rule_fn REGISTER_RULES[] = {
+    rule_coded_values, rule_excel_damage, rule_lengths, rule_dates, rule_agency_named,
+    rule_required,     rule_cccd,         rule_serials, rule_email, rule_phone,
+};
+
+static void check_one(const roster *src, const record *rec, const config *cfg, date as_of,
+                      int flags, verdict *v)
 {
     memset(v, 0, sizeof *v);
     v->file = src->path;
     v->rec = rec;
     v->agency = xcalloc(1, sizeof *v->agency);
-    ctx c = {cfg, rec, v, as_of, as_of, 1};
-    for (size_t i = 0; i < sizeof RULES / sizeof RULES[0]; i++)
-        RULES[i](&c);
+    ctx c = {cfg, rec, v, as_of, as_of, 1, flags};
+    const rule_fn *rules = flags & RULES_REGISTER ? REGISTER_RULES : RULES;
+    size_t n = flags & RULES_REGISTER ? sizeof REGISTER_RULES / sizeof REGISTER_RULES[0]
+                                      : sizeof RULES / sizeof RULES[0];
+    for (size_t i = 0; i < n; i++)
+        rules[i](&c);
     explain_damage_once(v);
     v->ten = xstrdup(record_get(rec, c.individual ? "ho_ten" : "ten_co_quan"));
     settle(v);
     record_trim(v->agency);
     record_trim(&v->derived);
+}
+
+void rules_check_one(const roster *src, const record *rec, const config *cfg, date as_of,
+                     verdict *v)
+{
+    check_one(src, rec, cfg, as_of, 0, v);
 }
 
 void verdict_release(verdict *v)
@@ -704,18 +730,29 @@ static char *subscriber_key(const verdict *v)
     return key;
 }
 
-static char *request_key(const verdict *v, int spaces)
+static char *serial_key(const char *raw, int spaces)
 {
-    char *who = subscriber_key(v);
-    if (!who)
-        return NULL;
-    char *serial = str_trim_dup(record_get(v->rec, "so_hieu_cts")), *to = serial;
+    char *serial = str_trim_dup(raw), *to = serial;
     for (const char *p = serial; *p; p++) {
         if (!spaces && (*p == ' ' || *p == '\t'))
             continue;
         *to++ = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
     }
     *to = '\0';
+    return serial;
+}
+
+char *rules_serial_key(const char *raw)
+{
+    return serial_key(raw, 0);
+}
+
+static char *request_key(const verdict *v, int spaces)
+{
+    char *who = subscriber_key(v);
+    if (!who)
+        return NULL;
+    char *serial = serial_key(record_get(v->rec, "so_hieu_cts"), spaces);
     char *key = xasprintf("%s|%s", who, serial);
     free(who);
     free(serial);
@@ -743,7 +780,7 @@ char *rules_request_key_legacy(const verdict *v)
 static void add_late(verdict *v, const config *cfg, const char *id, const char *field,
                      const char *const *pairs)
 {
-    ctx c = {cfg, v->rec, v, {0, 0, 0}, {0, 0, 0}, 1};
+    ctx c = {cfg, v->rec, v, {0, 0, 0}, {0, 0, 0}, 1, 0};
     add_finding(&c, id, field, pairs);
 }
 
@@ -792,10 +829,36 @@ static void check_duplicate(batch *b, size_t i, const config *cfg, strmap *t)
                            "ten",       v->ten,
                            "noi_truoc", where,
                            NULL};
-    ctx c = {cfg, v->rec, v, b->as_of, b->as_of, individual};
+    ctx c = {cfg, v->rec, v, b->as_of, b->as_of, individual, 0};
     add_finding(&c, "trung-lap", individual ? "so_cccd" : "ten_co_quan", pairs);
     free(where);
     settle(v);
+}
+
+/* Two accepted requests of one procedure on one certificate in the batch, under different
+ * subscriber identities (a CCCD mistyped on one): the second is trung-lap too, as a second
+ * request would be across runs (issue 12; case cung-chung-thu). */
+static void check_duplicate_serial(batch *b, size_t i, const config *cfg, strmap *t)
+{
+    verdict *v = &b->v[i];
+    if (!v->accepted || !rules_register_tracks(v, cfg))
+        return;
+    char *serial = rules_serial_key(record_get(v->rec, "so_hieu_cts"));
+    char *key = xasprintf("cts|%s|%s", v->thu_tuc, serial);
+    size_t earlier;
+    if (strmap_put(t, key, i, &earlier)) {
+        const verdict *first = &b->v[earlier];
+        char *where = xasprintf("dòng %ld của tệp %s", first->rec->line, first->file);
+        const char *pairs[] = {
+            "so_hieu",   serial, "thu_tuc", config_value_label(cfg, "thu_tuc", v->thu_tuc),
+            "noi_truoc", where,  NULL};
+        ctx c = {cfg, v->rec, v, b->as_of, b->as_of, 1, 0};
+        add_case(&c, "trung-lap", "cung-chung-thu", "so_hieu_cts", pairs);
+        free(where);
+        settle(v);
+    }
+    free(key);
+    free(serial);
 }
 
 /* Rows of one agency carry the same details: the later ones share the first one's record
@@ -817,7 +880,34 @@ static void share_agency(batch *b, size_t i, strmap *seen)
     buf_release(&key);
 }
 
+/* A register file names each certificate once: a second row of the same serial is trung-lap
+ * (docs/register.md), the first one kept. */
+static void check_register_duplicate(batch *b, size_t i, const config *cfg, strmap *t)
+{
+    verdict *v = &b->v[i];
+    if (!v->accepted || !record_has(v->rec, "so_hieu_cts"))
+        return;
+    char *key = rules_serial_key(record_get(v->rec, "so_hieu_cts"));
+    size_t earlier;
+    int seen = strmap_put(t, key, i, &earlier);
+    if (seen) {
+        const verdict *first = &b->v[earlier];
+        char *where = xasprintf("dòng %ld của tệp %s", first->rec->line, first->file);
+        const char *pairs[] = {"so_hieu", key, "noi_truoc", where, NULL};
+        ctx c = {cfg, v->rec, v, b->as_of, b->as_of, 1, RULES_REGISTER};
+        add_case(&c, "trung-lap", "so-dang-ky", "so_hieu_cts", pairs);
+        free(where);
+        settle(v);
+    }
+    free(key);
+}
+
 batch *rules_check(roster *const *rosters, size_t n, const config *cfg, date as_of)
+{
+    return rules_check_with(rosters, n, cfg, as_of, 0);
+}
+
+batch *rules_check_with(roster *const *rosters, size_t n, const config *cfg, date as_of, int flags)
 {
     batch *b = xcalloc(1, sizeof *b);
     b->as_of = as_of;
@@ -836,10 +926,13 @@ batch *rules_check(roster *const *rosters, size_t n, const config *cfg, date as_
         for (size_t k = 0; k < r->nrecords; k++) {
             b->recs[b->n] = r->records[k]; /* taken: the roster keeps none */
             verdict *v = &b->v[b->n];
-            rules_check_one(r, &b->recs[b->n], cfg, as_of, v);
+            check_one(r, &b->recs[b->n], cfg, as_of, flags, v);
             v->file = b->files[i];
             v->from = i;
-            check_duplicate(b, b->n, cfg, t);
+            if (flags & RULES_REGISTER)
+                check_register_duplicate(b, b->n, cfg, t);
+            else
+                check_duplicate(b, b->n, cfg, t), check_duplicate_serial(b, b->n, cfg, t);
             share_agency(b, b->n, seen);
             b->n++;
         }
@@ -872,4 +965,77 @@ const char *severity_name(severity s)
 {
     static const char *const names[] = {"error", "warning", "info"};
     return names[s];
+}
+
+/* ---- what the certificate register says (issue 12, docs/register.md) ---- */
+
+static void register_finding(verdict *v, const config *cfg, const char *id, const char *variant,
+                             const char *field, const char *const *pairs)
+{
+    ctx c = {cfg, v->rec, v, {0, 0, 0}, {0, 0, 0}, 1, 0};
+    add_case(&c, id, variant, field, pairs);
+}
+
+int rules_register_tracks(const verdict *v, const config *cfg)
+{
+    return v->thu_tuc && v->thu_tuc[0] && record_has(v->rec, "so_hieu_cts") &&
+           config_list_has(cfg, "so_dang_ky.theo_doi", v->thu_tuc);
+}
+
+void rules_note_register(verdict *v, const config *cfg, const rules_cert *rc)
+{
+    if (!v->accepted || !rules_register_tracks(v, cfg))
+        return;
+    char *serial = rules_serial_key(record_get(v->rec, "so_hieu_cts"));
+    const char *proc = config_value_label(cfg, "thu_tuc", v->thu_tuc);
+    if (!rc->known) {
+        if (rc->register_size > 0) { /* an empty register knows nothing yet: no finding */
+            const char *pairs[] = {"so_hieu", serial, NULL};
+            register_finding(v, cfg, "so-dang-ky-khong-co", NULL, "so_hieu_cts", pairs);
+        }
+        goto out;
+    }
+    const char *st = rc->status ? rc->status : "";
+    int revoked = strcmp(st, "thu-hoi") == 0;
+    int expired = strcmp(st, "het-han") == 0 && strcmp(v->thu_tuc, "thu-hoi") != 0;
+    if (revoked || expired) {
+        const char *pairs[] = {"so_hieu", serial, "thu_tuc", proc, NULL};
+        register_finding(v, cfg, "so-dang-ky-trang-thai", revoked ? "thu-hoi" : "het-han",
+                         "so_hieu_cts", pairs);
+    }
+    if (strcmp(v->thu_tuc, "gia-han") == 0) { /* NĐ 130 Điều 63, seed §2.3.1: once only */
+        long max = config_param(cfg, "gia_han_so_lan_toi_da", 1), said;
+        const char *raw = record_get(v->rec, "so_lan_gia_han");
+        char t[24], m[24];
+        snprintf(t, sizeof t, "%ld", rc->renewals);
+        snprintf(m, sizeof m, "%02ld", max);
+        if (rc->renewals >= max) {
+            const char *pairs[] = {"so_lan", t, "toi_da", m, NULL};
+            register_finding(v, cfg, "gia-han-mot-lan", "so-dang-ky", "so_lan_gia_han", pairs);
+        }
+        if (!str_empty(raw) && str_to_long(raw, &said) == 0 && said != rc->renewals) {
+            const char *pairs[] = {"danh_sach", raw, "so_dang_ky", t, NULL};
+            register_finding(v, cfg, "so-lan-gia-han-khac", NULL, "so_lan_gia_han", pairs);
+        }
+    }
+    if (rc->pending) {
+        date d;
+        char day[16], run[24];
+        if (date_parse(rc->pending_date ? rc->pending_date : "", &d) == DATE_OK)
+            date_format_vn(d, day);
+        else
+            snprintf(day, sizeof day, "%.10s", rc->pending_date ? rc->pending_date : "");
+        snprintf(run, sizeof run, "%lld", rc->pending_run);
+        const char *pproc = config_value_label(cfg, "thu_tuc", rc->pending_procedure);
+        const char *pairs[] = {"so_hieu", serial, "thu_tuc", pproc, "lan_chay",
+                               run,       "ngay", day,       NULL};
+        int same = strcmp(rc->pending_procedure, v->thu_tuc) == 0;
+        /* the same procedure again is a second request (trung-lap across runs); another one
+         * (a revocation while a renewal waits) may be right: the clerk is told */
+        register_finding(v, cfg, same ? "trung-lap" : "so-dang-ky-dang-cho",
+                         same ? "lan-chay-truoc" : NULL, "so_hieu_cts", pairs);
+    }
+    settle(v);
+out:
+    free(serial);
 }

@@ -59,6 +59,15 @@ typedef struct batch {
  * looked for across all of them. The records move into the batch: each roster is left with
  * none. Returns a batch the caller frees with batch_free. */
 batch *rules_check(roster *const *rosters, size_t n, const config *cfg, date as_of);
+
+/* What rules_check_with checks besides the usual (flags may be or-ed):
+ * RULES_HEAD_SIGNS: the renewal campaign: the head's signature on Mẫu 07/08 is the
+ *   confirmation, xac_nhan_thu_truong is not asked for (issue 12 item 4);
+ * RULES_REGISTER: the rows are certificates of the register (docs/register.md), not
+ *   requests: the value rules, the fields of <required procedure="so-dang-ky">, each serial
+ *   once in the batch (trung-lap, case so-dang-ky). */
+enum { RULES_HEAD_SIGNS = 1, RULES_REGISTER = 2 };
+batch *rules_check_with(roster *const *rosters, size_t n, const config *cfg, date as_of, int flags);
 void batch_free(batch *b); /* accepts NULL */
 
 /* Checks one record (tests): fills v, which borrows src's path and rec (both must outlive
@@ -77,6 +86,31 @@ char *rules_request_key(const verdict *v);
 /* The key as versions before 2026-12 wrote it (the serial's inner spaces kept), when it
  * differs from rules_request_key, else NULL: what was issued under it is found too. */
 char *rules_request_key_legacy(const verdict *v);
+
+/* A certificate serial as the register keys it: trimmed, upper case, no spaces or tabs. The
+ * caller frees. */
+char *rules_serial_key(const char *raw);
+
+/* What the register knows of a request's certificate (the run asks the ledger). */
+typedef struct rules_cert {
+    long long register_size;                      /* certificates in the register */
+    int known;                                    /* the register has this one */
+    const char *status;                           /* trang_thai: hoat-dong, thu-hoi, het-han */
+    long renewals;                                /* so_lan_gia_han */
+    int pending;                                  /* a request is pending against it ... */
+    const char *pending_procedure, *pending_date; /* ... which, since when (ISO) */
+    long long pending_run;                        /* ... from which run */
+} rules_cert;
+
+/* 1 when the register follows v's procedure on its certificate (config list
+ * so_dang_ky.theo_doi: renewal, change, revocation) and v names a serial. */
+int rules_register_tracks(const verdict *v, const config *cfg);
+/* Adds what the register says to an accepted, tracked request and settles it again (docs/
+ * register.md): so-dang-ky-khong-co when unknown to a non-empty register; so-dang-ky-trang-thai
+ * on a revoked (or, but for a revocation, expired) one; gia-han-mot-lan from the register's
+ * count; so-lan-gia-han-khac when the roster's count differs; trung-lap (lan-chay-truoc) when
+ * the same procedure is pending from an earlier run, so-dang-ky-dang-cho when another is. */
+void rules_note_register(verdict *v, const config *cfg, const rules_cert *c);
 
 /* The request was issued by an earlier run on `day` (ISO) in `file` (may be ""): adds the
  * finding da-lap (info) and sets issued_before; the request stays accepted but is planned

@@ -27,6 +27,7 @@
 #include "plan.h"
 #include "publish.h"
 #include "read.h"
+#include "register.h"
 #include "render.h"
 #include "report.h"
 #include "rules.h"
@@ -1021,9 +1022,11 @@ static int commit(ctx *c, roster *r, batch *b, const stage_set *s, run_roster *r
     for (size_t i = 0; i < b->n && rc == 0; i++) {
         verdict *v = &b->v[i];
         char *key = v->accepted && !v->issued_before ? rules_request_key(v) : NULL;
-        if (key) {
-            ledger_request q = {key, v->thu_tuc, v->ten, v->rec->line};
+        if (key) { /* issue 12: pending against its certificate in the same transaction */
+            char *serial = register_pending_serial(v, c->cfg);
+            ledger_request q = {key, v->thu_tuc, v->ten, v->rec->line, serial};
             rc = ledger_roster_request(c->l, c->run, rid, c->day, &q, &ids[i], err, errlen);
+            free(serial);
         }
         free(key);
     }
@@ -1095,7 +1098,10 @@ static int note_issued(ctx *c, batch *b)
 {
     char err[512], day[32], file[4096];
     strmap *seen = strmap_new();
-    int rc = 0;
+    long long certs = 0; /* issue 12: what the register says is asked of it when it knows */
+    int rc = ledger_cert_count(c->l, &certs, err, sizeof err);
+    if (rc < 0)
+        operator_error(c, err);
     for (size_t i = 0; i < b->n && rc == 0; i++) {
         verdict *v = &b->v[i];
         char *key = v->accepted ? rules_request_key(v) : NULL;
@@ -1114,6 +1120,9 @@ static int note_issued(ctx *c, batch *b)
             rc = -1;
         } else if (found) {
             rules_note_issued(v, c->cfg, day, file);
+        } else if (register_consult(c->l, c->cfg, v, certs, err, sizeof err) < 0) {
+            operator_error(c, err);
+            rc = -1;
         } else if (v->accepted && c->r && !render_printable(c->r, v->rec, err, sizeof err)) {
             rules_note_not_made(v, c->cfg, err);
         }
@@ -1348,7 +1357,8 @@ static void process_roster_body(ctx *c, const char *path)
                  "%s has the same bytes as a roster processed on %s; what it "
                  "asks was issued then and is not issued again",
                  path, day);
-    batch *b = rules_check(&r, 1, c->cfg, c->o->as_of);
+    batch *b =
+        rules_check_with(&r, 1, c->cfg, c->o->as_of, c->o->head_signs ? RULES_HEAD_SIGNS : 0);
     plan *p = NULL;
     stage_set s = {0};
     char *done = xasprintf("%s/done", c->o->in);
@@ -1824,9 +1834,39 @@ int run_validate(char *const *files, size_t n, const run_options *o, const confi
     for (size_t i = 0; i < n; i++)
         rs[i] = read_roster(files[i], &ro);
     batch *b = rules_check(rs, n, cfg, o->as_of);
+    int rc = RUN_OK;
+    if (o->db) { /* issue 12: the register consulted when a ledger is given */
+        ledger *l = NULL;
+        char err[512];
+        long long certs = 0;
+        struct stat st;
+        if (stat(o->db, &st) < 0) { /* a ledger to read, not one to make */
+            log_line(LOGP_ERROR, "validate --db %s: %s", o->db, strerror(errno));
+            rc = RUN_OUTPUT;
+        } else {
+            rc = register_open(o, &l);
+        }
+        if (rc == RUN_OK && ledger_cert_count(l, &certs, err, sizeof err) < 0) {
+            log_line(LOGP_ERROR, "%s", err);
+            rc = RUN_OUTPUT;
+        }
+        for (size_t i = 0; i < b->n && rc == RUN_OK; i++)
+            if (register_consult(l, cfg, &b->v[i], certs, err, sizeof err) < 0) {
+                log_line(LOGP_ERROR, "%s", err);
+                rc = RUN_OUTPUT;
+            }
+        ledger_close(l);
+        if (rc != RUN_OK) {
+            batch_free(b);
+            for (size_t i = 0; i < n; i++)
+                roster_free(rs[i]);
+            free(rs);
+            return RUN_USAGE;
+        }
+    }
     buf text;
     buf_init(&text, REPORT_MAX_BYTES);
-    int cut = 0, rc = RUN_OK;
+    int cut = 0;
     for (size_t i = 0; i < n; i++) {
         if (json && report_json(&text, rs[i], i, b) < 0) {
             log_line(LOGP_WARN, "%s: verdicts larger than %zu bytes", rs[i]->path,

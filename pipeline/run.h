@@ -50,6 +50,9 @@ typedef struct run_options {
      * them all, and the ledger and manifest.csv are their record. */
     void (*on_document)(void *ctx, const struct run_document *d);
     void *on_document_ctx;
+    /* the renewal campaign's rosters (renew.h): the head's signature on Mẫu 07/08 is the
+     * confirmation, xac_nhan_thu_truong is not asked (rules.h RULES_HEAD_SIGNS) */
+    int head_signs;
 } run_options;
 
 typedef enum {
@@ -91,7 +94,8 @@ typedef struct run_result {
 int run_batch(const run_options *o, const config *cfg, run_result *res);
 void run_result_release(run_result *res);
 
-/* validate: reads and checks files[0..n) as run does, writes nothing and moves nothing;
+/* validate: reads and checks files[0..n) as run does (and, with o->db, against the register
+ * of that ledger: register.h), writes nothing and moves nothing;
  * prints the verdicts to out (JSON objects when json). Returns RUN_OK, RUN_REJECTED or
  * RUN_USAGE (a verdict too large to print). */
 int run_validate(char *const *files, size_t n, const run_options *o, const config *cfg, int json,

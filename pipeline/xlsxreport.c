@@ -284,3 +284,85 @@ void xlsxreport_free(xlsxreport *x)
     buf_release(&x->cell);
     free(x);
 }
+
+/* ---- a plain table: one sheet, a header, rows of text (issue 12) ---- */
+
+struct xlsxtable {
+    xlsxreport x; /* its workbook, formats and cell helpers; rows counts the written rows */
+    size_t ncols;
+};
+
+xlsxtable *xlsxtable_new(const char *path, long long epoch, const char *title, const char *sheet,
+                         const char *const *heads, const double *widths, size_t ncols,
+                         char *err, size_t errlen)
+{
+    xlsxtable *t = xcalloc(1, sizeof *t);
+    xlsxreport *x = &t->x;
+    t->ncols = ncols;
+    buf_init(&x->cell, 0);
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = 0};
+    x->wb = workbook_new_opt(path, &opt);
+    if (!x->wb) {
+        snprintf(err, errlen, "cannot start the workbook %s", path);
+        xlsxtable_free(t);
+        return NULL;
+    }
+    lxw_doc_properties props = {0};
+    props.title = (char *)title; /* libxlsxwriter only reads it */
+    props.author = "ctsbatch";
+    props.created = epoch > 0 ? (time_t)epoch : time(NULL);
+    workbook_set_properties(x->wb, &props);
+    x->rows = workbook_add_worksheet(x->wb, sheet);
+    x->head = new_format(x->wb, 1, 1, 0xD9D9D9);
+    x->text = new_format(x->wb, 0, 0, 0);
+    if (!x->rows || !x->head || !x->text) {
+        snprintf(err, errlen, "cannot start the workbook %s (its temporary files)", path);
+        xlsxtable_free(t);
+        return NULL;
+    }
+    for (size_t c = 0; c < ncols; c++)
+        worksheet_set_column(x->rows, (lxw_col_t)c, (lxw_col_t)c, widths ? widths[c] : 18, NULL);
+    sheet_header(x, x->rows, heads, ncols);
+    return t;
+}
+
+int xlsxtable_add_row(xlsxtable *t, const char *const *cells)
+{
+    xlsxreport *x = &t->x;
+    if (x->failed == LXW_NO_ERROR && x->nrows >= XLSXREPORT_MAX_ROWS)
+        fail(x, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE, "more rows than a sheet holds");
+    size_t r = ++x->nrows;
+    for (size_t c = 0; c < t->ncols; c++)
+        put_string(x, x->rows, r, (int)c, cells[c] ? cells[c] : "", x->text);
+    return x->failed == LXW_NO_ERROR ? 0 : -1;
+}
+
+int xlsxtable_close(xlsxtable *t, char *err, size_t errlen)
+{
+    xlsxreport *x = &t->x;
+    if (x->failed == LXW_NO_ERROR) {
+        lxw_error e = worksheet_autofilter(x->rows, 0, 0, (lxw_row_t)x->nrows,
+                                           (lxw_col_t)(t->ncols - 1));
+        if (e != LXW_NO_ERROR)
+            fail(x, e, NULL);
+    }
+    lxw_error e = workbook_close(x->wb);
+    x->wb = NULL;
+    if (x->failed == LXW_NO_ERROR && e != LXW_NO_ERROR)
+        fail(x, e, NULL);
+    int rc = x->failed == LXW_NO_ERROR ? 0 : -1;
+    if (rc < 0)
+        snprintf(err, errlen, "cannot write the workbook: %s", x->why);
+    xlsxtable_free(t);
+    return rc;
+}
+
+void xlsxtable_free(xlsxtable *t)
+{
+    if (!t)
+        return;
+    if (t->x.wb)
+        workbook_close(t->x.wb);
+    buf_release(&t->x.cell);
+    free(t);
+}

@@ -51,4 +51,18 @@ int xlsxreport_close(xlsxreport *x, char *err, size_t errlen);
 /* Frees x without writing anything (accepts NULL). */
 void xlsxreport_free(xlsxreport *x);
 
+/* A plain table (the register's export, the renewal campaign's roster and report; issue 12):
+ * one sheet named `sheet`, a frozen header row of heads[0..ncols) with an autofilter, every
+ * cell a string (a serial or CCCD keeps its leading zeros), widths in characters (NULL: 18
+ * each). Written in constant memory at close, like the reports; same failure contract. */
+typedef struct xlsxtable xlsxtable;
+xlsxtable *xlsxtable_new(const char *path, long long epoch, const char *title, const char *sheet,
+                         const char *const *heads, const double *widths, size_t ncols,
+                         char *err, size_t errlen);
+/* cells[0..ncols) (NULL: empty). 0, or -1 once anything failed (past XLSXREPORT_MAX_ROWS
+ * too: the table is then not written). */
+int xlsxtable_add_row(xlsxtable *t, const char *const *cells);
+int xlsxtable_close(xlsxtable *t, char *err, size_t errlen);
+void xlsxtable_free(xlsxtable *t); /* accepts NULL; writes nothing */
+
 #endif

@@ -12,8 +12,14 @@
 # 3. ReportLab canvas drawing M comparable one-page forms (tests/bench_reportlab.py, with
 #    Debian's /usr/bin/python3 and python3-reportlab), and the ratio of the two.
 #
+# 4. The renewal campaign (issue 12): a register of CERTS certificates across AGENCIES
+#    managing agencies imported (wall, peak RSS), then `renew --as-of 2026-12-01`:
+#    certificates selected per second (the streamed selection and roster) and documents
+#    made per second, peak RSS; and the import's RSS at CERTS/10 for flatness.
+#
 # Knobs (environment): N=3000 rows; SMALL=N/10, LARGE=N, or with BIG=1 SMALL=1000 and
-# LARGE=20000; M=300 ReportLab documents; CTSBATCH=./ctsbatch; RL_PYTHON=/usr/bin/python3.
+# LARGE=20000; M=300 ReportLab documents; CERTS=50000, AGENCIES=200; ONLY=campaign for
+# step 4 alone; CTSBATCH=./ctsbatch; RL_PYTHON=/usr/bin/python3.
 set -eu
 cd "$(dirname "$0")/.."
 N=${N:-3000}
@@ -92,6 +98,77 @@ mb() { awk -v k="$1" 'BEGIN { if (k == "?") print "?"; else printf "%.1f", k / 1
 echo "bench: writing under $T ($(stat -f -c %T "$T" 2>/dev/null || echo '?') file system; TMPDIR chooses)"
 [ -x "$TIME" ] || echo "bench: $TIME missing (Debian package time): no CPU or memory figures"
 
+# A register of $1 certificates across $2 agencies, on stdout: expiries spread over five
+# years from 01/2027, one in 20 renewed once, one in 50 revoked.
+register_file() {
+    awk -v n="$1" -v a="$2" 'BEGIN {
+    print "so_hieu_cts,loai_thue_bao,ho_ten,so_cccd,chuc_vu,co_quan_cong_tac,email,dien_thoai,co_quan_quan_ly,ngay_cap,ngay_het_han,so_lan_gia_han,trang_thai";
+    split("31 28 31 30 31 30 31 31 30 31 30 31", mdays, " ");
+    for (i = 1; i <= n; i++) {
+        d = i % 1826; y = 2027; m = 1;
+        while (d >= (y % 4 == 0 && m == 2 ? 29 : mdays[m])) {
+            d -= (y % 4 == 0 && m == 2 ? 29 : mdays[m]); m++; if (m > 12) { m = 1; y++ }
+        }
+        printf "5402%012X,ca-nhan,Cán bộ %d,0892%08d,Chuyên viên,Văn phòng,cb%06d@angiang.gov.vn,09%08d,Cơ quan số %d tỉnh An Giang,01/01/2022,%02d/%02d/%d,%d,%s\n", \
+            i, i, i, i, i, 1 + i % a, d + 1, m, y, i % 20 == 0, i % 50 == 0 ? "thu-hoi" : "hoat-dong";
+    }
+}'
+}
+
+# Runs "$@" under time(1) into $T/time; sets RC, WALL (s), RSS (KB or "?").
+timed() {
+    local s e u sy
+    RC=0
+    s=$(date +%s.%N)
+    # shellcheck disable=SC2086
+    if [ -x "$TIME" ]; then
+        "$TIME" -f '%U %S %M' -o "$T/time" "$@" >"$T/log" 2>&1 || RC=$?
+    else
+        "$@" >"$T/log" 2>&1 || RC=$?
+        echo "? ? ?" >"$T/time"
+    fi
+    e=$(date +%s.%N)
+    read -r u sy RSS < <(tail -n 1 "$T/time") || true
+    WALL=$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')
+}
+
+campaign() {
+    local certs=${CERTS:-50000} agencies=${AGENCIES:-200} small rss_imp rss_small
+    rm -rf "$T/camp" && mkdir -p "$T/camp"
+    register_file "$certs" "$agencies" >"$T/camp/so.csv"
+    small=$((certs / 10))
+    register_file "$small" "$agencies" >"$T/camp/so-small.csv"
+    # shellcheck disable=SC2086
+    timed $BIN register import "$T/camp/so-small.csv" --out "$T/camp/small"
+    rss_small=$RSS
+    # shellcheck disable=SC2086
+    timed $BIN register import "$T/camp/so.csv" --out "$T/camp/out"
+    rss_imp=$RSS
+    [ "$RC" -le 1 ] || { echo "bench: campaign: import exited $RC"; tail -n 3 "$T/log"; return; }
+    awk -v n="$certs" -v w="$WALL" -v a="$rss_small" -v b="$rss_imp" -v s="$small" 'BEGIN {
+        printf "bench: register: %d certificates imported in %.2f s (%.0f/s)", n, w, (w > 0 ? n / w : 0);
+        if (a != "?" && b != "?" && a > 0)
+            printf "; peak RSS %.1f MB (%.1f MB at %d: ratio %.2f)", b / 1024, a / 1024, s, b / a;
+        printf "\n";
+    }'
+    # shellcheck disable=SC2086
+    timed $BIN renew --as-of 2026-12-01 --out "$T/camp/out"
+    [ "$RC" = 0 ] || { echo "bench: campaign: renew exited $RC"; tail -n 3 "$T/log"; return; }
+    read -r sel ss docs ds < <(sed -n 's/.*renew: \([0-9]*\) selected in \([0-9.]*\) s; \([0-9]*\) document(s) made in \([0-9.]*\) s.*/\1 \2 \3 \4/p' "$T/log")
+    awk -v sel="${sel:-0}" -v ss="${ss:-0}" -v d="${docs:-0}" -v ds="${ds:-0}" -v w="$WALL" \
+        -v m="$(mb "$RSS")" -v n="$certs" 'BEGIN {
+        printf "bench: campaign: %d of %d certificates selected in %.3f s (%.0f/s); %d documents in %.2f s (%.0f/s); %.2f s wall; peak RSS %s MB\n", \
+            sel, n, ss, (ss > 0 ? sel / ss : 0), d, ds, (ds > 0 ? d / ds : 0), w, m;
+    }'
+    rm -rf "$T/camp"
+}
+
+if [ "${ONLY:-}" = campaign ]; then
+    campaign
+    awk -v s="$bench_start" -v e="$(date +%s.%N)" 'BEGIN { printf "bench: total %.0f s\n", e - s }'
+    exit 0
+fi
+
 # 1. The run of N rows.
 run_roster "$N"
 read -r b07 n07 < <(sizes 'Mau07-*.pdf')
@@ -166,4 +243,7 @@ else
     [ -s "$T/rl.err" ] && tail -n 2 "$T/rl.err" | sed 's/^/bench: reportlab: /'
     echo "bench: reportlab: no figures; no ratio"
 fi
+
+# 4. The renewal campaign.
+campaign
 awk -v s="$bench_start" -v e="$(date +%s.%N)" 'BEGIN { printf "bench: total %.0f s\n", e - s }'

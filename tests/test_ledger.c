@@ -157,8 +157,8 @@ static const ledger_roster ROSTER_STC = {"stc-thang-12.csv",
                                          2,
                                          "done/stc-thang-12.csv.ketqua.csv"};
 static const ledger_request REQS_STC[] = {
-    {KEY_AN, "cap-moi", "Nguyễn Văn An", 2},
-    {KEY_BINH, "gia-han", "Trần Thị Bình", 3},
+    {KEY_AN, "cap-moi", "Nguyễn Văn An", 2, NULL},
+    {KEY_BINH, "gia-han", "Trần Thị Bình", 3, NULL},
 };
 /* The letter carries both requests, listed first so that Bình's first document is the letter
  * and An's is his own form (committed second). */
@@ -198,7 +198,7 @@ static const ledger_document DOCS_STC[] = {
 
 static const ledger_roster ROSTER_SXD = {"sxd.xlsx", SHA_SXD, "Sở Xây dựng", "xong", 1, 1, 0,
                                          1,          ""};
-static const ledger_request REQS_SXD[] = {{KEY_CUONG, "cap-moi", "Lê Văn Cường", 2}};
+static const ledger_request REQS_SXD[] = {{KEY_CUONG, "cap-moi", "Lê Văn Cường", 2, NULL}};
 static const size_t CUONG_REQS[] = {0};
 static const ledger_document DOCS_SXD[] = {
     {.path = PATH_CUONG,
@@ -599,7 +599,7 @@ static void test_roster_seen_gives_the_first_date(void **state)
 {
     ledger *l = open_ok(db_path(state));
     commit_sxd(l, run_ok(l, DAY1), DAY1);
-    static const ledger_request again[] = {{"cap-moi|001188007766|X", "cap-moi", "Cường", 2}};
+    static const ledger_request again[] = {{"cap-moi|001188007766|X", "cap-moi", "Cường", 2, NULL}};
     char err[512] = "", date[32] = "";
     assert_int_equal(
         ledger_commit(l, run_ok(l, DAY2), DAY2, &ROSTER_SXD, again, 1, NULL, 0, err, sizeof err),
@@ -618,8 +618,8 @@ static void test_commit_duplicate_key_leaves_nothing(void **state)
     long long run2 = run_ok(l, DAY2);
     /* a new request first (inserted before the clash is met), then An's again */
     static const ledger_request reqs[] = {
-        {KEY_CUONG, "cap-moi", "Lê Văn Cường", 2},
-        {KEY_AN, "cap-moi", "Nguyễn Văn An", 3},
+        {KEY_CUONG, "cap-moi", "Lê Văn Cường", 2, NULL},
+        {KEY_AN, "cap-moi", "Nguyễn Văn An", 3, NULL},
     };
     static const size_t both[] = {0, 1};
     ledger_document doc = DOCS_SXD[0];

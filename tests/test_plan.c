@@ -314,9 +314,13 @@ static void test_renewal_and_change_letters(void **state)
         "thu_tuc",    "thay-doi",          "so_hieu_cts", "54010101AC",  "ngay_het_han",
         "14/03/2027", "noi_dung_thay_doi", "doi-email",   "gia_tri_moi", "moi@angiang.gov.vn",
         NULL};
+    /* each certificate its own serial: one renewed twice in a batch is trung-lap */
+    const char *renew2[] = {
+        "thu_tuc",    "gia-han",        "so_hieu_cts", "54010101AD", "ngay_het_han",
+        "14/03/2027", "so_lan_gia_han", "0",           NULL};
     add_req(fx, "Nguyễn Thị Ánh Tuyết", "089186000123", STC, renew);
     add_req(fx, "Lê Văn Tám", "089186000124", STC, change);
-    add_req(fx, "Trần Thị Hoa", "089186000125", STC, renew);
+    add_req(fx, "Trần Thị Hoa", "089186000125", STC, renew2);
     make_plan(fx);
     expect_accepted(fx);
     const doc *d[8];

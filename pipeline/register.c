@@ -1,0 +1,539 @@
+/* register: the certificate register's commands and what run asks of it (register.h; issue
+ * 12, docs/register.md). The rows are checked by rules.c, stored by ledger.c; what is here
+ * is how a row becomes a certificate, what an import changes, and how the provider's answer
+ * settles a pending request (NĐ 130/2018 Điều 63: a renewal adds gia_han_them_nam years,
+ * once only). */
+#include "register.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "log.h"
+#include "publish.h"
+#include "read.h"
+#include "report.h"
+#include "util.h"
+#include "xlsxreport.h"
+
+static void now_iso(char *out, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+int register_open(const run_options *o, ledger **l)
+{
+    char err[512];
+    char *db = o->db ? xstrdup(o->db) : xasprintf("%s/ctsbatch.db", o->out);
+    int rc = LEDGER_OK;
+    if (!o->db && publish_mkdirs(o->out) < 0) {
+        snprintf(err, sizeof err, "cannot create %s: %s", o->out, strerror(errno));
+        rc = LEDGER_ERROR;
+    } else {
+        rc = ledger_open(db, o->wait, l, err, sizeof err);
+    }
+    if (rc == LEDGER_BUSY)
+        log_line(LOGP_WARN, "another run is using the ledger %s; nothing was done (waited %ld s)",
+                 db, o->wait);
+    else if (rc != LEDGER_OK)
+        log_line(LOGP_ERROR, "%s", err);
+    free(db);
+    return rc == LEDGER_OK ? RUN_OK : rc == LEDGER_BUSY ? RUN_BUSY : RUN_OUTPUT;
+}
+
+/* ---- a row as a certificate ---- */
+
+/* A date field as ISO, "" when blank or not a date (the rules reject the latter). */
+static char *iso_of(const record *rec, const char *key)
+{
+    date d;
+    char iso[16] = "";
+    if (record_has(rec, key) && date_parse(record_get(rec, key), &d) == DATE_OK)
+        date_format_iso(d, iso);
+    return xstrdup(iso);
+}
+
+void register_cert_of(const record *rec, const config *cfg, ledger_cert *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < LEDGER_CERT_NFIELDS; i++) {
+        const char *key = LEDGER_CERT_KEYS[i];
+        const char *raw = record_get(rec, key);
+        if (i == LEDGER_CERT_SERIAL) {
+            out->v[i] = rules_serial_key(raw);
+        } else if (i == LEDGER_CERT_BIRTH || i == LEDGER_CERT_ISSUED || i == LEDGER_CERT_EXPIRY) {
+            out->v[i] = iso_of(rec, key);
+        } else if (i == LEDGER_CERT_TYPE || i == LEDGER_CERT_STATUS) {
+            const char *c = str_empty(raw) ? NULL : config_value_canonical(cfg, key, raw);
+            out->v[i] = xstrdup(c ? c : "");
+        } else if (i == LEDGER_CERT_RENEWALS) {
+            long n;
+            char s[24] = "";
+            if (!str_empty(raw) && str_to_long(raw, &n) == 0 && n >= 0)
+                snprintf(s, sizeof s, "%ld", n);
+            out->v[i] = xstrdup(s);
+        } else {
+            out->v[i] = str_trim_dup(raw);
+        }
+    }
+}
+
+/* The certificate the register holds after this row: the row's values, the register's where
+ * the row is blank, defaults for a new one (never renewed, active). */
+static void merge(ledger_cert *row, const ledger_cert *old)
+{
+    for (int i = 0; i < LEDGER_CERT_NFIELDS; i++) {
+        if (row->v[i][0])
+            continue;
+        const char *keep = old                         ? old->v[i]
+                           : i == LEDGER_CERT_RENEWALS ? "0"
+                           : i == LEDGER_CERT_STATUS   ? "hoat-dong"
+                                                       : "";
+        free(row->v[i]);
+        row->v[i] = xstrdup(keep);
+    }
+}
+
+/* A value as the clerk reads it in the lines that say what changed: dates dd/mm/yyyy. */
+static void shown(const char *key, const char *v, char *out, size_t len)
+{
+    date d;
+    if (strncmp(key, "ngay_", 5) == 0 && v[0] && date_parse(v, &d) == DATE_OK) {
+        char vn[16];
+        date_format_vn(d, vn);
+        snprintf(out, len, "%s", vn);
+    } else {
+        snprintf(out, len, "%s", v[0] ? v : "(trống)");
+    }
+}
+
+/* "ngay_het_han 15/03/2027 → 15/03/2030; ..." for what differs, "" when nothing does. */
+static char *changes(const ledger_cert *old, const ledger_cert *now)
+{
+    buf b;
+    buf_init(&b, 0);
+    for (int i = 0; i < LEDGER_CERT_NFIELDS; i++) {
+        if (strcmp(old->v[i], now->v[i]) == 0)
+            continue;
+        char a[256], z[256];
+        shown(LEDGER_CERT_KEYS[i], old->v[i], a, sizeof a);
+        shown(LEDGER_CERT_KEYS[i], now->v[i], z, sizeof z);
+        buf_printf(&b, "%s%s %s → %s", b.len ? "; " : "", LEDGER_CERT_KEYS[i], a, z);
+    }
+    return buf_detach(&b);
+}
+
+/* ---- import ---- */
+
+typedef struct tally {
+    size_t rows, added, updated, same, rejected;
+} tally;
+
+/* "so.csv, dòng 7, «Số CCCD»: message" for every error of a rejected row. */
+static void say_rejected(FILE *out, const verdict *v)
+{
+    const char *slash = strrchr(v->file, '/');
+    for (size_t k = 0; k < v->nfindings; k++) {
+        const finding *f = &v->findings[k];
+        if (f->sev != SEV_ERROR)
+            continue;
+        fprintf(out, "  %s, dòng %ld%s%s%s: %s\n", slash ? slash + 1 : v->file, v->rec->line,
+                f->field[0] ? ", «" : "", f->field[0] ? roster_label(f->field) : "",
+                f->field[0] ? "»" : "", f->message);
+    }
+}
+
+/* One accepted row into the register. 0 or -1 (ledger error in err). */
+static int import_row(ledger *l, const config *cfg, const verdict *v, const char *now, tally *t,
+                      FILE *out, char *err, size_t errlen)
+{
+    ledger_cert row, old;
+    register_cert_of(v->rec, cfg, &row);
+    int found = ledger_cert_get(l, row.v[LEDGER_CERT_SERIAL], &old, err, errlen);
+    int rc = found < 0 ? -1 : 0;
+    if (found >= 0) {
+        merge(&row, found ? &old : NULL);
+        char *what = found ? changes(&old, &row) : NULL;
+        if (found && !what[0]) {
+            t->same++;
+        } else {
+            rc = ledger_cert_put(l, &row, now, err, errlen);
+            if (found) {
+                t->updated++;
+                fprintf(out, "  updated %s: %s\n", row.v[LEDGER_CERT_SERIAL], what);
+            } else {
+                t->added++;
+            }
+        }
+        free(what);
+    }
+    ledger_cert_release(&row);
+    ledger_cert_release(&old);
+    return rc;
+}
+
+static int import_file(ledger *l, const char *path, const run_options *o, const config *cfg,
+                       tally *all, FILE *out, char *err, size_t errlen)
+{
+    read_options ro = {o->encoding, o->schema, NULL, 0};
+    ro.aliases = config_aliases(cfg, &ro.naliases);
+    roster *r = read_roster(path, &ro);
+    if (r->failed) {
+        char *why = report_unreadable(r);
+        fprintf(out, "register: %s cannot be read: %s\n", path, why);
+        free(why);
+        roster_free(r);
+        all->rejected++;
+        return 0;
+    }
+    batch *b = rules_check_with(&r, 1, cfg, o->as_of, RULES_REGISTER);
+    char now[32];
+    now_iso(now, sizeof now);
+    tally t = {b->n, 0, 0, 0, 0};
+    int rc = 0;
+    for (size_t i = 0; i < b->n && rc == 0; i++) {
+        if (!b->v[i].accepted) {
+            t.rejected++;
+            say_rejected(out, &b->v[i]);
+            continue;
+        }
+        rc = import_row(l, cfg, &b->v[i], now, &t, out, err, errlen);
+    }
+    fprintf(out, "register: %s: %zu row(s): %zu added, %zu updated, %zu unchanged, %zu rejected\n",
+            path, t.rows, t.added, t.updated, t.same, t.rejected);
+    all->rows += t.rows, all->added += t.added, all->updated += t.updated;
+    all->same += t.same, all->rejected += t.rejected;
+    batch_free(b);
+    roster_free(r);
+    return rc;
+}
+
+int register_import(char *const *files, size_t n, const run_options *o, const config *cfg,
+                    FILE *out)
+{
+    char err[512];
+    ledger *l = NULL;
+    int rc = register_open(o, &l);
+    if (rc != RUN_OK)
+        return rc;
+    tally all = {0};
+    /* one transaction: an import is in the register whole or not at all */
+    int bad = ledger_tx_begin(l, err, sizeof err);
+    for (size_t i = 0; i < n && bad == 0; i++)
+        bad = import_file(l, files[i], o, cfg, &all, out, err, sizeof err);
+    if (bad == 0)
+        bad = ledger_tx_commit(l, err, sizeof err);
+    else
+        ledger_tx_abort(l);
+    if (bad) {
+        log_line(LOGP_ERROR, "%s; nothing was imported", err);
+        rc = RUN_OUTPUT;
+    } else {
+        if (all.added + all.updated == 0)
+            fprintf(out, "register: nothing changed: the register already holds every "
+                         "accepted row as it is\n");
+        rc = all.rejected ? RUN_REJECTED : RUN_OK;
+    }
+    ledger_close(l);
+    return rc;
+}
+
+/* ---- export ---- */
+
+typedef struct exporter {
+    FILE *csv;
+    xlsxtable *x;
+    buf line;
+    size_t rows;
+} exporter;
+
+static int export_one(void *p, const ledger_cert *c)
+{
+    exporter *e = p;
+    char vals[LEDGER_CERT_NFIELDS][256];
+    const char *cells[LEDGER_CERT_NFIELDS];
+    for (int i = 0; i < LEDGER_CERT_NFIELDS; i++) {
+        date d;
+        if (strncmp(LEDGER_CERT_KEYS[i], "ngay_", 5) == 0 && c->v[i][0] &&
+            date_parse(c->v[i], &d) == DATE_OK) {
+            date_format_vn(d, vals[i]);
+            cells[i] = vals[i];
+        } else {
+            cells[i] = c->v[i];
+        }
+    }
+    e->rows++;
+    if (e->x)
+        return xlsxtable_add_row(e->x, cells) < 0 ? -1 : 0;
+    buf_reset(&e->line);
+    for (int i = 0; i < LEDGER_CERT_NFIELDS; i++)
+        csv_write_cell(&e->line, cells[i], i == LEDGER_CERT_NFIELDS - 1);
+    return fwrite(e->line.data, 1, e->line.len, e->csv) == e->line.len ? 0 : -1;
+}
+
+int register_export(const run_options *o, const config *cfg, const char *format, const char *to,
+                    FILE *out)
+{
+    (void)cfg;
+    char err[512] = "", tmp[4096];
+    int xlsx = strcmp(format, "xlsx") == 0;
+    ledger *l = NULL;
+    int rc = register_open(o, &l);
+    if (rc != RUN_OK)
+        return rc;
+    char *path = to ? xstrdup(to) : xasprintf("%s/so-dang-ky.%s", o->out, xlsx ? "xlsx" : "csv");
+    exporter e = {0};
+    buf_init(&e.line, 0);
+    FILE *f = publish_atomic_open(path, tmp, sizeof tmp, err, sizeof err);
+    int bad = f ? 0 : -1;
+    if (f && xlsx) {
+        e.x = xlsxtable_new(tmp, o->epoch, "Sổ đăng ký chứng thư số", "Sổ đăng ký",
+                            LEDGER_CERT_KEYS, NULL, LEDGER_CERT_NFIELDS, err, sizeof err);
+        bad = e.x ? 0 : -1;
+    } else if (f) {
+        e.csv = f;
+        buf_puts(&e.line, "\xEF\xBB\xBF"); /* Excel opens UTF-8 CSV right with a BOM */
+        for (int i = 0; i < LEDGER_CERT_NFIELDS; i++)
+            csv_write_cell(&e.line, LEDGER_CERT_KEYS[i], i == LEDGER_CERT_NFIELDS - 1);
+        bad = fwrite(e.line.data, 1, e.line.len, f) == e.line.len ? 0 : -1;
+    }
+    if (bad == 0 && ledger_each_cert(l, export_one, &e, err, sizeof err) != 0) {
+        bad = -1;
+        if (!err[0])
+            snprintf(err, sizeof err, "cannot write %s", path);
+    }
+    if (e.x) {
+        if (xlsxtable_close(e.x, err, sizeof err) < 0)
+            bad = -1;
+        e.x = NULL;
+    }
+    if (f && bad == 0) {
+        bad = publish_atomic_close(f, tmp, path, err, sizeof err);
+    } else if (f) {
+        fclose(f);
+        unlink(tmp);
+    }
+    if (bad) {
+        log_line(LOGP_ERROR, "%s", err[0] ? err : "the register could not be written");
+        rc = RUN_OUTPUT;
+    } else {
+        fprintf(out, "register: %zu certificate(s) written to %s\n", e.rows, path);
+    }
+    buf_release(&e.line);
+    free(path);
+    ledger_close(l);
+    return rc;
+}
+
+/* ---- confirm and withdraw ---- */
+
+/* The provider's confirmation of one row (docs/register.md "confirm"): the pending request of
+ * its serial (of procedure thu_tuc when given) applied. Returns 1 applied, 0 the row is
+ * refused (said), -1 ledger error. */
+static int confirm_row(ledger *l, const config *cfg, const roster *r, const record *rec,
+                       const run_options *o, FILE *out, char *err, size_t errlen)
+{
+    const char *slash = strrchr(r->path, '/');
+    const char *file = slash ? slash + 1 : r->path;
+    char *serial = rules_serial_key(record_get(rec, "so_hieu_cts"));
+    const char *want = record_has(rec, "thu_tuc")
+                           ? config_value_canonical(cfg, "thu_tuc", record_get(rec, "thu_tuc"))
+                           : "";
+    date on = o->as_of, exp;
+    char day[16], why[512] = "";
+    int rc = 0;
+    if (record_has(rec, "ngay_xac_nhan") &&
+        date_parse(record_get(rec, "ngay_xac_nhan"), &on) != DATE_OK)
+        snprintf(why, sizeof why, "«%s» không phải là ngày", roster_label("ngay_xac_nhan"));
+    date_format_iso(on, day);
+    ledger_pending p;
+    ledger_cert c = {0};
+    int found = 0;
+    if (!why[0] && !serial[0])
+        snprintf(why, sizeof why, "thiếu «%s»", roster_label("so_hieu_cts"));
+    else if (!why[0] && !want)
+        snprintf(why, sizeof why, "thủ tục «%s» không hợp lệ", record_get(rec, "thu_tuc"));
+    if (!why[0] && (found = ledger_cert_pending(l, serial, &p, err, errlen)) < 0)
+        goto out;
+    if (!why[0] && (!found || (want[0] && strcmp(want, p.procedure) != 0)))
+        snprintf(why, sizeof why, "chứng thư số %s không có yêu cầu %s%snào đang chờ xác nhận",
+                 serial, want[0] ? config_value_label(cfg, "thu_tuc", want) : "",
+                 want[0] ? " " : "");
+    int known = why[0] ? 0 : ledger_cert_get(l, serial, &c, err, errlen);
+    if (known < 0)
+        goto out;
+    if (!why[0] && strcmp(p.procedure, "gia-han") == 0) { /* NĐ 130 Điều 63 */
+        int given = record_has(rec, "ngay_het_han_moi");
+        date old;
+        if (given && date_parse(record_get(rec, "ngay_het_han_moi"), &exp) != DATE_OK)
+            snprintf(why, sizeof why, "«%s» không phải là ngày", roster_label("ngay_het_han_moi"));
+        else if (!given && !(known && date_parse(c.v[LEDGER_CERT_EXPIRY], &old) == DATE_OK))
+            snprintf(why, sizeof why, "thiếu «%s»", roster_label("ngay_het_han_moi"));
+        else if (!given)
+            exp = date_add_years(old, (int)config_param(cfg, "gia_han_them_nam", 3));
+        if (!why[0] && known && date_parse(c.v[LEDGER_CERT_EXPIRY], &old) == DATE_OK &&
+            date_cmp(exp, old) <= 0)
+            snprintf(why, sizeof why, "ngày hết hạn mới phải sau ngày hết hạn hiện tại");
+    }
+    if (why[0]) {
+        fprintf(out, "  %s, dòng %ld: không áp dụng được: %s.\n", file, rec->line, why);
+        goto out;
+    }
+    if (known && strcmp(p.procedure, "gia-han") == 0) {
+        long n = 0;
+        str_to_long(c.v[LEDGER_CERT_RENEWALS], &n);
+        char cnt[24], iso[16];
+        snprintf(cnt, sizeof cnt, "%ld", n + 1);
+        date_format_iso(exp, iso);
+        free(c.v[LEDGER_CERT_RENEWALS]), c.v[LEDGER_CERT_RENEWALS] = xstrdup(cnt);
+        free(c.v[LEDGER_CERT_EXPIRY]), c.v[LEDGER_CERT_EXPIRY] = xstrdup(iso);
+        free(c.v[LEDGER_CERT_STATUS]), c.v[LEDGER_CERT_STATUS] = xstrdup("hoat-dong");
+    } else if (known && strcmp(p.procedure, "thu-hoi") == 0) {
+        free(c.v[LEDGER_CERT_STATUS]), c.v[LEDGER_CERT_STATUS] = xstrdup("thu-hoi");
+    }
+    char now[32];
+    now_iso(now, sizeof now);
+    if ((known && ledger_cert_put(l, &c, now, err, errlen) < 0) ||
+        ledger_pending_settle(l, p.id, "da-xac-nhan", day, err, errlen) < 0)
+        goto out;
+    fprintf(out, "  confirmed %s: %s (run %lld, %s)%s%s\n", serial, p.procedure, p.run, p.date,
+            known && strcmp(p.procedure, "gia-han") == 0 ? "; ngay_het_han " : "",
+            known && strcmp(p.procedure, "gia-han") == 0 ? c.v[LEDGER_CERT_EXPIRY] : "");
+    rc = 1;
+out:
+    if (rc == 0 && err[0] && !why[0])
+        rc = -1;
+    ledger_cert_release(&c);
+    free(serial);
+    return rc;
+}
+
+int register_confirm(char *const *files, size_t n, const run_options *o, const config *cfg,
+                     FILE *out)
+{
+    char err[512] = "";
+    ledger *l = NULL;
+    int rc = register_open(o, &l);
+    if (rc != RUN_OK)
+        return rc;
+    read_options ro = {o->encoding, o->schema, NULL, 0};
+    ro.aliases = config_aliases(cfg, &ro.naliases);
+    size_t applied = 0, refused = 0;
+    int bad = ledger_tx_begin(l, err, sizeof err);
+    for (size_t i = 0; i < n && bad == 0; i++) {
+        roster *r = read_roster(files[i], &ro);
+        if (r->failed) {
+            char *why = report_unreadable(r);
+            fprintf(out, "register: %s cannot be read: %s\n", files[i], why);
+            free(why);
+            refused++;
+        }
+        for (size_t k = 0; k < r->nrecords && bad == 0; k++) {
+            int one = confirm_row(l, cfg, r, &r->records[k], o, out, err, sizeof err);
+            bad = one < 0 ? -1 : 0;
+            applied += one == 1;
+            refused += one == 0;
+        }
+        roster_free(r);
+    }
+    if (bad == 0)
+        bad = ledger_tx_commit(l, err, sizeof err);
+    else
+        ledger_tx_abort(l);
+    if (bad) {
+        log_line(LOGP_ERROR, "%s; nothing was confirmed", err);
+        rc = RUN_OUTPUT;
+    } else {
+        fprintf(out, "register: %zu request(s) confirmed, %zu row(s) not applied\n", applied,
+                refused);
+        rc = refused ? RUN_REJECTED : RUN_OK;
+    }
+    ledger_close(l);
+    return rc;
+}
+
+int register_withdraw(char *const *serials, size_t n, const run_options *o, const config *cfg,
+                      FILE *out)
+{
+    (void)cfg;
+    char err[512] = "", day[16];
+    ledger *l = NULL;
+    int rc = register_open(o, &l);
+    if (rc != RUN_OK)
+        return rc;
+    date_format_iso(o->as_of, day);
+    size_t done = 0, none = 0;
+    int bad = ledger_tx_begin(l, err, sizeof err);
+    for (size_t i = 0; i < n && bad == 0; i++) {
+        char *serial = rules_serial_key(serials[i]);
+        ledger_pending p;
+        int found = ledger_cert_pending(l, serial, &p, err, sizeof err);
+        if (found < 0)
+            bad = -1;
+        else if (!found)
+            fprintf(out, "  %s: no request pending\n", serial), none++;
+        else if ((bad = ledger_pending_settle(l, p.id, "rut", day, err, sizeof err)) == 0)
+            fprintf(out, "  withdrawn %s: %s (run %lld, %s)\n", serial, p.procedure, p.run, p.date),
+                done++;
+        free(serial);
+    }
+    if (bad == 0)
+        bad = ledger_tx_commit(l, err, sizeof err);
+    else
+        ledger_tx_abort(l);
+    if (bad) {
+        log_line(LOGP_ERROR, "%s; nothing was withdrawn", err);
+        rc = RUN_OUTPUT;
+    } else {
+        fprintf(out, "register: %zu request(s) withdrawn, %zu serial(s) with none pending\n", done,
+                none);
+        rc = none ? RUN_REJECTED : RUN_OK;
+    }
+    ledger_close(l);
+    return rc;
+}
+
+/* ---- for run and validate ---- */
+
+int register_consult(ledger *l, const config *cfg, verdict *v, long long size, char *err,
+                     size_t errlen)
+{
+    if (!v->accepted || !rules_register_tracks(v, cfg))
+        return 0;
+    char *serial = rules_serial_key(record_get(v->rec, "so_hieu_cts"));
+    ledger_cert c = {0};
+    ledger_pending p;
+    int rc = -1, known = ledger_cert_get(l, serial, &c, err, errlen);
+    int pending = known < 0 ? -1 : ledger_cert_pending(l, serial, &p, err, errlen);
+    if (known >= 0 && pending >= 0) {
+        long renewals = 0;
+        if (known)
+            str_to_long(c.v[LEDGER_CERT_RENEWALS], &renewals);
+        rules_cert rc_ = {size,
+                          known,
+                          known ? c.v[LEDGER_CERT_STATUS] : "",
+                          renewals,
+                          pending,
+                          pending ? p.procedure : "",
+                          pending ? p.date : "",
+                          pending ? p.run : 0};
+        rules_note_register(v, cfg, &rc_);
+        rc = 0;
+    }
+    ledger_cert_release(&c);
+    free(serial);
+    return rc;
+}
+
+char *register_pending_serial(const verdict *v, const config *cfg)
+{
+    if (!v->accepted || !rules_register_tracks(v, cfg))
+        return NULL;
+    return rules_serial_key(record_get(v->rec, "so_hieu_cts"));
+}

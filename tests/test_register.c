@@ -1,0 +1,593 @@
+/* test_register: the certificate register and the renewal campaign's selection (issue 12):
+ * the window's edges (both bounds, 29 February, 31 January + 1 month), import, re-import and
+ * update, rows the rules reject, renew-once from the register across runs, requests pending
+ * from an earlier run (trung-lap), confirm and withdraw. The expected dates are worked out by
+ * hand from the issue's formula with the shipped parameters (60 and 30 days). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "date.h"
+#include "ledger.h"
+#include "register.h"
+#include "renew.h"
+#include "rules.h"
+#include "testutil.h"
+#include "util.h"
+
+typedef struct fixture {
+    config *cfg;
+    char dir[64];
+    char *db;
+    run_options o;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = xcalloc(1, sizeof *f);
+    f->cfg = tu_config();
+    snprintf(f->dir, sizeof f->dir, "/tmp/test_register.XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    f->db = xasprintf("%s/ctsbatch.db", f->dir);
+    f->o = (run_options){.in = f->dir, .out = f->dir, .as_of = {2026, 12, 1}, .epoch = 1};
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    tu_remove_tree(f->dir);
+    free(f->db);
+    config_free(f->cfg);
+    free(f);
+    return 0;
+}
+
+static const char HEAD[] = "so_hieu_cts,loai_thue_bao,ho_ten,so_cccd,chuc_vu,co_quan_cong_tac,"
+                           "email,dien_thoai,co_quan_quan_ly,ngay_cap,ngay_het_han,"
+                           "so_lan_gia_han,trang_thai\n";
+
+/* One register row of a person of Sở Tài chính. */
+static void row(buf *b, const char *serial, const char *cccd, const char *expiry,
+                const char *renewals, const char *status)
+{
+    buf_printf(b,
+               "%s,ca-nhan,Nguyễn Văn An,%s,Chuyên viên,Phòng Tin học,an@angiang.gov.vn,"
+               "0913 456 789,Sở Tài chính tỉnh An Giang,01/01/2022,%s,%s,%s\n",
+               serial, cccd, expiry, renewals, status);
+}
+
+/* Imports text as a register file; what the command said in *said (the caller frees). */
+static int import_text(fixture *f, const char *text, char **said)
+{
+    char *path = tu_temp_file(text);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    int rc = register_import(&path, 1, &f->o, f->cfg, m);
+    fclose(m);
+    unlink(path);
+    free(path);
+    if (said)
+        *said = out;
+    else
+        free(out);
+    return rc;
+}
+
+static ledger *open_ledger(fixture *f)
+{
+    ledger *l = NULL;
+    char err[512];
+    assert_int_equal(ledger_open(f->db, 0, &l, err, sizeof err), LEDGER_OK);
+    return l;
+}
+
+static void expect_cert(fixture *f, const char *serial, int field, const char *want)
+{
+    ledger *l = open_ledger(f);
+    ledger_cert c;
+    char err[512];
+    assert_int_equal(ledger_cert_get(l, serial, &c, err, sizeof err), 1);
+    assert_string_equal(c.v[field], want);
+    ledger_cert_release(&c);
+    ledger_close(l);
+}
+
+/* ---- the window ---- */
+
+static void test_add_months_clamps(void **state)
+{
+    (void)state;
+    date d = date_add_months((date){2027, 1, 31}, 1);
+    assert_true(d.y == 2027 && d.m == 2 && d.d == 28);
+    d = date_add_months((date){2028, 1, 31}, 1);
+    assert_true(d.y == 2028 && d.m == 2 && d.d == 29);
+    d = date_add_months((date){2026, 12, 15}, 1);
+    assert_true(d.y == 2027 && d.m == 1 && d.d == 15);
+    d = date_add_months((date){2027, 3, 31}, 1);
+    assert_true(d.y == 2027 && d.m == 4 && d.d == 30);
+}
+
+static void test_window_bounds(void **state)
+{
+    fixture *f = *state;
+    char from[16], to[16];
+    /* 01/12/2026 + 60 = 30/01/2027; + 30 = 01/03/2027; + 1 month = 01/04/2027 */
+    renew_window(f->cfg, (date){2026, 12, 1}, from, to);
+    assert_string_equal(from, "2027-01-30");
+    assert_string_equal(to, "2027-04-01");
+    /* 02/11/2026 + 60 = 01/01/2027; + 30 = 31/01/2027; + 1 month = 28/02/2027 */
+    renew_window(f->cfg, (date){2026, 11, 2}, from, to);
+    assert_string_equal(from, "2027-01-01");
+    assert_string_equal(to, "2027-02-28");
+    /* the same a leap year later: 31/01/2028 + 1 month = 29/02/2028 */
+    renew_window(f->cfg, (date){2027, 11, 2}, from, to);
+    assert_string_equal(from, "2028-01-01");
+    assert_string_equal(to, "2028-02-29");
+}
+
+typedef struct seen {
+    char serials[16][40];
+    size_t n;
+} seen;
+
+static int collect(void *p, const ledger_cert *c)
+{
+    seen *s = p;
+    if (s->n < 16)
+        snprintf(s->serials[s->n++], sizeof s->serials[0], "%s", c->v[LEDGER_CERT_SERIAL]);
+    return 0;
+}
+
+static int has(const seen *s, const char *serial)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->serials[i], serial) == 0)
+            return 1;
+    return 0;
+}
+
+/* E on the lower bound is in, E on the upper bound is not; the day before the lower bound
+ * has fewer than 60 days: not renewable. Over a leap February: 28/02/2028 in, 29/02 out. */
+static void test_window_edges_select(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong"); /* lower bound */
+    row(&b, "A0000002", "089185000002", "31/03/2027", "0", "hoat-dong"); /* last day in */
+    row(&b, "A0000003", "089185000003", "01/04/2027", "0", "hoat-dong"); /* upper bound */
+    row(&b, "A0000004", "089185000004", "29/01/2027", "0", "hoat-dong"); /* 59 days */
+    row(&b, "A0000005", "089185000005", "28/02/2028", "0", "hoat-dong");
+    row(&b, "A0000006", "089185000006", "29/02/2028", "0", "hoat-dong");
+    row(&b, "A0000007", "089185000007", "15/02/2027", "1", "hoat-dong"); /* renewed once */
+    row(&b, "A0000008", "089185000008", "15/02/2027", "0", "thu-hoi");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    ledger *l = open_ledger(f);
+    char err[512], from[16], to[16];
+    seen s = {0}, no = {0};
+    renew_window(f->cfg, (date){2026, 12, 1}, from, to);
+    assert_int_equal(ledger_each_renewable(l, from, to, 1, collect, &s, err, sizeof err), 0);
+    assert_int_equal(s.n, 2);
+    assert_true(has(&s, "A0000001") && has(&s, "A0000002"));
+    assert_int_equal(ledger_each_not_renewable(l, from, to, 1, collect, &no, err, sizeof err), 0);
+    assert_int_equal(no.n, 2); /* 59 days left, renewed once; not the revoked one */
+    assert_true(has(&no, "A0000004") && has(&no, "A0000007"));
+    seen leap = {0};
+    renew_window(f->cfg, (date){2027, 11, 2}, from, to);
+    assert_int_equal(ledger_each_renewable(l, from, to, 1, collect, &leap, err, sizeof err), 0);
+    assert_int_equal(leap.n, 1);
+    assert_string_equal(leap.serials[0], "A0000005");
+    ledger_close(l);
+}
+
+/* ---- import ---- */
+
+static void test_import_reimport_update(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "5401 a000 0001", "089185000001", "30/01/2027", "0", "hoat-dong");
+    row(&b, "5401A0000002", "089185000002", "31/03/2027", "", "");
+    char *said;
+    assert_int_equal(import_text(f, buf_str(&b), &said), RUN_OK);
+    assert_non_null(strstr(said, "2 row(s): 2 added, 0 updated, 0 unchanged, 0 rejected"));
+    free(said);
+    /* the serial as the request key has it; blanks are never renewed, active */
+    expect_cert(f, "5401A0000001", LEDGER_CERT_EXPIRY, "2027-01-30");
+    expect_cert(f, "5401A0000002", LEDGER_CERT_RENEWALS, "0");
+    expect_cert(f, "5401A0000002", LEDGER_CERT_STATUS, "hoat-dong");
+
+    assert_int_equal(import_text(f, buf_str(&b), &said), RUN_OK);
+    assert_non_null(strstr(said, "0 added, 0 updated, 2 unchanged"));
+    assert_non_null(strstr(said, "nothing changed"));
+    free(said);
+
+    buf_reset(&b);
+    buf_puts(&b, HEAD);
+    row(&b, "5401A0000001", "089185000001", "30/01/2030", "1", "");
+    assert_int_equal(import_text(f, buf_str(&b), &said), RUN_OK);
+    assert_non_null(strstr(said, "0 added, 1 updated, 0 unchanged"));
+    assert_non_null(strstr(said, "ngay_het_han 30/01/2027 → 30/01/2030"));
+    assert_non_null(strstr(said, "so_lan_gia_han 0 → 1"));
+    assert_null(strstr(said, "trang_thai")); /* a blank cell keeps the register's value */
+    free(said);
+    expect_cert(f, "5401A0000001", LEDGER_CERT_RENEWALS, "1");
+    expect_cert(f, "5401A0000002", LEDGER_CERT_EXPIRY, "2027-03-31"); /* not named: kept */
+    buf_release(&b);
+}
+
+static void test_import_rejected_rows(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "08918500001", "30/01/2027", "0", "hoat-dong");  /* 11 digits */
+    row(&b, "XYZ-1", "089185000002", "30/01/2027", "0", "hoat-dong");    /* not hex */
+    row(&b, "A0000003", "089185000003", "", "0", "hoat-dong");           /* no expiry */
+    row(&b, "A0000004", "089185000004", "30/01/2027", "0", "tam-dung");  /* no such status */
+    row(&b, "A0000005", "089185000005", "31/02/2027", "0", "hoat-dong"); /* no such day */
+    row(&b, "A0000006", "089185000006", "30/01/2027", "0", "hoat-dong"); /* fine */
+    row(&b, "A0000006", "089185000006", "30/01/2027", "0", "hoat-dong"); /* twice */
+    char *said;
+    assert_int_equal(import_text(f, buf_str(&b), &said), RUN_REJECTED);
+    assert_non_null(strstr(said, "7 row(s): 1 added, 0 updated, 0 unchanged, 6 rejected"));
+    assert_non_null(strstr(said, "dòng 2, «Số CCCD»: Số CCCD «08918500001» phải gồm đúng 12"));
+    assert_non_null(strstr(said, "dòng 3, «Số hiệu chứng thư số»: Số hiệu chứng thư số «XYZ-1»"));
+    assert_non_null(strstr(said, "dòng 4, «Ngày hết hạn»: Thiếu «Ngày hết hạn»"));
+    assert_non_null(strstr(said, "dòng 5, «Trạng thái chứng thư số»: Giá trị «tam-dung»"));
+    assert_non_null(strstr(said, "dòng 6, «Ngày hết hạn»: Ngày «31/02/2027»"));
+    assert_non_null(strstr(said, "dòng 8, «Số hiệu chứng thư số»: Chứng thư số A0000006 đã có"));
+    free(said);
+    ledger *l = open_ledger(f);
+    long long n;
+    char err[512];
+    assert_int_equal(ledger_cert_count(l, &n, err, sizeof err), 0);
+    assert_int_equal(n, 1);
+    ledger_close(l);
+    buf_release(&b);
+}
+
+/* ---- the rules consult the register ---- */
+
+/* A renewal request for serial with the roster's so_lan_gia_han `said`, checked. */
+static void renewal(fixture *f, roster *r, const char *proc, const char *cccd, const char *serial,
+                    const char *said, verdict *v)
+{
+    record *rec = roster_add_record(r, 2);
+    record_set(rec, "thu_tuc", proc);
+    record_set(rec, "loai_thue_bao", "ca-nhan");
+    record_set(rec, "co_quan_quan_ly", "Sở Tài chính tỉnh An Giang");
+    record_set(rec, "ho_ten", "Nguyễn Văn An");
+    record_set(rec, "so_cccd", cccd);
+    record_set(rec, "email", "an@angiang.gov.vn");
+    record_set(rec, "dien_thoai", "0913 456 789");
+    record_set(rec, "so_hieu_cts", serial);
+    record_set(rec, "ngay_het_han", "15/03/2027");
+    record_set(rec, "so_lan_gia_han", said);
+    record_set(rec, "ly_do_thu_hoi", "thoi-viec");
+    record_set(rec, "xac_nhan_thu_truong", "có");
+    rules_check_one(r, rec, f->cfg, f->o.as_of, v);
+}
+
+static const finding *find(const verdict *v, const char *rule)
+{
+    for (size_t i = 0; i < v->nfindings; i++)
+        if (strcmp(v->findings[i].rule, rule) == 0)
+            return &v->findings[i];
+    return NULL;
+}
+
+static void consult(fixture *f, verdict *v)
+{
+    ledger *l = open_ledger(f);
+    char err[512];
+    long long n;
+    assert_int_equal(ledger_cert_count(l, &n, err, sizeof err), 0);
+    assert_int_equal(register_consult(l, f->cfg, v, n, err, sizeof err), 0);
+    ledger_close(l);
+}
+
+/* The register knows the certificate was renewed once: rejected although the roster says 0,
+ * with a warning naming both counts. */
+static void test_renew_once_from_register(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000007", "089185000007", "15/03/2027", "1", "hoat-dong");
+    row(&b, "A0000008", "089185000008", "15/03/2027", "0", "thu-hoi");
+    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    roster *r = roster_new("gia-han.csv");
+    verdict v;
+    renewal(f, r, "gia-han", "089185000007", "a000 0007", "0", &v);
+    assert_true(v.accepted); /* the roster alone says 0 */
+    consult(f, &v);
+    assert_false(v.accepted);
+    const finding *once = find(&v, "gia-han-mot-lan");
+    assert_non_null(once);
+    assert_int_equal(once->sev, SEV_ERROR);
+    assert_non_null(strstr(once->message, "Theo sổ đăng ký"));
+    const finding *differs = find(&v, "so-lan-gia-han-khac");
+    assert_non_null(differs);
+    assert_int_equal(differs->sev, SEV_WARNING);
+    assert_non_null(strstr(differs->message, "là 0, sổ đăng ký chứng thư số ghi 1"));
+    verdict_release(&v);
+
+    renewal(f, r, "gia-han", "089185000008", "A0000008", "0", &v); /* revoked */
+    consult(f, &v);
+    assert_false(v.accepted);
+    assert_non_null(find(&v, "so-dang-ky-trang-thai"));
+    verdict_release(&v);
+
+    renewal(f, r, "gia-han", "089185000010", "A00000FF", "0", &v); /* unknown: a warning */
+    consult(f, &v);
+    assert_true(v.accepted);
+    assert_int_equal(find(&v, "so-dang-ky-khong-co")->sev, SEV_WARNING);
+    verdict_release(&v);
+
+    renewal(f, r, "gia-han", "089185000009", "A0000009", "0", &v); /* all in order */
+    consult(f, &v);
+    assert_true(v.accepted);
+    assert_int_equal(v.nfindings, 0);
+    verdict_release(&v);
+    roster_free(r);
+}
+
+/* An empty register knows nothing: no finding on any certificate. */
+static void test_empty_register_says_nothing(void **state)
+{
+    fixture *f = *state;
+    roster *r = roster_new("gia-han.csv");
+    verdict v;
+    renewal(f, r, "gia-han", "089185000010", "A00000FF", "0", &v);
+    consult(f, &v);
+    assert_true(v.accepted);
+    assert_int_equal(v.nfindings, 0);
+    verdict_release(&v);
+    roster_free(r);
+}
+
+/* A run's commit of a request recorded as pending against serial (run 1, 01/12/2026). */
+static void commit_pending(fixture *f, const char *key, const char *proc, const char *serial)
+{
+    ledger *l = open_ledger(f);
+    char err[512];
+    long long run, roster_id, id;
+    assert_int_equal(
+        ledger_run_begin(l, "2026-12-01", "2026-12-01T08:00:00", &run, err, sizeof err), 0);
+    ledger_roster lr = {"a.csv", "00", "", "xong", 1, 1, 0, 0, ""};
+    assert_int_equal(ledger_roster_begin(l, run, "2026-12-01", &lr, &roster_id, err, sizeof err),
+                     0);
+    ledger_request q = {key, proc, "Nguyễn Văn An", 2, serial};
+    assert_int_equal(
+        ledger_roster_request(l, run, roster_id, "2026-12-01", &q, &id, err, sizeof err), 0);
+    assert_int_equal(ledger_roster_end(l, err, sizeof err), 0);
+    ledger_close(l);
+}
+
+static void test_pending_duplicate_across_runs(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    commit_pending(f, "gia-han|089185000009|A0000009", "gia-han", "A0000009");
+    roster *r = roster_new("gia-han.csv");
+    verdict v;
+    /* the same certificate asked again under another subscriber identity */
+    renewal(f, r, "gia-han", "089185000099", "A0000009", "0", &v);
+    consult(f, &v);
+    assert_false(v.accepted);
+    const finding *dup = find(&v, "trung-lap");
+    assert_non_null(dup);
+    assert_non_null(strstr(dup->message, "lần chạy số 1 ngày 01/12/2026"));
+    verdict_release(&v);
+    /* a revocation while the renewal waits: told, not refused */
+    renewal(f, r, "thu-hoi", "089185000009", "A0000009", "0", &v);
+    assert_true(v.accepted);
+    consult(f, &v);
+    assert_true(v.accepted);
+    assert_int_equal(find(&v, "so-dang-ky-dang-cho")->sev, SEV_WARNING);
+    verdict_release(&v);
+    roster_free(r);
+}
+
+/* Within one roster: the same certificate renewed twice under two CCCDs (one mistyped) is
+ * trung-lap from the second row, as it would be across runs. */
+static void test_same_certificate_twice_in_a_roster(void **state)
+{
+    fixture *f = *state;
+    roster *r = roster_new("gia-han.csv");
+    static const char *const cccd[] = {"089185000009", "089185000090", "089185000091"};
+    static const char *const proc[] = {"gia-han", "gia-han", "thu-hoi"};
+    for (int i = 0; i < 3; i++) {
+        record *rec = roster_add_record(r, 2 + i);
+        record_set(rec, "thu_tuc", proc[i]);
+        record_set(rec, "loai_thue_bao", "ca-nhan");
+        record_set(rec, "co_quan_quan_ly", "Sở Tài chính tỉnh An Giang");
+        record_set(rec, "ho_ten", "Nguyễn Văn An");
+        record_set(rec, "so_cccd", cccd[i]);
+        record_set(rec, "email", "an@angiang.gov.vn");
+        record_set(rec, "dien_thoai", "0913 456 789");
+        record_set(rec, "so_hieu_cts", i == 1 ? "a000 0009" : "A0000009");
+        record_set(rec, "ngay_het_han", "15/03/2027");
+        record_set(rec, "so_lan_gia_han", "0");
+        record_set(rec, "ly_do_thu_hoi", "thoi-viec");
+        record_set(rec, "xac_nhan_thu_truong", "có");
+    }
+    batch *b = rules_check(&r, 1, f->cfg, f->o.as_of);
+    assert_int_equal(b->n, 3);
+    assert_true(b->v[0].accepted);
+    assert_false(b->v[1].accepted);
+    const finding *dup = find(&b->v[1], "trung-lap");
+    assert_non_null(dup);
+    assert_non_null(strstr(dup->message, "Chứng thư số A0000009 đã có yêu cầu «Gia hạn» ở dòng 2"));
+    assert_true(b->v[2].accepted); /* another procedure: not a duplicate in the roster */
+    batch_free(b);
+    roster_free(r);
+}
+
+/* ---- confirm and withdraw ---- */
+
+static int run_confirm(fixture *f, const char *text, char **said)
+{
+    char *path = tu_temp_file(text);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    int rc = register_confirm(&path, 1, &f->o, f->cfg, m);
+    fclose(m);
+    unlink(path);
+    free(path);
+    *said = out;
+    return rc;
+}
+
+static void test_confirm(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "hoat-dong");
+    row(&b, "A000000A", "089185000010", "15/03/2027", "0", "hoat-dong");
+    row(&b, "A000000B", "089185000011", "15/03/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    commit_pending(f, "gia-han|089185000009|A0000009", "gia-han", "A0000009");
+    commit_pending(f, "thu-hoi|089185000010|A000000A", "thu-hoi", "A000000A");
+    commit_pending(f, "gia-han|089185000011|A000000B", "gia-han", "A000000B");
+    char *said;
+    /* the renewal's new expiry given; the revocation; a serial with nothing pending */
+    assert_int_equal(run_confirm(f,
+                                 "so_hieu_cts,thu_tuc,ngay_het_han_moi,ngay_xac_nhan\n"
+                                 "a000 0009,gia-han,15/03/2030,05/12/2026\n"
+                                 "A000000A,thu-hoi,,05/12/2026\n"
+                                 "A00000FF,,,05/12/2026\n",
+                                 &said),
+                     RUN_REJECTED);
+    assert_non_null(strstr(said, "2 request(s) confirmed, 1 row(s) not applied"));
+    assert_non_null(strstr(said, "A00000FF không có yêu cầu nào đang chờ xác nhận"));
+    free(said);
+    expect_cert(f, "A0000009", LEDGER_CERT_RENEWALS, "1");
+    expect_cert(f, "A0000009", LEDGER_CERT_EXPIRY, "2030-03-15");
+    expect_cert(f, "A000000A", LEDGER_CERT_STATUS, "thu-hoi");
+    /* confirmed once: the same answer again applies nothing */
+    assert_int_equal(run_confirm(f, "so_hieu_cts,ngay_het_han_moi\nA0000009,15/03/2033\n", &said),
+                     RUN_REJECTED);
+    assert_non_null(strstr(said, "0 request(s) confirmed"));
+    free(said);
+    expect_cert(f, "A0000009", LEDGER_CERT_RENEWALS, "1");
+    /* no new expiry given: the old one plus gia_han_them_nam (3 years) */
+    assert_int_equal(run_confirm(f, "so_hieu_cts\nA000000B\n", &said), RUN_OK);
+    free(said);
+    expect_cert(f, "A000000B", LEDGER_CERT_EXPIRY, "2030-03-15");
+}
+
+static void test_withdraw(void **state)
+{
+    fixture *f = *state;
+    commit_pending(f, "gia-han|089185000009|A0000009", "gia-han", "A0000009");
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    char *serials[] = {"a000 0009", "A00000FF"};
+    assert_int_equal(register_withdraw(serials, 2, &f->o, f->cfg, m), RUN_REJECTED);
+    fclose(m);
+    assert_non_null(strstr(out, "withdrawn A0000009: gia-han (run 1, 2026-12-01)"));
+    assert_non_null(strstr(out, "A00000FF: no request pending"));
+    free(out);
+    ledger *l = open_ledger(f);
+    char err[512], day[32], file[64];
+    ledger_pending p;
+    assert_int_equal(ledger_cert_pending(l, "A0000009", &p, err, sizeof err), 0);
+    /* its key freed: the same request may be made again */
+    assert_int_equal(ledger_request_find(l, "gia-han|089185000009|A0000009", day, sizeof day, file,
+                                         sizeof file, err, sizeof err),
+                     0);
+    ledger_close(l);
+}
+
+/* The whole campaign twice on a small register: the window's two certificates prepared
+ * (their Mẫu 07 and one Mẫu 08 of their agency), pending; the second time nothing. */
+static void test_campaign_twice(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong"); /* in */
+    row(&b, "A0000002", "089185000002", "31/03/2027", "0", "hoat-dong"); /* in */
+    row(&b, "A0000003", "089185000003", "01/04/2027", "0", "hoat-dong"); /* after */
+    row(&b, "A0000007", "089185000007", "15/02/2027", "1", "hoat-dong"); /* renewed */
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    renew_result r;
+    assert_int_equal(renew_campaign(&f->o, f->cfg, m, &r), RUN_OK);
+    fclose(m);
+    assert_int_equal(r.selected, 2);
+    assert_int_equal(r.agencies, 1);
+    assert_int_equal(r.documents, 3);
+    assert_int_equal(r.not_renewable, 1);
+    free(out);
+    ledger *l = open_ledger(f);
+    ledger_pending p;
+    char err[512];
+    assert_int_equal(ledger_cert_pending(l, "A0000001", &p, err, sizeof err), 1);
+    assert_string_equal(p.procedure, "gia-han");
+    assert_int_equal(ledger_cert_pending(l, "A0000003", &p, err, sizeof err), 0);
+    ledger_close(l);
+    out = NULL;
+    m = open_memstream(&out, &len);
+    assert_int_equal(renew_campaign(&f->o, f->cfg, m, &r), RUN_OK);
+    fclose(m);
+    assert_int_equal(r.selected, 0);
+    assert_int_equal(r.documents, 0);
+    assert_non_null(strstr(out, "nothing new to prepare"));
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_add_months_clamps),
+        cmocka_unit_test_setup_teardown(test_window_bounds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_window_edges_select, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_reimport_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_rejected_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_renew_once_from_register, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_register_says_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pending_duplicate_across_runs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_certificate_twice_in_a_roster, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_confirm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_twice, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
