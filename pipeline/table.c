@@ -27,6 +27,7 @@ struct table {
     size_t *filled;       /* per header column: records with a value in it */
     long header_line;
     int ended;
+    int probe; /* table_probe_new: owns r, stops once decided */
 };
 
 table *table_new(roster *r, const roster_alias *aliases, size_t n)
@@ -41,6 +42,21 @@ table *table_new(roster *r, const roster_alias *aliases, size_t n)
 roster *table_roster(const table *t)
 {
     return t->r;
+}
+
+table *table_probe_new(const table *like)
+{
+    roster *r = roster_new(like->r->path ? like->r->path : "");
+    free(r->format);
+    r->format = like->r->format ? xstrdup(like->r->format) : NULL;
+    table *t = table_new(r, like->aliases, like->naliases);
+    t->probe = 1;
+    return t;
+}
+
+int table_decided(const table *t)
+{
+    return t->r->failed ? 0 : t->keys ? 1 : -1;
 }
 
 static void held_release(held_row *h)
@@ -62,6 +78,8 @@ void table_free(table *t)
     free(t->keys);
     free(t->known);
     free(t->filled);
+    if (t->probe)
+        roster_free(t->r);
     free(t);
 }
 
@@ -250,7 +268,7 @@ static void choose_header(table *t)
 int table_row(table *t, long line, char *const *cells, size_t n)
 {
     roster *r = t->r;
-    if (r->failed || t->ended)
+    if (r->failed || t->ended || (t->probe && t->keys))
         return -1;
     if (n > TABLE_MAX_COLUMNS) {
         char *msg = xasprintf("Dòng %ld có quá nhiều cột (tối đa %d).", line, TABLE_MAX_COLUMNS);

@@ -514,6 +514,31 @@ static void test_xls_formula_column_explained(void **state)
     roster_free(r);
 }
 
+/* A workbook whose first sheet is instructions and whose second, hidden, holds an old list:
+ * the roster is read from the third, and the clerk told which sheet was read and why. */
+static void test_roster_sheet_chosen(void **state)
+{
+    (void)state;
+    const char *files[] = {"tests/data/sheet_multi.xlsx", "tests/data/sheet_multi.ods"};
+    for (size_t i = 0; i < 2; i++) {
+        roster *r = read_fixture(files[i], NULL);
+        assert_int_equal(r->failed, 0);
+        assert_int_equal(r->nrecords, 1);
+        tu_expect_field(r, 0, "ho_ten", "Lê Văn Tám");
+        assert_int_equal(r->nwarnings, 1);
+        const char *m = r->warnings[0].message;
+        assert_non_null(strstr(m, "đọc trang «Danh sách» (trang thứ 3)"));
+        assert_non_null(strstr(m, "«Hướng dẫn» (không có dòng tiêu đề của danh sách)"));
+        assert_non_null(strstr(m, "«Cũ» (trang bị ẩn)"));
+        roster_free(r);
+    }
+    /* one sheet: read as it is, no note */
+    roster *r = read_fixture("tests/data/sheet_formula.ods", NULL);
+    for (size_t i = 0; i < r->nwarnings; i++)
+        assert_null(strstr(r->warnings[i].message, "trang tính"));
+    roster_free(r);
+}
+
 /* ---- header finding ---- */
 
 static roster *csv_text(const char *text)
@@ -1068,6 +1093,7 @@ int main(void)
         cmocka_unit_test(test_attribute_bomb),
         cmocka_unit_test(test_hostile_sheets),
         cmocka_unit_test(test_xls_formula_column_explained),
+        cmocka_unit_test(test_roster_sheet_chosen),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
