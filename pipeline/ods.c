@@ -1,4 +1,4 @@
-/* ods: the first table of an OpenDocument spreadsheet as rows of text cells (ods.h). */
+/* ods: an OpenDocument spreadsheet's roster table as rows of text cells (ods.h). */
 #include "ods.h"
 
 #include <stdio.h>
@@ -13,6 +13,11 @@
 #define NS_OFFICE "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 #define NS_TABLE "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 #define NS_TEXT "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+#define NS_STYLE "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+
+/* Tables of a document looked at for the roster, and hidden table styles remembered. */
+#define ODS_MAX_SHEETS 64
+#define ODS_MAX_HIDDEN_STYLES 64
 
 static const char FIX[] = "Hãy mở tệp trong LibreOffice Calc hoặc Excel và lưu lại dưới dạng "
                           ".ods hoặc .xlsx, hoặc lưu thành CSV UTF-8.";
@@ -228,6 +233,141 @@ static void read_table(ods *o)
         table_end(o->t);
 }
 
+/* The tables of content.xml as the roster's is looked for (sheet.h). */
+typedef struct tables {
+    char *names[ODS_MAX_SHEETS];
+    unsigned char why[ODS_MAX_SHEETS];
+    size_t n, first_visible, probed;
+    char *hidden_styles[ODS_MAX_HIDDEN_STYLES];
+    size_t nhidden;
+    char *style; /* the table style being read in automatic-styles */
+} tables;
+
+static void tables_release(tables *ts)
+{
+    for (size_t i = 0; i < ts->n; i++)
+        free(ts->names[i]);
+    for (size_t i = 0; i < ts->nhidden; i++)
+        free(ts->hidden_styles[i]);
+    free(ts->style);
+}
+
+/* A table style of automatic-styles saying table:display="false" (a hidden sheet). */
+static void style_node(tables *ts, xmlTextReader *rd)
+{
+    const char *el = sheet_xml_name(rd);
+    if (is_ns(rd, NS_STYLE) && strcmp(el, "style") == 0) {
+        char *family = attr(rd, "family", NS_STYLE);
+        free(ts->style);
+        ts->style = family && strcmp(family, "table") == 0 ? attr(rd, "name", NS_STYLE) : NULL;
+        free(family);
+    } else if (ts->style && is_ns(rd, NS_STYLE) && strcmp(el, "table-properties") == 0) {
+        char *display = attr(rd, "display", NS_TABLE);
+        if (display && strcmp(display, "false") == 0 && ts->nhidden < ODS_MAX_HIDDEN_STYLES)
+            ts->hidden_styles[ts->nhidden++] = xstrdup(ts->style);
+        free(display);
+    }
+}
+
+static int hidden_table(const tables *ts, xmlTextReader *rd)
+{
+    char *style = attr(rd, "style-name", NS_TABLE);
+    int hidden = 0;
+    for (size_t i = 0; style && i < ts->nhidden && !hidden; i++)
+        hidden = strcmp(style, ts->hidden_styles[i]) == 0;
+    free(style);
+    return hidden;
+}
+
+/* Forgets the row and cell a probe was reading, and its count of cells. */
+static void reader_reset(ods *o)
+{
+    sheet_row_clear(&o->row);
+    o->row.total = 0;
+    cell_release(&o->c);
+    o->line = o->row_repeat = o->col = 0;
+}
+
+/* Reads on to the end of the element opened at depth. 0, or -1 after failing t's roster. */
+static int skip_to_end(table *t, xmlTextReader *rd, int depth)
+{
+    int n;
+    while ((n = sheet_xml_next(t, rd, PART, FIX)) == 1)
+        if (xmlTextReaderNodeType(rd) == XML_READER_TYPE_END_ELEMENT &&
+            xmlTextReaderDepth(rd) == depth)
+            return 0;
+    return n == 0 ? 0 : -1;
+}
+
+/* A reader over part at the start of table `want` (0-based), or of the first table when want
+ * is SIZE_MAX and ts is given: then every table is seen, hidden ones skipped, visible ones
+ * probed (table_probe_new) until one holds a roster header, whose index is returned in
+ * *found (ts->n when none). NULL after failing t's roster (or when there is no such table). */
+static xmlTextReader *open_at(ods *o, const buf *part, size_t want, tables *ts, size_t *found)
+{
+    table *t = o->t;
+    xmlTextReader *rd = sheet_xml_open(t, part, PART, FIX);
+    size_t k = 0;
+    int n, body = 0;
+    while (rd && (n = sheet_xml_next(t, rd, PART, FIX)) == 1) {
+        if (xmlTextReaderNodeType(rd) != XML_READER_TYPE_ELEMENT)
+            continue;
+        const char *el = sheet_xml_name(rd);
+        if (!body && ts && is_ns(rd, NS_OFFICE) && strcmp(el, "body") == 0)
+            body = 1;
+        else if (!body && ts)
+            style_node(ts, rd);
+        if (!is_ns(rd, NS_TABLE) || strcmp(el, "table") != 0)
+            continue;
+        if (!ts) {
+            if (k++ == want)
+                return rd;
+            if (!xmlTextReaderIsEmptyElement(rd) &&
+                skip_to_end(t, rd, xmlTextReaderDepth(rd)) < 0)
+                break;
+            continue;
+        }
+        if (ts->n == ODS_MAX_SHEETS)
+            break;
+        size_t i = ts->n++;
+        ts->names[i] = attr(rd, "name", NS_TABLE);
+        int depth = xmlTextReaderDepth(rd), empty = xmlTextReaderIsEmptyElement(rd);
+        if (hidden_table(ts, rd)) {
+            ts->why[i] = SHEET_HIDDEN;
+        } else {
+            if (ts->first_visible == SIZE_MAX)
+                ts->first_visible = i;
+            if (ts->probed++ == SHEET_MAX_PROBED)
+                break;
+            table *probe = table_probe_new(t);
+            o->rd = rd;
+            o->t = probe;
+            if (empty)
+                table_end(probe);
+            else
+                read_table(o);
+            o->t = t;
+            o->rd = NULL;
+            reader_reset(o);
+            int header = table_decided(probe) == 1;
+            table_free(probe);
+            if (header) {
+                *found = i;
+                break;
+            }
+            ts->why[i] = SHEET_NO_HEADER;
+            if (!empty && xmlTextReaderNodeType(rd) == XML_READER_TYPE_END_ELEMENT &&
+                xmlTextReaderDepth(rd) == depth)
+                continue; /* the probe read the whole table */
+        }
+        if (!empty && skip_to_end(t, rd, depth) < 0)
+            break;
+    }
+    if (rd)
+        xmlFreeTextReader(rd);
+    return NULL;
+}
+
 void ods_read(table *t, const char *data, size_t len)
 {
     zipread_status st;
@@ -238,6 +378,10 @@ void ods_read(table *t, const char *data, size_t len)
     memset(&o, 0, sizeof o);
     o.t = t;
     buf_init(&o.c.text, CSV_MAX_FIELD_BYTES + 1);
+    tables ts;
+    memset(&ts, 0, sizeof ts);
+    ts.first_visible = SIZE_MAX;
+    size_t chosen = SIZE_MAX;
     if (!z) {
         fail(t, sheet_zip_problem(st));
         goto out;
@@ -248,22 +392,25 @@ void ods_read(table *t, const char *data, size_t len)
         free(what);
         goto out;
     }
-    if (!(o.rd = sheet_xml_open(t, &part, PART, FIX)))
+    (void)open_at(&o, &part, SIZE_MAX, &ts, &chosen); /* a pass that looks at the tables */
+    if (table_roster(t)->failed)
         goto out;
-    int n;
-    while ((n = sheet_xml_next(t, o.rd, PART, FIX)) == 1) {
-        if (xmlTextReaderNodeType(o.rd) == XML_READER_TYPE_ELEMENT && is_ns(o.rd, NS_TABLE) &&
-            strcmp(sheet_xml_name(o.rd), "table") == 0) {
-            if (xmlTextReaderIsEmptyElement(o.rd))
-                table_end(t);
-            else
-                read_table(&o);
-            break;
-        }
-    }
-    if (n == 0)
+    if (!ts.n) {
         fail(t, "bảng tính không có trang nào");
+        goto out;
+    }
+    if (chosen == SIZE_MAX)
+        chosen = ts.first_visible != SIZE_MAX ? ts.first_visible : 0;
+    if (!(o.rd = open_at(&o, &part, chosen, NULL, NULL)))
+        goto out;
+    if (xmlTextReaderIsEmptyElement(o.rd))
+        table_end(t);
+    else
+        read_table(&o);
+    if (!table_roster(t)->failed)
+        sheet_note_choice(t, ts.names, ts.why, ts.n, chosen);
 out:
+    tables_release(&ts);
     if (o.rd)
         xmlFreeTextReader(o.rd);
     cell_release(&o.c);

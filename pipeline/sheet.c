@@ -297,3 +297,22 @@ const char *sheet_zip_problem(int status)
         return "gói nén zip bị hỏng";
     }
 }
+
+void sheet_note_choice(table *t, char *const *names, const unsigned char *why, size_t n,
+                       size_t chosen)
+{
+    if (chosen == 0 || chosen >= n || why[chosen] == SHEET_NO_HEADER)
+        return;
+    buf m;
+    buf_init(&m, 4096);
+    buf_printf(&m, "Tệp có %zu trang tính; chương trình đọc trang «%.100s» (trang thứ %zu) và bỏ "
+                   "qua ",
+               n, names[chosen] ? names[chosen] : "", chosen + 1);
+    for (size_t k = 0; k < chosen; k++)
+        buf_printf(&m, "%s«%.100s» (%s)", k ? ", " : "", names[k] ? names[k] : "",
+                   why[k] == SHEET_HIDDEN ? "trang bị ẩn" : "không có dòng tiêu đề của danh sách");
+    buf_puts(&m, ". Chỉ một trang được đọc: nếu danh sách nằm ở trang khác, hãy đưa trang đó "
+                 "lên đầu tệp.");
+    roster_warn(table_roster(t), 0, NULL, buf_str(&m));
+    buf_release(&m);
+}

@@ -55,6 +55,18 @@ int sheet_format_is_date(long id, const char *code);
  * is not one. */
 int sheet_iso_text(const char *iso, char *out);
 
+/* A workbook's roster is on its first visible sheet (any, when all are hidden) whose first
+ * rows hold a roster header (table_probe_new); when none has one, on the first visible sheet,
+ * whose reading says why it is no roster. At most SHEET_MAX_PROBED sheets are looked at. What
+ * became of the sheets before the one read: */
+#define SHEET_MAX_PROBED 16
+enum { SHEET_UNSEEN, SHEET_HIDDEN, SHEET_NO_HEADER };
+
+/* When the roster was not on the first of n sheets: one file note naming the sheet read
+ * (names[chosen]) and why each before it was not (why[k]). Names may be NULL. */
+void sheet_note_choice(table *t, char *const *names, const unsigned char *why, size_t n,
+                       size_t chosen);
+
 /* One row being read: cells by column (0-based), NULL where empty. */
 typedef struct sheet_row {
     char *cells[TABLE_MAX_COLUMNS];

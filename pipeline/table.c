@@ -23,8 +23,11 @@ struct table {
     size_t nheld;
     char **keys; /* per header column: the key, "" ignored, or an unknown column's fold */
     size_t nkeys;
+    unsigned char *known; /* per header column: 1 when it names a roster key */
+    size_t *filled;       /* per header column: records with a value in it */
     long header_line;
     int ended;
+    int probe; /* table_probe_new: owns r, stops once decided */
 };
 
 table *table_new(roster *r, const roster_alias *aliases, size_t n)
@@ -39,6 +42,21 @@ table *table_new(roster *r, const roster_alias *aliases, size_t n)
 roster *table_roster(const table *t)
 {
     return t->r;
+}
+
+table *table_probe_new(const table *like)
+{
+    roster *r = roster_new(like->r->path ? like->r->path : "");
+    free(r->format);
+    r->format = like->r->format ? xstrdup(like->r->format) : NULL;
+    table *t = table_new(r, like->aliases, like->naliases);
+    t->probe = 1;
+    return t;
+}
+
+int table_decided(const table *t)
+{
+    return t->r->failed ? 0 : t->keys ? 1 : -1;
 }
 
 static void held_release(held_row *h)
@@ -58,6 +76,10 @@ void table_free(table *t)
     for (size_t i = 0; i < t->nkeys; i++)
         free(t->keys[i]);
     free(t->keys);
+    free(t->known);
+    free(t->filled);
+    if (t->probe)
+        roster_free(t->r);
     free(t);
 }
 
@@ -108,6 +130,8 @@ static void map_header(table *t, const held_row *hdr)
 {
     roster *r = t->r;
     t->keys = xcalloc(hdr->n ? hdr->n : 1, sizeof *t->keys);
+    t->known = xcalloc(hdr->n ? hdr->n : 1, sizeof *t->known);
+    t->filled = xcalloc(hdr->n ? hdr->n : 1, sizeof *t->filled);
     t->nkeys = hdr->n;
     t->header_line = hdr->line;
     for (size_t i = 0; i < hdr->n; i++) {
@@ -117,6 +141,7 @@ static void map_header(table *t, const held_row *hdr)
         long first = key && key[0] ? earlier_column(t->keys, i, key) : -1;
         if (key && (!key[0] || first < 0)) { /* a key, or a column ignored on purpose */
             t->keys[i] = xstrdup(key);
+            t->known[i] = key[0] != '\0';
             continue;
         }
         t->keys[i] = key ? xstrdup("") : text_fold_key(cell);
@@ -151,6 +176,7 @@ static void add_record(table *t, long line, char *const *cells, size_t n)
         /* an empty cell is stored as nothing: record_get gives "" for it all the same */
         if (str_empty(t->keys[i]) || str_empty(cells[i]))
             continue;
+        t->filled[i]++;
         char *trimmed = str_trim_dup(cells[i]);
         char *v = text_nfc(trimmed);
         record_set(rec, t->keys[i], v);
@@ -242,7 +268,7 @@ static void choose_header(table *t)
 int table_row(table *t, long line, char *const *cells, size_t n)
 {
     roster *r = t->r;
-    if (r->failed || t->ended)
+    if (r->failed || t->ended || (t->probe && t->keys))
         return -1;
     if (n > TABLE_MAX_COLUMNS) {
         char *msg = xasprintf("Dòng %ld có quá nhiều cột (tối đa %d).", line, TABLE_MAX_COLUMNS);
@@ -266,9 +292,34 @@ int table_row(table *t, long line, char *const *cells, size_t n)
     return r->failed ? -1 : 0;
 }
 
+/* FreeXL gives no value for a formula cell of an .xls (it reads no cached results), so a
+ * column computed by a formula reads as empty on every row: the rows would each be told to
+ * fill a field the clerk sees filled. Said once per such column, with the way out. */
+static void note_empty_xls_columns(table *t)
+{
+    roster *r = t->r;
+    if (r->failed || !r->nrecords || !r->format || strcmp(r->format, "xls") != 0)
+        return;
+    for (size_t i = 0; i < t->nkeys; i++) {
+        if (!t->known[i] || t->filled[i])
+            continue;
+        const char *label = roster_label(t->keys[i]);
+        char *msg = xasprintf(
+            "Cột «%s» trống ở tất cả %zu dòng của tệp. Nếu trong Excel cột này có dữ liệu thì "
+            "đó là kết quả của công thức (ví dụ =B3&\" \"&C3), mà chương trình không đọc được "
+            "trong tệp Excel 97-2003 (.xls): hãy mở tệp trong Excel, chọn Tệp → Lưu thành (File "
+            "→ Save As), kiểu «Excel Workbook (*.xlsx)», rồi gửi tệp .xlsx.",
+            label ? label : t->keys[i], r->nrecords);
+        roster_warn(r, t->header_line, t->keys[i], msg);
+        free(msg);
+    }
+}
+
 void table_end(table *t)
 {
     if (!t->ended && !t->keys && !t->r->failed)
         choose_header(t);
+    if (!t->ended && t->keys)
+        note_empty_xls_columns(t);
     t->ended = 1;
 }

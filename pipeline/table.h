@@ -44,4 +44,12 @@ void table_end(table *t);
 /* The roster being filled, for a reader's own failures. */
 roster *table_roster(const table *t);
 
+/* A workbook's sheet is chosen by looking for the header in each (xlsx.c, ods.c): a probe is
+ * a table with the same aliases as `like`, filling a roster of its own, whose table_row
+ * returns -1 (stop) once it has decided. Free with table_free. */
+table *table_probe_new(const table *like);
+/* 1 when a header was found (the sheet is a roster), 0 when the rows cannot hold one,
+ * -1 when undecided (call table_end at the end of the sheet). */
+int table_decided(const table *t);
+
 #endif

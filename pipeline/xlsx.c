@@ -1,4 +1,4 @@
-/* xlsx: SpreadsheetML's first sheet as rows of text cells (xlsx.h). */
+/* xlsx: a SpreadsheetML workbook's roster sheet as rows of text cells (xlsx.h). */
 #include "xlsx.h"
 
 #include <stdio.h>
@@ -14,10 +14,21 @@
 static const char FIX[] = "Hãy mở tệp trong Excel và lưu lại (Lưu thành > Excel Workbook "
                           "(*.xlsx)), hoặc lưu thành CSV UTF-8.";
 
+/* Sheets of a workbook looked at for the roster (the rest are never read). */
+#define XLSX_MAX_SHEETS 64
+
+typedef struct sheet_ref {
+    char *rid;
+    int hidden; /* state="hidden" or "veryHidden" */
+} sheet_ref;
+
 typedef struct book {
     table *t;
     zipread *z;
     int date1904;
+    sheet_ref sheets[XLSX_MAX_SHEETS];
+    char *names[XLSX_MAX_SHEETS];
+    size_t nsheets;
     char *sheet_path;
     char **strings; /* shared strings */
     size_t nstrings, scap;
@@ -49,8 +60,8 @@ static int is_true(const char *v)
     return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
 }
 
-/* xl/workbook.xml: the date system and the relationship id of the first sheet. */
-static int read_workbook(book *b, char **rid)
+/* xl/workbook.xml: the date system and the sheets, in the workbook's order. */
+static int read_workbook(book *b)
 {
     buf part;
     buf_init(&part, ZIPREAD_MAX_ENTRY_BYTES);
@@ -58,7 +69,7 @@ static int read_workbook(book *b, char **rid)
     xmlTextReader *rd = rc ? NULL : sheet_xml_open(b->t, &part, "xl/workbook.xml", FIX);
     rc = rd ? 0 : -1;
     int n;
-    while (rd && !*rid && (n = sheet_xml_next(b->t, rd, "xl/workbook.xml", FIX)) == 1) {
+    while (rd && (n = sheet_xml_next(b->t, rd, "xl/workbook.xml", FIX)) == 1) {
         if (xmlTextReaderNodeType(rd) != XML_READER_TYPE_ELEMENT)
             continue;
         const char *name = sheet_xml_name(rd);
@@ -66,24 +77,32 @@ static int read_workbook(book *b, char **rid)
             char *v = sheet_xml_attr(rd, "date1904");
             b->date1904 = is_true(v);
             free(v);
-        } else if (strcmp(name, "sheet") == 0) {
-            *rid = sheet_xml_attr(rd, "id");
-            if (!*rid)
-                *rid = xstrdup("");
+        } else if (strcmp(name, "sheet") == 0 && b->nsheets < XLSX_MAX_SHEETS) {
+            sheet_ref *sh = &b->sheets[b->nsheets];
+            char *state = sheet_xml_attr(rd, "state");
+            sh->rid = sheet_xml_attr(rd, "id");
+            if (!sh->rid)
+                sh->rid = xstrdup("");
+            b->names[b->nsheets++] = sheet_xml_attr(rd, "name");
+            sh->hidden = state && (strcmp(state, "hidden") == 0 || strcmp(state, "veryHidden") == 0);
+            free(state);
         }
     }
-    if (rd && !*rid && !table_roster(b->t)->failed)
+    if (rd && !b->nsheets && !table_roster(b->t)->failed)
         fail(b, "bảng tính không có trang nào");
-    rc = *rid ? 0 : -1;
+    rc = b->nsheets && !table_roster(b->t)->failed ? 0 : -1;
     if (rd)
         xmlFreeTextReader(rd);
     buf_release(&part);
     return rc;
 }
 
-/* xl/_rels/workbook.xml.rels: where the sheet with relationship rid is. */
-static void find_sheet(book *b, const char *rid)
+/* xl/_rels/workbook.xml.rels: where sheet k (of b->sheets) is, into b->sheet_path. */
+static void find_sheet(book *b, size_t k)
 {
+    const char *rid = b->sheets[k].rid;
+    free(b->sheet_path);
+    b->sheet_path = NULL;
     buf part;
     buf_init(&part, ZIPREAD_MAX_ENTRY_BYTES);
     const char *name = "xl/_rels/workbook.xml.rels";
@@ -103,8 +122,8 @@ static void find_sheet(book *b, const char *rid)
     if (rd)
         xmlFreeTextReader(rd);
     buf_release(&part);
-    if (!b->sheet_path && !table_roster(b->t)->failed)
-        b->sheet_path = xstrdup("xl/worksheets/sheet1.xml");
+    if (!b->sheet_path && !table_roster(b->t)->failed) /* Excel's own naming */
+        b->sheet_path = xasprintf("xl/worksheets/sheet%zu.xml", k + 1);
 }
 
 /* Appends text to out, decoding ST_Xstring escapes (_x000D_ is a carriage return). Returns
@@ -376,18 +395,64 @@ static int read_sheet(book *b)
     return rc;
 }
 
+/* The sheet the roster is on (sheet.h); why[k] says what became of the ones before it. A
+ * workbook of one sheet is not looked at twice. */
+static size_t choose_sheet(book *b, unsigned char *why)
+{
+    size_t first = b->nsheets, visible = 0, probed = 0;
+    for (size_t k = 0; k < b->nsheets; k++)
+        visible += !b->sheets[k].hidden;
+    if (b->nsheets == 1)
+        return 0;
+    table *real = b->t;
+    for (size_t k = 0; k < b->nsheets && !table_roster(real)->failed; k++) {
+        if (visible && b->sheets[k].hidden) {
+            why[k] = SHEET_HIDDEN;
+            continue;
+        }
+        if (first == b->nsheets)
+            first = k;
+        if (probed++ == SHEET_MAX_PROBED)
+            break;
+        find_sheet(b, k);
+        if (!b->sheet_path)
+            break;
+        table *probe = table_probe_new(real);
+        b->t = probe;
+        (void)read_sheet(b);
+        if (table_decided(probe) < 0)
+            table_end(probe);
+        int found = table_decided(probe) == 1;
+        b->t = real;
+        table_free(probe);
+        if (found)
+            return k;
+        why[k] = SHEET_NO_HEADER;
+    }
+    return first < b->nsheets ? first : 0;
+}
+
 void xlsx_read(table *t, const char *data, size_t len)
 {
-    book b = {t, NULL, 0, NULL, NULL, 0, 0, NULL, 0};
+    book b;
+    memset(&b, 0, sizeof b);
+    b.t = t;
     zipread_status st;
-    char *rid = NULL;
+    unsigned char why[XLSX_MAX_SHEETS] = {0};
     b.z = zipread_open(data, len, &st);
-    if (!b.z)
+    if (!b.z) {
         fail(&b, sheet_zip_problem(st));
-    else if (read_workbook(&b, &rid) == 0 && (find_sheet(&b, rid), b.sheet_path) &&
-             read_strings(&b) == 0 && read_styles(&b) == 0 && read_sheet(&b) == 0)
-        table_end(t);
-    free(rid);
+    } else if (read_workbook(&b) == 0 && read_strings(&b) == 0 && read_styles(&b) == 0) {
+        size_t k = choose_sheet(&b, why);
+        if (!table_roster(t)->failed && (find_sheet(&b, k), b.sheet_path) && read_sheet(&b) == 0) {
+            sheet_note_choice(t, b.names, why, b.nsheets, k);
+            table_end(t);
+        }
+    }
+    for (size_t i = 0; i < b.nsheets; i++) {
+        free(b.sheets[i].rid);
+        free(b.names[i]);
+    }
     for (size_t i = 0; i < b.nstrings; i++)
         free(b.strings[i]);
     free(b.strings);

@@ -486,6 +486,59 @@ static void test_fixtures_read_as_their_csv(void **state)
     roster_free(csv);
 }
 
+/* An .xls whose «Họ và tên» is a formula: FreeXL gives no formula results, so the column
+ * reads empty on every row; the clerk is told once, with the way out (.xlsx). The same sheet
+ * as OpenDocument keeps the formula's cached value and needs no such note. */
+static void test_xls_formula_column_explained(void **state)
+{
+    (void)state;
+    roster *r = read_fixture("tests/data/sheet_formula.xls", NULL);
+    assert_int_equal(r->failed, 0);
+    assert_int_equal(r->nrecords, 1);
+    tu_expect_field(r, 0, "ho_ten", "");
+    size_t notes = 0;
+    for (size_t i = 0; i < r->nwarnings; i++)
+        if (r->warnings[i].field && strcmp(r->warnings[i].field, "ho_ten") == 0) {
+            notes++;
+            assert_non_null(strstr(r->warnings[i].message, "công thức"));
+            assert_non_null(strstr(r->warnings[i].message, "Excel Workbook (*.xlsx)"));
+            assert_non_null(strstr(r->warnings[i].message, "«Họ và tên»"));
+        }
+    assert_int_equal(notes, 1);
+    roster_free(r);
+    r = read_fixture("tests/data/sheet_formula.ods", NULL);
+    assert_int_equal(r->failed, 0);
+    tu_expect_field(r, 0, "ho_ten", "Nguyễn An");
+    for (size_t i = 0; i < r->nwarnings; i++)
+        assert_null(strstr(r->warnings[i].message, "công thức"));
+    roster_free(r);
+}
+
+/* A workbook whose first sheet is instructions and whose second, hidden, holds an old list:
+ * the roster is read from the third, and the clerk told which sheet was read and why. */
+static void test_roster_sheet_chosen(void **state)
+{
+    (void)state;
+    const char *files[] = {"tests/data/sheet_multi.xlsx", "tests/data/sheet_multi.ods"};
+    for (size_t i = 0; i < 2; i++) {
+        roster *r = read_fixture(files[i], NULL);
+        assert_int_equal(r->failed, 0);
+        assert_int_equal(r->nrecords, 1);
+        tu_expect_field(r, 0, "ho_ten", "Lê Văn Tám");
+        assert_int_equal(r->nwarnings, 1);
+        const char *m = r->warnings[0].message;
+        assert_non_null(strstr(m, "đọc trang «Danh sách» (trang thứ 3)"));
+        assert_non_null(strstr(m, "«Hướng dẫn» (không có dòng tiêu đề của danh sách)"));
+        assert_non_null(strstr(m, "«Cũ» (trang bị ẩn)"));
+        roster_free(r);
+    }
+    /* one sheet: read as it is, no note */
+    roster *r = read_fixture("tests/data/sheet_formula.ods", NULL);
+    for (size_t i = 0; i < r->nwarnings; i++)
+        assert_null(strstr(r->warnings[i].message, "trang tính"));
+    roster_free(r);
+}
+
 /* ---- header finding ---- */
 
 static roster *csv_text(const char *text)
@@ -1039,6 +1092,8 @@ int main(void)
         cmocka_unit_test(test_row_limit),
         cmocka_unit_test(test_attribute_bomb),
         cmocka_unit_test(test_hostile_sheets),
+        cmocka_unit_test(test_xls_formula_column_explained),
+        cmocka_unit_test(test_roster_sheet_chosen),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

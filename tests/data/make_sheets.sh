@@ -92,3 +92,11 @@ for target in xlsx 'xls:MS Excel 97' ods; do
 done
 cp "$tmp/sheet_roster.xlsx" "$tmp/sheet_roster.xls" "$tmp/sheet_roster.ods" .
 ls -l sheet_roster.*
+# sheet_formula.fods (written by hand, committed): «Họ và tên» as a formula of two other columns,
+# for the note an .xls formula column gets (FreeXL reads no formula results).
+for target in 'xls:MS Excel 97' ods; do
+    soffice -env:UserInstallation="$profile" --headless --convert-to "$target" --outdir "$tmp" \
+        sheet_formula.fods >/dev/null
+done
+cp "$tmp/sheet_formula.xls" "$tmp/sheet_formula.ods" .
+ls -l sheet_formula.*
