@@ -55,4 +55,14 @@ void display_release(display *d);
 size_t layout_break_widths(const font *f, double size, const char *text, double width,
                            double *widths, size_t max);
 
+/* The padding of a table cell on each side, pt. */
+#define LAYOUT_CELL_PAD_X 2.5
+
+/* Table column widths, exposed for tests: the widths (pt, padding included) the layout gives
+ * the ncols columns of a table set at `size` pt within `width`, whose cells are
+ * cells[r * ncols + i], row 0 the header (bold), every column sized from its content alone
+ * (no template constraint). Fills out[0..ncols). */
+void layout_table_widths(const fontset *fs, double size, const char *const *cells, size_t nrows,
+                         size_t ncols, double width, double *out);
+
 #endif

@@ -114,17 +114,30 @@ static int load_columns(tblock *b, const xmlNode *n, char *err, size_t errlen)
     return 0;
 }
 
-static void load_table(tblock *b, const xmlNode *n)
+/* A table column's width comes from its content (layout.h); the template may only bound it.
+ * A relative width="N" of an older template would be silently wrong: it is refused. */
+static int load_table(tblock *b, const xmlNode *n, char *err, size_t errlen)
 {
     b->size = attr_num(n, "size", 0);
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (!xmlcheck_is_elem(c, "col"))
             continue;
+        if (xmlHasProp(c, (const xmlChar *)"width")) {
+            snprintf(err, errlen,
+                     "line %ld: a table <col> takes no width (columns size themselves); "
+                     "use min-width, max-width or fixed-width in mm",
+                     (long)xmlGetLineNo(c));
+            return -1;
+        }
         tcolumn *col = add_col(b);
-        col->width = attr_num(c, "width", 10);
+        col->min_width = attr_num(c, "min-width", 0);
+        col->max_width = attr_num(c, "max-width", 0);
+        col->fixed_width = attr_num(c, "fixed-width", 0);
+        col->nowrap = (int)attr_num(c, "nowrap", 0);
         col->head = xmlcheck_attr(c, "head", "");
         load_para(&col->cell, c);
     }
+    return 0;
 }
 
 static int load_blocks(tblock **arr, size_t *n, const xmlNode *parent, char *err, size_t errlen)
@@ -142,7 +155,8 @@ static int load_blocks(tblock **arr, size_t *n, const xmlNode *parent, char *err
                 return -1;
         } else if (xmlcheck_is_elem(e, "table")) {
             b = new_block(arr, n, TB_TABLE);
-            load_table(b, e);
+            if (load_table(b, e, err, errlen) < 0)
+                return -1;
         } else if (xmlcheck_is_elem(e, "space")) {
             b = new_block(arr, n, TB_SPACE);
             b->height = attr_num(e, "height", 6);

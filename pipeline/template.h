@@ -56,7 +56,12 @@ typedef struct tpara {
 typedef struct tblock tblock;
 
 typedef struct tcolumn {
-    double width;   /* columns: % of the text width; tables: relative weight */
+    double width;   /* columns: % of the text width */
+    /* tables: constraints on the column's width, mm, 0 when not set; the layout sizes
+     * every other column from its content (layout.h) */
+    double min_width, max_width, fixed_width;
+    int nowrap; /* tables: cells of up to this many words stay on one line while the table
+                 * has room (a name of four words; a unit's long name still wraps); 0: none */
     tblock *blocks; /* columns: the paragraphs of the column */
     size_t nblocks;
     char *head; /* tables: header text */

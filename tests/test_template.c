@@ -204,10 +204,13 @@ static void test_load_columns_and_table(void **state)
     assert_int_equal(tb->ncols, 3);
     assert_int_equal(tb->nrows, 0);
     static const char *const heads[] = {"STT", "Họ và tên", "Ghi chú"};
-    static const double widths[] = {1, 3, 2};
+    /* the constraints the form gives its columns (mm), which otherwise size themselves */
+    static const double fixed[] = {10, 0, 0}, min[] = {0, 30, 0}, max[] = {0, 0, 50};
+    static const int nowrap[] = {0, 4, 0};
     for (size_t i = 0; i < 3; i++) {
         assert_string_equal(tb->cols[i].head, heads[i]);
-        assert_true(tb->cols[i].width == widths[i]);
+        assert_true(tb->cols[i].fixed_width == fixed[i] && tb->cols[i].min_width == min[i]);
+        assert_true(tb->cols[i].max_width == max[i] && tb->cols[i].nowrap == nowrap[i]);
     }
     assert_int_equal(tb->cols[0].cell.align, AL_CENTER);
     assert_int_equal(tb->cols[1].cell.align, AL_LEFT);
