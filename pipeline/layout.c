@@ -446,6 +446,8 @@ static double stack_blocks(const frame *f, const tblock *blocks, size_t n, doubl
     double y = 0;
     for (size_t i = 0; i < n; i++) {
         const tblock *b = &blocks[i];
+        if (b->omit && b->kind != TB_PARA)
+            continue; /* its condition does not hold */
         y += b->before + (b->kind == TB_PARA ? b->para.before : 0);
         if (b->kind == TB_SPACE) {
             y += b->height;
@@ -605,9 +607,10 @@ static void table_measure(const lctx *c, const tblock *b, tablem *m)
         for (size_t i = 0; i < m->ncols; i++) {
             const tpara *cell = &b->cols[i].cell;
             int header = r == 0;
-            const char *text = header ? (b->cols[i].head ? b->cols[i].head : "") : b->cells[r - 1][i];
+            const char *text =
+                header ? (b->cols[i].head ? b->cols[i].head : "") : b->cells[r - 1][i];
             tspan span = {(char *)text, header || (cell->nspans && cell->spans[0].bold),
-                          !header && cell->nspans && cell->spans[0].italic};
+                          !header && cell->nspans && cell->spans[0].italic, NULL};
             cellm *cm = &m->cells[r * m->ncols + i];
             cm->wfirst = m->ws.nw;
             words_build(&m->ws, c, &span, 1);
@@ -1155,7 +1158,7 @@ size_t layout_break_widths(const font *f, double size, const char *text, double 
 {
     fontset fs = {{(font *)f, (font *)f, (font *)f, (font *)f}};
     lctx c = {&fs, size, size * 1.2};
-    tspan span = {(char *)text, 0, 0};
+    tspan span = {(char *)text, 0, 0, NULL};
     words ws = {0};
     words_build(&ws, &c, &span, 1);
     words_split_wide(&ws, &c, width);
