@@ -143,7 +143,34 @@ plan *plan_make(const batch *b, const config *cfg, plan_taken_fn taken, void *ct
     return p;
 }
 
-static const config_document REPORT = {"", "*", "run", "baocao", "", ""};
+static const config_document REPORT = {"", "*", "run", PLAN_REPORT_FORM, "", ""};
+
+/* The document values the clerk's result and the run's report carry ({doc.KEY}), and the
+ * keys of the report's rows ({KEY} in its table): what plan_report and plan_run_summary set,
+ * which test_plan checks against what they make. */
+static const char *const DOC_VALUES[] = {
+    "so_tep",         "so_yeu_cau",      "so_hop_le",    "so_da_lap",    "so_tu_choi",
+    "so_liet_ke",     "phan",            "so_phan",      "tu",           "den",
+    "stt_dau",        "so_tu_choi_phan", "so_hop_le_phan", "dong_tu_choi", "dong_hop_le",
+    "ghi_chu_phan",   "luu_y_tep",       "tep_loi",      "so_van_ban",   "lan_chay",
+    "so_can_sua",     "so_khong_loi",    "dong_can_sua", "dong_khong_loi"};
+static const char *const SUMMARY_KEYS[] = {"tep",       "ket_qua",    "luu_y",     "so_dong",
+                                           "so_hop_le", "so_da_lap",  "so_tu_choi", "so_van_ban"};
+
+static int listed(const char *const *list, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+int plan_provides(const char *name, int in_row)
+{
+    if (strncmp(name, "doc.", 4) == 0)
+        return listed(DOC_VALUES, sizeof DOC_VALUES / sizeof *DOC_VALUES, name + 4);
+    return in_row && listed(SUMMARY_KEYS, sizeof SUMMARY_KEYS / sizeof *SUMMARY_KEYS, name);
+}
 
 static void set_count(record *values, const char *key, size_t n)
 {
@@ -253,7 +280,7 @@ void plan_report_release(doc *d)
     memset(d, 0, sizeof *d);
 }
 
-static const config_document SUMMARY = {"", "*", "run", "baocao-lan-chay", "", ""};
+static const config_document SUMMARY = {"", "*", "run", PLAN_SUMMARY_FORM, "", ""};
 
 /* A summary row: a verdict (what table rows read) holding a record of its own. */
 typedef struct summary_row {
