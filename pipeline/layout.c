@@ -861,7 +861,8 @@ static void table_widths(const tablem *m, const tcolumn *cols, double width, dou
          * better of the two is kept */
         double *alt = xcalloc(nonzero(n), sizeof *alt), floors = 0;
         for (size_t i = 0; i < n; i++) {
-            alt[i] = cr[i].fixed ? cr[i].lo : cr[i].lo < em ? cr[i].lo : em;
+            /* a short word (STT, a date) is never cut to make room for a long one */
+            alt[i] = cr[i].fixed || cr[i].lo <= 3 * em ? cr[i].lo : em;
             floors += alt[i];
         }
         if (floors <= avail) {
