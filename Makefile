@@ -114,6 +114,7 @@ unit: fonts $(SAN_TESTS)
 
 e2e: build/san/ctsbatch fonts
 	CTSBATCH=build/san/ctsbatch bash tests/e2e.sh
+	CTSBATCH=build/san/ctsbatch bash tests/e2e_tables.sh
 	CTSBATCH=build/san/ctsbatch bash tests/e2e_txn.sh
 
 # PDF/A checks of every PDF a run of the samples and of a roster of every procedure writes (all

@@ -206,7 +206,13 @@ static char *load_when(loader *ld, const xmlNode *n)
 static char *load_text_attr(loader *ld, const xmlNode *n, const char *name, const char *dflt)
 {
     char *v = xmlcheck_attr(n, name, dflt);
+    int before = ld->failed;
     check_text(ld, n, v);
+    if (ld->failed && !before) { /* libxml2 gives an attribute no line: name it */
+        size_t len = strlen(ld->err);
+        snprintf(ld->err + len, ld->errlen - len, " (attribute %s of <%s>)", name,
+                 (const char *)n->name);
+    }
     return v;
 }
 
