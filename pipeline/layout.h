@@ -1,8 +1,11 @@
 /* layout: a filled form tree -> laid-out pages (FORMS.md "Layout rules for công văn").
  * Text is measured with the fonts' real advance widths; lines break on spaces (a word too
  * wide for its column breaks inside); justified lines are spaced by position, not by the
- * PDF word-spacing operator, which does not apply to 2-byte encodings; tables wrap text in
- * their cells and continue on the next page with the header row repeated; a kept block
+ * PDF word-spacing operator, which does not apply to 2-byte encodings; tables size their
+ * columns from their content (CSS automatic table layout: every column gets its longest
+ * word, the spare width goes where it removes the most lines, within the template's bounds;
+ * measured over every row before paging), wrap text in their cells and continue on the next
+ * page with the header row repeated; a kept block
  * (signatures) is never split nor left alone at the top of a page; pages after the first
  * carry their number centred in the top margin.
  *
