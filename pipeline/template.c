@@ -640,7 +640,7 @@ static void fill_para(tpara *dst, const tpara *src, filler *f)
 {
     *dst = *src;
     dst->spans = xcalloc(src->nspans ? src->nspans : 1, sizeof *dst->spans);
-    int optional = 0, conditional = src->nspans > 0, empty = 1;
+    int optional = 0, conditional = 1, pieces = 0, empty = 1;
     for (size_t i = 0; i < src->nspans; i++) {
         dst->spans[i] = src->spans[i];
         dst->spans[i].when = NULL; /* the source's; nothing to hold once filled */
@@ -648,10 +648,11 @@ static void fill_para(tpara *dst, const tpara *src, filler *f)
         for (const char *o = src->spans[i].text; (o = strstr(o, "|opt")) != NULL; o += 4)
             optional |= o[4] == '}' || o[4] == '|';
         conditional &= src->spans[i].when != NULL || str_empty(src->spans[i].text);
+        pieces += src->spans[i].when != NULL;
         empty &= str_empty(dst->spans[i].text);
     }
-    /* made only of empty optional values, or of pieces none of whose conditions hold */
-    dst->omit = (optional || conditional) && empty;
+    /* made only of empty optional values, or of <if> pieces none of which holds */
+    dst->omit = (optional || (conditional && pieces)) && empty;
 }
 
 /* A cell's text: its spans, expanded for one row. */

@@ -483,7 +483,8 @@ static void test_fill_conditions(void **state)
         " chứng thư số</p>"
         "<p><if when=\"khong\">không in</if><if when=\"ma=cap-moi\"><b>không</b></if></p>"
         "<columns when=\"khong\"><col><p>c</p></col></columns><space when=\"ma\" height=\"3\"/>"
-        "<table><col>{stt}<if when=\"loai=co-quan\"> (tổ chức)</if></col></table></form>");
+        "<table><col>{stt}<if when=\"loai=co-quan\"> (tổ chức)</if></col></table>"
+        "<p when=\"ma\"> </p></form>");
     template *f = fill_form(t, &s);
     static const int omitted[] = {0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1};
     for (size_t i = 0; i < sizeof omitted / sizeof *omitted; i++)
@@ -504,6 +505,7 @@ static void test_fill_conditions(void **state)
     assert_string_equal(tb->cells[0][0], "1");
     assert_string_equal(tb->cells[1][0], "2 (tổ chức)"); /* the row's own value */
     assert_string_equal(tb->cells[2][0], "3");
+    assert_false(f->blocks[16].para.omit); /* a blank line whose condition holds stays */
     template_free(f);
     template_free(t);
     source_release(&s);
