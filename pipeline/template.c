@@ -118,50 +118,6 @@ static int name_known(const loader *ld, const char *name)
     return !ld->names || ld->names->known(ld->names->ctx, name, ld->in_row);
 }
 
-/* Every placeholder of text: a known name and known filters, or an error naming it. */
-static void check_text(loader *ld, const xmlNode *n, const char *text)
-{
-    for (const char *p = text; p && *p && !ld->failed;) {
-        if (p[0] == '{' && p[1] == '{') {
-            p += 2;
-            continue;
-        }
-        if (p[0] != '{') {
-            p++;
-            continue;
-        }
-        const char *close = strchr(p, '}');
-        if (!close) {
-            load_error(ld, n, "a placeholder without its closing brace: %.40s", p);
-            return;
-        }
-        char ph[160];
-        snprintf(ph, sizeof ph, "%.*s", (int)(close - p - 1), p + 1);
-        char *bar = strchr(ph, '|');
-        if (bar)
-            *bar = '\0';
-        term t;
-        if (!ph[0] || term_parse(ph, strlen(ph), &t) < 0 || t.op || t.negated || t.rows) {
-            load_error(ld, n, "a placeholder that names nothing: {%s}", ph);
-            return;
-        }
-        if (!name_known(ld, ph)) {
-            load_error(ld, n, "unknown placeholder {%s} (no such key in the data)", ph);
-            return;
-        }
-        for (char *f = bar ? bar + 1 : NULL; f && !ld->failed;) {
-            size_t fl = strcspn(f, "|");
-            if (!filter_known(f, fl)) {
-                char what[160];
-                snprintf(what, sizeof what, "%.*s in {%s}", (int)fl, f, ph);
-                load_error(ld, n, "unknown filter %s", what);
-            }
-            f = f[fl] ? f + fl + 1 : NULL;
-        }
-        p = close + 1;
-    }
-}
-
 typedef struct cond_check {
     loader *ld;
     const xmlNode *n;
@@ -186,6 +142,62 @@ static int check_term(void *p, const char *t, size_t len)
         return 1;
     }
     return 0;
+}
+
+/* Every placeholder of text: a known name and known filters, or an error naming it. */
+static void check_text(loader *ld, const xmlNode *n, const char *text)
+{
+    for (const char *p = text; p && *p && !ld->failed;) {
+        if (p[0] == '{' && p[1] == '{') {
+            p += 2;
+            continue;
+        }
+        if (p[0] != '{') {
+            p++;
+            continue;
+        }
+        const char *close = strchr(p, '}');
+        if (!close) {
+            load_error(ld, n, "a placeholder without its closing brace: %.40s", p);
+            return;
+        }
+        char ph[160];
+        snprintf(ph, sizeof ph, "%.*s", (int)(close - p - 1), p + 1);
+        if (ph[0] == '?') { /* {?CONDITION:TEXT}: the condition is checked, the text kept */
+            char *colon = strchr(ph, ':');
+            if (!colon || colon == ph + 1) {
+                load_error(ld, n, "a conditional text without its condition: {%s}", ph);
+                return;
+            }
+            *colon = '\0';
+            cond_check cc = {ld, n};
+            terms_each(ph + 1, check_term, &cc);
+            p = close + 1;
+            continue;
+        }
+        char *bar = strchr(ph, '|');
+        if (bar)
+            *bar = '\0';
+        term t;
+        if (!ph[0] || term_parse(ph, strlen(ph), &t) < 0 || t.op || t.negated || t.rows) {
+            load_error(ld, n, "a placeholder that names nothing: {%s}", ph);
+            return;
+        }
+        if (!name_known(ld, ph)) {
+            load_error(ld, n, "unknown placeholder {%s} (no such key in the data)", ph);
+            return;
+        }
+        for (char *f = bar ? bar + 1 : NULL; f && !ld->failed;) {
+            size_t fl = strcspn(f, "|");
+            if (!filter_known(f, fl)) {
+                char what[160];
+                snprintf(what, sizeof what, "%.*s in {%s}", (int)fl, f, ph);
+                load_error(ld, n, "unknown filter %s", what);
+            }
+            f = f[fl] ? f + fl + 1 : NULL;
+        }
+        p = close + 1;
+    }
 }
 
 /* A when="..." attribute of n, checked; NULL when there is none. */
@@ -541,10 +553,20 @@ static const char *value_of(const filler *f, const char *key)
     return f->row == SIZE_MAX ? f->d->doc(f->d->ctx, key) : f->d->row(f->d->ctx, f->row, key);
 }
 
+static int cond_holds(const char *when, const filler *f);
+
 static const char *fill_lookup(void *p, const char *name)
 {
     filler *f = p;
     char key[128];
+    if (name[0] == '?') { /* {?CONDITION:TEXT}, in attributes: TEXT when it holds */
+        const char *colon = strchr(name, ':');
+        if (!colon || (size_t)(colon - name) >= sizeof key)
+            return NULL;
+        memcpy(key, name + 1, (size_t)(colon - name - 1));
+        key[colon - name - 1] = '\0';
+        return cond_holds(key, f) ? colon + 1 : "";
+    }
     const char *bar = strchr(name, '|');
     size_t klen = bar ? (size_t)(bar - name) : strlen(name);
     if (klen >= sizeof key)

@@ -25,7 +25,9 @@
  * {key|opt} (optional: empty stays empty, and a paragraph made only of empty optional values
  * is left out, e.g. an authority line "KT. GIÁM ĐỐC"); any other empty value becomes the
  * form's `blank` text in paragraphs and nothing in table cells. A paragraph made only of
- * <if> pieces none of which holds is left out too.
+ * <if> pieces none of which holds is left out too. {?CONDITION:TEXT} gives TEXT (no braces,
+ * no placeholders) when the condition holds, else nothing: the <if> of attributes (a
+ * letter's subject).
  * when="CONDITION" (p, table, columns, space, if): the block or piece is left out unless
  * every space-separated term holds: NAME (set, not empty, not "0"; e.g. doc.so_tu_choi),
  * !NAME (not set), NAME=A,B (the value is one of A, B: ma.thu_tuc=gia-han), NAME!=A,B (none

@@ -147,6 +147,11 @@ for f in "$TC/thay-doi/Mau08-$TC.pdf" "$NV/thay-doi/Mau08-$NV.pdf"; do
     check "$f: V/v for changes only" \
         '[ "$(vv_of "$T/out/$f")" = "V/v đề nghị thay đổi nội dung thông tin chứng thư số" ]'
 done
+subject_of() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Subject: *//p'; }
+check "the letters' subject (the archive's trích yếu) says the same as their V/v" \
+    '[ "$(subject_of "$T/out/$TC/gia-han/Mau08-$TC.pdf")" = "Đề nghị gia hạn chứng thư số chuyên dùng Chính phủ" ] &&
+     [ "$(subject_of "$T/out/$TC/thay-doi/Mau08-$TC.pdf")" = "Đề nghị thay đổi nội dung thông tin chứng thư số chuyên dùng Chính phủ" ] &&
+     [ "$(subject_of "$T/out/$TC/thay-doi/Mau07-vo-minh-tam.pdf")" = "Đề nghị thay đổi nội dung thông tin chứng thư số chuyên dùng Chính phủ" ]'
 check "Mẫu 08 for renewals: the basis is Điều 63 alone" \
     'joined "$T/out/$TC/gia-han/Mau08-$TC.pdf" | grep -qF "Căn cứ Điều 63 Nghị định"'
 check "Mẫu 08 for changes: Điều 65 và Điều 66, old and new information" \
@@ -188,6 +193,8 @@ both="$T/both/out/$TC/gia-han-thay-doi/Mau08-$TC.pdf"
 check "renewals and changes in one letter (rc $rc)" '[ $rc -eq 0 ] && [ -f "$both" ]'
 check "that letter's V/v says both" \
     '[ "$(vv_of "$both")" = "V/v đề nghị gia hạn, thay đổi nội dung thông tin chứng thư số" ]'
+check "that letter's subject says both" \
+    '[ "$(subject_of "$both")" = "Đề nghị gia hạn, thay đổi nội dung thông tin chứng thư số chuyên dùng Chính phủ" ]'
 check "that letter's basis cites both" \
     'joined "$both" | grep -qF "Căn cứ Điều 63, Điều 65 và Điều 66 Nghị định"'
 check "a deputy signs: KT. GIÁM ĐỐC over PHÓ GIÁM ĐỐC, in the letter and in Mẫu 07" \

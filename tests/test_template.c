@@ -508,6 +508,13 @@ static void test_fill_conditions(void **state)
     assert_false(f->blocks[16].para.omit); /* a blank line whose condition holds stays */
     template_free(f);
     template_free(t);
+    /* {?CONDITION:TEXT}: the <if> of attributes, a letter's subject */
+    t = load_text("<form subject=\"Đề nghị {?ma=gia-han:gia hạn}{?ma=gia-han rows.loai=co-quan:, }"
+                  "{?rows.loai=khac:thay đổi} chứng thư số\"><p>a</p></form>");
+    f = fill_form(t, &s);
+    assert_string_equal(f->subject, "Đề nghị gia hạn,  chứng thư số");
+    template_free(f);
+    template_free(t);
     source_release(&s);
 }
 
@@ -590,6 +597,9 @@ static void test_load_checks_names(void **state)
     expect_checked_error("<form>\n<table><col head=\"{nope}\">{stt}</col></table></form>",
                          "2: unknown placeholder {nope}");
     expect_checked_error("<form>\n<p>{ho_ten</p></form>", "2: a placeholder without its closing");
+    expect_checked_error("<form subject=\"{?ma.thu_tuc=gia-han loai:x}\">\n<p>a</p></form>",
+                         "1: unknown key in condition: loai");
+    expect_checked_error("<form>\n<p>{?:x}</p></form>", "2: a conditional text without its");
     expect_checked_error("<form>\n<table><col width=\"3\">a</col></table></form>",
                          "2: a table <col> takes no width");
     /* without names only the language itself is checked */
