@@ -176,6 +176,21 @@ check "Mẫu 15: the agency's representative with the register's title" \
 check "no document says 'thủ trưởng cơ quan.' where the register gives a title" \
     '! for p in $(find "$T/out" -name "Mau1[45]-*.pdf"); do joined "$p"; done | grep -qF "thủ trưởng cơ quan."'
 
+# ---- the receiving side of Mẫu 14 is the site's: blanks until the configuration names it ----
+check "Mẫu 14: the receiving side's representative left blank for the day" \
+    'joined "$T/out/$NV/ban-giao-thiet-bi/Mau14-$NV.pdf" | grep -qF "Đại diện: Ông (Bà) ..............................; chức vụ: .............................."'
+mkdir -p "$T/recv/in"
+sed -e 's|<value key="dai_dien_ben_nhan"></value>|<value key="dai_dien_ben_nhan">Nguyễn Văn Hải</value>|' \
+    -e 's|<value key="chuc_vu_ben_nhan"></value>|<value key="chuc_vu_ben_nhan">Phó Giám đốc Trung tâm</value>|' \
+    config/ctsbatch.xml >"$T/recv/ctsbatch.xml"
+cp $DATA/e2e_all_procedures.csv "$T/recv/in/"
+$BIN run --in "$T/recv/in" --out "$T/recv/out" --as-of 2026-11-20 --settle 0 \
+    --config "$T/recv/ctsbatch.xml" >/dev/null 2>&1
+m14="$T/recv/out/$NV/ban-giao-thiet-bi/Mau14-$NV.pdf"
+check "Mẫu 14: the receiving side's representative and title from the configuration, his name under his signature" \
+    'joined "$m14" | grep -qF "Đại diện: Ông (Bà) Nguyễn Văn Hải; chức vụ: Phó Giám đốc Trung tâm" &&
+     [ "$(joined "$m14" | grep -o "Nguyễn Văn Hải" | wc -l)" -eq 2 ]'
+
 # ---- a letter carrying renewals and changes says both; a deputy signs with KT. ----
 mkdir -p "$T/both/in"
 sed -e '/procedure="gia-han" subscriber="\*" per="agency" form="08"/d' \
