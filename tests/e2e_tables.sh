@@ -166,6 +166,10 @@ check "Mẫu 07 of a change: its title and its old and new information" \
     'joined "$m07t" | grep -qF "GIẤY ĐỀ NGHỊ THAY ĐỔI NỘI DUNG THÔNG TIN CHỨNG THƯ SỐ" &&
      joined "$m07t" | grep -qF "Thông tin mới: tamvm@angiang.gov.vn" &&
      ! joined "$m07t" | grep -qF "GIA HẠN"'
+m07o="$T/out/$TC/gia-han/Mau07-trung-tam-dich-vu-tai-chinh-cong-tinh-an-giang.pdf"
+check "Mẫu 07 of an organisation: its address and certificate manager, no post of a person" \
+    'joined "$m07o" | grep -qF "Địa chỉ: " && joined "$m07o" | grep -qF "Người quản lý chứng thư số: " &&
+     ! joined "$m07o" | grep -qF "Chức vụ: " && ! joined "$m07g" | grep -qF "Người quản lý chứng thư số"'
 check "Mẫu 02 keeps its V/v" \
     'joined "$T/out/$TC/cap-moi/Mau02-$TC.pdf" | grep -qF "V/v đề nghị cấp chứng thư số"'
 check "Mẫu 14: the representative with the register's title, the title over the signature" \
