@@ -18,7 +18,7 @@
  * !NAME (the opposite), NAME=A,B (one of the values), NAME!=A,B (none of them); a NAME
  * starting "rows." holds when it holds for one of the document's rows. */
 
-static const char *const FILTERS[] = {"opt", "upper", "lower", "capital", "ngay"};
+static const char *const FILTERS[] = {"opt", "upper", "lower", "capital", "ngay", "chuc_vu"};
 
 static int filter_known(const char *f, size_t n)
 {
@@ -515,10 +515,35 @@ typedef struct filler {
     char *scratch; /* the last answer that had to be made */
 } filler;
 
+/* A title written in capitals as a sentence writes it (NĐ 30/2020 Phụ lục II: the first
+ * letter, and the next word's after "Phó"): "PHÓ GIÁM ĐỐC" -> "Phó Giám đốc". A title
+ * already in mixed case ("Giám đốc Sở Tài chính") is left as written: its capitals mean
+ * something. */
+static char *title_case(const char *v)
+{
+    char *up = text_upper(v);
+    int capitals = strcmp(up, v) == 0;
+    free(up);
+    if (!capitals)
+        return NULL;
+    char *lo = text_lower(v), *out = text_capital(lo);
+    free(lo);
+    if (strncmp(out, "Phó ", strlen("Phó ")) == 0) {
+        char *rest = text_capital(out + strlen("Phó "));
+        char *joined = xasprintf("Phó %s", rest);
+        free(rest);
+        free(out);
+        out = joined;
+    }
+    return out;
+}
+
 /* v through one filter (n bytes of f); NULL when it leaves v as it is. The answer is owned
  * by the caller. */
 static char *filter_apply(const char *f, size_t n, const char *v)
 {
+    if (n == 7 && strncmp(f, "chuc_vu", 7) == 0)
+        return title_case(v);
     if (n == 5 && strncmp(f, "upper", 5) == 0)
         return text_upper(v);
     if (n == 5 && strncmp(f, "lower", 5) == 0)

@@ -21,7 +21,8 @@
  *      words stay on one line while the table has room
  * Placeholders: {key}, then filters applied left to right: {key|upper} (Vietnamese
  * capitals), {key|lower}, {key|capital} (first letter upper: {key|lower|capital} makes
- * "GIÁM ĐỐC" "Giám đốc"), {key|ngay} (a date, ISO or as the clerk wrote it, as dd/mm/yyyy),
+ * "GIÁM ĐỐC" "Giám đốc"), {key|chuc_vu} (a title in capitals as a sentence writes it, NĐ
+ * 30/2020 Phụ lục II: "PHÓ GIÁM ĐỐC" -> "Phó Giám đốc"; mixed case stays), {key|ngay} (a date, ISO or as the clerk wrote it, as dd/mm/yyyy),
  * {key|opt} (optional: empty stays empty, and a paragraph made only of empty optional values
  * is left out, e.g. an authority line "KT. GIÁM ĐỐC"); any other empty value becomes the
  * form's `blank` text in paragraphs and nothing in table cells. A paragraph made only of
