@@ -631,7 +631,7 @@ static void table_measure_release(tablem *m)
  * allowed to go; fixed, set by the template. Content widths, without the cell padding. */
 typedef struct colrange {
     double lo, hi;
-    double word; /* its longest word: what a nowrap column gives way down to */
+    double word;      /* its longest word: what a nowrap column gives way down to */
     int fixed, words; /* words: some cell holds more than one word (a name, a sentence) */
 } colrange;
 
@@ -800,7 +800,8 @@ static double grow(const tablem *m, double *w, const colrange *cr, double spare)
         for (size_t i = 0; i < n; i++) {
             if (cr[i].fixed || w[i] >= cr[i].hi - 1e-9)
                 continue;
-            double t = 0, rate = best_step(m, i, w, cr, spare, lines, rowmax, second, argmax, ev, &t);
+            double t = 0,
+                   rate = best_step(m, i, w, cr, spare, lines, rowmax, second, argmax, ev, &t);
             if (rate > best + 1e-9) {
                 best = rate;
                 to = t;

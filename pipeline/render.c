@@ -135,8 +135,8 @@ int render_printable(const renderer *r, const record *rec, char *why, size_t why
 /* ---- the names a template may use (render.h), answered by doc_lookup and row_lookup ---- */
 
 static const char *const OWN_DOC[] = {"doc.count", "date.day", "date.month", "date.year"};
-static const char *const OWN_ROW[] = {"stt", "ten", "kq.tep", "kq.dong", "kq.ket_qua", "kq.loi",
-                                      "kq.van_ban"};
+static const char *const OWN_ROW[] = {"stt",        "ten",    "kq.tep",    "kq.dong",
+                                      "kq.ket_qua", "kq.loi", "kq.van_ban"};
 
 static int in_list(const char *const *list, size_t n, const char *name)
 {

@@ -568,7 +568,8 @@ static int has_filter(const char *filters, const char *name)
 {
     size_t n = strlen(name);
     for (const char *f = filters; f && *f == '|'; f = strchr(f + 1, '|'))
-        if (strncmp(f + 1, name, n) == 0 && (f[1 + n] == '|' || f[1 + n] == '\0' || f[1 + n] == '}'))
+        if (strncmp(f + 1, name, n) == 0 &&
+            (f[1 + n] == '|' || f[1 + n] == '\0' || f[1 + n] == '}'))
             return 1;
     return 0;
 }
@@ -641,7 +642,7 @@ static int value_in(const char *v, const char *values, size_t vlen)
 
 static int term_holds_for(const term *t, const char *v)
 {
-    int holds = t->op == '=' ? value_in(v, t->values, t->vlen)
+    int holds = t->op == '='   ? value_in(v, t->values, t->vlen)
                 : t->op == '!' ? !value_in(v, t->values, t->vlen)
                                : value_set(v);
     return t->negated ? !holds : holds;

@@ -22,12 +22,12 @@
  * Placeholders: {key}, then filters applied left to right: {key|upper} (Vietnamese
  * capitals), {key|lower}, {key|capital} (first letter upper: {key|lower|capital} makes
  * "GIÁM ĐỐC" "Giám đốc"), {key|chuc_vu} (a title in capitals as a sentence writes it, NĐ
- * 30/2020 Phụ lục II: "PHÓ GIÁM ĐỐC" -> "Phó Giám đốc"; mixed case stays), {key|ngay} (a date, ISO or as the clerk wrote it, as dd/mm/yyyy),
- * {key|opt} (optional: empty stays empty, and a paragraph made only of empty optional values
- * is left out, e.g. an authority line "KT. GIÁM ĐỐC"); any other empty value becomes the
- * form's `blank` text in paragraphs and nothing in table cells. A paragraph made only of
- * <if> pieces none of which holds is left out too. {?CONDITION:TEXT} gives TEXT (no braces,
- * no placeholders) when the condition holds, else nothing: the <if> of attributes (a
+ * 30/2020 Phụ lục II: "PHÓ GIÁM ĐỐC" -> "Phó Giám đốc"; mixed case stays), {key|ngay} (a date, ISO
+ * or as the clerk wrote it, as dd/mm/yyyy), {key|opt} (optional: empty stays empty, and a paragraph
+ * made only of empty optional values is left out, e.g. an authority line "KT. GIÁM ĐỐC"); any other
+ * empty value becomes the form's `blank` text in paragraphs and nothing in table cells. A paragraph
+ * made only of <if> pieces none of which holds is left out too. {?CONDITION:TEXT} gives TEXT (no
+ * braces, no placeholders) when the condition holds, else nothing: the <if> of attributes (a
  * letter's subject).
  * when="CONDITION" (p, table, columns, space, if): the block or piece is left out unless
  * every space-separated term holds: NAME (set, not empty, not "0"; e.g. doc.so_tu_choi),
@@ -70,12 +70,12 @@ typedef struct tpara {
 typedef struct tblock tblock;
 
 typedef struct tcolumn {
-    double width;   /* columns: % of the text width */
+    double width; /* columns: % of the text width */
     /* tables: constraints on the column's width, mm, 0 when not set; the layout sizes
      * every other column from its content (layout.h) */
     double min_width, max_width, fixed_width;
-    int nowrap; /* tables: cells of up to this many words stay on one line while the table
-                 * has room (a name of four words; a unit's long name still wraps); 0: none */
+    int nowrap;     /* tables: cells of up to this many words stay on one line while the table
+                     * has room (a name of four words; a unit's long name still wraps); 0: none */
     tblock *blocks; /* columns: the paragraphs of the column */
     size_t nblocks;
     char *head; /* tables: header text */

@@ -557,7 +557,7 @@ static void test_rules_under_lines(void **state)
         assert_true(r->y > texts[k]->y - 13);   /* and close to it */
         double mid = r->x + len / 2, tmid = texts[k]->x + tw / 2;
         assert_true(fabs(mid - tmid) < POS_EPS); /* centred on it */
-        if (k == 0)                           /* NĐ 30/2020: a third to a half of the line */
+        if (k == 0)                              /* NĐ 30/2020: a third to a half of the line */
             assert_true(len >= tw / 3 - POS_EPS && len <= tw / 2 + POS_EPS);
         else
             assert_true(fabs(len - tw) < POS_EPS);
@@ -927,8 +927,8 @@ static size_t or_height(const char *const *cells, double size, const double *w, 
     for (size_t r = 0; r < OR_ROWS; r++) {
         size_t tallest = 0;
         for (size_t i = 0; i < OR_COLS; i++) {
-            size_t n = or_lines(r == 0 ? FACE_BOLD : FACE_REGULAR, size, cells[r * OR_COLS + i],
-                                w[i]);
+            size_t n =
+                or_lines(r == 0 ? FACE_BOLD : FACE_REGULAR, size, cells[r * OR_COLS + i], w[i]);
             n = n ? n : 1;
             *all += n;
             tallest = n > tallest ? n : tallest;
@@ -953,10 +953,34 @@ static size_t or_best(const char *const *cells, double size, double width, const
     return best;
 }
 
-static const char *const OR_WORDS[] = {
-    "Nguyễn", "Thị", "Ánh", "Tuyết", "Huỳnh", "Mỹ", "Dung", "Phó", "Giám", "đốc", "Chánh",
-    "Văn", "phòng", "Chuyên", "viên", "Gia", "hạn", "Cấp", "mới", "15/03/2027",
-    "tuyetnta@angiang.gov.vn", "5401010190A3B7C2", "Sở", "Tài", "chính", "tỉnh", "An", "Giang"};
+static const char *const OR_WORDS[] = {"Nguyễn",
+                                       "Thị",
+                                       "Ánh",
+                                       "Tuyết",
+                                       "Huỳnh",
+                                       "Mỹ",
+                                       "Dung",
+                                       "Phó",
+                                       "Giám",
+                                       "đốc",
+                                       "Chánh",
+                                       "Văn",
+                                       "phòng",
+                                       "Chuyên",
+                                       "viên",
+                                       "Gia",
+                                       "hạn",
+                                       "Cấp",
+                                       "mới",
+                                       "15/03/2027",
+                                       "tuyetnta@angiang.gov.vn",
+                                       "5401010190A3B7C2",
+                                       "Sở",
+                                       "Tài",
+                                       "chính",
+                                       "tỉnh",
+                                       "An",
+                                       "Giang"};
 
 static void or_text(unsigned *seed, char *out, size_t cap)
 {
@@ -975,8 +999,8 @@ static void test_table_widths_match_oracle(void **state)
     /* hand-made cases first: the spare width must go to the name that then fits on one
      * line, not to the column that says the same thing on every row */
     static const char *const fixed_case[OR_ROWS * OR_COLS] = {
-        "Họ và tên", "Nội dung", "Ghi chú", "Nguyễn Thị Ánh Tuyết", "Gia hạn", "",
-        "Huỳnh Thị Mỹ Dung", "Gia hạn", "bổ sung", "Tô Văn Sang", "Gia hạn", ""};
+        "Họ và tên",         "Nội dung", "Ghi chú", "Nguyễn Thị Ánh Tuyết", "Gia hạn", "",
+        "Huỳnh Thị Mỹ Dung", "Gia hạn",  "bổ sung", "Tô Văn Sang",          "Gia hạn", ""};
     unsigned seed = 13;
     size_t cases = 0, equal = 0;
     for (int k = 0; k < 30; k++) {
@@ -1034,10 +1058,18 @@ static void test_table_widths_keep_words_whole(void **state)
 {
     (void)state;
     static const char *const cells[] = {
-        "STT", "Thư điện tử công vụ", "Số hiệu chứng thư số", "Ghi chú",
-        "1", "duyenvtm@angiang.gov.vn", "5401010190A3B7C2D4E5F60718293A4B",
+        "STT",
+        "Thư điện tử công vụ",
+        "Số hiệu chứng thư số",
+        "Ghi chú",
+        "1",
+        "duyenvtm@angiang.gov.vn",
+        "5401010190A3B7C2D4E5F60718293A4B",
         "Cán bộ mới chuyển công tác từ Sở Nội vụ tỉnh An Giang về Sở Tài chính",
-        "2", "tuyetnta@angiang.gov.vn", "5401010190A3B7C2D4E5F60718293A4C", "15/03/2027"};
+        "2",
+        "tuyetnta@angiang.gov.vn",
+        "5401010190A3B7C2D4E5F60718293A4C",
+        "15/03/2027"};
     double w[4];
     layout_table_widths(&FS, 11, cells, 3, 4, 440, w);
     for (size_t r = 1; r < 3; r++)
@@ -1094,7 +1126,8 @@ static void test_tall_rows_stay_in_margins(void **state)
                     double low = it->kind == DL_LINE ? fmin(it->y, it->y2) : it->y - 3;
                     if (low < bottom - 0.5 || it->y > top + 0.5)
                         fail_msg("%zu words: an item at y=%.1f on page %zu is outside the "
-                                 "margins", words, it->y, pg + 1);
+                                 "margins",
+                                 words, it->y, pg + 1);
                 }
         } else {
             refused++;

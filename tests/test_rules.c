@@ -877,7 +877,8 @@ static void test_revocation_by_expiry(void **state)
     one_release(&o);
     /* already expired on the request date, whatever the reason */
     check_revoke(&o, *state, fill_valid, "doi-vi-tri", "01/01/2026");
-    expect_only(&o.v, "thu-hoi-tu-dong", "ngay_het_han", SEV_INFO, NULL); /* the date triggered it */
+    expect_only(&o.v, "thu-hoi-tu-dong", "ngay_het_han", SEV_INFO,
+                NULL); /* the date triggered it */
     assert_int_equal(o.v.auto_revoked, 1);
     one_release(&o);
 }

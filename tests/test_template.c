@@ -587,7 +587,8 @@ static void test_load_checks_names(void **state)
     free(path);
     expect_checked_error("<form>\n<p>a</p>\n<p>Họ tên: {ho_tenx}</p></form>",
                          "3: unknown placeholder {ho_tenx}");
-    expect_checked_error("<form>\n\n<p>{ho_ten|hoa}</p></form>", "3: unknown filter hoa in {ho_ten}");
+    expect_checked_error("<form>\n\n<p>{ho_ten|hoa}</p></form>",
+                         "3: unknown filter hoa in {ho_ten}");
     expect_checked_error("<form>\n<p when=\"ma.thu_tuc=gia-han loai\">a</p></form>",
                          "2: unknown key in condition: loai");
     expect_checked_error("<form>\n<p><if when=\"khong_co\">a</if></p></form>",
@@ -643,16 +644,17 @@ static void test_shipped_templates_check(void **state)
     }
     closedir(dir);
     assert_true(n >= 14);
-    static const char *const good[] = {"ho_ten", "agency.quyen_ky", "site.dia_danh",
-                                       "nhan.thu_tuc", "ma.loai_thue_bao",
-                                       "derived.han_ban_giao_thiet_bi", "doc.so_tu_choi",
-                                       "doc.count", "date.year", "ten"};
+    static const char *const good[] = {"ho_ten",           "agency.quyen_ky",
+                                       "site.dia_danh",    "nhan.thu_tuc",
+                                       "ma.loai_thue_bao", "derived.han_ban_giao_thiet_bi",
+                                       "doc.so_tu_choi",   "doc.count",
+                                       "date.year",        "ten"};
     for (size_t i = 0; i < sizeof good / sizeof *good; i++)
         if (!render_name_known(cfg, good[i], 0))
             fail_msg("%s should be known", good[i]);
-    static const char *const bad[] = {"ho_tenx", "agency.khong_co", "site.khong_co",
+    static const char *const bad[] = {"ho_tenx",     "agency.khong_co",   "site.khong_co",
                                       "nhan.ho_ten", "derived.ngay_sinh", "doc.khong_co",
-                                      "date.hour", "kq.khong", "stt"};
+                                      "date.hour",   "kq.khong",          "stt"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         if (render_name_known(cfg, bad[i], 0))
             fail_msg("%s should be unknown", bad[i]);
