@@ -132,6 +132,7 @@ unit: fonts $(SAN_TESTS)
 
 e2e: build/san/ctsbatch fonts
 	CTSBATCH=build/san/ctsbatch bash tests/e2e.sh
+	CTSBATCH=build/san/ctsbatch bash tests/e2e_tables.sh
 	CTSBATCH=build/san/ctsbatch bash tests/e2e_txn.sh
 	CTSBATCH=build/san/ctsbatch bash tests/e2e_register.sh
 

@@ -408,6 +408,19 @@ static const char *kv_find(const kv *arr, size_t n, const char *key)
     return NULL;
 }
 
+int config_site_has(const config *c, const char *key)
+{
+    return kv_find(c->site, c->nsite, key) != NULL;
+}
+
+int config_values_has(const config *c, const char *field)
+{
+    for (size_t i = 0; i < c->nvalues; i++)
+        if (strcmp(c->values[i].field, field) == 0)
+            return 1;
+    return 0;
+}
+
 const char *config_site(const config *c, const char *key)
 {
     const char *v = kv_find(c->site, c->nsite, key);

@@ -49,6 +49,10 @@ void config_free(config *c); /* accepts NULL */
 const char *config_home(const config *c);
 /* A site setting (<site><value key="...">), "" when absent. */
 const char *config_site(const config *c, const char *key);
+/* 1 when <site> has a value of this key (a template may name it: {site.KEY}). */
+int config_site_has(const config *c, const char *key);
+/* 1 when <values field="..."> lists the allowed values of this field ({nhan.FIELD}). */
+int config_values_has(const config *c, const char *field);
 /* A rule parameter as a number; `fallback` when absent or not a number. */
 long config_param(const config *c, const char *name, long fallback);
 /* The rule with this id, or NULL. */

@@ -4,6 +4,7 @@
  * items positioned relative to the box top; then boxes are placed on pages. */
 #include "layout.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 #define MM (72.0 / 25.4)
 #define A4_W 595.276
 #define A4_H 841.89
-#define CELL_PAD_X 2.5
+#define CELL_PAD_X LAYOUT_CELL_PAD_X
 #define CELL_PAD_Y 1.5
 #define TABLE_STROKE 0.5
 #define RULE_STROKE 0.6
@@ -217,8 +218,19 @@ static void split_at_punctuation(words *out, const lctx *c, const piece *p, doub
     }
 }
 
+/* 1 when no word of ws is wider than maxw: nothing to split. */
+static int words_fit(const words *ws, double maxw)
+{
+    for (size_t i = 0; i < ws->nw; i++)
+        if (ws->w[i].w > maxw)
+            return 0;
+    return 1;
+}
+
 static void words_split_wide(words *ws, const lctx *c, double maxw)
 {
+    if (words_fit(ws, maxw))
+        return; /* the common case: the list stands as it is */
     words out = {0};
     for (size_t i = 0; i < ws->nw; i++) {
         const word *w = &ws->w[i];
@@ -360,15 +372,28 @@ static void emit_line(box *b, const words *ws, const line *ln, const lctx *c, do
     buf_release(&run);
 }
 
+static void set_lines(const tpara *p, const words *ws, const lctx *c, double x0, double width,
+                      boxlist *out);
+
 /* Lays out a paragraph between x0 and x0 + width: one box per line appended to out. */
 static void para_lines(const tpara *p, const lctx *c, double x0, double width, boxlist *out)
 {
     words ws = {0};
-    double indent = p->indent * MM;
     words_build(&ws, c, p->spans, p->nspans);
-    words_split_wide(&ws, c, width - indent);
+    words_split_wide(&ws, c, width - p->indent * MM);
+    set_lines(p, &ws, c, x0, width, out);
+    free(ws.p);
+    free(ws.w);
+}
+
+/* Sets words already measured (ws, which holds no word wider than the first line) as the
+ * paragraph p's lines: one box per line appended to out. */
+static void set_lines(const tpara *p, const words *ws, const lctx *c, double x0, double width,
+                      boxlist *out)
+{
+    double indent = p->indent * MM;
     size_t nl = 0;
-    line *lines = break_lines(&ws, c, width, indent, &nl);
+    line *lines = break_lines(ws, c, width, indent, &nl);
     double sp = space_w(c);
     for (size_t i = 0; i < nl; i++) {
         const line *ln = &lines[i];
@@ -382,7 +407,7 @@ static void para_lines(const tpara *p, const lctx *c, double x0, double width, b
             gap = sp + (avail - ln->w) / (double)(ln->n - 1);
         box *b = boxes_add(out);
         b->h = c->lh;
-        emit_line(b, &ws, ln, c, x, gap, gap != 0);
+        emit_line(b, ws, ln, c, x, gap, gap != 0);
         if (i + 1 == nl && p->rule != RULE_NONE) {
             double rw = p->rule == RULE_FULL ? ln->w : ln->w * 0.4;
             /* below the descenders and the dots below (ạ, Ị): NĐ 30/2020 wants a clear rule */
@@ -398,8 +423,6 @@ static void para_lines(const tpara *p, const lctx *c, double x0, double width, b
         b->h = c->lh;
     }
     free(lines);
-    free(ws.p);
-    free(ws.w);
 }
 
 /* ---- blocks ---- */
@@ -423,6 +446,8 @@ static double stack_blocks(const frame *f, const tblock *blocks, size_t n, doubl
     double y = 0;
     for (size_t i = 0; i < n; i++) {
         const tblock *b = &blocks[i];
+        if (b->omit && b->kind != TB_PARA)
+            continue; /* its condition does not hold */
         y += b->before + (b->kind == TB_PARA ? b->para.before : 0);
         if (b->kind == TB_SPACE) {
             y += b->height;
@@ -462,20 +487,433 @@ static void add_columns(const frame *f, const tblock *b, boxlist *out)
     dst->keep_with_prev = b->keep;
 }
 
-/* One table row: each cell wrapped in its column; borders drawn around every cell. */
-static void table_row(const frame *f, const tblock *b, const double *colw, char *const *texts,
-                      int header, box *dst)
+/* ---- table column widths ----
+ *
+ * In the spirit of CSS automatic table layout (CSS 2.1 §17.5.2.2): each column has a
+ * minimum, its longest word, and a preferred width, its longest cell unwrapped, both
+ * measured with the fonts over every row (header included) before any page is made, so a
+ * table keeps its widths on every page. Every column gets its minimum first: no word is cut
+ * while the table can hold them all, an e-mail, a serial or a date included. The width left
+ * over goes, step by step, to the column and width that remove the most lines per point:
+ * first the table's height (the tallest cell of each row), then the lines of every cell;
+ * what no longer removes a line is shared in proportion. When even the minima do not fit,
+ * columns of sentences give way before columns of single words (e-mails, serials, dates).
+ * Each cell is measured once: its words are kept and laid out from the same measures. */
+
+#define NEED_LEVELS 4  /* line counts remembered per cell: 1 .. NEED_LEVELS */
+#define GROW_STEPS 256 /* bounded: what is left after that is shared in proportion */
+#define HEIGHT_WEIGHT 1024.0
+
+static size_t nonzero(size_t n)
+{
+    return n ? n : 1;
+}
+
+typedef struct cellm {
+    size_t wfirst, nw;        /* the cell's words in the table's word list */
+    double maxword;           /* its widest word */
+    double need[NEED_LEVELS]; /* need[k]: the narrowest width that sets it in k + 1 lines */
+} cellm;
+
+typedef struct tablem {
+    size_t nrows, ncols; /* rows include the header, row 0 */
+    words ws;            /* every cell's words, measured once */
+    cellm *cells;        /* nrows x ncols */
+    double sp;           /* a space */
+} tablem;
+
+/* How many lines greedy filling (break_lines) gives n words within width; a word wider than
+ * width is cut into pieces of that width (words_split_wide), counted as such. */
+static unsigned count_lines(const word *w, size_t n, double sp, double width)
+{
+    unsigned lines = 0;
+    double cur = -1; /* width of the open line, -1 when none is open */
+    for (size_t i = 0; i < n; i++) {
+        double ww = w[i].w;
+        if (w[i].n == 0) { /* a forced break closes the line, or makes an empty one */
+            lines += cur < 0;
+            cur = -1;
+        } else if (ww > width + 1e-6) {
+            double pieces = width > 0 ? ceil(ww / width - 1e-9) : 1;
+            lines += (unsigned)pieces;
+            cur = ww - (pieces - 1) * width;
+        } else if (cur >= 0 && cur + sp + ww <= width + 1e-6) {
+            cur += sp + ww;
+        } else {
+            lines++;
+            cur = ww;
+        }
+    }
+    return lines ? lines : 1;
+}
+
+static unsigned cell_count(const tablem *m, const cellm *c, double width)
+{
+    return count_lines(&m->ws.w[c->wfirst], c->nw, m->sp, width);
+}
+
+/* Lines of a cell at a width, from what was measured; counted again only below the
+ * narrowest width remembered. */
+static unsigned cell_lines(const tablem *m, const cellm *c, double width)
+{
+    for (unsigned k = 0; k < NEED_LEVELS; k++)
+        if (width >= c->need[k] - 1e-6)
+            return k + 1;
+    return cell_count(m, c, width);
+}
+
+/* need[] of one cell: the natural width for one line, then for each count of lines the
+ * narrowest width (to 0.01 pt) down to its widest word. Greedy filling never takes more
+ * lines in a wider column, so a bisection finds it. */
+static void cell_measure(const tablem *m, cellm *c)
+{
+    const word *w = &m->ws.w[c->wfirst];
+    double nat = 0, cur = 0;
+    c->maxword = 0;
+    for (size_t i = 0; i < c->nw; i++) {
+        if (w[i].n == 0) {
+            cur = 0;
+            continue;
+        }
+        cur += (cur > 0 ? m->sp : 0) + w[i].w;
+        nat = cur > nat ? cur : nat;
+        c->maxword = w[i].w > c->maxword ? w[i].w : c->maxword;
+    }
+    for (unsigned k = 0; k < NEED_LEVELS; k++) {
+        double lo = c->maxword, hi = k ? c->need[k - 1] : nat;
+        if (cell_count(m, c, lo) <= k + 1) {
+            c->need[k] = lo;
+            continue;
+        }
+        while (hi - lo > 0.01) { /* count(hi) <= k + 1 < count(lo) */
+            double mid = (lo + hi) / 2;
+            if (cell_count(m, c, mid) <= k + 1)
+                hi = mid;
+            else
+                lo = mid;
+        }
+        c->need[k] = hi;
+    }
+}
+
+/* The words of every cell of b (the header row first), measured once. */
+static void table_measure(const lctx *c, const tblock *b, tablem *m)
+{
+    m->nrows = b->nrows + 1;
+    m->ncols = b->ncols;
+    m->cells = xcalloc(nonzero(m->nrows * m->ncols), sizeof *m->cells);
+    m->sp = space_w(c);
+    for (size_t r = 0; r < m->nrows; r++) {
+        for (size_t i = 0; i < m->ncols; i++) {
+            const tpara *cell = &b->cols[i].cell;
+            int header = r == 0;
+            const char *text =
+                header ? (b->cols[i].head ? b->cols[i].head : "") : b->cells[r - 1][i];
+            tspan span = {(char *)text, header || (cell->nspans && cell->spans[0].bold),
+                          !header && cell->nspans && cell->spans[0].italic, NULL};
+            cellm *cm = &m->cells[r * m->ncols + i];
+            cm->wfirst = m->ws.nw;
+            words_build(&m->ws, c, &span, 1);
+            cm->nw = m->ws.nw - cm->wfirst;
+            cell_measure(m, cm);
+        }
+    }
+}
+
+static void table_measure_release(tablem *m)
+{
+    free(m->ws.p);
+    free(m->ws.w);
+    free(m->cells);
+}
+
+/* What one column may take: lo, its minimum; hi, beyond which it gains nothing or is not
+ * allowed to go; fixed, set by the template. Content widths, without the cell padding. */
+typedef struct colrange {
+    double lo, hi;
+    double word;      /* its longest word: what a nowrap column gives way down to */
+    int fixed, words; /* words: some cell holds more than one word (a name, a sentence) */
+} colrange;
+
+static void col_ranges(const tablem *m, const tcolumn *cols, colrange *cr)
+{
+    for (size_t i = 0; i < m->ncols; i++) {
+        double lo = 0, hi = 0, one = 0;
+        int many = 0;
+        for (size_t r = 0; r < m->nrows; r++) {
+            const cellm *c = &m->cells[r * m->ncols + i];
+            lo = c->maxword > lo ? c->maxword : lo;
+            hi = c->need[0] > hi ? c->need[0] : hi;
+            if (r > 0 && c->nw <= (size_t)cols[i].nowrap && c->need[0] > one)
+                one = c->need[0];
+            many |= r > 0 && c->nw > 1;
+        }
+        double pad = 2 * CELL_PAD_X;
+        cr[i] = (colrange){one > lo ? one : lo, hi, lo, 0, many};
+        if (cols[i].fixed_width > 0) {
+            cr[i].lo = cr[i].hi = cols[i].fixed_width * MM - pad;
+            cr[i].fixed = 1;
+            continue;
+        }
+        if (cols[i].min_width > 0 && cols[i].min_width * MM - pad > cr[i].lo)
+            cr[i].lo = cols[i].min_width * MM - pad;
+        if (cols[i].max_width > 0 && cols[i].max_width * MM - pad < cr[i].hi)
+            cr[i].hi = cols[i].max_width * MM - pad; /* a word longer than the maximum wins */
+        if (cr[i].hi < cr[i].lo)
+            cr[i].hi = cr[i].lo;
+    }
+}
+
+/* A nowrap column gives way first, down to its longest word, in proportion to what each
+ * can give; returns what could not be taken. */
+static double unwrap(double *w, const colrange *cr, size_t n, double excess)
+{
+    double can = 0;
+    for (size_t i = 0; i < n; i++)
+        can += cr[i].fixed ? 0 : w[i] - cr[i].word;
+    double take = excess < can ? excess : can;
+    for (size_t i = 0; i < n && take > 0; i++)
+        if (!cr[i].fixed)
+            w[i] -= (w[i] - cr[i].word) * take / can;
+    return excess - (take > 0 ? take : 0);
+}
+
+/* Takes `excess` off the columns not fixed (only those holding more than one word, with
+ * words_only), in proportion to what each can give above its floor; returns what could not
+ * be taken. */
+static double shrink(double *w, const colrange *cr, size_t n, double excess, int words_only,
+                     double floor)
+{
+    double can = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!cr[i].fixed && (!words_only || cr[i].words) && w[i] > floor)
+            can += w[i] - floor;
+    if (can <= 0)
+        return excess;
+    double take = excess < can ? excess : can;
+    for (size_t i = 0; i < n; i++)
+        if (!cr[i].fixed && (!words_only || cr[i].words) && w[i] > floor)
+            w[i] -= (w[i] - floor) * take / can;
+    return excess - take;
+}
+
+/* Shares `spare` among the columns below their hi, in proportion to what each lacks, then
+ * among all that are not fixed (the table fills its width); returns what is left. */
+static double share(double *w, const colrange *cr, size_t n, double spare)
+{
+    for (int round = 0; round < 2 && spare > 1e-9; round++) {
+        double lack = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!cr[i].fixed)
+                lack += round ? w[i] : cr[i].hi - w[i];
+        if (lack <= 1e-9)
+            continue;
+        double give = round || spare < lack ? spare : lack;
+        for (size_t i = 0; i < n; i++)
+            if (!cr[i].fixed)
+                w[i] += (round ? w[i] : cr[i].hi - w[i]) * give / lack;
+        spare -= give;
+    }
+    return spare;
+}
+
+typedef struct event {
+    double at;   /* the column's width where it happens */
+    double gain; /* height and lines removed there */
+} event;
+
+static int event_cmp(const void *a, const void *b)
+{
+    double x = ((const event *)a)->at, y = ((const event *)b)->at;
+    return x < y ? -1 : x > y;
+}
+
+/* The best step of column i: the width up to i's hi and spare beyond w[i] where the lines
+ * it removes per point are most. Returns the gain per point (0: none), the width in *to.
+ * lines[] holds every cell's lines at w, rowmax[r] and second[r] the two tallest cells of
+ * row r (second: the tallest but for argmax[r]). */
+static double best_step(const tablem *m, size_t i, const double *w, const colrange *cr,
+                        double spare, const unsigned *lines, const unsigned *rowmax,
+                        const unsigned *second, const size_t *argmax, event *ev, double *to)
+{
+    size_t nev = 0;
+    double limit = w[i] + spare < cr[i].hi ? w[i] + spare : cr[i].hi;
+    for (size_t r = 0; r < m->nrows; r++) {
+        const cellm *c = &m->cells[r * m->ncols + i];
+        unsigned now = lines[r * m->ncols + i];
+        unsigned other = argmax[r] == i ? second[r] : rowmax[r];
+        while (now > 1) { /* the widths where this cell loses a line, while they are in reach */
+            unsigned lv = now - 1 <= NEED_LEVELS ? now - 1 : NEED_LEVELS;
+            double at = c->need[lv - 1];
+            if (at > limit + 1e-9)
+                break;
+            double h0 = now > other ? now : other, h1 = lv > other ? lv : other;
+            ev[nev++] = (event){at, HEIGHT_WEIGHT * (h0 - h1) + (double)(now - lv)};
+            now = lv;
+        }
+    }
+    qsort(ev, nev, sizeof *ev, event_cmp);
+    double best = 0, sum = 0;
+    for (size_t e = 0; e < nev; e++) {
+        sum += ev[e].gain;
+        if (e + 1 < nev && ev[e + 1].at <= ev[e].at)
+            continue; /* all that happens at one width counts together */
+        double step = ev[e].at - w[i];
+        double rate = sum / (step > 0.01 ? step : 0.01);
+        if (rate > best) {
+            best = rate;
+            *to = ev[e].at > w[i] ? ev[e].at : w[i];
+        }
+    }
+    return best;
+}
+
+/* Grows columns from their minima, the best step first, while a step removes a line. */
+static double grow(const tablem *m, double *w, const colrange *cr, double spare)
+{
+    size_t n = m->ncols, R = m->nrows;
+    unsigned *lines = xcalloc(nonzero(R * n), sizeof *lines);
+    unsigned *rowmax = xcalloc(nonzero(R), sizeof *rowmax);
+    unsigned *second = xcalloc(nonzero(R), sizeof *second);
+    size_t *argmax = xcalloc(nonzero(R), sizeof *argmax);
+    event *ev = xcalloc(nonzero(R * NEED_LEVELS), sizeof *ev);
+    for (size_t i = 0; i < n; i++)
+        for (size_t r = 0; r < R; r++)
+            lines[r * n + i] = cell_lines(m, &m->cells[r * n + i], w[i]);
+    for (int step = 0; step < GROW_STEPS && spare > 0.01; step++) {
+        for (size_t r = 0; r < R; r++) {
+            rowmax[r] = second[r] = 0;
+            argmax[r] = 0;
+            for (size_t i = 0; i < n; i++) {
+                unsigned l = lines[r * n + i];
+                if (l > rowmax[r]) {
+                    second[r] = rowmax[r];
+                    rowmax[r] = l;
+                    argmax[r] = i;
+                } else if (l > second[r]) {
+                    second[r] = l;
+                }
+            }
+        }
+        double best = 0, to = 0;
+        size_t col = n;
+        for (size_t i = 0; i < n; i++) {
+            if (cr[i].fixed || w[i] >= cr[i].hi - 1e-9)
+                continue;
+            double t = 0,
+                   rate = best_step(m, i, w, cr, spare, lines, rowmax, second, argmax, ev, &t);
+            if (rate > best + 1e-9) {
+                best = rate;
+                to = t;
+                col = i;
+            }
+        }
+        if (col == n)
+            break;
+        spare -= to - w[col];
+        w[col] = to;
+        for (size_t r = 0; r < R; r++)
+            lines[r * n + col] = cell_lines(m, &m->cells[r * n + col], w[col]);
+    }
+    free(lines);
+    free(rowmax);
+    free(second);
+    free(argmax);
+    free(ev);
+    return spare < 0 ? 0 : spare;
+}
+
+/* How good widths w are: the table's height in lines first, then all its cells' lines. */
+static double table_score(const tablem *m, const double *w)
+{
+    double score = 0;
+    for (size_t r = 0; r < m->nrows; r++) {
+        unsigned tallest = 0;
+        for (size_t i = 0; i < m->ncols; i++) {
+            unsigned l = cell_lines(m, &m->cells[r * m->ncols + i], w[i]);
+            tallest = l > tallest ? l : tallest;
+            score += l;
+        }
+        score += HEIGHT_WEIGHT * tallest;
+    }
+    return score;
+}
+
+/* The columns' widths (padding included) filling `width`. */
+static void table_widths(const tablem *m, const tcolumn *cols, double width, double *colw)
+{
+    size_t n = m->ncols;
+    colrange *cr = xcalloc(n ? n : 1, sizeof *cr);
+    col_ranges(m, cols, cr);
+    double avail = width - 2 * CELL_PAD_X * (double)n, sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        colw[i] = cr[i].lo;
+        sum += colw[i];
+    }
+    if (sum > avail) { /* even the longest words do not fit: sentences give way first */
+        double excess = sum - avail, em = m->sp * 4;
+        excess = unwrap(colw, cr, n, excess);
+        excess = shrink(colw, cr, n, excess, 1, 2 * em);
+        excess = shrink(colw, cr, n, excess, 0, em);
+        excess = shrink(colw, cr, n, excess, 0, 0);
+        for (size_t i = 0; i < n && excess > 1e-6; i++) /* fixed columns too wide: scaled */
+            colw[i] *= avail > 0 && sum > 0 ? avail / (avail + excess) : 0;
+        /* or: every column from a narrow floor, grown where it removes the most lines; the
+         * better of the two is kept */
+        double *alt = xcalloc(nonzero(n), sizeof *alt), floors = 0;
+        for (size_t i = 0; i < n; i++) {
+            /* a short word (STT, a date) is never cut to make room for a long one */
+            alt[i] = cr[i].fixed || cr[i].lo <= 3 * em ? cr[i].lo : em;
+            floors += alt[i];
+        }
+        if (floors <= avail) {
+            share(alt, cr, n, grow(m, alt, cr, avail - floors));
+            if (table_score(m, alt) < table_score(m, colw))
+                memcpy(colw, alt, n * sizeof *colw);
+        }
+        free(alt);
+    } else {
+        double spare = grow(m, colw, cr, avail - sum);
+        share(colw, cr, n, spare);
+    }
+    for (size_t i = 0; i < n; i++)
+        colw[i] += 2 * CELL_PAD_X;
+    free(cr);
+}
+
+/* One table row, its cells' words measured already (row r of m; r == 0 the header): each
+ * cell wrapped in its column; borders drawn around every cell. */
+static void table_row(const frame *f, const tblock *b, const tablem *m, size_t r,
+                      const double *colw, box *dst)
 {
     lctx c = ctx_for(f, b->size);
     double x = f->x0, h = 0;
     box tmp = {0};
     for (size_t i = 0; i < b->ncols; i++) {
         const tpara *cell = &b->cols[i].cell;
-        tspan span = {texts[i], header || (cell->nspans && cell->spans[0].bold),
-                      !header && cell->nspans && cell->spans[0].italic};
-        tpara p = {&span, 1, header ? AL_CENTER : cell->align, 0, 0, 0, 0, RULE_NONE, 0, 0};
+        tpara p = {NULL, 0, r == 0 ? AL_CENTER : cell->align, 0, 0, 0, 0, RULE_NONE, 0, 0};
+        const cellm *cm = &m->cells[r * m->ncols + i];
+        words view = {m->ws.p, m->ws.np, 0, (word *)&m->ws.w[cm->wfirst], cm->nw, 0};
+        double inner = colw[i] - 2 * CELL_PAD_X;
         boxlist lines = {0};
-        para_lines(&p, &c, x + CELL_PAD_X, colw[i] - 2 * CELL_PAD_X, &lines);
+        if (words_fit(&view, inner)) {
+            set_lines(&p, &view, &c, x + CELL_PAD_X, inner, &lines);
+        } else { /* a word wider than its column: cut, in a list of its own */
+            words own = {0};
+            for (size_t k = 0; k < view.nw; k++) {
+                word *nw = word_open(&own);
+                *nw = view.w[k];
+                nw->first = own.np;
+                for (size_t j = 0; j < view.w[k].n; j++) {
+                    own.p = xgrow(own.p, &own.pcap, own.np + 1, sizeof *own.p);
+                    own.p[own.np++] = view.p[view.w[k].first + j];
+                }
+            }
+            words_split_wide(&own, &c, inner);
+            set_lines(&p, &own, &c, x + CELL_PAD_X, inner, &lines);
+            free(own.p);
+            free(own.w);
+        }
         double y = CELL_PAD_Y;
         for (size_t k = 0; k < lines.n; k++) {
             box_merge(&tmp, &lines.b[k], y);
@@ -500,22 +938,18 @@ static void table_row(const frame *f, const tblock *b, const double *colw, char 
 
 static void add_table(const frame *f, const tblock *b, boxlist *out)
 {
-    double total = 0;
+    lctx c = ctx_for(f, b->size);
+    tablem m = {0};
+    table_measure(&c, b, &m);
     double *colw = xcalloc(b->ncols ? b->ncols : 1, sizeof *colw);
-    char **heads = xcalloc(b->ncols ? b->ncols : 1, sizeof *heads);
-    for (size_t i = 0; i < b->ncols; i++)
-        total += b->cols[i].width;
-    for (size_t i = 0; i < b->ncols; i++) {
-        colw[i] = total > 0 ? f->width * b->cols[i].width / total : 0;
-        heads[i] = b->cols[i].head ? b->cols[i].head : "";
-    }
+    table_widths(&m, b->cols, f->width, colw);
     long hidx = (long)out->n;
     box *hb = boxes_add(out);
-    table_row(f, b, colw, heads, 1, hb);
+    table_row(f, b, &m, 0, colw, hb);
     out->b[hidx].before = b->before;
     for (size_t r = 0; r < b->nrows; r++) {
         box *rb = boxes_add(out);
-        table_row(f, b, colw, b->cells[r], 0, rb);
+        table_row(f, b, &m, r + 1, colw, rb);
         rb->header = hidx;
         /* the first row stays with the header */
         rb->keep_with_prev = r == 0;
@@ -523,7 +957,7 @@ static void add_table(const frame *f, const tblock *b, boxlist *out)
     if (b->nrows)
         out->b[out->n - 1].after = b->after;
     free(colw);
-    free(heads);
+    table_measure_release(&m);
 }
 
 static void add_para(const frame *f, const tblock *b, boxlist *out)
@@ -726,7 +1160,7 @@ size_t layout_break_widths(const font *f, double size, const char *text, double 
 {
     fontset fs = {{(font *)f, (font *)f, (font *)f, (font *)f}};
     lctx c = {&fs, size, size * 1.2};
-    tspan span = {(char *)text, 0, 0};
+    tspan span = {(char *)text, 0, 0, NULL};
     words ws = {0};
     words_build(&ws, &c, &span, 1);
     words_split_wide(&ws, &c, width);
@@ -738,4 +1172,25 @@ size_t layout_break_widths(const font *f, double size, const char *text, double 
     free(ws.p);
     free(ws.w);
     return n;
+}
+
+void layout_table_widths(const fontset *fs, double size, const char *const *cells, size_t nrows,
+                         size_t ncols, double width, double *out)
+{
+    tblock b = {0};
+    b.ncols = ncols;
+    b.nrows = nrows ? nrows - 1 : 0;
+    b.cols = xcalloc(nonzero(ncols), sizeof *b.cols);
+    b.cells = xcalloc(nonzero(b.nrows), sizeof *b.cells);
+    for (size_t i = 0; i < ncols; i++)
+        b.cols[i].head = (char *)cells[i];
+    for (size_t r = 0; r < b.nrows; r++)
+        b.cells[r] = (char **)&cells[(r + 1) * ncols];
+    lctx c = {fs, size, size * 1.2};
+    tablem m = {0};
+    table_measure(&c, &b, &m);
+    table_widths(&m, b.cols, width, out);
+    table_measure_release(&m);
+    free(b.cols);
+    free(b.cells);
 }

@@ -1,8 +1,11 @@
 /* layout: a filled form tree -> laid-out pages (FORMS.md "Layout rules for công văn").
  * Text is measured with the fonts' real advance widths; lines break on spaces (a word too
  * wide for its column breaks inside); justified lines are spaced by position, not by the
- * PDF word-spacing operator, which does not apply to 2-byte encodings; tables wrap text in
- * their cells and continue on the next page with the header row repeated; a kept block
+ * PDF word-spacing operator, which does not apply to 2-byte encodings; tables size their
+ * columns from their content (CSS automatic table layout: every column gets its longest
+ * word, the spare width goes where it removes the most lines, within the template's bounds;
+ * measured over every row before paging), wrap text in their cells and continue on the next
+ * page with the header row repeated; a kept block
  * (signatures) is never split nor left alone at the top of a page; pages after the first
  * carry their number centred in the top margin.
  *
@@ -54,5 +57,15 @@ void display_release(display *d);
  * face, one size) breaks into within `width`; fills widths[0..max) and returns the count. */
 size_t layout_break_widths(const font *f, double size, const char *text, double width,
                            double *widths, size_t max);
+
+/* The padding of a table cell on each side, pt. */
+#define LAYOUT_CELL_PAD_X 2.5
+
+/* Table column widths, exposed for tests: the widths (pt, padding included) the layout gives
+ * the ncols columns of a table set at `size` pt within `width`, whose cells are
+ * cells[r * ncols + i], row 0 the header (bold), every column sized from its content alone
+ * (no template constraint). Fills out[0..ncols). */
+void layout_table_widths(const fontset *fs, double size, const char *const *cells, size_t nrows,
+                         size_t ncols, double width, double *out);
 
 #endif

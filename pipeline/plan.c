@@ -143,7 +143,52 @@ plan *plan_make(const batch *b, const config *cfg, plan_taken_fn taken, void *ct
     return p;
 }
 
-static const config_document REPORT = {"", "*", "run", "baocao", "", ""};
+static const config_document REPORT = {"", "*", "run", PLAN_REPORT_FORM, "", ""};
+
+/* The document values the clerk's result and the run's report carry ({doc.KEY}), and the
+ * keys of the report's rows ({KEY} in its table): what plan_report and plan_run_summary set,
+ * which test_plan checks against what they make. */
+static const char *const DOC_VALUES[] = {"so_tep",
+                                         "so_yeu_cau",
+                                         "so_hop_le",
+                                         "so_da_lap",
+                                         "so_tu_choi",
+                                         "so_liet_ke",
+                                         "phan",
+                                         "so_phan",
+                                         "tu",
+                                         "den",
+                                         "stt_dau",
+                                         "so_tu_choi_phan",
+                                         "so_hop_le_phan",
+                                         "dong_tu_choi",
+                                         "dong_hop_le",
+                                         "ghi_chu_phan",
+                                         "luu_y_tep",
+                                         "tep_loi",
+                                         "so_van_ban",
+                                         "lan_chay",
+                                         "so_can_sua",
+                                         "so_khong_loi",
+                                         "dong_can_sua",
+                                         "dong_khong_loi"};
+static const char *const SUMMARY_KEYS[] = {"tep",       "ket_qua",   "luu_y",      "so_dong",
+                                           "so_hop_le", "so_da_lap", "so_tu_choi", "so_van_ban"};
+
+static int listed(const char *const *list, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+int plan_provides(const char *name, int in_row)
+{
+    if (strncmp(name, "doc.", 4) == 0)
+        return listed(DOC_VALUES, sizeof DOC_VALUES / sizeof *DOC_VALUES, name + 4);
+    return in_row && listed(SUMMARY_KEYS, sizeof SUMMARY_KEYS / sizeof *SUMMARY_KEYS, name);
+}
 
 static void set_count(record *values, const char *key, size_t n)
 {
@@ -231,8 +276,8 @@ void plan_report(batch *const *bs, size_t nb, roster *const *rosters, size_t n, 
     set_count(out->values, "so_hop_le_phan", out->nrows - here_rejected);
     set_range(out->values, "dong_tu_choi", 0, here_rejected);
     set_range(out->values, "dong_hop_le", here_rejected, out->nrows - here_rejected);
-    char *note = parts > 1 ? str_expand(config_site(cfg, "bao_cao_phan"), count_lookup, out->values)
-                           : NULL;
+    char *note =
+        parts > 1 ? str_expand(config_site(cfg, "bao_cao_phan"), count_lookup, out->values) : NULL;
     record_set(out->values, "ghi_chu_phan", note ? note : "");
     free(note);
     char *notes = report_file_notes(rosters, n);
@@ -253,7 +298,7 @@ void plan_report_release(doc *d)
     memset(d, 0, sizeof *d);
 }
 
-static const config_document SUMMARY = {"", "*", "run", "baocao-lan-chay", "", ""};
+static const config_document SUMMARY = {"", "*", "run", PLAN_SUMMARY_FORM, "", ""};
 
 /* A summary row: a verdict (what table rows read) holding a record of its own. */
 typedef struct summary_row {
@@ -280,8 +325,8 @@ void plan_run_summary(const plan_summary_line *lines, size_t n, long long run,
             record_set(&row->rec, "ket_qua", l->outcome);
             record_set(&row->rec, "luu_y", l->notes ? l->notes : "");
             size_t counts[5] = {l->rows, l->accepted, l->before, l->rejected, l->documents};
-            static const char *const keys[5] = {"so_dong", "so_hop_le", "so_da_lap",
-                                                "so_tu_choi", "so_van_ban"};
+            static const char *const keys[5] = {"so_dong", "so_hop_le", "so_da_lap", "so_tu_choi",
+                                                "so_van_ban"};
             for (int k = 0; k < 5; k++) {
                 set_count(&row->rec, keys[k], counts[k]);
                 t[k] += counts[k];

@@ -87,4 +87,12 @@ void plan_run_summary(const plan_summary_line *lines, size_t n, long long run,
                       const char *unreadable, doc *out);
 void plan_summary_release(doc *d);
 
+/* The forms of the clerk's result and of the run's report (templates/NAME.xml). */
+#define PLAN_REPORT_FORM "baocao"
+#define PLAN_SUMMARY_FORM "baocao-lan-chay"
+
+/* 1 when a template may name `name` because the plan sets it: doc.KEY, a value of the
+ * clerk's result or the run's report; with in_row, a key of the run report's rows. */
+int plan_provides(const char *name, int in_row);
+
 #endif

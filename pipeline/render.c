@@ -9,6 +9,7 @@
 #include "layout.h"
 #include "pdf.h"
 #include "report.h"
+#include "rules.h"
 #include "template.h"
 #include "text.h"
 
@@ -34,6 +35,8 @@ static char *home_path(const config *cfg, const char *rel)
         buf_printf(&b, "%s/%s", config_home(cfg), rel);
     return buf_detach(&b);
 }
+
+static const template *get_template(renderer *r, const char *form, char *err, size_t errlen);
 
 renderer *render_new(const config *cfg, char *err, size_t errlen)
 {
@@ -61,6 +64,18 @@ renderer *render_new(const config *cfg, char *err, size_t errlen)
         render_free(r);
         return NULL;
     }
+    /* every template the run may use, checked now: a broken one stops the run before any
+     * document is made (an operator's error), never a "{...}" on paper */
+    if (!get_template(r, PLAN_REPORT_FORM, err, errlen) ||
+        !get_template(r, PLAN_SUMMARY_FORM, err, errlen)) {
+        render_free(r);
+        return NULL;
+    }
+    for (size_t i = 0; i < config_document_count(cfg); i++)
+        if (!get_template(r, config_document_at(cfg, i)->form, err, errlen)) {
+            render_free(r);
+            return NULL;
+        }
     return r;
 }
 
@@ -117,6 +132,47 @@ int render_printable(const renderer *r, const record *rec, char *why, size_t why
     return 1;
 }
 
+/* ---- the names a template may use (render.h), answered by doc_lookup and row_lookup ---- */
+
+static const char *const OWN_DOC[] = {"doc.count", "date.day", "date.month", "date.year"};
+static const char *const OWN_ROW[] = {"stt",        "ten",    "kq.tep",    "kq.dong",
+                                      "kq.ket_qua", "kq.loi", "kq.van_ban"};
+
+static int in_list(const char *const *list, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *prefixed(const char *name, const char *prefix);
+
+int render_name_known(const config *cfg, const char *name, int in_row)
+{
+    const char *k;
+    if (in_list(OWN_DOC, sizeof OWN_DOC / sizeof *OWN_DOC, name) || plan_provides(name, in_row))
+        return 1;
+    if ((k = prefixed(name, "agency.")))
+        return roster_is_key(k);
+    if ((k = prefixed(name, "site.")))
+        return config_site_has(cfg, k);
+    if (strcmp(name, "stt") == 0)
+        return in_row;
+    if (in_list(OWN_ROW, sizeof OWN_ROW / sizeof *OWN_ROW, name))
+        return 1;
+    if ((k = prefixed(name, "derived.")))
+        return rules_derives(k);
+    if ((k = prefixed(name, "nhan.")) || (k = prefixed(name, "ma.")))
+        return config_values_has(cfg, k) && roster_is_key(k);
+    return roster_is_key(name); /* a request key: the row's, or the first row's */
+}
+
+static int names_known(void *ctx, const char *name, int in_row)
+{
+    return render_name_known(ctx, name, in_row);
+}
+
 static const template *get_template(renderer *r, const char *form, char *err, size_t errlen)
 {
     for (size_t i = 0; i < r->ntemplates; i++)
@@ -131,7 +187,8 @@ static const template *get_template(renderer *r, const char *form, char *err, si
     int number = form[0] && strspn(form, "0123456789") == strlen(form);
     snprintf(rel, sizeof rel, number ? "templates/mau%.8s.xml" : "templates/%.40s.xml", form);
     char *path = home_path(r->cfg, rel);
-    template *t = template_load(path, err, errlen);
+    tnames names = {(void *)r->cfg, names_known};
+    template *t = template_load_checked(path, &names, err, errlen);
     free(path);
     if (!t)
         return NULL;
@@ -198,6 +255,11 @@ static const char *row_value(fillctx *c, const verdict *v, const char *name)
         const char *raw = record_get(v->rec, k);
         const char *canon = config_value_canonical(c->r->cfg, k, raw);
         return canon ? config_value_label(c->r->cfg, k, canon) : raw;
+    }
+    if ((k = prefixed(name, "ma."))) { /* the code, for conditions: "Gia hạn" -> gia-han */
+        const char *raw = record_get(v->rec, k);
+        const char *canon = config_value_canonical(c->r->cfg, k, raw);
+        return canon ? canon : raw;
     }
     if (strcmp(name, "ten") == 0)
         return v->ten;

@@ -5,8 +5,11 @@
  * Names a template may use: any request key ({ho_ten}); {agency.KEY} for the managing
  * agency's keys; {site.KEY}; {derived.KEY}; {nhan.KEY}, the Vietnamese label of a coded
  * value ("Cấp mới"); {date.day} {date.month} {date.year} (two digits below 10, NĐ 30/2020);
- * {doc.count}, the rows listed; in table cells {stt}, the row number. When the site sets
- * ngay_de_trong to "co", each part of the date is the site's ngay_trong ("......"). */
+ * {doc.count}, the rows listed; in table cells {stt}, the row number; {ma.KEY}, the code of
+ * a coded value ("gia-han"), for conditions. When the site sets ngay_de_trong to "co", each
+ * part of the date is the site's ngay_trong ("......"). render_new loads every template the
+ * configuration's documents and the reports use, and checks their names against what these
+ * answer (render_name_known), so a template naming an unknown key fails the run at start. */
 #ifndef CTS_RENDER_H
 #define CTS_RENDER_H
 
@@ -19,7 +22,15 @@
 
 typedef struct renderer renderer;
 
-/* Loads the fonts' metrics once for many documents. NULL with an English reason in err. */
+/* 1 when a template may name `name`, at the document level or (in_row) in a table row:
+ * {agency.KEY} a roster key, {site.KEY} a site setting of cfg, {nhan.KEY} or {ma.KEY} a
+ * coded field, {derived.KEY} a derived value (rules.h), {doc.KEY} a value the plan sets
+ * (plan.h), the renderer's own ({date.day}, {doc.count}, {stt}, {ten}, {kq.*}), or a roster
+ * key (roster.h). */
+int render_name_known(const config *cfg, const char *name, int in_row);
+
+/* Loads the fonts' metrics and every template once for many documents. NULL with an English
+ * reason in err (a template's names its file and line). */
 renderer *render_new(const config *cfg, char *err, size_t errlen);
 void render_free(renderer *r); /* accepts NULL */
 

@@ -1039,3 +1039,16 @@ void rules_note_register(verdict *v, const config *cfg, const rules_cert *rc)
 out:
     free(serial);
 }
+
+/* RULES.md "Derived": every key a verdict's derived record may hold. test_rules checks that
+ * the rules set no other. */
+static const char *const DERIVED[] = {"ngay_du_kien_cap", "thoi_han_nam", "ngay_het_han_moi",
+                                      "han_ban_giao_thiet_bi", "han_khoi_phuc"};
+
+int rules_derives(const char *key)
+{
+    for (size_t i = 0; i < sizeof DERIVED / sizeof *DERIVED; i++)
+        if (strcmp(DERIVED[i], key) == 0)
+            return 1;
+    return 0;
+}

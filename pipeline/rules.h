@@ -121,4 +121,8 @@ void rules_note_issued(verdict *v, const config *cfg, const char *day, const cha
  * khong-lap-duoc and rejects the request, so no other document lists it. */
 void rules_note_not_made(verdict *v, const config *cfg, const char *reason);
 
+/* 1 when key is one of the derived values a verdict may carry (RULES.md "Derived": what a
+ * template may name as {derived.KEY}). */
+int rules_derives(const char *key);
+
 #endif

@@ -572,6 +572,46 @@ static uint32_t upper_of(uint32_t cp)
     return cp;
 }
 
+/* Lower case of one code point, the mirror of upper_of. */
+static uint32_t lower_of(uint32_t cp)
+{
+    const struct vowel_row *row;
+    const struct plain_letter *pl;
+    int tone, is_upper;
+    if (cp < 0x80)
+        return (uint32_t)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+    if (vowel_find(cp, &row, &tone, &is_upper))
+        return row->lower[tone];
+    if ((pl = plain_find(cp)) != NULL)
+        return pl->lower;
+    return cp;
+}
+
+/* s with each code point mapped by f, the first only with `first_only`. */
+static char *map_case(const char *s, uint32_t (*f)(uint32_t), int first_only)
+{
+    size_t len = text_len(s);
+    const char *end = s + len;
+    buf b;
+    buf_init_grown(&b, len);
+    for (int first = 1; s < end; first = 0) {
+        long cp = text_utf8_next(&s, end);
+        uint32_t c = cp < 0 ? REPLACEMENT_CHAR : (uint32_t)cp;
+        (void)text_utf8_put(&b, first || !first_only ? f(c) : c);
+    }
+    return buf_detach_whole(&b);
+}
+
+char *text_lower(const char *s)
+{
+    return map_case(s, lower_of, 0);
+}
+
+char *text_capital(const char *s)
+{
+    return map_case(s, upper_of, 1);
+}
+
 char *text_upper(const char *s)
 {
     size_t len = text_len(s);

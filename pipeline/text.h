@@ -63,5 +63,9 @@ char *text_slug(const char *s, size_t max);
 
 /* Upper case of Vietnamese text (all precomposed Vietnamese letters and ASCII). */
 char *text_upper(const char *s);
+/* Lower case of Vietnamese text, the same letters ("GIÁM ĐỐC" -> "giám đốc"). */
+char *text_lower(const char *s);
+/* The first letter in upper case, the rest unchanged ("giám đốc" -> "Giám đốc"). */
+char *text_capital(const char *s);
 
 #endif

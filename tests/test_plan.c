@@ -424,6 +424,18 @@ static void test_recovery_and_lost_token_forms(void **state)
     assert_int_equal(fx->p->n, 3);
 }
 
+/* Every value the plan sets for a report is one plan_provides names (templates are checked
+ * against it when loaded, render.h). */
+static void expect_provided(const record *rec, int in_row)
+{
+    for (size_t k = 0; k < rec->nfields; k++) {
+        char name[160];
+        snprintf(name, sizeof name, "%s%s", in_row ? "" : "doc.", rec->fields[k].key);
+        if (!plan_provides(name, in_row))
+            fail_msg("the plan sets %s but plan_provides does not name it", name);
+    }
+}
+
 static void test_run_report(void **state)
 {
     fixture *fx = *state;
@@ -437,6 +449,8 @@ static void test_run_report(void **state)
     doc rep;
     plan_report(&fx->b, 1, all, 2, 0, PLAN_REPORT_PART_ROWS, fx->cfg, &rep);
     assert_string_equal(rep.relpath, "report.pdf");
+    expect_provided(rep.values, 0);
+    assert_false(plan_provides("doc.khong_co", 0));
     /* every request: the rejected one first, then the accepted ones in roster order */
     assert_int_equal(rep.nrows, 3);
     assert_ptr_equal(rep.rows[0], row_of(fx, 1));
@@ -583,6 +597,10 @@ static void test_run_summary(void **state)
     doc d;
     plan_run_summary(lines, 3, 7, "hong.csv (dòng 2): nhị phân", &d);
     assert_int_equal(d.nrows, 3);
+    expect_provided(d.values, 0);
+    for (size_t i = 0; i < d.nrows; i++)
+        expect_provided(d.rows[i]->rec, 1);
+    assert_false(plan_provides("tep", 0)); /* a row's key, not the document's */
     assert_string_equal(d.kind->form, "baocao-lan-chay");
     /* the rosters the clerk must act on first, each group in the order given */
     assert_string_equal(record_get(d.rows[0]->rec, "tep"), "stc.csv");

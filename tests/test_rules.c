@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "date.h"
+#include "read.h"
 #include "roster.h"
 #include "rules.h"
 #include "testutil.h"
@@ -876,7 +877,8 @@ static void test_revocation_by_expiry(void **state)
     one_release(&o);
     /* already expired on the request date, whatever the reason */
     check_revoke(&o, *state, fill_valid, "doi-vi-tri", "01/01/2026");
-    expect_only(&o.v, "thu-hoi-tu-dong", "ngay_het_han", SEV_INFO, NULL); /* the date triggered it */
+    expect_only(&o.v, "thu-hoi-tu-dong", "ngay_het_han", SEV_INFO,
+                NULL); /* the date triggered it */
     assert_int_equal(o.v.auto_revoked, 1);
     one_release(&o);
 }
@@ -1024,6 +1026,37 @@ static void test_severity_names(void **state)
     assert_string_equal(severity_name(SEV_INFO), "info");
 }
 
+/* rules_derives lists every derived value (templates name them, render.h): a roster of every
+ * procedure, all accepted, derives only listed keys, and each listed key is derived. */
+static void test_derived_keys_listed(void **state)
+{
+    read_options ro = {NULL, NULL, NULL, 0};
+    roster *r = read_roster("tests/data/e2e_all_procedures.csv", &ro);
+    assert_non_null(r);
+    assert_false(r->failed);
+    batch *b = rules_check(&r, 1, *state, (date){2026, 11, 20});
+    static const char *const listed[] = {"ngay_du_kien_cap", "thoi_han_nam", "ngay_het_han_moi",
+                                         "han_ban_giao_thiet_bi", "han_khoi_phuc"};
+    int seen[5] = {0};
+    for (size_t i = 0; i < b->n; i++) {
+        assert_true(b->v[i].accepted);
+        for (size_t k = 0; k < b->v[i].derived.nfields; k++) {
+            const char *key = b->v[i].derived.fields[k].key;
+            if (!rules_derives(key))
+                fail_msg("derived.%s is not listed by rules_derives", key);
+            for (size_t j = 0; j < 5; j++)
+                seen[j] |= strcmp(key, listed[j]) == 0;
+        }
+    }
+    for (size_t j = 0; j < 5; j++) {
+        assert_true(rules_derives(listed[j]));
+        assert_true(seen[j]);
+    }
+    assert_false(rules_derives("ngay_sinh"));
+    batch_free(b);
+    roster_free(r);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1068,6 +1101,7 @@ int main(void)
         T(test_errors_accumulate),
         T(test_batch_keeps_order),
         cmocka_unit_test(test_severity_names),
+        T(test_derived_keys_listed),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
+#include "config.h"
+#include "render.h"
 #include "roster.h"
 #include "template.h"
 #include "testutil.h"
@@ -204,10 +208,13 @@ static void test_load_columns_and_table(void **state)
     assert_int_equal(tb->ncols, 3);
     assert_int_equal(tb->nrows, 0);
     static const char *const heads[] = {"STT", "Họ và tên", "Ghi chú"};
-    static const double widths[] = {1, 3, 2};
+    /* the constraints the form gives its columns (mm), which otherwise size themselves */
+    static const double fixed[] = {10, 0, 0}, min[] = {0, 30, 0}, max[] = {0, 0, 50};
+    static const int nowrap[] = {0, 4, 0};
     for (size_t i = 0; i < 3; i++) {
         assert_string_equal(tb->cols[i].head, heads[i]);
-        assert_true(tb->cols[i].width == widths[i]);
+        assert_true(tb->cols[i].fixed_width == fixed[i] && tb->cols[i].min_width == min[i]);
+        assert_true(tb->cols[i].max_width == max[i] && tb->cols[i].nowrap == nowrap[i]);
     }
     assert_int_equal(tb->cols[0].cell.align, AL_CENTER);
     assert_int_equal(tb->cols[1].cell.align, AL_LEFT);
@@ -280,7 +287,7 @@ static void test_unknown_element_is_error(void **state)
     char err[512] = "";
     assert_null(template_load("tests/data/unit_form_unknown.xml", err, sizeof err));
     assert_non_null(strstr(err, "tests/data/unit_form_unknown.xml"));
-    assert_non_null(strstr(err, "line 6: unknown element <bang>"));
+    assert_non_null(strstr(err, "tests/data/unit_form_unknown.xml:6: unknown element <bang>"));
     /* also inside a column */
     expect_load_error("<form><columns><col><p>a</p><hinh/></col></columns></form>",
                       "unknown element <hinh>");
@@ -451,6 +458,210 @@ static void test_fill_when_and_rows(void **state)
     source_release(&s);
 }
 
+/* Conditions (template.h): NAME, !NAME, NAME=A,B, NAME!=A,B, all terms of a condition, on
+ * blocks and on <if> pieces; rows.NAME over the document's rows; a paragraph made only of
+ * pieces none of which holds is left out. */
+static void test_fill_conditions(void **state)
+{
+    (void)state;
+    source s;
+    source_init(&s);
+    record_set(&s.docvals, "ma", "gia-han");
+    record_set(&s.docvals, "khong", "0");
+    record_set(&s.rows[0], "loai", "ca-nhan");
+    record_set(&s.rows[1], "loai", "co-quan");
+    record_set(&s.rows[2], "loai", "ca-nhan");
+    template *t = load_text(
+        "<form id=\"x\" blank=\"..\">"
+        "<p when=\"ma=gia-han\">0</p><p when=\"ma=thay-doi\">1</p>"
+        "<p when=\"ma=cap-moi,gia-han\">2</p><p when=\"ma!=gia-han\">3</p>"
+        "<p when=\"ma!=thay-doi,cap-moi\">4</p><p when=\"!khong\">5</p><p when=\"!ma\">6</p>"
+        "<p when=\"ma=gia-han !khong co_quan\">7</p><p when=\"ma=gia-han khong\">8</p>"
+        "<p when=\"rows.loai=co-quan\">9</p><p when=\"rows.loai=khac\">10</p>"
+        "<p>V/v đề nghị <if when=\"ma=gia-han\">gia hạn</if><if when=\"ma=gia-han "
+        "rows.loai=thay-doi\">, </if><if when=\"ma=thay-doi rows.loai=co-quan\">thay đổi</if>"
+        " chứng thư số</p>"
+        "<p><if when=\"khong\">không in</if><if when=\"ma=cap-moi\"><b>không</b></if></p>"
+        "<columns when=\"khong\"><col><p>c</p></col></columns><space when=\"ma\" height=\"3\"/>"
+        "<table><col>{stt}<if when=\"loai=co-quan\"> (tổ chức)</if></col></table>"
+        "<p when=\"ma\"> </p></form>");
+    template *f = fill_form(t, &s);
+    static const int omitted[] = {0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1};
+    for (size_t i = 0; i < sizeof omitted / sizeof *omitted; i++)
+        if (f->blocks[i].para.omit != omitted[i])
+            fail_msg("paragraph %zu: omit %d, want %d", i, f->blocks[i].para.omit, omitted[i]);
+    const tpara *vv = &f->blocks[11].para;
+    buf b;
+    buf_init(&b, 0);
+    for (size_t i = 0; i < vv->nspans; i++)
+        buf_puts(&b, vv->spans[i].text);
+    assert_string_equal(buf_str(&b), "V/v đề nghị gia hạn chứng thư số");
+    assert_false(vv->omit);
+    buf_release(&b);
+    assert_true(f->blocks[12].para.omit); /* only pieces, none holds */
+    assert_true(f->blocks[13].omit);      /* columns */
+    assert_false(f->blocks[14].omit);     /* space */
+    const tblock *tb = &f->blocks[15];
+    assert_string_equal(tb->cells[0][0], "1");
+    assert_string_equal(tb->cells[1][0], "2 (tổ chức)"); /* the row's own value */
+    assert_string_equal(tb->cells[2][0], "3");
+    assert_false(f->blocks[16].para.omit); /* a blank line whose condition holds stays */
+    template_free(f);
+    template_free(t);
+    /* {?CONDITION:TEXT}: the <if> of attributes, a letter's subject */
+    t = load_text("<form subject=\"Đề nghị {?ma=gia-han:gia hạn}{?ma=gia-han rows.loai=co-quan:, }"
+                  "{?rows.loai=khac:thay đổi} chứng thư số\"><p>a</p></form>");
+    f = fill_form(t, &s);
+    assert_string_equal(f->subject, "Đề nghị gia hạn,  chứng thư số");
+    template_free(f);
+    template_free(t);
+    source_release(&s);
+}
+
+/* Filters apply left to right: case as Vietnamese needs it, dates, opt with another. */
+static void test_fill_filters(void **state)
+{
+    (void)state;
+    source s;
+    source_init(&s);
+    record_set(&s.docvals, "cv", "PHÓ GIÁM ĐỐC");
+    record_set(&s.docvals, "ten", "đặng văn ơn");
+    record_set(&s.docvals, "ngay", "2027-01-05");
+    record_set(&s.docvals, "gd", "GIÁM ĐỐC");
+    record_set(&s.docvals, "mixed", "Giám đốc Sở Tài chính");
+    template *t = load_text("<form blank=\"..\"><p>{cv|lower}/{cv|lower|capital}/{ten|upper}/"
+                            "{ten|capital}/{ngay|ngay}/{chuc_vu|opt|upper}/{chuc_vu|upper}/"
+                            "{cv|chuc_vu}/{gd|chuc_vu}/{mixed|chuc_vu}</p></form>");
+    template *f = fill_form(t, &s);
+    assert_string_equal(f->blocks[0].para.spans[0].text,
+                        "phó giám đốc/Phó giám đốc/ĐẶNG VĂN ƠN/Đặng văn ơn/05/01/2027//../"
+                        "Phó Giám đốc/Giám đốc/Giám đốc Sở Tài chính");
+    template_free(f);
+    template_free(t);
+    source_release(&s);
+}
+
+/* ---- checked at load: every name, filter and condition, with file and line ---- */
+
+static int known_names(void *ctx, const char *name, int in_row)
+{
+    (void)ctx;
+    static const char *const names[] = {"ho_ten", "chuc_vu", "agency.thu_truong", "ma.thu_tuc"};
+    if (strcmp(name, "stt") == 0)
+        return in_row;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static void expect_checked_error(const char *text, const char *want)
+{
+    char *path = tu_temp_file(text);
+    char err[512] = "", line_of[600];
+    tnames names = {NULL, known_names};
+    template *t = template_load_checked(path, &names, err, sizeof err);
+    if (t)
+        fail_msg("loaded a form that should fail: %s", text);
+    snprintf(line_of, sizeof line_of, "%s:%s", path, want); /* "FILE:LINE: what" */
+    if (!strstr(err, line_of))
+        fail_msg("error \"%s\" lacks \"%s\"", err, line_of);
+    unlink(path);
+    free(path);
+}
+
+static void test_load_checks_names(void **state)
+{
+    (void)state;
+    char *path = tu_temp_file(
+        "<form title=\"{ho_ten}\">\n<p when=\"ma.thu_tuc=gia-han\">{agency.thu_truong|lower|"
+        "capital} <if when=\"!chuc_vu\">{chuc_vu|opt}</if></p>\n<table><col head=\"{ho_ten}\">"
+        "{stt}</col></table>\n</form>");
+    char err[512] = "";
+    tnames names = {NULL, known_names};
+    template *t = template_load_checked(path, &names, err, sizeof err);
+    if (!t)
+        fail_msg("a good form refused: %s", err);
+    template_free(t);
+    unlink(path);
+    free(path);
+    expect_checked_error("<form>\n<p>a</p>\n<p>Họ tên: {ho_tenx}</p></form>",
+                         "3: unknown placeholder {ho_tenx}");
+    expect_checked_error("<form>\n\n<p>{ho_ten|hoa}</p></form>",
+                         "3: unknown filter hoa in {ho_ten}");
+    expect_checked_error("<form>\n<p when=\"ma.thu_tuc=gia-han loai\">a</p></form>",
+                         "2: unknown key in condition: loai");
+    expect_checked_error("<form>\n<p><if when=\"khong_co\">a</if></p></form>",
+                         "2: unknown key in condition: khong_co");
+    expect_checked_error("<form>\n<p when=\"ho_ten=\">a</p></form>",
+                         "2: a condition that cannot be read: ho_ten=");
+    expect_checked_error("<form title=\"{tieu_de}\">\n<p>a</p></form>",
+                         "1: unknown placeholder {tieu_de}");
+    expect_checked_error("<form>\n<p>{stt}</p></form>", "2: unknown placeholder {stt}");
+    expect_checked_error("<form>\n<table><col head=\"{nope}\">{stt}</col></table></form>",
+                         "2: unknown placeholder {nope}");
+    expect_checked_error("<form>\n<p>{ho_ten</p></form>", "2: a placeholder without its closing");
+    expect_checked_error("<form subject=\"{?ma.thu_tuc=gia-han loai:x}\">\n<p>a</p></form>",
+                         "1: unknown key in condition: loai");
+    expect_checked_error("<form>\n<p>{?:x}</p></form>", "2: a conditional text without its");
+    expect_checked_error("<form>\n<table><col width=\"3\">a</col></table></form>",
+                         "2: a table <col> takes no width");
+    /* without names only the language itself is checked */
+    char *p2 = tu_temp_file("<form><p>{whatever}</p><p>{x|bad}</p></form>");
+    assert_null(template_load(p2, err, sizeof err));
+    assert_non_null(strstr(err, "unknown filter bad in {x}"));
+    unlink(p2);
+    free(p2);
+}
+
+static int shipped_known(void *ctx, const char *name, int in_row)
+{
+    return render_name_known(ctx, name, in_row);
+}
+
+/* Every shipped template names only what the data has (render.h: roster keys, the site's
+ * settings, coded fields, derived values, the plan's values); the check refuses a key that
+ * is none of them and accepts each kind. */
+static void test_shipped_templates_check(void **state)
+{
+    (void)state;
+    config *cfg = tu_config();
+    tnames names = {cfg, shipped_known};
+    DIR *dir = opendir("templates");
+    assert_non_null(dir);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(dir)) != NULL;) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".xml") != 0)
+            continue;
+        char path[300], err[512] = "";
+        snprintf(path, sizeof path, "templates/%s", e->d_name);
+        template *t = template_load_checked(path, &names, err, sizeof err);
+        if (!t)
+            fail_msg("%s", err);
+        template_free(t);
+        n++;
+    }
+    closedir(dir);
+    assert_true(n >= 14);
+    static const char *const good[] = {"ho_ten",           "agency.quyen_ky",
+                                       "site.dia_danh",    "nhan.thu_tuc",
+                                       "ma.loai_thue_bao", "derived.han_ban_giao_thiet_bi",
+                                       "doc.so_tu_choi",   "doc.count",
+                                       "date.year",        "ten"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        if (!render_name_known(cfg, good[i], 0))
+            fail_msg("%s should be known", good[i]);
+    static const char *const bad[] = {"ho_tenx",     "agency.khong_co",   "site.khong_co",
+                                      "nhan.ho_ten", "derived.ngay_sinh", "doc.khong_co",
+                                      "date.hour",   "kq.khong",          "stt"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (render_name_known(cfg, bad[i], 0))
+            fail_msg("%s should be unknown", bad[i]);
+    assert_true(render_name_known(cfg, "stt", 1)); /* a row's number, in table cells */
+    config_free(cfg);
+}
+
 static void test_fill_date_filter(void **state)
 {
     (void)state;
@@ -496,6 +707,10 @@ int main(void)
         cmocka_unit_test(test_fill_empty_table),
         cmocka_unit_test(test_fill_when_and_rows),
         cmocka_unit_test(test_fill_date_filter),
+        cmocka_unit_test(test_fill_conditions),
+        cmocka_unit_test(test_fill_filters),
+        cmocka_unit_test(test_load_checks_names),
+        cmocka_unit_test(test_shipped_templates_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -465,6 +465,39 @@ static void test_slug_max_cut(void **state)
     }
 }
 
+/* text_lower mirrors text_upper on every Vietnamese letter; text_capital changes only the
+ * first: a register's "GIÁM ĐỐC" reads "Giám đốc" inside a sentence (Mẫu 14). */
+static void test_lower_and_capital(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *lower, *capital;
+    } cases[] = {
+        {"GIÁM ĐỐC", "giám đốc", "GIÁM ĐỐC"},
+        {"PHÓ GIÁM ĐỐC SỞ", "phó giám đốc sở", "PHÓ GIÁM ĐỐC SỞ"},
+        {"ỮỰỸỴỶƠƯĂÂÊÔĐ", "ữựỹỵỷơưăâêôđ", "ỮỰỸỴỶƠƯĂÂÊÔĐ"},
+        {"giám đốc", "giám đốc", "Giám đốc"},
+        {"đặng", "đặng", "Đặng"},
+        {"ü 42 É", "ü 42 é", "ü 42 É"},
+        {"", "", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *lo = text_lower(cases[i].in), *cap = text_capital(cases[i].in);
+        assert_string_equal(lo, cases[i].lower);
+        assert_string_equal(cap, cases[i].capital);
+        char *both = text_capital(lo), *up = text_upper(lo);
+        char *want = text_upper(cases[i].in);
+        assert_string_equal(up, want); /* lower then upper gives the upper case back */
+        free(lo), free(cap), free(both), free(up), free(want);
+    }
+    for (size_t i = 0; i < LOWER_FAMILIES; i++)
+        for (int t = 0; t < 5; t++) {
+            char *lo = text_lower(families[i + LOWER_FAMILIES].toned[t]);
+            assert_string_equal(lo, families[i].toned[t]);
+            free(lo);
+        }
+}
+
 static void assert_upper(const char *in, const char *want)
 {
     char *got = text_upper(in);
@@ -661,6 +694,7 @@ int main(void)
         cmocka_unit_test(test_slug),
         cmocka_unit_test(test_slug_max_cut),
         cmocka_unit_test(test_upper),
+        cmocka_unit_test(test_lower_and_capital),
         cmocka_unit_test(test_text_max_covers_every_reader),
         cmocka_unit_test(test_growth_worst_case),
         cmocka_unit_test(test_input_past_max_cut_at_a_character),
