@@ -14,6 +14,7 @@
 #ifndef CTS_RUN_H
 #define CTS_RUN_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -50,6 +51,13 @@ typedef struct run_options {
      * them all, and the ledger and manifest.csv are their record. */
     void (*on_document)(void *ctx, const struct run_document *d);
     void *on_document_ctx;
+    /* Set (by a signal handler) to ask the batch to stop soon (NULL: never): it is looked at
+     * between documents and between rosters. The document being made is finished; the roster
+     * in hand is then abandoned whole, its staged documents removed, nothing of it issued, and
+     * it stays in the drop folder (RUN_ROSTER_KEPT, not counted as a failure), as do the
+     * rosters not begun; the rosters committed before keep their results, and the run's report
+     * and manifest are written as usual. */
+    const volatile sig_atomic_t *stop;
 } run_options;
 
 typedef enum {
