@@ -361,9 +361,12 @@ static const char *severity_words(severity sev)
 
 void report_text(buf *out, const roster *r, size_t index, const batch *b)
 {
-    if (r->failed) {
-        buf_printf(out, "%s:%ld: không đọc được tệp: %s\n", r->path, r->error.line,
-                   r->error.message);
+    if (r->failed) { /* a file-level failure has no line 0 to point to */
+        if (r->error.line > 0)
+            buf_printf(out, "%s:%ld: không đọc được tệp: %s\n", r->path, r->error.line,
+                       r->error.message);
+        else
+            buf_printf(out, "%s: không đọc được tệp: %s\n", r->path, r->error.message);
         return;
     }
     for (size_t i = 0; i < r->nwarnings; i++)

@@ -170,6 +170,11 @@ check "validate's findings say lỗi, not error" \
 "$BIN" validate "$SAMPLES/stc-cap-moi.csv" tests/data/in_malformed.xml --as-of 2026-11-20 >"$T/v.out" 2>"$T/v.err"
 check "validate's summary counts the unreadable file ($(tail -n 1 "$T/v.out"))" \
     '[ "$(tail -n 1 "$T/v.out")" = "Tổng cộng: 2 tệp (1 tệp không đọc được), 4 yêu cầu: 3 hợp lệ, 1 bị từ chối." ]'
+ln -s "$REPO/$SAMPLES/stc-cap-moi.csv" "$T/link.csv"
+"$BIN" validate "$T/link.csv" >"$T/v.out" 2>&1
+rc=$?
+check "validate on a symlink: the verdict, exit 1, with no line 0 ($(head -n 1 "$T/v.out"))" \
+    '[ $rc -eq 1 ] && grep -qF "$T/link.csv: không đọc được tệp: " "$T/v.out" && ! grep -qF ":0:" "$T/v.out"'
 "$BIN" validate "$SAMPLES/stc-cap-moi.csv" --json --as-of 2026-11-20 >"$T/v.out"
 check "validate --json has no summary line: the output is the file's JSON object alone" \
     'python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$T/v.out" && ! grep -qF "Tổng cộng" "$T/v.out"'
