@@ -298,6 +298,24 @@ check "the new configuration takes effect: the next letter says Châu Đốc" \
 stop_watch TERM
 check "SIGTERM when idle: exit 0 (got $WRC in $WSECS s)" '[ $WRC -eq 0 ] && ! grep -qE "$SAN" "$WLOG"'
 
+# ---- an operator error in a batch (a full disk, injected) does not stop the service ----
+
+if [ $HOOKS = 1 ]; then
+    F=$T/full
+    mkdir -p "$F/in"
+    # the first file operation of the process fails with ENOSPC: the first batch cannot even
+    # make its output folder
+    CTSBATCH_FAULT_FAIL_AT=1 start_watch full --in "$F/in" --out "$F/out" --settle 1 --rescan 2 --as-of 2026-11-20
+    renewals 2 9400 >"$F/in/day.csv"
+    wait_for 30 '[ -f "$F/in/done/day.csv.ketqua.pdf" ]'
+    check "an operator error (exit status 3 of the batch) is logged and the batch tried again later" \
+        'grep -qF "No space left on device" "$WLOG" && grep -qF "the batch ended with status 3; trying again in 2 s" "$WLOG"'
+    check "after the operator error the roster is processed, once" \
+        '[ -f "$F/in/done/day.csv" ] && [ "$(mau07 "$F/out")" -eq 2 ] && [ "$(q "$F/out" "select count(*) from requests")" = 2 ]'
+    stop_watch TERM
+    check "the watch that met the full disk stops with exit 0 (got $WRC)" '[ $WRC -eq 0 ] && ! grep -qE "$SAN" "$WLOG"'
+fi
+
 # ---- SIGTERM in the middle of a large roster ----
 
 if [ $HOOKS = 1 ]; then
