@@ -53,20 +53,19 @@ static const char USAGE[] =
 
 /* What the options mean, shared by the commands' help. */
 #define OPT_AS_OF                                                                                  \
-    "--as-of DATE     the date (YYYY-MM-DD or DD/MM/YYYY; default today): dates the\n"            \
+    "--as-of DATE     the date (YYYY-MM-DD or DD/MM/YYYY; default today): dates the\n"             \
     "                 requests without ngay_de_nghi and the letters\n"
 #define OPT_CONFIG "--config FILE    site and rule configuration (default config/ctsbatch.xml)\n"
-#define OPT_ENCODING                                                                               \
-    "--encoding NAME  force the CSV encoding (an iconv name, e.g. WINDOWS-1258)\n"
+#define OPT_ENCODING "--encoding NAME  force the CSV encoding (an iconv name, e.g. WINDOWS-1258)\n"
 #define OPT_RUN                                                                                    \
-    "--in DIR         the drop folder (default inputs)\n"                                         \
-    "--out DIR        the output folder (default outputs)\n"                                      \
-    "--db FILE        the ledger (default OUT/ctsbatch.db)\n"                                     \
-    "--wait SECONDS   wait that long for another run using the ledger (default 0)\n"              \
+    "--in DIR         the drop folder (default inputs)\n"                                          \
+    "--out DIR        the output folder (default outputs)\n"                                       \
+    "--db FILE        the ledger (default OUT/ctsbatch.db)\n"                                      \
+    "--wait SECONDS   wait that long for another run using the ledger (default 0)\n"               \
     "--settle SECONDS a file is taken once a second look SECONDS later (default 2) finds it\n"     \
-    "                 unchanged\n"                                                                \
-    "--workers N      documents rendered at once, 1 or 2 (default: 2 on two cores or more);\n"    \
-    "                 the documents are the same bytes either way\n"                              \
+    "                 unchanged\n"                                                                 \
+    "--workers N      documents rendered at once, 1 or 2 (default: 2 on two cores or more);\n"     \
+    "                 the documents are the same bytes either way\n"                               \
     "--quiet          on stderr only errors and warnings; --verbose: every detail\n"
 
 static const char RUN_HELP[] =
@@ -81,8 +80,7 @@ static const char RUN_HELP[] =
     "explaining why when it cannot be read. Excel lock files (~$*), hidden files and notes\n"
     "that are no roster stay where they are. A file still changing after five looks is left\n"
     "for the next run.\n"
-    "\n" OPT_RUN OPT_AS_OF OPT_CONFIG OPT_ENCODING
-    "\n"
+    "\n" OPT_RUN OPT_AS_OF OPT_CONFIG OPT_ENCODING "\n"
     "Exit status: 0 every request accepted and every document written; 1 some request\n"
     "rejected or some file unreadable or held back; 2 usage or configuration error; 3 an\n"
     "operator error (the rosters concerned stay in DIR); 4 another run holds the ledger.\n";
@@ -93,8 +91,8 @@ static const char VALIDATE_HELP[] =
     "\n"
     "Checks each roster FILE as run would and prints the verdicts (a summary line last);\n"
     "writes nothing, moves nothing. Only regular files are read.\n"
-    "\n" OPT_AS_OF "--json           one JSON object per file, as ROSTER.md describes\n" OPT_CONFIG
-        OPT_ENCODING
+    "\n" OPT_AS_OF
+    "--json           one JSON object per file, as ROSTER.md describes\n" OPT_CONFIG OPT_ENCODING
     "--quiet          on stderr only errors and warnings; --verbose: every detail\n"
     "\n"
     "Exit status: 0 every request accepted; 1 some request rejected or some file\n"
@@ -118,9 +116,8 @@ static const char WATCH_HELP[] =
     "                 next start\n"
     "SIGHUP           load the configuration again; one that does not load is refused and\n"
     "                 the previous one stays in use. Templates are read by each batch.\n"
-    "\n" OPT_RUN "--rescan SECONDS look at DIR that often (default 10)\n" OPT_AS_OF OPT_CONFIG
-        OPT_ENCODING
-    "\n"
+    "\n" OPT_RUN
+    "--rescan SECONDS look at DIR that often (default 10)\n" OPT_AS_OF OPT_CONFIG OPT_ENCODING "\n"
     "Exit status: 0 stopped by SIGTERM or SIGINT; 2 it could not start (usage, configuration,\n"
     "DIR not a readable and writable folder).\n";
 
@@ -350,10 +347,10 @@ static int check_files(const command *cmd, char *const *files, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         struct stat st;
-        int e = lstat(files[i], &st) < 0       ? errno
-                : S_ISDIR(st.st_mode)          ? EISDIR
+        int e = lstat(files[i], &st) < 0                            ? errno
+                : S_ISDIR(st.st_mode)                               ? EISDIR
                 : S_ISREG(st.st_mode) && access(files[i], R_OK) < 0 ? errno
-                                                                   : 0;
+                                                                    : 0;
         if (e) {
             fprintf(stderr, "ctsbatch %s: %s: %s\n", cmd->name, files[i], strerror(e));
             return RUN_USAGE;

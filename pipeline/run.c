@@ -1785,7 +1785,8 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
     size_t n = 0;
     char **names = recovered == 0 ? list_inputs(&c, &n) : NULL;
     if (recovered < 0 || n == 0) { /* nothing dropped: the last run's report stays */
-        if (recovered == 0 && !stopping(&c)) /* a stop during the settling took none */
+        /* (a stop during the settling took none: not "no roster") */
+        if (recovered == 0 && !stopping(&c))
             printf("ctsbatch: no roster in %s\n", o->in);
         write_manifest(&c); /* a crash may have come between a commit and the manifest */
         res->status = recovered < 0 || c.operator? RUN_OUTPUT : RUN_OK;

@@ -335,8 +335,8 @@ static void ensure_watch(service *s)
                               IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF |
                                   IN_ONLYDIR);
     if (s->wd < 0)
-        log_line(LOGP_WARN, "cannot watch %s (%s); looking at it every %ld s instead",
-                 s->o->run.in, strerror(errno), s->o->rescan);
+        log_line(LOGP_WARN, "cannot watch %s (%s); looking at it every %ld s instead", s->o->run.in,
+                 strerror(errno), s->o->rescan);
 }
 
 /* Reads the queued events; each names a file to look at. */
@@ -373,8 +373,9 @@ static void reload(service *s)
     config *n = config_load(s->o->config, s->o->home, err, sizeof err);
     renderer *r = n ? render_new(n, err, sizeof err) : NULL;
     if (!r) {
-        log_line(LOGP_ERROR, "SIGHUP: the configuration %s is refused (%s); the previous one "
-                             "stays in use",
+        log_line(LOGP_ERROR,
+                 "SIGHUP: the configuration %s is refused (%s); the previous one "
+                 "stays in use",
                  s->o->config, err);
         config_free(n);
         return;
@@ -487,10 +488,10 @@ int watch_run(const watch_options *opt)
     char err[512];
     int rc = RUN_USAGE;
     struct stat st;
-    int bad = stat(o.run.in, &st) < 0                 ? errno
-              : !S_ISDIR(st.st_mode)                  ? ENOTDIR
+    int bad = stat(o.run.in, &st) < 0                    ? errno
+              : !S_ISDIR(st.st_mode)                     ? ENOTDIR
               : access(o.run.in, R_OK | W_OK | X_OK) < 0 ? errno
-                                                      : 0;
+                                                         : 0;
     if (bad) {
         log_line(LOGP_ERROR, "cannot watch the drop folder %s: %s", o.run.in, strerror(bad));
         goto out;

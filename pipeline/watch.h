@@ -29,11 +29,11 @@
 #define WATCH_MAX_FILES 10000
 
 typedef struct watch_options {
-    run_options run;     /* as for `run`; run.as_of only when as_of_fixed */
-    int as_of_fixed;     /* --as-of given: every batch has that date; else the day it runs */
-    const char *config;  /* the configuration file, loaded at start and at SIGHUP */
-    const char *home;    /* the folder holding templates/, fonts/, config/ (config_load) */
-    long rescan;         /* seconds between rescans; 0: WATCH_RESCAN_DEFAULT */
+    run_options run;    /* as for `run`; run.as_of only when as_of_fixed */
+    int as_of_fixed;    /* --as-of given: every batch has that date; else the day it runs */
+    const char *config; /* the configuration file, loaded at start and at SIGHUP */
+    const char *home;   /* the folder holding templates/, fonts/, config/ (config_load) */
+    long rescan;        /* seconds between rescans; 0: WATCH_RESCAN_DEFAULT */
 } watch_options;
 
 /* Runs until SIGTERM or SIGINT, then returns RUN_OK. Returns RUN_USAGE at once when it cannot
