@@ -244,7 +244,7 @@ echo "Ghi chú của văn thư" >"$W/in/ghi-chu.txt"
 wait_for 20 'grep -qF "ghi-chu.txt is not a roster" "$WLOG"'
 sleep 1 # its batch ends
 runs_before=$(q "$W/out" "select count(*) from runs")
-sleep 4
+sleep 3.5
 check "a file left in the folder (a clerk's note) does not start batch after batch" \
     '[ "$(q "$W/out" "select count(*) from runs")" = "$runs_before" ] && [ -f "$W/in/ghi-chu.txt" ]'
 
@@ -320,6 +320,19 @@ if [ $HOOKS = 1 ]; then
     stop_watch TERM
     check "the watch that met the full disk stops with exit 0 (got $WRC)" '[ $WRC -eq 0 ] && ! grep -qE "$SAN" "$WLOG"'
 fi
+
+# ---- SIGTERM while the batch waits for a file to settle: at once, the file left alone ----
+
+S=$T/settle
+mkdir -p "$S/in"
+start_watch settle --in "$S/in" --out "$S/out" --settle 3 --rescan 2 --as-of 2026-11-20
+cp "$SAMPLES/stc-cap-moi.csv" "$S/in/"
+wait_for 20 'grep -qF "waiting 3 s for 1 file(s) to settle" "$WLOG"'
+stop_watch TERM
+check "SIGTERM during the settling: exit 0 within 2 s (got $WRC in $WSECS s)" \
+    '[ $WRC -eq 0 ] && awk -v s="$WSECS" "BEGIN { exit !(s <= 2) }"'
+check "SIGTERM during the settling: the roster untouched in the drop folder, no 'no roster' line" \
+    '[ -f "$S/in/stc-cap-moi.csv" ] && [ ! -e "$S/in/done" ] && ! grep -qF "no roster" "$T/settle.out" && ! grep -qE "$SAN" "$WLOG"'
 
 # ---- SIGTERM in the middle of a large roster ----
 
