@@ -140,6 +140,7 @@ typedef struct options {
     int as_of_given;
     long rescan;
     int help;
+    int epoch_fixed; /* SOURCE_DATE_EPOCH set */
 } options;
 
 /* One line saying what is wrong, and where to read more (GNU style). */
@@ -210,13 +211,13 @@ static date today(void)
     return (date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
-static long long doc_epoch(void)
+/* The PDFs' date: SOURCE_DATE_EPOCH (*fixed 1), else now. */
+static long long doc_epoch(int *fixed)
 {
     const char *s = getenv("SOURCE_DATE_EPOCH");
     long v;
-    if (s && str_to_long(s, &v) == 0 && v >= 0)
-        return v;
-    return (long long)time(NULL);
+    *fixed = s && str_to_long(s, &v) == 0 && v >= 0;
+    return *fixed ? v : (long long)time(NULL);
 }
 
 /* The options and the commands that take them. */
@@ -362,7 +363,7 @@ static int check_files(const command *cmd, char *const *files, size_t n)
 static int watch_command(options *o, const char *home)
 {
     char *path = o->config ? xstrdup(o->config) : xasprintf("%s/config/ctsbatch.xml", home);
-    watch_options w = {o->run, o->as_of_given, path, home, o->rescan};
+    watch_options w = {o->run, o->as_of_given, o->epoch_fixed, path, home, o->rescan};
     int rc = watch_run(&w);
     free(path);
     return rc;
@@ -389,13 +390,15 @@ int main(int argc, char **argv)
         snprintf(msg, sizeof msg, "unknown command '%.40s'", argv[1]);
         return usage_error(NULL, msg);
     }
-    options o = {
-        {"inputs", "outputs", NULL, NULL, NULL, today(), 2, 0, doc_epoch(), 0, NULL, NULL, NULL},
-        NULL,
-        0,
-        0,
-        0,
-        0};
+    int epoch_fixed; /* set before the initializer reads it (its order is unspecified) */
+    long long epoch = doc_epoch(&epoch_fixed);
+    options o = {{"inputs", "outputs", NULL, NULL, NULL, today(), 2, 0, epoch, 0, NULL, NULL, NULL},
+                 NULL,
+                 0,
+                 0,
+                 0,
+                 0,
+                 epoch_fixed};
     int rc = parse_options(argc, argv, cmd, &o);
     if (rc)
         return rc;

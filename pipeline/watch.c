@@ -402,6 +402,8 @@ static void run_one_batch(service *s)
     run_options ro = s->o->run;
     if (!s->o->as_of_fixed)
         ro.as_of = today(); /* issue 11: the day of each batch, not of the start */
+    if (!s->o->epoch_fixed)
+        ro.epoch = (long long)time(NULL); /* the PDFs are dated when they are made */
     ro.stop = &stop_asked;
     char day[16];
     date_format_iso(ro.as_of, day);

@@ -31,6 +31,7 @@
 typedef struct watch_options {
     run_options run;    /* as for `run`; run.as_of only when as_of_fixed */
     int as_of_fixed;    /* --as-of given: every batch has that date; else the day it runs */
+    int epoch_fixed;    /* SOURCE_DATE_EPOCH: every batch's PDFs have run.epoch; else its start */
     const char *config; /* the configuration file, loaded at start and at SIGHUP */
     const char *home;   /* the folder holding templates/, fonts/, config/ (config_load) */
     long rescan;        /* seconds between rescans; 0: WATCH_RESCAN_DEFAULT */

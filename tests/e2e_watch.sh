@@ -238,6 +238,11 @@ if [ $HOOKS = 1 ]; then
 else
     echo "skipped: the day of each batch (no fault hooks in $BIN)"
 fi
+made_at() { date -d "$(pdfinfo -isodates "$1" 2>/dev/null | sed -n 's/^CreationDate: *//p')" +%s 2>/dev/null || echo 0; }
+first=$(made_at "$STC/Mau02-so-tai-chinh-tinh-an-giang.pdf")
+later=$(made_at "$W/out/so-tai-chinh-tinh-an-giang/thu-hoi/Mau10-so-tai-chinh-tinh-an-giang.pdf")
+check "each batch's PDFs are dated when it runs, not when watch started ($first, then $later)" \
+    '[ "$first" -gt 0 ] && [ $((later - first)) -ge 8 ]'
 
 # A note that is no roster starts one batch, then no more (not a busy loop).
 echo "Ghi chú của văn thư" >"$W/in/ghi-chu.txt"
