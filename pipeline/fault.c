@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "util.h"
 
 #ifdef CTS_FAULT_HOOKS
@@ -41,6 +43,21 @@ void fault_roster(const char *name)
     if (s && *s && strstr(name, s))
         raise(SIGSEGV);
 }
+
+void fault_today(date *today)
+{
+    const char *path = getenv("CTSBATCH_FAULT_TODAY");
+    FILE *f = path && *path ? fopen(path, "r") : NULL;
+    char line[64];
+    date d;
+    if (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (date_parse(line, &d) == DATE_OK)
+            *today = d;
+    }
+    if (f)
+        fclose(f);
+}
 #else
 int fault_op(const char *what)
 {
@@ -51,5 +68,10 @@ int fault_op(const char *what)
 void fault_roster(const char *name)
 {
     (void)name;
+}
+
+void fault_today(date *today)
+{
+    (void)today;
 }
 #endif

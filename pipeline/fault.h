@@ -9,14 +9,21 @@
  *                              SIGSEGV (a crash in processing it);
  *   CTSBATCH_FAULT_SLOW_MS=M   every file created waits M ms first, so that tests of runs
  *                              that overlap or are killed mid-way do not depend on how fast
- *                              the engine is.
+ *                              the engine is;
+ *   CTSBATCH_FAULT_TODAY=FILE  fault_today reads today's date from FILE (YYYY-MM-DD) at each
+ *                              call, so that a test can see `watch` date each batch by the
+ *                              day it runs without waiting for midnight.
  * In a release build both are no-ops that cost one branch. */
 #ifndef CTS_FAULT_H
 #define CTS_FAULT_H
+
+struct date; /* date.h; not included, so that modules with locals named date include this */
 
 /* 0, or -1 with errno = ENOSPC when this operation is to fail. `what` names it (tests). */
 int fault_op(const char *what);
 /* Called when processing of roster `name` begins. */
 void fault_roster(const char *name);
+/* Replaces *today with the date CTSBATCH_FAULT_TODAY's file holds, when it holds one. */
+void fault_today(struct date *today);
 
 #endif

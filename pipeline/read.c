@@ -66,6 +66,15 @@ const char *read_name_skipped(const char *name)
     return NULL;
 }
 
+int read_encoding_known(const char *name)
+{
+    iconv_t cd = name && *name ? iconv_open("UTF-8", name) : (iconv_t)-1;
+    if (cd == (iconv_t)-1)
+        return 0;
+    iconv_close(cd);
+    return 1;
+}
+
 /* Converts in[0..n) from `from` to UTF-8 into out. Returns 0, or -1 with the byte offset of
  * the first byte iconv could not convert in *bad_at. */
 static int convert(const char *from, const char *in, size_t n, buf *out, size_t *bad_at)

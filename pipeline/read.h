@@ -27,6 +27,10 @@ typedef struct read_options {
     size_t naliases;
 } read_options;
 
+/* 1 when iconv knows the encoding name (what --encoding may force), else 0: a name it does
+ * not know is the operator's mistake, said before any file is read. */
+int read_encoding_known(const char *name);
+
 /* Reads path into a new roster (never NULL; the caller frees it with roster_free). A file
  * that cannot be read is a roster with failed = 1 and a Vietnamese reason, never an error
  * return: the batch goes on with the other files.

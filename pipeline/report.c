@@ -353,11 +353,20 @@ char *report_unreadable_list(roster *const *rs, size_t n)
     return buf_detach(&b);
 }
 
+/* A finding's severity in the clerk's words (the JSON keeps severity_name's codes). */
+static const char *severity_words(severity sev)
+{
+    return sev == SEV_ERROR ? "lỗi" : sev == SEV_WARNING ? "cảnh báo" : "thông tin";
+}
+
 void report_text(buf *out, const roster *r, size_t index, const batch *b)
 {
-    if (r->failed) {
-        buf_printf(out, "%s:%ld: không đọc được tệp: %s\n", r->path, r->error.line,
-                   r->error.message);
+    if (r->failed) { /* a file-level failure has no line 0 to point to */
+        if (r->error.line > 0)
+            buf_printf(out, "%s:%ld: không đọc được tệp: %s\n", r->path, r->error.line,
+                       r->error.message);
+        else
+            buf_printf(out, "%s: không đọc được tệp: %s\n", r->path, r->error.message);
         return;
     }
     for (size_t i = 0; i < r->nwarnings; i++)
@@ -370,10 +379,20 @@ void report_text(buf *out, const roster *r, size_t index, const batch *b)
         buf_printf(out, "%s:%ld: %s: %s\n", r->path, v->rec->line,
                    v->ten[0] ? v->ten : "(không tên)", v->accepted ? "hợp lệ" : "bị từ chối");
         for (size_t k = 0; k < v->nfindings; k++)
-            buf_printf(out, "    %s [%s] %s: %s (%s)\n", severity_name(v->findings[k].sev),
+            buf_printf(out, "    %s [%s] %s: %s (%s)\n", severity_words(v->findings[k].sev),
                        v->findings[k].rule, v->findings[k].field, v->findings[k].message,
                        v->findings[k].basis);
     }
+}
+
+void report_text_summary(buf *out, size_t files, size_t unreadable, size_t requests,
+                         size_t accepted)
+{
+    buf_printf(out, "Tổng cộng: %zu tệp", files);
+    if (unreadable)
+        buf_printf(out, " (%zu tệp không đọc được)", unreadable);
+    buf_printf(out, ", %zu yêu cầu: %zu hợp lệ, %zu bị từ chối.\n", requests, accepted,
+               requests - accepted);
 }
 
 const char *report_status_label(const verdict *v)

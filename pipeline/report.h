@@ -92,6 +92,10 @@ char *report_unreadable_list(roster *const *rs, size_t n);
 /* Appends the verdicts of one file as lines a person reads on a terminal (validate without
  * --json): "PATH:LINE: name: hợp lệ", each finding indented under its row. */
 void report_text(buf *out, const roster *r, size_t index, const batch *b);
+/* Appends the last line of validate's text: how many files (of which unreadable), requests,
+ * accepted and rejected. */
+void report_text_summary(buf *out, size_t files, size_t unreadable, size_t requests,
+                         size_t accepted);
 
 /* Appends s as one CSV cell: quoted, quotes doubled, a ' in front when report_csv_needs_quote_mark
  * says so, so that a spreadsheet shows it as text; then ',' or, for the last cell, CRLF. */

@@ -171,6 +171,12 @@ static void operator_error(ctx *c, const char *what)
     c->operator= 1;
 }
 
+/* A stop was asked for (run_options.stop): looked at between documents and rosters. */
+static int stopping(const ctx *c)
+{
+    return c->o->stop && *c->o->stop;
+}
+
 static run_roster *add_roster(ctx *c, const char *path, run_roster_outcome outcome)
 {
     run_result *res = c->res;
@@ -453,8 +459,10 @@ static void settle_inputs(ctx *c, char **names, size_t *n)
     size_t pending = *n;
     for (int round = 0; round < RUN_SETTLE_LOOKS && pending; round++) {
         struct timespec ts = {(time_t)c->o->settle, 0};
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !stopping(c))
             ;
+        if (stopping(c))
+            break;
         pending = 0;
         for (size_t i = 0; i < *n; i++) {
             look now;
@@ -467,7 +475,11 @@ static void settle_inputs(ctx *c, char **names, size_t *n)
         }
     }
     size_t k = 0;
+    for (size_t i = 0; i < *n && stopping(c); i++) /* asked to stop: none taken, none said */
+        free(names[i]), ready[i] = -2;
     for (size_t i = 0; i < *n; i++) {
+        if (ready[i] == -2)
+            continue;
         if (ready[i]) {
             names[k++] = names[i];
             continue;
@@ -657,7 +669,7 @@ static void stage_discard(stage_set *s, int unlink_files)
     memset(s, 0, sizeof *s);
 }
 
-enum { MAKE_OK = 0, MAKE_REPLAN = 1, MAKE_CONTENT = -1, MAKE_OPERATOR = -2 };
+enum { MAKE_OK = 0, MAKE_REPLAN = 1, MAKE_CONTENT = -1, MAKE_OPERATOR = -2, MAKE_STOPPED = -3 };
 
 /* Rows whose own form could not be made, noted only once no worker reads verdicts: a row's
  * verdict is shared by its form and its agency's letter, which a worker may be filling. */
@@ -869,6 +881,10 @@ static void make_serial_range(ctx *c, const plan *p, const size_t *order, size_t
 {
     char other[1024];
     for (size_t i = from; i < to && g->rc >= 0 && !c->operator; i++) {
+        if (stopping(c)) {
+            g->rc = MAKE_STOPPED;
+            break;
+        }
         const doc *d = &p->docs[order[i]];
         render_one(c->r, c->o, d, &c->window[0]);
         not_made later = {0};
@@ -934,6 +950,10 @@ static int make_all(ctx *c, const plan *p, stage_set *s, const char *from, char 
     }
     char other[1024];
     for (size_t i = many; i < g.n && st.rc >= 0 && !c->operator; i++) {
+        if (stopping(c)) { /* the workers finish the documents in hand, then stop */
+            st.rc = MAKE_STOPPED;
+            break;
+        }
         pthread_mutex_lock(&g.mu);
         while (g.ready[i % RUN_WINDOW] != (long)i)
             pthread_cond_wait(&g.cv, &g.mu);
@@ -1383,10 +1403,15 @@ static void process_roster_body(ctx *c, const char *path)
     } else {
         stage_discard(&s, 1);
         res->outcome = RUN_ROSTER_KEPT;
+        if (rc == MAKE_STOPPED)
+            snprintf(why, sizeof why, "stopped before it was finished; left in %s", c->o->in);
         set_reason(res, why);
         for (size_t i = 0; i < b->n; i++) /* no row is reported made when it was not */
             b->v[i].postponed = b->v[i].accepted && !b->v[i].issued_before;
-        if (rc == MAKE_OPERATOR) { /* not the roster's fault: retried, not counted */
+        if (rc == MAKE_STOPPED) { /* not the roster's fault: taken again at the next start */
+            res->operator= 1;
+            ledger_attempt_end(c->l, sha, "hoan", why, err, sizeof err);
+        } else if (rc == MAKE_OPERATOR) { /* not the roster's fault: retried, not counted */
             res->operator= 1;
             operator_error(c, why);
             ledger_attempt_end(c->l, sha, "hoan", why, err, sizeof err);
@@ -1770,7 +1795,8 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
     size_t n = 0;
     char **names = recovered == 0 ? list_inputs(&c, &n) : NULL;
     if (recovered < 0 || n == 0) { /* nothing dropped: the last run's report stays */
-        if (recovered == 0)
+        /* (a stop during the settling took none: not "no roster") */
+        if (recovered == 0 && !stopping(&c))
             printf("ctsbatch: no roster in %s\n", o->in);
         write_manifest(&c); /* a crash may have come between a commit and the manifest */
         res->status = recovered < 0 || c.operator? RUN_OUTPUT : RUN_OK;
@@ -1784,7 +1810,7 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
     } else {
         res->id = c.run;
         crash_guard(o->out, 1);
-        for (size_t i = 0; i < n && !c.operator; i++)
+        for (size_t i = 0; i < n && !c.operator&& !stopping(&c); i++)
             process_roster(&c, names[i]);
         crash_guard(o->out, 0);
         /* the staged names are forgotten only once every placement is durable; after an
@@ -1879,8 +1905,17 @@ int run_validate(char *const *files, size_t n, const run_options *o, const confi
         buf_reset(&text);
         rc = rs[i]->failed ? RUN_REJECTED : rc;
     }
-    for (size_t i = 0; i < b->n; i++)
+    size_t unread = 0, accepted = 0;
+    for (size_t i = 0; i < n; i++)
+        unread += (size_t)(rs[i]->failed != 0);
+    for (size_t i = 0; i < b->n; i++) {
         rc = b->v[i].accepted ? rc : RUN_REJECTED;
+        accepted += (size_t)(b->v[i].accepted != 0);
+    }
+    if (!json) {
+        report_text_summary(&text, n, unread, b->n, accepted);
+        fputs(buf_str(&text), out);
+    }
     buf_release(&text);
     batch_free(b);
     for (size_t i = 0; i < n; i++)

@@ -14,6 +14,7 @@
 #ifndef CTS_RUN_H
 #define CTS_RUN_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -53,6 +54,13 @@ typedef struct run_options {
     /* the renewal campaign's rosters (renew.h): the head's signature on Mẫu 07/08 is the
      * confirmation, xac_nhan_thu_truong is not asked (rules.h RULES_HEAD_SIGNS) */
     int head_signs;
+    /* Set (by a signal handler) to ask the batch to stop soon (NULL: never): it is looked at
+     * between documents and between rosters. The document being made is finished; the roster
+     * in hand is then abandoned whole, its staged documents removed, nothing of it issued, and
+     * it stays in the drop folder (RUN_ROSTER_KEPT, not counted as a failure), as do the
+     * rosters not begun; the rosters committed before keep their results, and the run's report
+     * and manifest are written as usual. */
+    const volatile sig_atomic_t *stop;
 } run_options;
 
 typedef enum {

@@ -537,6 +537,18 @@ static void test_device_refused(void **state)
     expect_refused("/dev/null", "thiết bị");
 }
 
+/* --encoding is checked against iconv before any file is read (issue 11 item 5). */
+static void test_encoding_known(void **state)
+{
+    (void)state;
+    assert_int_equal(read_encoding_known("WINDOWS-1258"), 1);
+    assert_int_equal(read_encoding_known("utf-16le"), 1);
+    assert_int_equal(read_encoding_known("UTF-8"), 1);
+    assert_int_equal(read_encoding_known("NO-SUCH-CODE"), 0);
+    assert_int_equal(read_encoding_known(""), 0);
+    assert_int_equal(read_encoding_known(NULL), 0);
+}
+
 static void test_entry_kinds(void **state)
 {
     (void)state;
@@ -602,6 +614,7 @@ int main(void)
         cmocka_unit_test(test_directory_refused),
         cmocka_unit_test(test_device_refused),
         cmocka_unit_test(test_entry_kinds),
+        cmocka_unit_test(test_encoding_known),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -244,6 +244,51 @@ static void test_json_unreadable_file(void **state)
                         "\"message\": \"Dòng 7 có dấu \\\" không đóng.\"}}\n");
 }
 
+/* ---- text (validate without --json) ---- */
+
+/* A finding's severity is in the clerk's words, never the JSON's English code. */
+static void test_text_severity_in_vietnamese(void **state)
+{
+    fixture *fx = *state;
+    roster *r = add_roster(fx, "t.csv");
+    add_row(r, 2, "Nguyễn Thị Ánh Tuyết", "089186000123");
+    add_row(r, 3, "Trần Quốc Hưng", ""); /* no CCCD: rejected */
+    check(fx);
+    report_text(&fx->out, r, index_of(fx, r), fx->b);
+    const char *t = buf_str(&fx->out);
+    assert_non_null(strstr(t, "t.csv:2: Nguyễn Thị Ánh Tuyết: hợp lệ\n"));
+    assert_non_null(strstr(t, "t.csv:3: Trần Quốc Hưng: bị từ chối\n    lỗi ["));
+    assert_null(strstr(t, "error"));
+    assert_null(strstr(t, "warning"));
+}
+
+/* A file-level failure names the line when there is one, and no line 0 when there is not. */
+static void test_text_unreadable_file(void **state)
+{
+    fixture *fx = *state;
+    roster *r = add_roster(fx, "hong.csv");
+    roster_fail(r, 7, "Dòng 7 có dấu \" không đóng.");
+    roster *s = add_roster(fx, "link.csv");
+    roster_fail(s, 0, "Đây là liên kết tượng trưng.");
+    check(fx);
+    report_text(&fx->out, r, index_of(fx, r), fx->b);
+    report_text(&fx->out, s, index_of(fx, s), fx->b);
+    assert_string_equal(buf_str(&fx->out),
+                        "hong.csv:7: không đọc được tệp: Dòng 7 có dấu \" không đóng.\n"
+                        "link.csv: không đọc được tệp: Đây là liên kết tượng trưng.\n");
+}
+
+static void test_text_summary(void **state)
+{
+    fixture *fx = *state;
+    report_text_summary(&fx->out, 1, 0, 4, 3);
+    report_text_summary(&fx->out, 3, 2, 0, 0);
+    assert_string_equal(buf_str(&fx->out),
+                        "Tổng cộng: 1 tệp, 4 yêu cầu: 3 hợp lệ, 1 bị từ chối.\n"
+                        "Tổng cộng: 3 tệp (2 tệp không đọc được), 0 yêu cầu: 0 hợp lệ, 0 bị "
+                        "từ chối.\n");
+}
+
 /* ---- CSV ---- */
 
 static void test_csv_bom_header_and_rows(void **state)
@@ -453,6 +498,9 @@ int main(void)
         T(test_json_empty_roster),
         T(test_json_warnings),
         T(test_json_unreadable_file),
+        T(test_text_severity_in_vietnamese),
+        T(test_text_unreadable_file),
+        T(test_text_summary),
         T(test_csv_bom_header_and_rows),
         T(test_csv_formulas_neutralised),
         T(test_csv_formula_lookalikes),
