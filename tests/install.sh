@@ -59,6 +59,14 @@ for u in ctsbatch.service ctsbatch-run.service; do
 done
 unit_lines "$U/ctsbatch.service" | grep -q '^ExecStart=/usr/local/bin/ctsbatch watch ' ||
     fail "ctsbatch.service does not run watch"
+# ... and each unit's command line is one the installed program takes: its options parsed as
+# the unit gives them (with --help, so that nothing is run), status 0
+for u in ctsbatch.service ctsbatch-run.service; do
+    args=$(unit_lines "$U/$u" | sed -n 's|^ExecStart=/usr/local/bin/ctsbatch ||p')
+    # shellcheck disable=SC2086 # the unit's words, split as systemd splits them
+    "$P/bin/ctsbatch" $args --help >/dev/null 2>"$tmp/unit.err" ||
+        fail "$u: the installed program refuses the unit's command line: $(head -n 1 "$tmp/unit.err")"
+done
 ok "staged install: program, share/ctsbatch, /etc configuration, man page, units"
 
 # --- the units: systemd-analyze verify -----------------------------------------------------
