@@ -519,12 +519,20 @@ typedef struct filler {
  * letter, and the next word's after "Phó"): "PHÓ GIÁM ĐỐC" -> "Phó Giám đốc". A title
  * already in mixed case ("Giám đốc Sở Tài chính") is left as written: its capitals mean
  * something. */
+/* Words a title of its own has at most ("PHÓ CHÁNH VĂN PHÒNG"). A longer one in capitals
+ * names its agency too ("PHÓ CHÁNH VĂN PHÒNG UBND TỈNH AN GIANG"), whose abbreviations and
+ * place names must keep their capitals: it is left as typed. */
+#define TITLE_MAX_WORDS 4
+
 static char *title_case(const char *v)
 {
     char *up = text_upper(v);
     int capitals = strcmp(up, v) == 0;
     free(up);
-    if (!capitals)
+    size_t words = 0;
+    for (const char *p = v; *p; p++)
+        words += (*p != ' ' && (p == v || p[-1] == ' '));
+    if (!capitals || words > TITLE_MAX_WORDS)
         return NULL;
     char *lo = text_lower(v), *out = text_capital(lo);
     free(lo);

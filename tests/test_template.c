@@ -529,13 +529,16 @@ static void test_fill_filters(void **state)
     record_set(&s.docvals, "ngay", "2027-01-05");
     record_set(&s.docvals, "gd", "GIÁM ĐỐC");
     record_set(&s.docvals, "mixed", "Giám đốc Sở Tài chính");
+    /* a title naming its agency in capitals keeps them: UBND, An Giang */
+    record_set(&s.docvals, "long", "PHÓ CHÁNH VĂN PHÒNG UBND TỈNH AN GIANG");
     template *t = load_text("<form blank=\"..\"><p>{cv|lower}/{cv|lower|capital}/{ten|upper}/"
                             "{ten|capital}/{ngay|ngay}/{chuc_vu|opt|upper}/{chuc_vu|upper}/"
-                            "{cv|chuc_vu}/{gd|chuc_vu}/{mixed|chuc_vu}</p></form>");
+                            "{cv|chuc_vu}/{gd|chuc_vu}/{mixed|chuc_vu}/{long|chuc_vu}</p></form>");
     template *f = fill_form(t, &s);
     assert_string_equal(f->blocks[0].para.spans[0].text,
                         "phó giám đốc/Phó giám đốc/ĐẶNG VĂN ƠN/Đặng văn ơn/05/01/2027//../"
-                        "Phó Giám đốc/Giám đốc/Giám đốc Sở Tài chính");
+                        "Phó Giám đốc/Giám đốc/Giám đốc Sở Tài chính/"
+                        "PHÓ CHÁNH VĂN PHÒNG UBND TỈNH AN GIANG");
     template_free(f);
     template_free(t);
     source_release(&s);
