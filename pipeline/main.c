@@ -126,8 +126,9 @@ static const char WATCH_HELP[] =
     "SIGTERM, SIGINT  finish the document being made and stop within seconds; the roster in\n"
     "                 hand is not issued and stays in DIR with those not begun, for the\n"
     "                 next start\n"
-    "SIGHUP           load the configuration again; one that does not load is refused and\n"
-    "                 the previous one stays in use. Templates are read by each batch.\n"
+    "SIGHUP           load the configuration and templates again; ones that do not load are\n"
+    "                 refused and the previous ones stay in use (a template edited without\n"
+    "                 SIGHUP is not used).\n"
     "\n" OPT_RUN
     "--rescan SECONDS look at DIR that often (default 10)\n" OPT_AS_OF OPT_CONFIG OPT_ENCODING "\n"
     "Exit status: 0 stopped by SIGTERM or SIGINT; 2 it could not start (usage, configuration,\n"
@@ -169,7 +170,7 @@ static const char RENEW_HELP[] =
     "han/DATE/ holds the pre-filled roster (CSV, XLSX) and the report for the centre. Run\n"
     "again for the same month it prepares nothing new.\n"
     "\n" OPT_AS_OF OPT_LEDGER "--workers N      documents rendered at once, 1 or 2 (default: 2 on "
-                              "two cores or more)\n" OPT_CONFIG "\n"
+    "two cores or more)\n" OPT_CONFIG "\n"
     "Exit status: 0 done; 1 some certificate's request rejected; 2 usage or configuration\n"
     "error; 3 an operator error; 4 another run holds the ledger.\n";
 
@@ -508,7 +509,7 @@ int main(int argc, char **argv)
     int epoch_fixed; /* set before the initializer reads it (its order is unspecified) */
     long long epoch = doc_epoch(&epoch_fixed);
     options o = {
-        {"inputs", "outputs", NULL, NULL, NULL, today(), 2, 0, epoch, 0, NULL, NULL, 0, NULL},
+        {"inputs", "outputs", NULL, NULL, NULL, today(), 2, 0, epoch, 0, NULL, NULL, 0, NULL, NULL},
         NULL,
         0,
         0,

@@ -22,6 +22,7 @@ struct renderer {
     pdf_engine *pdf;
     char *ids[MAX_TEMPLATES];
     template *templates[MAX_TEMPLATES];
+    unsigned char owned[MAX_TEMPLATES]; /* 0: borrowed from the renderer given render_new_like */
     size_t ntemplates;
 };
 
@@ -39,6 +40,11 @@ static char *home_path(const config *cfg, const char *rel)
 static const template *get_template(renderer *r, const char *form, char *err, size_t errlen);
 
 renderer *render_new(const config *cfg, char *err, size_t errlen)
+{
+    return render_new_like(cfg, NULL, err, errlen);
+}
+
+renderer *render_new_like(const config *cfg, const renderer *like, char *err, size_t errlen)
 {
     renderer *r = xcalloc(1, sizeof *r);
     r->cfg = cfg;
@@ -63,6 +69,13 @@ renderer *render_new(const config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "%s", why);
         render_free(r);
         return NULL;
+    }
+    /* like's templates, as they were when it loaded them (read-only: shared by renderers of
+     * other threads) */
+    for (size_t i = 0; like && i < like->ntemplates; i++) {
+        r->ids[i] = xstrdup(like->ids[i]);
+        r->templates[i] = like->templates[i];
+        r->ntemplates++;
     }
     /* every template the run may use, checked now: a broken one stops the run before any
      * document is made (an operator's error), never a "{...}" on paper */
@@ -90,7 +103,8 @@ void render_free(renderer *r)
     }
     for (size_t i = 0; i < r->ntemplates; i++) {
         free(r->ids[i]);
-        template_free(r->templates[i]);
+        if (r->owned[i])
+            template_free(r->templates[i]);
     }
     free(r);
 }
@@ -193,6 +207,7 @@ static const template *get_template(renderer *r, const char *form, char *err, si
     if (!t)
         return NULL;
     r->ids[r->ntemplates] = xstrdup(form);
+    r->owned[r->ntemplates] = 1;
     r->templates[r->ntemplates++] = t;
     return t;
 }

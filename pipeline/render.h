@@ -32,6 +32,11 @@ int render_name_known(const config *cfg, const char *name, int in_row);
 /* Loads the fonts' metrics and every template once for many documents. NULL with an English
  * reason in err (a template's names its file and line). */
 renderer *render_new(const config *cfg, char *err, size_t errlen);
+/* The same, with like's templates (borrowed: like must outlive it) instead of reading them
+ * again from disk, so that a service keeps the templates it loaded until it is told to read
+ * them again (watch, SIGHUP); one like has not is read from disk. like NULL: render_new.
+ * Templates are read-only once loaded: renderers of two threads may share them. */
+renderer *render_new_like(const config *cfg, const renderer *like, char *err, size_t errlen);
 void render_free(renderer *r); /* accepts NULL */
 
 /* 1 when every character of every known field of rec (the keys of ROSTER.md, which are

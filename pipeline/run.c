@@ -828,7 +828,7 @@ static int workers_for(ctx *c, size_t n)
         return 1;
     if (!c->r2) {
         char err[512];
-        c->r2 = render_new(c->cfg, err, sizeof err);
+        c->r2 = render_new_like(c->cfg, c->o->templates, err, sizeof err);
         if (!c->r2)
             return 1; /* the first renderer loaded the same files: one worker it is */
     }
@@ -1617,7 +1617,7 @@ static int again_roster(void *p, const ledger_roster *r)
 static int ensure_renderer(ctx *c)
 {
     char err[512];
-    if (!c->r && !(c->r = render_new(c->cfg, err, sizeof err)))
+    if (!c->r && !(c->r = render_new_like(c->cfg, c->o->templates, err, sizeof err)))
         operator_error(c, err);
     return c->r ? 0 : -1;
 }

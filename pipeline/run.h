@@ -61,6 +61,9 @@ typedef struct run_options {
      * rosters not begun; the rosters committed before keep their results, and the run's report
      * and manifest are written as usual. */
     const volatile sig_atomic_t *stop;
+    /* The templates to use (render.h render_new_like), as a service loaded them; NULL: read
+     * from the templates folder at the start of the batch. */
+    const struct renderer *templates;
 } run_options;
 
 typedef enum {

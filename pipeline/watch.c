@@ -253,6 +253,7 @@ static void drain(int fd)
 typedef struct service {
     const watch_options *o;
     config *cfg;
+    renderer *templates; /* the templates (and fonts) of cfg, as loaded at start or SIGHUP */
     watch_tracker *t;
     int ino, wd;
     long backoff;    /* seconds of the last delay after a failed batch; 0: none failed */
@@ -365,8 +366,9 @@ static void read_events(service *s)
     }
 }
 
-/* SIGHUP: the configuration again. A new one is taken only once it loads and its fonts do;
- * else the old one keeps running. Templates are read by each batch. */
+/* SIGHUP: the configuration and the templates again. They are taken only once the
+ * configuration loads and its fonts and every template it uses do; else the old ones keep
+ * running (and a template edited meanwhile is not used until the next SIGHUP). */
 static void reload(service *s)
 {
     char err[512];
@@ -374,16 +376,18 @@ static void reload(service *s)
     renderer *r = n ? render_new(n, err, sizeof err) : NULL;
     if (!r) {
         log_line(LOGP_ERROR,
-                 "SIGHUP: the configuration %s is refused (%s); the previous one "
-                 "stays in use",
+                 "SIGHUP: the configuration %s or its templates are refused (%s); the previous "
+                 "ones stay in use",
                  s->o->config, err);
         config_free(n);
         return;
     }
-    render_free(r);
+    render_free(s->templates);
     config_free(s->cfg);
     s->cfg = n;
-    log_line(LOGP_NOTICE, "SIGHUP: configuration %s loaded again", s->o->config);
+    s->templates = r;
+    log_line(LOGP_NOTICE, "SIGHUP: configuration %s and its templates loaded again",
+             s->o->config);
 }
 
 /* Did the batch leave work to do again later (not counting what a stop left)? */
@@ -405,6 +409,7 @@ static void run_one_batch(service *s)
     if (!s->o->epoch_fixed)
         ro.epoch = (long long)time(NULL); /* the PDFs are dated when they are made */
     ro.stop = &stop_asked;
+    ro.templates = s->templates;
     char day[16];
     date_format_iso(ro.as_of, day);
     log_line(LOGP_DEBUG, "a batch of %s dated %s", ro.in, day);
@@ -498,7 +503,8 @@ int watch_run(const watch_options *opt)
         log_line(LOGP_ERROR, "cannot watch the drop folder %s: %s", o.run.in, strerror(bad));
         goto out;
     }
-    if (!(s.cfg = config_load(o.config, o.home, err, sizeof err))) {
+    if (!(s.cfg = config_load(o.config, o.home, err, sizeof err)) ||
+        !(s.templates = render_new(s.cfg, err, sizeof err))) {
         log_line(LOGP_ERROR, "%s", err);
         goto out;
     }
@@ -517,6 +523,7 @@ int watch_run(const watch_options *opt)
     rc = RUN_OK;
 out:
     watch_tracker_free(s.t);
+    render_free(s.templates);
     config_free(s.cfg);
     if (s.ino >= 0)
         close(s.ino);

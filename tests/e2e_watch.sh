@@ -290,7 +290,7 @@ echo '<ctsbatch><site>' >"$H/ctsbatch.xml"
 kill -HUP "$WPID"
 wait_for 10 'grep -qF "SIGHUP: the configuration" "$WLOG"'
 check "SIGHUP with a broken configuration: refused, said, still running" \
-    'grep -qF "SIGHUP: the configuration $H/ctsbatch.xml is refused" "$WLOG" && grep -qF "the previous one stays in use" "$WLOG" && alive $WPID'
+    'grep -qF "SIGHUP: the configuration $H/ctsbatch.xml or its templates are refused" "$WLOG" && grep -qF "the previous ones stay in use" "$WLOG" && alive $WPID'
 renewals 2 9200 >"$H/in/truoc.csv"
 wait_for 30 'roster_logged truoc.csv'
 check "after the refused configuration the old one runs: the letter says An Giang" \
@@ -300,13 +300,57 @@ sed 's|<value key="dia_danh">An Giang</value>|<value key="dia_danh">Châu Đốc
 kill -HUP "$WPID"
 wait_for 10 'grep -qF "loaded again" "$WLOG"'
 check "SIGHUP with a good configuration: loaded, said" \
-    'grep -qF "SIGHUP: configuration $H/ctsbatch.xml loaded again" "$WLOG" && alive $WPID'
+    'grep -qF "SIGHUP: configuration $H/ctsbatch.xml and its templates loaded again" "$WLOG" && alive $WPID'
 renewals 2 9300 >"$H/in/sau.csv"
 wait_for 30 'roster_logged sau.csv'
 check "the new configuration takes effect: the next letter says Châu Đốc" \
     'text_of "$H/out/$GH/Mau08-so-tai-chinh-tinh-an-giang-2.pdf" | grep -qF "Châu Đốc, ngày 20 tháng 11 năm 2026"'
 stop_watch TERM
 check "SIGTERM when idle: exit 0 (got $WRC in $WSECS s)" '[ $WRC -eq 0 ] && ! grep -qE "$SAN" "$WLOG"'
+
+# ---- SIGHUP and the templates: held between SIGHUPs, a broken one refused ----
+
+TH=$T/th
+mkdir -p "$TH/home" "$TH/in"
+cp -r config templates "$TH/home/"
+mkdir -p "$TH/home/fonts" && cp -P fonts/*.ttf "$TH/home/fonts/"
+CTSBATCH_HOME=$TH/home start_watch tpl --in "$TH/in" --out "$TH/out" --settle 1 --rescan 2 --as-of 2026-11-20
+m08=$TH/home/templates/mau08.xml
+cp "$m08" "$T/mau08.orig"
+# a word changed without SIGHUP: not used
+sed -i 's|Kính gửi|Kính gửi tới|' "$m08"
+renewals 2 9500 >"$TH/in/mot.csv"
+wait_for 30 'roster_logged mot.csv'
+check "a template edited without SIGHUP is not used: the letter reads as loaded" \
+    'text_of "$TH/out/$GH/Mau08-so-tai-chinh-tinh-an-giang.pdf" | grep -qF "Kính gửi" && ! text_of "$TH/out/$GH/Mau08-so-tai-chinh-tinh-an-giang.pdf" | grep -qF "Kính gửi tới"'
+# a template naming an unknown key: refused at SIGHUP, the old templates keep running
+sed 's|Kính gửi|{khong_co_khoa} Kính gửi|' "$T/mau08.orig" >"$m08"
+kill -HUP "$WPID"
+wait_for 10 'grep -qF "SIGHUP: the configuration" "$WLOG"'
+check "SIGHUP with a broken template: refused, naming it, still running" \
+    'grep -qF "or its templates are refused" "$WLOG" && grep -qF "mau08.xml" "$WLOG" && grep -qF "khong_co_khoa" "$WLOG" && alive $WPID'
+renewals 2 9600 >"$TH/in/hai.csv"
+wait_for 30 'roster_logged hai.csv'
+check "after the refused template the old ones run: a letter is made, with no {…}" \
+    '[ -f "$TH/in/done/hai.csv" ] && ! text_of "$TH/out/$GH/Mau08-so-tai-chinh-tinh-an-giang-2.pdf" | grep -qF "{"'
+# the edit taken at the next good SIGHUP
+sed 's|Kính gửi|Kính gửi tới|' "$T/mau08.orig" >"$m08"
+kill -HUP "$WPID"
+wait_for 10 'grep -qF "and its templates loaded again" "$WLOG"'
+renewals 2 9700 >"$TH/in/ba.csv"
+wait_for 30 'roster_logged ba.csv'
+check "a good SIGHUP takes the edited template: the next letter reads «Kính gửi tới»" \
+    'text_of "$TH/out/$GH/Mau08-so-tai-chinh-tinh-an-giang-3.pdf" | grep -qF "Kính gửi tới"'
+stop_watch TERM
+check "watch with its templates stops with 0 (got $WRC)" '[ $WRC -eq 0 ] && ! grep -qE "$SAN" "$WLOG"'
+# a broken template at start: watch does not start (status 2), saying why
+sed 's|Kính gửi|{khong_co_khoa} Kính gửi|' "$T/mau08.orig" >"$m08"
+CTSBATCH_HOME=$TH/home "$BIN" watch --in "$TH/in" --out "$TH/out" --settle 1 >"$T/tplbad.out" 2>"$T/tplbad.err" &
+bad=$!
+wait_for 20 '! alive $bad'
+wait $bad && brc=0 || brc=$?
+check "a broken template at start: watch exits 2 naming it (got $brc)" \
+    '[ $brc -eq 2 ] && grep -qF "khong_co_khoa" "$T/tplbad.err"'
 
 # ---- an operator error in a batch (a full disk, injected) does not stop the service ----
 
