@@ -820,7 +820,7 @@ static double best_step(const tablem *m, size_t i, const double *w, const colran
         unsigned other = argmax[r] == i ? second[r] : rowmax[r];
         const double *need = &m->need[c->nfirst];
         unsigned deepest = c->first + c->nneed - 1; /* the most lines remembered */
-        int beyond = 0; /* events taken below the remembered widths */
+        int beyond = 0;                             /* events taken below the remembered widths */
         while (now > 1 && now - 1 >= c->first) {
             /* the widths where this cell loses a line, while they are in reach; taller than
              * remembered: one line fewer, found now, then the deepest remembered */

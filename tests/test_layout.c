@@ -1123,8 +1123,7 @@ static size_t ox_height_of(const oxcase *c, const double *w)
     for (size_t r = 0; r < c->nrows; r++) {
         size_t tallest = 0;
         for (size_t i = 0; i < c->ncols; i++) {
-            size_t n = or_lines(r ? FACE_REGULAR : FACE_BOLD, 11, c->cells[r * c->ncols + i],
-                                w[i]);
+            size_t n = or_lines(r ? FACE_REGULAR : FACE_BOLD, 11, c->cells[r * c->ncols + i], w[i]);
             tallest = n > tallest ? n : tallest;
         }
         h += tallest ? tallest : 1;
@@ -1232,18 +1231,28 @@ static void test_table_widths_long_notes_match_oracle(void **state)
     /* the three cases the reviewer found, at the tables' real column counts where the
      * oracle can search them */
     static const oxcase hand[] = {
-        {5, 2, {"STT", "Họ và tên", "Số hiệu chứng thư số", "Ngày hết hạn", "Ghi chú",
-                "1", "Nguyễn Thị Ánh Tuyết", "540101A1B2C3D4E5F60718293A4B5C6D", "15/03/2027",
-                NOTE17}, 440},
-        {5, 2, {"STT", "Chức vụ", "Thư điện tử công vụ", "Nội dung đề nghị", "Ghi chú",
-                "1", "Chuyên viên", "nguyenhuynhthingocbich@stc.angiang.gov.vn", "Cấp mới",
-                "Cán bộ được điều động sang đơn vị mới từ tháng trước nên cần gia hạn sớm để "
-                "bảo đảm công việc thường xuyên không bị gián đoạn"}, 440},
-        {4, 3, {"Người sử dụng", "Số serial thiết bị", "Hạn bàn giao", "Ghi chú",
-                "Nguyễn Thị Ánh Tuyết", "VGCA-TK-2022-03001", "07/12/2026", NOTE17,
-                "Lê Văn Tám", "VGCA-TK-2022-03002", "07/12/2026", "thiết bị hỏng"}, 330},
-        {3, 2, {"Số hiệu", "Ngày", "Ghi chú", "540101A1B2C3D4E5F60718293A4B5C6D", "15/03/2027",
-                NOTE17}, 300},
+        {5,
+         2,
+         {"STT", "Họ và tên", "Số hiệu chứng thư số", "Ngày hết hạn", "Ghi chú", "1",
+          "Nguyễn Thị Ánh Tuyết", "540101A1B2C3D4E5F60718293A4B5C6D", "15/03/2027", NOTE17},
+         440},
+        {5,
+         2,
+         {"STT", "Chức vụ", "Thư điện tử công vụ", "Nội dung đề nghị", "Ghi chú", "1",
+          "Chuyên viên", "nguyenhuynhthingocbich@stc.angiang.gov.vn", "Cấp mới",
+          "Cán bộ được điều động sang đơn vị mới từ tháng trước nên cần gia hạn sớm để "
+          "bảo đảm công việc thường xuyên không bị gián đoạn"},
+         440},
+        {4,
+         3,
+         {"Người sử dụng", "Số serial thiết bị", "Hạn bàn giao", "Ghi chú", "Nguyễn Thị Ánh Tuyết",
+          "VGCA-TK-2022-03001", "07/12/2026", NOTE17, "Lê Văn Tám", "VGCA-TK-2022-03002",
+          "07/12/2026", "thiết bị hỏng"},
+         330},
+        {3,
+         2,
+         {"Số hiệu", "Ngày", "Ghi chú", "540101A1B2C3D4E5F60718293A4B5C6D", "15/03/2027", NOTE17},
+         300},
     };
     for (size_t k = 0; k < sizeof hand / sizeof *hand; k++) {
         char what[32];
@@ -1257,7 +1266,7 @@ static void test_table_widths_long_notes_match_oracle(void **state)
         oxcase c = {3 + (size_t)(rand_r(&seed) % 4), 2 + (size_t)(rand_r(&seed) % 3), {0}, 0};
         for (size_t i = 0; i < c.nrows * c.ncols; i++) {
             size_t n = rand_r(&seed) % 3 == 0 ? 8 + (size_t)(rand_r(&seed) % 23)
-                                                : 1 + (size_t)(rand_r(&seed) % 3);
+                                              : 1 + (size_t)(rand_r(&seed) % 3);
             texts[i][0] = '\0';
             for (size_t j = 0; j < n; j++) {
                 const char *wd = OR_WORDS[rand_r(&seed) % (sizeof OR_WORDS / sizeof *OR_WORDS)];
@@ -1281,11 +1290,18 @@ static void test_table_widths_long_notes_match_oracle(void **state)
 static void test_table_widths_cut_long_serial_last(void **state)
 {
     (void)state;
-    static const char *const cells[] = {
-        "STT", "Người sử dụng (cơ quan, tổ chức)", "Số hiệu chứng thư số", "Số serial thiết bị",
-        "Hạn bàn giao", "Ghi chú",
-        "1", "Nguyễn Thị Ánh Tuyết", "540105BEEF0123456789ABCDEF0123456789ABCDEF0123",
-        "VGCA-TK-2022-03001", "07/12/2026", NOTE17};
+    static const char *const cells[] = {"STT",
+                                        "Người sử dụng (cơ quan, tổ chức)",
+                                        "Số hiệu chứng thư số",
+                                        "Số serial thiết bị",
+                                        "Hạn bàn giao",
+                                        "Ghi chú",
+                                        "1",
+                                        "Nguyễn Thị Ánh Tuyết",
+                                        "540105BEEF0123456789ABCDEF0123456789ABCDEF0123",
+                                        "VGCA-TK-2022-03001",
+                                        "07/12/2026",
+                                        NOTE17};
     double w[6];
     for (double width = 300; width <= 440; width += 20) {
         layout_table_widths(&FS, 11, cells, 2, 6, width, w);
@@ -1293,8 +1309,8 @@ static void test_table_widths_cut_long_serial_last(void **state)
         const size_t whole[] = {0, 4, 3};
         for (size_t k = 0; k < (width >= 400 ? 3 : 2); k++)
             if (or_lines(FACE_REGULAR, 11, cells[6 + whole[k]], w[whole[k]]) != 1)
-                fail_msg("width %.0f: \"%s\" is cut (column %.1f pt)", width,
-                         cells[6 + whole[k]], w[whole[k]]);
+                fail_msg("width %.0f: \"%s\" is cut (column %.1f pt)", width, cells[6 + whole[k]],
+                         w[whole[k]]);
         /* the long serial is the one that gives way, never narrower than the shorter ones */
         assert_true(or_lines(FACE_REGULAR, 11, cells[8], w[2]) > 1);
         if (w[2] < w[3] - 0.01 || w[2] < w[4] - 0.01)
