@@ -496,11 +496,14 @@ static void add_columns(const frame *f, const tblock *b, boxlist *out)
  * while the table can hold them all, an e-mail, a serial or a date included. The width left
  * over goes, step by step, to the column and width that remove the most lines per point:
  * first the table's height (the tallest cell of each row), then the lines of every cell;
- * what no longer removes a line is shared in proportion. When even the minima do not fit,
- * columns of sentences give way before columns of single words (e-mails, serials, dates).
+ * what no longer removes a line is shared in proportion. Every cell remembers the width of
+ * each of its line counts within the table's width (a 17-word note set one word per line
+ * included), so a tall cell is always within reach of a step. When even the minima do not
+ * fit, columns of sentences give way first (down to a syllable), then the widest single
+ * words, so a 46-digit serial is cut before a date, an e-mail or the STT.
  * Each cell is measured once: its words are kept and laid out from the same measures. */
 
-#define NEED_LEVELS 4  /* line counts remembered per cell: 1 .. NEED_LEVELS */
+#define NEED_LEVELS 48 /* line counts remembered per cell, from its fewest in the table's width */
 #define GROW_STEPS 256 /* bounded: what is left after that is shared in proportion */
 #define HEIGHT_WEIGHT 1024.0
 
@@ -510,9 +513,13 @@ static size_t nonzero(size_t n)
 }
 
 typedef struct cellm {
-    size_t wfirst, nw;        /* the cell's words in the table's word list */
-    double maxword;           /* its widest word */
-    double need[NEED_LEVELS]; /* need[k]: the narrowest width that sets it in k + 1 lines */
+    size_t wfirst, nw; /* the cell's words in the table's word list */
+    double maxword;    /* its widest word */
+    double nat;        /* its natural width: one line (per forced break) */
+    unsigned first;    /* its fewest lines within the table's width */
+    unsigned nneed;    /* need levels remembered, 1 .. NEED_LEVELS */
+    size_t nfirst;     /* m->need[nfirst + j]: the narrowest width that sets it in first + j
+                        * lines; the last one is its widest word */
 } cellm;
 
 typedef struct tablem {
@@ -520,6 +527,9 @@ typedef struct tablem {
     words ws;            /* every cell's words, measured once */
     cellm *cells;        /* nrows x ncols */
     double sp;           /* a space */
+    double maxw;         /* the widest a column's content can be: the table's width */
+    double *need;        /* every cell's need levels */
+    size_t nneed, needcap;
 } tablem;
 
 /* How many lines greedy filling (break_lines) gives n words within width; a word wider than
@@ -552,20 +562,41 @@ static unsigned cell_count(const tablem *m, const cellm *c, double width)
     return count_lines(&m->ws.w[c->wfirst], c->nw, m->sp, width);
 }
 
-/* Lines of a cell at a width, from what was measured; counted again only below the
- * narrowest width remembered. */
+/* Lines of a cell at a width, from what was measured; counted again only outside the
+ * widths remembered (below the narrowest, above the table's width). */
 static unsigned cell_lines(const tablem *m, const cellm *c, double width)
 {
-    for (unsigned k = 0; k < NEED_LEVELS; k++)
-        if (width >= c->need[k] - 1e-6)
-            return k + 1;
+    if (width >= c->nat - 1e-6)
+        return 1;
+    if (width > m->maxw + 1e-6)
+        return cell_count(m, c, width);
+    const double *need = &m->need[c->nfirst];
+    for (unsigned j = 0; j < c->nneed; j++)
+        if (width >= need[j] - 1e-6)
+            return c->first + j;
     return cell_count(m, c, width);
 }
 
-/* need[] of one cell: the natural width for one line, then for each count of lines the
- * narrowest width (to 0.01 pt) down to its widest word. Greedy filling never takes more
- * lines in a wider column, so a bisection finds it. */
-static void cell_measure(const tablem *m, cellm *c)
+/* The narrowest width in [lo, hi] (to 0.01 pt) that sets the cell in at most `lines` lines,
+ * given count(hi) <= lines < count(lo). Greedy filling never takes more lines in a wider
+ * column, so a bisection finds it. */
+static double cell_bisect(const tablem *m, const cellm *c, unsigned lines, double lo, double hi)
+{
+    while (hi - lo > 0.01) {
+        double mid = (lo + hi) / 2;
+        if (cell_count(m, c, mid) <= lines)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+/* The need levels of one cell: from its fewest lines within the table's width, for each
+ * count of lines the narrowest width, down to its widest word or NEED_LEVELS counts. A
+ * cell taller than that at its column's minimum is bisected again when a step needs it
+ * (best_step). */
+static void cell_measure(tablem *m, cellm *c)
 {
     const word *w = &m->ws.w[c->wfirst];
     double nat = 0, cur = 0;
@@ -579,30 +610,36 @@ static void cell_measure(const tablem *m, cellm *c)
         nat = cur > nat ? cur : nat;
         c->maxword = w[i].w > c->maxword ? w[i].w : c->maxword;
     }
-    for (unsigned k = 0; k < NEED_LEVELS; k++) {
-        double lo = c->maxword, hi = k ? c->need[k - 1] : nat;
-        if (cell_count(m, c, lo) <= k + 1) {
-            c->need[k] = lo;
-            continue;
-        }
-        while (hi - lo > 0.01) { /* count(hi) <= k + 1 < count(lo) */
-            double mid = (lo + hi) / 2;
-            if (cell_count(m, c, mid) <= k + 1)
-                hi = mid;
-            else
-                lo = mid;
-        }
-        c->need[k] = hi;
+    c->nat = nat;
+    double top = nat < m->maxw ? nat : m->maxw;
+    top = top > c->maxword ? top : c->maxword;
+    c->first = cell_count(m, c, top);
+    c->nfirst = m->nneed;
+    c->nneed = 0;
+    unsigned at_word = cell_count(m, c, c->maxword);
+    for (unsigned k = c->first; c->nneed < NEED_LEVELS; k++) {
+        double hi = c->nneed ? m->need[m->nneed - 1] : top;
+        double at = at_word <= k ? c->maxword : cell_bisect(m, c, k, c->maxword, hi);
+        if (c->nneed == 0 && k == 1)
+            at = nat; /* one line: exactly its natural width */
+        m->need = xgrow(m->need, &m->needcap, m->nneed + 1, sizeof *m->need);
+        m->need[m->nneed++] = at;
+        c->nneed++;
+        if (at_word <= k)
+            break;
     }
 }
 
-/* The words of every cell of b (the header row first), measured once. */
-static void table_measure(const lctx *c, const tblock *b, tablem *m)
+/* The words of every cell of b (the header row first), measured once, for a table `width`
+ * wide (padding included). */
+static void table_measure(const lctx *c, const tblock *b, double width, tablem *m)
 {
     m->nrows = b->nrows + 1;
     m->ncols = b->ncols;
     m->cells = xcalloc(nonzero(m->nrows * m->ncols), sizeof *m->cells);
     m->sp = space_w(c);
+    m->maxw = width - 2 * CELL_PAD_X * (double)b->ncols;
+    m->maxw = m->maxw > 0 ? m->maxw : 0;
     for (size_t r = 0; r < m->nrows; r++) {
         for (size_t i = 0; i < m->ncols; i++) {
             const tpara *cell = &b->cols[i].cell;
@@ -625,6 +662,7 @@ static void table_measure_release(tablem *m)
     free(m->ws.p);
     free(m->ws.w);
     free(m->cells);
+    free(m->need);
 }
 
 /* What one column may take: lo, its minimum; hi, beyond which it gains nothing or is not
@@ -643,9 +681,9 @@ static void col_ranges(const tablem *m, const tcolumn *cols, colrange *cr)
         for (size_t r = 0; r < m->nrows; r++) {
             const cellm *c = &m->cells[r * m->ncols + i];
             lo = c->maxword > lo ? c->maxword : lo;
-            hi = c->need[0] > hi ? c->need[0] : hi;
-            if (r > 0 && c->nw <= (size_t)cols[i].nowrap && c->need[0] > one)
-                one = c->need[0];
+            hi = c->nat > hi ? c->nat : hi;
+            if (r > 0 && c->nw <= (size_t)cols[i].nowrap && c->nat > one)
+                one = c->nat;
             many |= r > 0 && c->nw > 1;
         }
         double pad = 2 * CELL_PAD_X;
@@ -697,6 +735,44 @@ static double shrink(double *w, const colrange *cr, size_t n, double excess, int
     return excess - take;
 }
 
+/* Takes `excess` off the widest columns not fixed (only those holding more than one word,
+ * with words_only) by lowering them all to one level, not below floor: the longest word is
+ * cut first, a short one last. Returns what could not be taken. */
+static double level_down(double *w, const colrange *cr, size_t n, double excess, int words_only,
+                         double floor)
+{
+    double top = floor, can = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!cr[i].fixed && (!words_only || cr[i].words) && w[i] > floor) {
+            top = w[i] > top ? w[i] : top;
+            can += w[i] - floor;
+        }
+    if (can <= 0 || excess <= 0)
+        return excess;
+    double level = floor;
+    if (excess < can) { /* the level that takes exactly excess: bisected, n is small */
+        double lo = floor, hi = top;
+        for (int k = 0; k < 60; k++) {
+            double mid = (lo + hi) / 2, took = 0;
+            for (size_t i = 0; i < n; i++)
+                if (!cr[i].fixed && (!words_only || cr[i].words) && w[i] > mid)
+                    took += w[i] - mid;
+            if (took > excess)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        level = hi;
+    }
+    double took = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!cr[i].fixed && (!words_only || cr[i].words) && w[i] > level) {
+            took += w[i] - level;
+            w[i] = level;
+        }
+    return excess - took > 0 ? excess - took : 0;
+}
+
 /* Shares `spare` among the columns below their hi, in proportion to what each lacks, then
  * among all that are not fixed (the table fills its width); returns what is left. */
 static double share(double *w, const colrange *cr, size_t n, double spare)
@@ -742,9 +818,16 @@ static double best_step(const tablem *m, size_t i, const double *w, const colran
         const cellm *c = &m->cells[r * m->ncols + i];
         unsigned now = lines[r * m->ncols + i];
         unsigned other = argmax[r] == i ? second[r] : rowmax[r];
-        while (now > 1) { /* the widths where this cell loses a line, while they are in reach */
-            unsigned lv = now - 1 <= NEED_LEVELS ? now - 1 : NEED_LEVELS;
-            double at = c->need[lv - 1];
+        const double *need = &m->need[c->nfirst];
+        unsigned deepest = c->first + c->nneed - 1; /* the most lines remembered */
+        int beyond = 0;                             /* events taken below the remembered widths */
+        while (now > 1 && now - 1 >= c->first) {
+            /* the widths where this cell loses a line, while they are in reach; taller than
+             * remembered: one line fewer, found now, then the deepest remembered */
+            unsigned lv = now - 1 <= deepest ? now - 1 : beyond ? deepest : now - 1;
+            double at = lv <= deepest ? need[lv - c->first]
+                                      : cell_bisect(m, c, lv, w[i], need[c->nneed - 1]);
+            beyond |= lv > deepest;
             if (at > limit + 1e-9)
                 break;
             double h0 = now > other ? now : other, h1 = lv > other ? lv : other;
@@ -776,7 +859,7 @@ static double grow(const tablem *m, double *w, const colrange *cr, double spare)
     unsigned *rowmax = xcalloc(nonzero(R), sizeof *rowmax);
     unsigned *second = xcalloc(nonzero(R), sizeof *second);
     size_t *argmax = xcalloc(nonzero(R), sizeof *argmax);
-    event *ev = xcalloc(nonzero(R * NEED_LEVELS), sizeof *ev);
+    event *ev = xcalloc(nonzero(R * (NEED_LEVELS + 2)), sizeof *ev);
     for (size_t i = 0; i < n; i++)
         for (size_t r = 0; r < R; r++)
             lines[r * n + i] = cell_lines(m, &m->cells[r * n + i], w[i]);
@@ -823,22 +906,6 @@ static double grow(const tablem *m, double *w, const colrange *cr, double spare)
     return spare < 0 ? 0 : spare;
 }
 
-/* How good widths w are: the table's height in lines first, then all its cells' lines. */
-static double table_score(const tablem *m, const double *w)
-{
-    double score = 0;
-    for (size_t r = 0; r < m->nrows; r++) {
-        unsigned tallest = 0;
-        for (size_t i = 0; i < m->ncols; i++) {
-            unsigned l = cell_lines(m, &m->cells[r * m->ncols + i], w[i]);
-            tallest = l > tallest ? l : tallest;
-            score += l;
-        }
-        score += HEIGHT_WEIGHT * tallest;
-    }
-    return score;
-}
-
 /* The columns' widths (padding included) filling `width`. */
 static void table_widths(const tablem *m, const tcolumn *cols, double width, double *colw)
 {
@@ -853,25 +920,15 @@ static void table_widths(const tablem *m, const tcolumn *cols, double width, dou
     if (sum > avail) { /* even the longest words do not fit: sentences give way first */
         double excess = sum - avail, em = m->sp * 4;
         excess = unwrap(colw, cr, n, excess);
-        excess = shrink(colw, cr, n, excess, 1, 2 * em);
-        excess = shrink(colw, cr, n, excess, 0, em);
+        /* the sentences' words, down to 4 em (a syllable like "Nguyễn" or "Trường" stays
+         * whole); then the widest single words, a long serial before an e-mail, a date or
+         * the STT; then all, to an em, then to nothing */
+        excess = level_down(colw, cr, n, excess, 1, 4 * em);
+        excess = level_down(colw, cr, n, excess, 0, 4 * em);
+        excess = level_down(colw, cr, n, excess, 0, em);
         excess = shrink(colw, cr, n, excess, 0, 0);
         for (size_t i = 0; i < n && excess > 1e-6; i++) /* fixed columns too wide: scaled */
             colw[i] *= avail > 0 && sum > 0 ? avail / (avail + excess) : 0;
-        /* or: every column from a narrow floor, grown where it removes the most lines; the
-         * better of the two is kept */
-        double *alt = xcalloc(nonzero(n), sizeof *alt), floors = 0;
-        for (size_t i = 0; i < n; i++) {
-            /* a short word (STT, a date) is never cut to make room for a long one */
-            alt[i] = cr[i].fixed || cr[i].lo <= 3 * em ? cr[i].lo : em;
-            floors += alt[i];
-        }
-        if (floors <= avail) {
-            share(alt, cr, n, grow(m, alt, cr, avail - floors));
-            if (table_score(m, alt) < table_score(m, colw))
-                memcpy(colw, alt, n * sizeof *colw);
-        }
-        free(alt);
     } else {
         double spare = grow(m, colw, cr, avail - sum);
         share(colw, cr, n, spare);
@@ -940,7 +997,7 @@ static void add_table(const frame *f, const tblock *b, boxlist *out)
 {
     lctx c = ctx_for(f, b->size);
     tablem m = {0};
-    table_measure(&c, b, &m);
+    table_measure(&c, b, f->width, &m);
     double *colw = xcalloc(b->ncols ? b->ncols : 1, sizeof *colw);
     table_widths(&m, b->cols, f->width, colw);
     long hidx = (long)out->n;
@@ -1188,7 +1245,7 @@ void layout_table_widths(const fontset *fs, double size, const char *const *cell
         b.cells[r] = (char **)&cells[(r + 1) * ncols];
     lctx c = {fs, size, size * 1.2};
     tablem m = {0};
-    table_measure(&c, &b, &m);
+    table_measure(&c, &b, width, &m);
     table_widths(&m, b.cols, width, out);
     table_measure_release(&m);
     free(b.cols);

@@ -220,6 +220,50 @@ check "a deputy signs: KT. GIÁM ĐỐC over PHÓ GIÁM ĐỐC, in the letter an
     'joined "$both" | grep -qF "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC" &&
      joined "$T/both/out/$TC/gia-han/Mau07-le-thi-thu-ha.pdf" | grep -qF "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC"'
 
+# ---- long notes beside unbreakable words (issue 13 item 1, the reviewer's three tables) ----
+# Mẫu 08: a 17-word Ghi chú once stood one word per line beside a serial column with slack;
+# Mẫu 02: a long note once took the room of an e-mail, cut "…ngocbi" / "ch@stc…"; Mẫu 14: a
+# 46-digit serial once made the derived "Hạn bàn giao" read "07/" "12/" "2026".
+mkdir -p "$T/cut/in"
+NOTE="Cán bộ được điều động sang đơn vị mới từ tháng trước nên cần gia hạn sớm"
+cat >"$T/cut/in/gia-han-ghi-chu.csv" <<EOF_CSV
+thu_tuc,loai_thue_bao,co_quan_quan_ly,ho_ten,so_cccd,chuc_vu,co_quan_cong_tac,email,dien_thoai,so_hieu_cts,ngay_het_han,so_lan_gia_han,xac_nhan_thu_truong,ghi_chu
+gia-han,ca-nhan,Sở Tài chính tỉnh An Giang,Nguyễn Thị Ánh Tuyết,089185001234,Phó Chánh Văn phòng,Văn phòng Sở Tài chính,tuyetnta@angiang.gov.vn,0913 456 789,540101A1B2C3D4E5F60718293A4B5C6D,15/03/2027,0,có,$NOTE
+EOF_CSV
+cat >"$T/cut/in/cap-moi-email.csv" <<'EOF_CSV'
+thu_tuc,loai_thue_bao,co_quan_quan_ly,ho_ten,ngay_sinh,so_cccd,chuc_vu,co_quan_cong_tac,email,dien_thoai,xac_nhan_thu_truong,ghi_chu
+cap-moi,ca-nhan,Sở Tài chính tỉnh An Giang,Nguyễn Huỳnh Thị Ngọc Bích,14/03/1985,089185001299,Chuyên viên,Văn phòng Sở Tài chính,nguyenhuynhthingocbich@stc.angiang.gov.vn,0913 456 700,có,Cán bộ mới chuyển công tác theo Quyết định số 1234/QĐ-UBND ngày 05/11/2026 của Ủy ban nhân dân tỉnh về việc điều động
+cap-moi,ca-nhan,Sở Tài chính tỉnh An Giang,Trần Văn Bình,02/09/1979,089185001300,Chuyên viên,Văn phòng Sở Tài chính,binhtv@angiang.gov.vn,0913 456 701,có,hợp lệ
+EOF_CSV
+cat >"$T/cut/in/ban-giao-serial.csv" <<'EOF_CSV'
+thu_tuc,loai_thue_bao,co_quan_quan_ly,ho_ten,so_cccd,email,dien_thoai,so_hieu_cts,so_serial_thiet_bi,ngay_thu_hoi,xac_nhan_thu_truong,ghi_chu
+ban-giao-thiet-bi,ca-nhan,Sở Tài chính tỉnh An Giang,Nguyễn Thị Ánh Tuyết,089185001234,tuyetnta@angiang.gov.vn,0913 456 789,540105BEEF0123456789ABCDEF0123456789ABCDEF0123,VGCA-TK-2022-03001,30/11/2026,có,thiết bị đã hỏng phần vỏ
+EOF_CSV
+$BIN run --in "$T/cut/in" --out "$T/cut/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1
+rc=$?
+check "long notes: every row accepted (rc $rc)" '[ $rc -eq 0 ]'
+c08="$T/cut/out/$TC/gia-han/Mau08-$TC.pdf" c02="$T/cut/out/$TC/cap-moi/Mau02-$TC.pdf"
+c14="$T/cut/out/$TC/ban-giao-thiet-bi/Mau14-$TC.pdf"
+on_a_line() { pdftotext -layout "$1" - 2>/dev/null | grep -qF -- "$2"; }
+for tok in 540101A1B2C3D4E5F60718293A4B5C6D 15/03/2027 "Nguyễn Thị Ánh Tuyết"; do
+    check "Mẫu 08 beside a 17-word note: $tok whole on one line" 'on_a_line "$c08" "$tok"'
+done
+# the note's row: from the serial's line to the blank line after the table
+note_lines=$(pdftotext -layout "$c08" - 2>/dev/null |
+    awk '/540101A1B2C3D4E5F60718293A4B5C6D/ { on = 1 } on && /^ *$/ { exit } on { n++ } END { print n + 0 }')
+check "Mẫu 08: the 17-word note is set in at most 8 lines, not one word a line (got $note_lines)" \
+    '[ "$note_lines" -ge 1 ] && [ "$note_lines" -le 8 ]'
+for tok in nguyenhuynhthingocbich@stc.angiang.gov.vn binhtv@angiang.gov.vn 089185001299 089185001300; do
+    check "Mẫu 02 beside a long note: $tok whole on one line" 'on_a_line "$c02" "$tok"'
+done
+for tok in VGCA-TK-2022-03001 07/12/2026; do
+    check "Mẫu 14 beside a 46-digit serial: $tok (the token serial, the derived Hạn bàn giao) whole on one line" \
+        'on_a_line "$c14" "$tok"'
+done
+check "Mẫu 14: the 46-digit serial, too wide for the page beside the others, is the one cut" \
+    '! on_a_line "$c14" 540105BEEF0123456789ABCDEF0123456789ABCDEF0123 &&
+     pdftotext -raw "$c14" - | tr -d "\n" | grep -qF 540105BEEF0123456789ABCDEF0123456789ABCDEF0123'
+
 # ---- a template naming an unknown key stops the run before any document, with its line ----
 mkdir -p "$T/home" "$T/broken/in"
 cp -r templates config "$T/home/"

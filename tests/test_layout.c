@@ -1080,6 +1080,246 @@ static void test_table_widths_keep_words_whole(void **state)
     assert_true(or_lines(FACE_REGULAR, 11, cells[7], w[3]) > 1);
 }
 
+/* ---- the oracle on wider tables: long notes beside unbreakable words ----
+ * Up to 6 columns and 4 rows, cells of up to 30 words. The oracle lays every cell out at
+ * every width of a grid (layout_break_widths), then tries every split of the table's width
+ * that leaves each column its longest word, and keeps the least height (then the fewest
+ * lines). Whatever the grid misses it misses against itself: the layout must do as well. */
+
+#define OX_MAXC 6
+#define OX_MAXR 4
+#define OX_GRID 600
+
+typedef struct oxcase {
+    size_t ncols, nrows;
+    const char *cells[OX_MAXR * OX_MAXC];
+    double width;
+} oxcase;
+
+typedef struct oxsearch {
+    const oxcase *c;
+    double lo[OX_MAXC], step;
+    size_t nsteps[OX_MAXC];
+    unsigned short lines[OX_MAXC][OX_GRID][OX_MAXR]; /* cell lines, column i at lo + k * step */
+    size_t pick[OX_MAXC], best;
+} oxsearch;
+
+static double ox_longest(const oxcase *c, size_t i)
+{
+    double longest = 0;
+    for (size_t r = 0; r < c->nrows; r++) {
+        char copy[1024];
+        snprintf(copy, sizeof copy, "%s", c->cells[r * c->ncols + i]);
+        for (char *save = NULL, *wd = strtok_r(copy, " ", &save); wd;
+             wd = strtok_r(NULL, " ", &save))
+            longest = fmax(longest, text_width(r ? FACE_REGULAR : FACE_BOLD, 11, wd));
+    }
+    return longest + 2 * LAYOUT_CELL_PAD_X;
+}
+
+static size_t ox_height_of(const oxcase *c, const double *w)
+{
+    size_t h = 0;
+    for (size_t r = 0; r < c->nrows; r++) {
+        size_t tallest = 0;
+        for (size_t i = 0; i < c->ncols; i++) {
+            size_t n = or_lines(r ? FACE_REGULAR : FACE_BOLD, 11, c->cells[r * c->ncols + i], w[i]);
+            tallest = n > tallest ? n : tallest;
+        }
+        h += tallest ? tallest : 1;
+    }
+    return h;
+}
+
+static void ox_walk(oxsearch *s, size_t i, size_t used)
+{
+    const oxcase *c = s->c;
+    if (i + 1 == c->ncols) { /* the last column takes what is left, down to the grid */
+        double rest = c->width - s->lo[i];
+        for (size_t k = 0; k < i; k++)
+            rest -= s->lo[k] + (double)s->pick[k] * s->step;
+        size_t k = (size_t)floor(rest / s->step + 1e-9);
+        s->pick[i] = k < s->nsteps[i] ? k : s->nsteps[i] - 1;
+        size_t h = 0;
+        for (size_t r = 0; r < c->nrows; r++) {
+            size_t tallest = 0;
+            for (size_t j = 0; j < c->ncols; j++) {
+                size_t n = s->lines[j][s->pick[j]][r];
+                tallest = n > tallest ? n : tallest;
+            }
+            h += tallest;
+        }
+        s->best = h < s->best ? h : s->best;
+        return;
+    }
+    double minima = 0;
+    for (size_t j = 0; j < c->ncols; j++)
+        minima += s->lo[j];
+    for (size_t k = 0; k < s->nsteps[i]; k++) {
+        if (minima + (double)(used + k) * s->step > c->width + 1e-9)
+            break; /* the columns after this one keep at least their minima */
+        s->pick[i] = k;
+        ox_walk(s, i + 1, used + k);
+    }
+}
+
+/* The oracle's least height for case c, or 0 when the longest words do not all fit. */
+static size_t ox_best(const oxcase *c)
+{
+    static oxsearch s;
+    memset(&s, 0, sizeof s);
+    s.c = c;
+    double minima = 0;
+    for (size_t i = 0; i < c->ncols; i++) {
+        s.lo[i] = ox_longest(c, i);
+        minima += s.lo[i];
+    }
+    if (minima > c->width)
+        return 0;
+    double spare = c->width - minima;
+    /* a grid of at most ~200000 splits */
+    double splits = pow(2e5, 1.0 / (double)(c->ncols > 1 ? c->ncols - 1 : 1));
+    s.step = fmax(0.5, spare / fmax(1, splits));
+    for (size_t i = 0; i < c->ncols; i++) {
+        s.nsteps[i] = (size_t)floor(spare / s.step + 1e-9) + 1;
+        assert_true(s.nsteps[i] <= OX_GRID);
+        for (size_t k = 0; k < s.nsteps[i]; k++)
+            for (size_t r = 0; r < c->nrows; r++) {
+                size_t n = or_lines(r ? FACE_REGULAR : FACE_BOLD, 11, c->cells[r * c->ncols + i],
+                                    s.lo[i] + (double)k * s.step);
+                s.lines[i][k][r] = (unsigned short)(n ? n : 1);
+            }
+    }
+    s.best = (size_t)-1;
+    ox_walk(&s, 0, 0);
+    return s.best;
+}
+
+static void ox_expect(const oxcase *c, const char *what)
+{
+    double w[OX_MAXC], sum = 0;
+    layout_table_widths(&FS, 11, c->cells, c->nrows, c->ncols, c->width, w);
+    for (size_t i = 0; i < c->ncols; i++)
+        sum += w[i];
+    assert_true(fabs(sum - c->width) < 0.01);
+    size_t best = ox_best(c);
+    assert_true(best > 0);
+    /* every single word stands whole: each column holds its longest word */
+    for (size_t i = 0; i < c->ncols; i++)
+        if (w[i] < ox_longest(c, i) - 0.01)
+            fail_msg("%s: column %zu is %.1f pt, its longest word %.1f", what, i, w[i],
+                     ox_longest(c, i));
+    size_t got = ox_height_of(c, w);
+    if (got > best) {
+        for (size_t k = 0; k < c->nrows * c->ncols; k++)
+            fprintf(stderr, "  [%zu] \"%s\"\n", k, c->cells[k]);
+        char ws[OX_MAXC * 12] = "";
+        for (size_t i = 0, len = 0; i < c->ncols; i++, len = strlen(ws))
+            snprintf(ws + len, sizeof ws - len, " %.1f", w[i]);
+        fail_msg("%s (width %.0f): the layout's widths%s give %zu lines, the oracle finds %zu",
+                 what, c->width, ws, got, best);
+    }
+}
+
+/* The note of a Mẫu 08 row: 17 words, far more lines than NEED_LEVELS. */
+static const char *const NOTE17 = "Cán bộ được điều động sang đơn vị mới từ tháng trước nên cần "
+                                  "gia hạn sớm để bảo đảm công";
+
+static void test_table_widths_long_notes_match_oracle(void **state)
+{
+    (void)state;
+    /* the three cases the reviewer found, at the tables' real column counts where the
+     * oracle can search them */
+    static const oxcase hand[] = {
+        {5,
+         2,
+         {"STT", "Họ và tên", "Số hiệu chứng thư số", "Ngày hết hạn", "Ghi chú", "1",
+          "Nguyễn Thị Ánh Tuyết", "540101A1B2C3D4E5F60718293A4B5C6D", "15/03/2027", NOTE17},
+         440},
+        {5,
+         2,
+         {"STT", "Chức vụ", "Thư điện tử công vụ", "Nội dung đề nghị", "Ghi chú", "1",
+          "Chuyên viên", "nguyenhuynhthingocbich@stc.angiang.gov.vn", "Cấp mới",
+          "Cán bộ được điều động sang đơn vị mới từ tháng trước nên cần gia hạn sớm để "
+          "bảo đảm công việc thường xuyên không bị gián đoạn"},
+         440},
+        {4,
+         3,
+         {"Người sử dụng", "Số serial thiết bị", "Hạn bàn giao", "Ghi chú", "Nguyễn Thị Ánh Tuyết",
+          "VGCA-TK-2022-03001", "07/12/2026", NOTE17, "Lê Văn Tám", "VGCA-TK-2022-03002",
+          "07/12/2026", "thiết bị hỏng"},
+         330},
+        {3,
+         2,
+         {"Số hiệu", "Ngày", "Ghi chú", "540101A1B2C3D4E5F60718293A4B5C6D", "15/03/2027", NOTE17},
+         300},
+    };
+    for (size_t k = 0; k < sizeof hand / sizeof *hand; k++) {
+        char what[32];
+        snprintf(what, sizeof what, "hand case %zu", k);
+        ox_expect(&hand[k], what);
+    }
+    /* random tables: 3 to 6 columns, some cells long sentences of up to 30 words */
+    unsigned seed = 1313;
+    static char texts[OX_MAXR * OX_MAXC][1024];
+    for (int k = 0; k < 24; k++) {
+        oxcase c = {3 + (size_t)(rand_r(&seed) % 4), 2 + (size_t)(rand_r(&seed) % 3), {0}, 0};
+        for (size_t i = 0; i < c.nrows * c.ncols; i++) {
+            size_t n = rand_r(&seed) % 3 == 0 ? 8 + (size_t)(rand_r(&seed) % 23)
+                                              : 1 + (size_t)(rand_r(&seed) % 3);
+            texts[i][0] = '\0';
+            for (size_t j = 0; j < n; j++) {
+                const char *wd = OR_WORDS[rand_r(&seed) % (sizeof OR_WORDS / sizeof *OR_WORDS)];
+                size_t len = strlen(texts[i]);
+                snprintf(texts[i] + len, sizeof texts[i] - len, "%s%s", j ? " " : "", wd);
+            }
+            c.cells[i] = texts[i];
+        }
+        double minima = 0;
+        for (size_t i = 0; i < c.ncols; i++)
+            minima += ox_longest(&c, i);
+        c.width = ceil(minima) + 20 + (double)(rand_r(&seed) % 160);
+        char what[32];
+        snprintf(what, sizeof what, "random case %d", k);
+        ox_expect(&c, what);
+    }
+}
+
+/* When even the longest words do not all fit, the sentences' words are cut before an
+ * e-mail, a serial or a date, and the longest of those before the shorter ones. */
+static void test_table_widths_cut_long_serial_last(void **state)
+{
+    (void)state;
+    static const char *const cells[] = {"STT",
+                                        "Người sử dụng (cơ quan, tổ chức)",
+                                        "Số hiệu chứng thư số",
+                                        "Số serial thiết bị",
+                                        "Hạn bàn giao",
+                                        "Ghi chú",
+                                        "1",
+                                        "Nguyễn Thị Ánh Tuyết",
+                                        "540105BEEF0123456789ABCDEF0123456789ABCDEF0123",
+                                        "VGCA-TK-2022-03001",
+                                        "07/12/2026",
+                                        NOTE17};
+    double w[6];
+    for (double width = 300; width <= 440; width += 20) {
+        layout_table_widths(&FS, 11, cells, 2, 6, width, w);
+        /* STT, the date, and from 400 pt the token serial: whole */
+        const size_t whole[] = {0, 4, 3};
+        for (size_t k = 0; k < (width >= 400 ? 3 : 2); k++)
+            if (or_lines(FACE_REGULAR, 11, cells[6 + whole[k]], w[whole[k]]) != 1)
+                fail_msg("width %.0f: \"%s\" is cut (column %.1f pt)", width, cells[6 + whole[k]],
+                         w[whole[k]]);
+        /* the long serial is the one that gives way, never narrower than the shorter ones */
+        assert_true(or_lines(FACE_REGULAR, 11, cells[8], w[2]) > 1);
+        if (w[2] < w[3] - 0.01 || w[2] < w[4] - 0.01)
+            fail_msg("width %.0f: the long serial's column (%.1f pt) is narrower than the "
+                     "token serial's (%.1f) or the date's (%.1f)",
+                     width, w[2], w[3], w[4]);
+    }
+}
+
 static void test_page_size_a4(void **state)
 {
     (void)state;
@@ -1203,6 +1443,8 @@ int main(void)
         cmocka_unit_test(test_page_size_a4),
         cmocka_unit_test(test_table_widths_match_oracle),
         cmocka_unit_test(test_table_widths_keep_words_whole),
+        cmocka_unit_test(test_table_widths_long_notes_match_oracle),
+        cmocka_unit_test(test_table_widths_cut_long_serial_last),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
