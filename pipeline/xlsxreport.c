@@ -244,6 +244,20 @@ static void unspool(xlsxreport *x)
         free(cells[c]);
 }
 
+/* Writes x's workbook (libxlsxwriter writes the file and frees the workbook in one call):
+ * 0, or -1 with the first failure's reason in err. */
+static int write_book(xlsxreport *x, char *err, size_t errlen)
+{
+    lxw_error e = workbook_close(x->wb);
+    x->wb = NULL;
+    if (x->failed == LXW_NO_ERROR && e != LXW_NO_ERROR)
+        fail(x, e, NULL);
+    int rc = x->failed == LXW_NO_ERROR ? 0 : -1;
+    if (rc < 0)
+        snprintf(err, errlen, "cannot write the workbook: %s", x->why);
+    return rc;
+}
+
 int xlsxreport_close(xlsxreport *x, char *err, size_t errlen)
 {
     unspool(x);
@@ -262,13 +276,7 @@ int xlsxreport_close(xlsxreport *x, char *err, size_t errlen)
         if (e != LXW_NO_ERROR)
             fail(x, e, NULL);
     }
-    lxw_error e = workbook_close(x->wb); /* writes the file, frees the workbook */
-    x->wb = NULL;
-    if (x->failed == LXW_NO_ERROR && e != LXW_NO_ERROR)
-        fail(x, e, NULL);
-    int rc = x->failed == LXW_NO_ERROR ? 0 : -1;
-    if (rc < 0)
-        snprintf(err, errlen, "cannot write the workbook: %s", x->why);
+    int rc = write_book(x, err, errlen);
     xlsxreport_free(x);
     return rc;
 }
@@ -346,13 +354,7 @@ int xlsxtable_close(xlsxtable *t, char *err, size_t errlen)
         if (e != LXW_NO_ERROR)
             fail(x, e, NULL);
     }
-    lxw_error e = workbook_close(x->wb);
-    x->wb = NULL;
-    if (x->failed == LXW_NO_ERROR && e != LXW_NO_ERROR)
-        fail(x, e, NULL);
-    int rc = x->failed == LXW_NO_ERROR ? 0 : -1;
-    if (rc < 0)
-        snprintf(err, errlen, "cannot write the workbook: %s", x->why);
+    int rc = write_book(x, err, errlen);
     xlsxtable_free(t);
     return rc;
 }
