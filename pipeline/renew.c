@@ -141,6 +141,11 @@ typedef struct campaign {
     table_out *report;
     char report_path[4096];
     long max;
+    char *result; /* the run's result CSV of the campaign's roster, NULL when none */
+    /* the selected rows the run did not make (rejected, or issued before): line -> index */
+    strmap *unmade;
+    char **unmade_text;
+    size_t nunmade, ucap, not_made;
 } campaign;
 
 static agency_count *agency_of(campaign *k, const char *name)
@@ -341,6 +346,77 @@ static char *roster_base(const char *dir, const char *name)
     }
 }
 
+/* What the run said of the selected rows it did not make (rejected, or issued by an earlier
+ * run: da-lap): the report states what was made, not what was selected. Only those rows are
+ * held (a campaign's rejections are few). */
+static void load_unmade(campaign *k)
+{
+    buf bytes, store;
+    buf_init(&bytes, 0);
+    buf_init(&store, 0);
+    if (k->result && buf_read_file(&bytes, k->result) == 0) {
+        const char *p = bytes.data, *end = bytes.data + bytes.len;
+        const char *nl = memchr(p, '\n', (size_t)(end - p)); /* the header line */
+        p = nl ? nl + 1 : end;
+        report_row row;
+        while (p < end && report_csv_read_row(&p, end, k->cfg, &store, &row) == 0) {
+            if (strcmp(row.status, report_status_label(&(verdict){.accepted = 1})) == 0)
+                continue;
+            char line[24], *fix = report_row_fix(&row, 0);
+            snprintf(line, sizeof line, "%ld", row.line);
+            k->unmade_text = xgrow(k->unmade_text, &k->ucap, k->nunmade + 1, sizeof(char *));
+            k->unmade_text[k->nunmade] = xasprintf("%s: %s", row.status, fix);
+            strmap_set(k->unmade, line, k->nunmade++);
+            free(fix);
+        }
+    }
+    buf_release(&bytes);
+    buf_release(&store);
+}
+
+/* The spooled row of line `line` of the roster: its cells in row (pointing into text). */
+static void spool_split(char *text, const char *row[NREP])
+{
+    char *p = text;
+    for (size_t i = 0; i < NREP; i++) {
+        row[i] = p;
+        char *sep = strchr(p, '\x1f');
+        if (sep)
+            *sep = '\0', p = sep + 1;
+        else
+            p += strlen(p);
+    }
+}
+
+/* The index into unmade_text of the roster's line, or -1 when the run made it. */
+static long unmade_of(const campaign *k, long line)
+{
+    char key[24];
+    size_t i;
+    snprintf(key, sizeof key, "%ld", line);
+    return strmap_get(k->unmade, key, &i) ? (long)i : -1;
+}
+
+/* The agencies' counts corrected by what the run did not make. */
+static void count_unmade(campaign *k)
+{
+    rewind(k->spool);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    for (long n = 2; (got = getline(&line, &cap, k->spool)) > 0; n++) {
+        if (unmade_of(k, n) < 0)
+            continue;
+        const char *row[NREP];
+        line[got - 1] = line[got - 1] == '\n' ? '\0' : line[got - 1];
+        spool_split(line, row);
+        agency_count *a = agency_of(k, row[REP_AGENCY]);
+        a->prepared -= a->prepared > 0;
+        k->not_made++;
+    }
+    free(line);
+}
+
 /* The report: a summary line per agency, the prepared certificates, the others. */
 static int write_report(campaign *k, ledger *l, const char *dir, const run_result *run, char *err,
                         size_t errlen)
@@ -349,6 +425,8 @@ static int write_report(campaign *k, ledger *l, const char *dir, const run_resul
     snprintf(k->report_path, sizeof k->report_path, "%s.csv", base);
     table_out t;
     k->report = &t;
+    load_unmade(k);
+    count_unmade(k);
     int rc = tout_open(&t, base, k->o->epoch, "Báo cáo chiến dịch gia hạn chứng thư số",
                        REPORT_HEADS, REPORT_WIDTHS, NREP, 1);
     free(base);
@@ -380,19 +458,22 @@ static int write_report(campaign *k, ledger *l, const char *dir, const run_resul
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
-    while (rc == 0 && (got = getline(&line, &cap, k->spool)) > 0) {
+    for (long n = 2; rc == 0 && (got = getline(&line, &cap, k->spool)) > 0; n++) {
         const char *row[NREP];
-        char *p = line;
         line[got - 1] = line[got - 1] == '\n' ? '\0' : line[got - 1];
-        for (size_t i = 0; i < NREP; i++) {
-            row[i] = p;
-            char *sep = strchr(p, '\x1f');
-            if (sep)
-                *sep = '\0', p = sep + 1;
-            else
-                p += strlen(p);
+        spool_split(line, row);
+        long u = unmade_of(k, n); /* the roster's line n: what the run said of it */
+        char *why = NULL, *todo = NULL;
+        if (u >= 0) {
+            const char *kv[] = {"ket_qua", k->unmade_text[u], NULL};
+            why = text(k, "chien_dich_khong_lap", kv);
+            todo = text(k, "chien_dich_khong_lap_viec", kv);
+            row[REP_RESULT] = why;
+            row[REP_TODO] = todo;
         }
         tout_row(&t, row);
+        free(why);
+        free(todo);
     }
     free(line);
     if (rc == 0 &&
@@ -478,6 +559,7 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
     k.o = o, k.cfg = cfg, k.as_of = o->as_of;
     k.max = config_param(cfg, "gia_han_so_lan_toi_da", 1);
     k.index = strmap_new();
+    k.unmade = strmap_new();
     renew_window(cfg, o->as_of, k.from, k.to);
     date_format_iso(o->as_of, asof);
     char *dir = xasprintf("%s/chien-dich-gia-han/%s", o->out, asof);
@@ -513,6 +595,10 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
     ledger_close(l);
     l = NULL;
     run_result run = {0};
+    if (status == RUN_OK && rc == 0 && r.selected) {
+        const char *slash = strrchr(base, '/');
+        k.result = xasprintf("%s/done/%s.csv.ketqua.csv", in, slash ? slash + 1 : base);
+    }
     if (status == RUN_OK && rc == 0)
         rc = make_documents(o, cfg, base, in, r.selected, &run, &r, &status, err, sizeof err);
     if (status == RUN_OUTPUT && rc == 0) { /* nothing prepared: no report says it was */
@@ -540,11 +626,19 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
         char f[16], t[16];
         vn_date(k.from, f);
         vn_date(k.to, t);
+        size_t agencies = 0;
+        for (size_t i = 0; i < k.na; i++)
+            agencies += k.a[i].prepared > 0;
         fprintf(out,
                 "renew: as of %s, expiry from %s to before %s: %zu certificate(s) prepared for "
                 "%zu agenc%s, %zu document(s); %zu cannot be renewed; report %s\n",
-                asof, f, t, r.selected, r.agencies, r.agencies == 1 ? "y" : "ies", r.documents,
-                r.not_renewable, k.report_path);
+                asof, f, t, r.selected - k.not_made, agencies, agencies == 1 ? "y" : "ies",
+                r.documents, r.not_renewable, k.report_path);
+        if (k.not_made)
+            fprintf(out,
+                    "renew: %zu selected certificate(s) were not made by the run (rejected or "
+                    "issued before); the report says why\n",
+                    k.not_made);
         if (!r.selected)
             fprintf(out, "renew: nothing new to prepare\n");
         log_line(LOGP_INFO, "renew: %zu selected in %.3f s; %zu document(s) made in %.3f s",
@@ -558,6 +652,11 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
         free(k.a[i].name);
     free(k.a);
     strmap_free(k.index);
+    strmap_free(k.unmade);
+    for (size_t i = 0; i < k.nunmade; i++)
+        free(k.unmade_text[i]);
+    free(k.unmade_text);
+    free(k.result);
     free(base);
     free(name);
     free(in);

@@ -815,7 +815,10 @@ static void check_duplicate(batch *b, size_t i, const config *cfg, strmap *t)
     if (!v->accepted || !v->thu_tuc[0])
         return;
     int individual = strcmp(v->loai_thue_bao, "co-quan") != 0;
-    char *key = subscriber_key(v);
+    /* NĐ 130 Điều 63 is per certificate: a request about an existing one (renewal, change,
+     * revocation) is the same request only for the same serial; cap-moi keys on the
+     * subscriber */
+    char *key = rules_register_tracks(v, cfg) ? request_key(v, 0) : subscriber_key(v);
     if (!key)
         return;
     size_t earlier;

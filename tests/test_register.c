@@ -573,6 +573,87 @@ static void test_campaign_twice(void **state)
     free(out);
 }
 
+/* Runs the campaign of the fixture's as-of date; what it said is dropped. */
+static int campaign(fixture *f, renew_result *r, char **said)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    int rc = renew_campaign(&f->o, f->cfg, m, r);
+    fclose(m);
+    if (said)
+        *said = out;
+    else
+        free(out);
+    return rc;
+}
+
+static char *report_of(fixture *f, const char *day)
+{
+    char *path = xasprintf("%s/chien-dich-gia-han/%s/bao-cao.csv", f->dir, day);
+    char *text = tu_slurp(path);
+    assert_non_null(text);
+    free(path);
+    return text;
+}
+
+/* Two certificates of one person (one CCCD) in the window: both renewed, two Mẫu 07 (Điều 63
+ * NĐ 130/2018 is per certificate), not the second rejected as trung-lap. */
+static void test_campaign_two_certificates_one_person(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
+    row(&b, "A0000002", "089185000001", "15/02/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    renew_result r;
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 2);
+    assert_int_equal(r.documents, 3); /* two Mẫu 07, one Mẫu 08 */
+    ledger *l = open_ledger(f);
+    ledger_pending p;
+    char err[512];
+    assert_int_equal(ledger_cert_pending(l, "A0000002", &p, err, sizeof err), 1);
+    ledger_close(l);
+    char *rep = report_of(f, "2026-12-01");
+    assert_null(strstr(rep, "trung-lap"));
+    assert_non_null(strstr(rep, "cho 2 chứng thư số (2 Mẫu 07, 1 Mẫu 08)"));
+    free(rep);
+}
+
+/* A selected certificate whose request an earlier run issued (da-lap): the report says so,
+ * not "prepared", and the agency's summary counts what the run made. */
+static void test_campaign_reports_what_was_made(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
+    row(&b, "A0000002", "089185000002", "15/02/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    /* issued by an earlier version, which recorded nothing pending against the serial */
+    commit_pending(f, "gia-han|089185000002|A0000002", "gia-han", NULL);
+    renew_result r;
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 2);
+    assert_int_equal(r.documents, 2); /* one Mẫu 07, one Mẫu 08 */
+    char *rep = report_of(f, "2026-12-01");
+    assert_non_null(strstr(rep, "cho 1 chứng thư số (1 Mẫu 07, 1 Mẫu 08)"));
+    char *line = strstr(rep, "A0000002");
+    assert_non_null(line);
+    char *eol = strchr(line, '\n');
+    assert_non_null(eol);
+    *eol = '\0';
+    assert_null(strstr(line, "Đã lập hồ sơ gia hạn"));
+    assert_non_null(strstr(line, "01/12/2026")); /* when the earlier run made it */
+    free(rep);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -588,6 +669,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_confirm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_two_certificates_one_person, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_reports_what_was_made, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
