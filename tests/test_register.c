@@ -654,6 +654,34 @@ static void test_campaign_reports_what_was_made(void **state)
     free(rep);
 }
 
+/* An unreadable so_lan_gia_han is rejected as a roster's would be (gia-tri-khong-hop-le,
+ * case so), naming file, row and field: never read as 0 and renewed. */
+static void test_import_unreadable_renewals(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "-1", "hoat-dong");
+    row(&b, "A0000002", "089185000002", "30/01/2027", "abc", "hoat-dong");
+    row(&b, "A0000003", "089185000003", "30/01/2027", "một", "hoat-dong");
+    row(&b, "A0000004", "089185000004", "30/01/2027", "1.0", "hoat-dong");
+    row(&b, "A0000005", "089185000005", "30/01/2027", "0", "hoat-dong");
+    char *said;
+    assert_int_equal(import_text(f, buf_str(&b), &said), RUN_REJECTED);
+    assert_non_null(strstr(said, "5 row(s): 1 added, 0 updated, 0 unchanged, 4 rejected"));
+    assert_non_null(strstr(said, "dòng 2, «Số lần đã gia hạn»: «Số lần đã gia hạn» phải là một "
+                                 "số nguyên (ví dụ 0 nếu chứng thư số chưa được gia hạn lần "
+                                 "nào), không phải «-1»"));
+    assert_non_null(strstr(said, "dòng 5, «Số lần đã gia hạn»"));
+    assert_non_null(strstr(said, "không phải «1.0»"));
+    free(said);
+    renew_result r;
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 1);
+    buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -672,6 +700,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_campaign_two_certificates_one_person, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_campaign_reports_what_was_made, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_unreadable_renewals, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
