@@ -682,6 +682,55 @@ static void test_import_unreadable_renewals(void **state)
     buf_release(&b);
 }
 
+/* A stale register file imported after a confirmed renewal: the register keeps the confirmed
+ * count and new expiry, saying so per field; and a register whose count was lowered anyway
+ * (before this check) still refuses a second renewal: the confirmed renewals count. */
+static void test_reimport_after_confirm(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    commit_pending(f, "gia-han|089185000009|A0000009", "gia-han", "A0000009");
+    char *said;
+    assert_int_equal(
+        run_confirm(f, "so_hieu_cts,ngay_het_han_moi\nA0000009,15/03/2030\n", &said), RUN_OK);
+    free(said);
+    assert_int_equal(import_text(f, buf_str(&b), &said), RUN_OK);
+    assert_non_null(strstr(said, "dòng 2, «Số lần đã gia hạn»: giữ 1 của sổ đăng ký"));
+    assert_non_null(strstr(said, "dòng 2, «Ngày hết hạn»: giữ 15/03/2030 của sổ đăng ký"));
+    assert_non_null(strstr(said, "0 added, 0 updated, 1 unchanged"));
+    free(said);
+    expect_cert(f, "A0000009", LEDGER_CERT_RENEWALS, "1");
+    expect_cert(f, "A0000009", LEDGER_CERT_EXPIRY, "2030-03-15");
+    buf_release(&b);
+
+    /* the register lowered behind the import's back */
+    ledger *l = open_ledger(f);
+    ledger_cert c;
+    char err[512];
+    assert_int_equal(ledger_cert_get(l, "A0000009", &c, err, sizeof err), 1);
+    free(c.v[LEDGER_CERT_RENEWALS]), c.v[LEDGER_CERT_RENEWALS] = xstrdup("0");
+    free(c.v[LEDGER_CERT_EXPIRY]), c.v[LEDGER_CERT_EXPIRY] = xstrdup("2027-03-15");
+    assert_int_equal(ledger_cert_put(l, &c, "2026-12-06T08:00:00", err, sizeof err), 0);
+    ledger_cert_release(&c);
+    ledger_close(l);
+    roster *r = roster_new("gia-han.csv");
+    verdict v;
+    renewal(f, r, "gia-han", "089185000009", "A0000009", "0", &v);
+    consult(f, &v);
+    assert_false(v.accepted);
+    assert_non_null(find(&v, "gia-han-mot-lan"));
+    verdict_release(&v);
+    roster_free(r);
+    renew_result res;
+    assert_int_equal(campaign(f, &res, NULL), RUN_OK);
+    assert_int_equal(res.selected, 0);
+    assert_int_equal(res.not_renewable, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -701,6 +750,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_campaign_reports_what_was_made, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_unreadable_renewals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reimport_after_confirm, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
