@@ -220,6 +220,34 @@ static void say_rejected(FILE *out, const verdict *v)
     }
 }
 
+/* An import that revokes a certificate with a request still pending says so, naming the
+ * request: a renewal or change of a revoked certificate cannot be confirmed (NĐ 130 Điều
+ * 63, 68); the clerk withdraws it. 0 or -1 (ledger error). */
+static int say_revoked_pending(ledger *l, const config *cfg, const verdict *v,
+                               const ledger_cert *row, const ledger_cert *old, FILE *out,
+                               char *err, size_t errlen)
+{
+    if (strcmp(row->v[LEDGER_CERT_STATUS], "thu-hoi") != 0 ||
+        (old && strcmp(old->v[LEDGER_CERT_STATUS], "thu-hoi") == 0))
+        return 0;
+    ledger_pending p;
+    int found = ledger_cert_pending(l, row->v[LEDGER_CERT_SERIAL], &p, err, errlen);
+    if (found <= 0)
+        return found;
+    char run[24], day[64];
+    snprintf(run, sizeof run, "%lld", p.run);
+    shown("ngay_", p.date, day, sizeof day);
+    const char *kv[] = {"so_hieu",  row->v[LEDGER_CERT_SERIAL],
+                        "thu_tuc",  config_value_label(cfg, "thu_tuc", p.procedure),
+                        "lan_chay", run,
+                        "ngay",     day,
+                        NULL};
+    char *say = site_text(cfg, "so_dang_ky_thu_hoi_dang_cho", kv);
+    say_field(out, v, "trang_thai", say);
+    free(say);
+    return 0;
+}
+
 /* One accepted row into the register. 0 or -1 (ledger error in err). */
 static int import_row(ledger *l, const config *cfg, const verdict *v, const char *now, tally *t,
                       FILE *out, char *err, size_t errlen)
@@ -235,6 +263,9 @@ static int import_row(ledger *l, const config *cfg, const verdict *v, const char
     } else if (found == 0) {
         merge(&row, NULL);
     }
+    if (found >= 0 && say_revoked_pending(l, cfg, v, &row, found ? &old : NULL, out, err,
+                                          errlen) < 0)
+        found = -1, rc = -1;
     if (found >= 0) {
         char *what = found ? changes(&old, &row) : NULL;
         if (found && !what[0]) {
@@ -445,6 +476,16 @@ static int confirm_row(ledger *l, const config *cfg, const roster *r, const reco
     int known = why[0] ? 0 : ledger_cert_get(l, serial, &c, err, errlen);
     if (known < 0)
         goto out;
+    if (!why[0] && known && strcmp(c.v[LEDGER_CERT_STATUS], "thu-hoi") == 0 &&
+        (strcmp(p.procedure, "gia-han") == 0 || strcmp(p.procedure, "thay-doi") == 0)) {
+        /* a revoked certificate is not brought back by a renewal or a change (NĐ 130 Điều
+         * 68): refused, the request left pending for the clerk to withdraw */
+        const char *kv[] = {"so_hieu", serial, "thu_tuc",
+                            config_value_label(cfg, "thu_tuc", p.procedure), NULL};
+        char *say = site_text(cfg, "so_dang_ky_xac_nhan_thu_hoi", kv);
+        snprintf(why, sizeof why, "%s", say);
+        free(say);
+    }
     if (!why[0] && strcmp(p.procedure, "gia-han") == 0) { /* NĐ 130 Điều 63 */
         int given = record_has(rec, "ngay_het_han_moi");
         date old;

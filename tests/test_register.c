@@ -731,6 +731,42 @@ static void test_reimport_after_confirm(void **state)
     assert_int_equal(res.not_renewable, 1);
 }
 
+/* A certificate revoked while its renewal waits: the import says so, naming the request, and
+ * the provider's confirmation of the renewal is refused (it stays pending): a renewal never
+ * brings a revoked certificate back. */
+static void test_confirm_refused_when_revoked(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    commit_pending(f, "gia-han|089185000009|A0000009", "gia-han", "A0000009");
+    buf_reset(&b);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "thu-hoi");
+    char *said;
+    assert_int_equal(import_text(f, buf_str(&b), &said), RUN_OK);
+    assert_non_null(strstr(said, "dòng 2, «Trạng thái chứng thư số»"));
+    assert_non_null(strstr(said, "yêu cầu «Gia hạn» (lần chạy số 1 ngày 01/12/2026)"));
+    free(said);
+    buf_release(&b);
+    assert_int_equal(
+        run_confirm(f, "so_hieu_cts,ngay_het_han_moi\nA0000009,15/03/2030\n", &said),
+        RUN_REJECTED);
+    assert_non_null(strstr(said, "0 request(s) confirmed, 1 row(s) not applied"));
+    assert_non_null(strstr(said, "chứng thư số A0000009 đã bị thu hồi"));
+    free(said);
+    expect_cert(f, "A0000009", LEDGER_CERT_STATUS, "thu-hoi");
+    expect_cert(f, "A0000009", LEDGER_CERT_RENEWALS, "0");
+    ledger *l = open_ledger(f);
+    ledger_pending p;
+    char err[512];
+    assert_int_equal(ledger_cert_pending(l, "A0000009", &p, err, sizeof err), 1);
+    ledger_close(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -751,6 +787,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_campaign_reports_what_was_made, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_unreadable_renewals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reimport_after_confirm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_confirm_refused_when_revoked, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
