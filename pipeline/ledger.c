@@ -1009,3 +1009,45 @@ int ledger_each_not_renewable(ledger *l, const char *from, const char *to, long 
                        " ORDER BY c.co_quan_quan_ly, c.so_hieu_cts",
                        from, to, max_renewals, fn, ctx, err, errlen);
 }
+
+int ledger_each_blocked(ledger *l, const char *from, const char *to, long max_renewals,
+                        ledger_blocked_fn fn, void *ctx, char *err, size_t errlen)
+{
+    /* the oldest pending request of another procedure than a renewal (a renewal pending is
+     * one an earlier campaign or roster prepared) */
+#define OTHER_PENDING(col)                                                                         \
+    "(SELECT p." col " FROM cert_requests p WHERE p.serial = c.so_hieu_cts AND p.status = "        \
+    "'cho-xac-nhan' AND p.procedure <> 'gia-han' ORDER BY p.id LIMIT 1)"
+    sqlite3_stmt *st = prepare(
+        l,
+        "SELECT * FROM (SELECT " WINDOW_COLUMNS ", " OTHER_PENDING("procedure") " AS pp, "
+        OTHER_PENDING("run") " AS pr, " OTHER_PENDING("date") " AS pd FROM certificates c "
+        "WHERE c.ngay_het_han >= ?1 AND c.ngay_het_han < ?2 AND" RENEWALS " < ?3 AND "
+        "c.trang_thai <> 'thu-hoi') WHERE trang_thai = 'het-han' OR (trang_thai = 'hoat-dong' "
+        "AND pp IS NOT NULL) ORDER BY co_quan_quan_ly, so_hieu_cts",
+        err, errlen);
+#undef OTHER_PENDING
+    if (!st)
+        return -1;
+    bind_text(st, 1, from);
+    bind_text(st, 2, to);
+    sqlite3_bind_int64(st, 3, max_renewals);
+    int s, rc = 0;
+    while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        ledger_cert c;
+        ledger_pending p;
+        memset(&p, 0, sizeof p);
+        cert_of_row(st, &c);
+        int pending = sqlite3_column_type(st, LEDGER_CERT_NFIELDS) != SQLITE_NULL;
+        if (pending) {
+            column_copy(st, LEDGER_CERT_NFIELDS, p.procedure, sizeof p.procedure);
+            p.run = sqlite3_column_int64(st, LEDGER_CERT_NFIELDS + 1);
+            column_copy(st, LEDGER_CERT_NFIELDS + 2, p.date, sizeof p.date);
+        }
+        rc = fn(ctx, &c, pending ? &p : NULL);
+    }
+    if (rc == 0 && s != SQLITE_DONE)
+        rc = fail(l, err, errlen, "read");
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -251,6 +251,14 @@ int ledger_each_renewable(ledger *l, const char *from, const char *to, long max_
 int ledger_each_not_renewable(ledger *l, const char *from, const char *to, long max_renewals,
                               ledger_cert_fn fn, void *ctx, char *err, size_t errlen);
 
+/* What in that window the campaign leaves out for another reason than its count: active
+ * with a request of another procedure than gia-han pending (p: the oldest such; its id and
+ * key not filled), or status het-han (p NULL unless one is pending too); renewed fewer than
+ * max_renewals times; by agency, then serial. Strings borrowed for the call. */
+typedef int (*ledger_blocked_fn)(void *ctx, const ledger_cert *c, const ledger_pending *p);
+int ledger_each_blocked(ledger *l, const char *from, const char *to, long max_renewals,
+                        ledger_blocked_fn fn, void *ctx, char *err, size_t errlen);
+
 /* 1 the first time key is noted (a file the operator must hear about once), 0 after. */
 int ledger_notice_once(ledger *l, const char *key, const char *now, char *err, size_t errlen);
 

@@ -767,6 +767,40 @@ static void test_confirm_refused_when_revoked(void **state)
     ledger_close(l);
 }
 
+/* The report lists what in the window cannot be renewed this month and why: a certificate
+ * with a request of another procedure pending (which, from which run and date), and one the
+ * register holds as expired (cấp mới, Mẫu 01 and 02). */
+static void test_campaign_lists_blocked(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
+    row(&b, "A0000002", "089185000002", "15/02/2027", "0", "het-han");
+    row(&b, "A0000003", "089185000003", "15/02/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    commit_pending(f, "thu-hoi|089185000003|A0000003", "thu-hoi", "A0000003");
+    renew_result r;
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 1);
+    assert_int_equal(r.not_renewable, 2);
+    char *rep = report_of(f, "2026-12-01");
+    assert_non_null(strstr(rep, "1 chứng thư số (1 Mẫu 07, 1 Mẫu 08); 2 chứng thư số"));
+    char *line = strstr(rep, "A0000002");
+    assert_non_null(line);
+    assert_non_null(strstr(line, "Mẫu 01"));
+    line = strstr(rep, "A0000003");
+    assert_non_null(line);
+    char *eol = strchr(line, '\n');
+    assert_non_null(eol);
+    *eol = '\0';
+    assert_non_null(strstr(line, "«Thu hồi»"));
+    assert_non_null(strstr(line, "lần chạy số 1 ngày 01/12/2026"));
+    free(rep);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -788,6 +822,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_unreadable_renewals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reimport_after_confirm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm_refused_when_revoked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_lists_blocked, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
