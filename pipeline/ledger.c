@@ -1051,3 +1051,30 @@ int ledger_each_blocked(ledger *l, const char *from, const char *to, long max_re
     sqlite3_finalize(st);
     return rc;
 }
+
+int ledger_campaign_day(ledger *l, int year, int month, char *day, size_t daylen, char *err,
+                        size_t errlen)
+{
+    char glob[64];
+    snprintf(glob, sizeof glob, "gia-han-%04d-%02d-[0-3][0-9]*", year, month);
+    if (daylen)
+        day[0] = '\0';
+    sqlite3_stmt *st = prepare(l,
+                               "SELECT min(substr(name, 9, 10)) FROM rosters WHERE name GLOB ? "
+                               "AND outcome = 'xong'",
+                               err, errlen);
+    if (!st)
+        return -1;
+    bind_text(st, 1, glob);
+    int rc = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            column_copy(st, 0, day, daylen);
+            rc = 1;
+        }
+    } else {
+        rc = fail(l, err, errlen, "read");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

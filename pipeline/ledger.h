@@ -259,6 +259,11 @@ typedef int (*ledger_blocked_fn)(void *ctx, const ledger_cert *c, const ledger_p
 int ledger_each_blocked(ledger *l, const char *from, const char *to, long max_renewals,
                         ledger_blocked_fn fn, void *ctx, char *err, size_t errlen);
 
+/* The as-of date (ISO, in day) of the earliest renewal campaign of year-month whose roster
+ * (gia-han-YYYY-MM-DD*.csv) a run processed: 1, or 0 when none; -1 on error. */
+int ledger_campaign_day(ledger *l, int year, int month, char *day, size_t daylen, char *err,
+                        size_t errlen);
+
 /* 1 the first time key is noted (a file the operator must hear about once), 0 after. */
 int ledger_notice_once(ledger *l, const char *key, const char *now, char *err, size_t errlen);
 

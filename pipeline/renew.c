@@ -4,6 +4,7 @@
  * the campaign report. */
 #include "renew.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -479,7 +480,8 @@ static int write_report(campaign *k, ledger *l, const char *dir, const run_resul
     int rc = tout_open(&t, base, k->o->epoch, "Báo cáo chiến dịch gia hạn chứng thư số",
                        REPORT_HEADS, REPORT_WIDTHS, NREP, 1);
     free(base);
-    qsort(k->a, k->na, sizeof *k->a, agency_cmp);
+    if (k->na) /* qsort is not given NULL, even for nothing */
+        qsort(k->a, k->na, sizeof *k->a, agency_cmp);
     for (size_t i = 0; i < k->na && rc == 0; i++) {
         char prepared[24], letters[24], none[24];
         snprintf(prepared, sizeof prepared, "%zu", k->a[i].prepared);
@@ -606,6 +608,38 @@ static int make_documents(const run_options *o, const config *cfg, const char *b
     return 0;
 }
 
+/* A campaign is the month's (issue 12 item 4: renew again for the same month prepares
+ * nothing new): the as-of date of the month's first campaign, found in the ledger (its
+ * roster processed) or as a folder OUT/chien-dich-gia-han/YYYY-MM-DD; as_of when there is
+ * none. */
+static date month_campaign(const run_options *o, ledger *l, date as_of)
+{
+    char err[512], day[16] = "";
+    date first = as_of, d;
+    int found = 0;
+    if (ledger_campaign_day(l, as_of.y, as_of.m, day, sizeof day, err, sizeof err) == 1 &&
+        date_parse(day, &d) == DATE_OK)
+        first = d, found = 1;
+    char *root = xasprintf("%s/chien-dich-gia-han", o->out);
+    DIR *dir = opendir(root);
+    struct dirent *e;
+    while (dir && (e = readdir(dir)) != NULL) {
+        if (strlen(e->d_name) != 10 || date_parse(e->d_name, &d) != DATE_OK ||
+            d.y != as_of.y || d.m != as_of.m)
+            continue;
+        char *bp = xasprintf("%s/%s/bao-cao.csv", root, e->d_name);
+        struct stat st;
+        int reported = stat(bp, &st) == 0; /* a campaign that got as far as its report */
+        free(bp);
+        if (reported && (!found || date_cmp(d, first) < 0))
+            first = d, found = 1;
+    }
+    if (dir)
+        closedir(dir);
+    free(root);
+    return first;
+}
+
 int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_result *res)
 {
     char err[512] = "", asof[16];
@@ -616,15 +650,26 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
     k.max = config_param(cfg, "gia_han_so_lan_toi_da", 1);
     k.index = strmap_new();
     k.unmade = strmap_new();
-    renew_window(cfg, o->as_of, k.from, k.to);
-    date_format_iso(o->as_of, asof);
+    ledger *l = NULL;
+    int status = register_open(o, &l);
+    if (status == RUN_OK)
+        k.as_of = month_campaign(o, l, o->as_of);
+    int again = date_cmp(k.as_of, o->as_of) != 0;
+    renew_window(cfg, k.as_of, k.from, k.to);
+    date_format_iso(k.as_of, asof);
     char *dir = xasprintf("%s/chien-dich-gia-han/%s", o->out, asof);
     /* one drop folder for every campaign: what one left behind is made by the next */
     char *in = xasprintf("%s/chien-dich-gia-han/nhan", o->out);
     char *name = xasprintf("gia-han-%s", asof);
     char *base = roster_base(dir, name);
-    ledger *l = NULL;
-    int status = register_open(o, &l);
+    if (again) {
+        char given[16];
+        date_format_iso(o->as_of, given);
+        fprintf(out,
+                "renew: the campaign of %02d/%04d ran as of %s: its window is kept, so this "
+                "run (as of %s) prepares nothing new but what that campaign left\n",
+                k.as_of.m, k.as_of.y, asof, given);
+    }
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     k.spool = status == RUN_OK ? tmpfile() : NULL;

@@ -22,7 +22,9 @@
  * (cấp mới: Mẫu 01/03 and 02/04). Its texts are the config's <site> values chien_dich_*.
  *
  * The register is streamed from SQLite, never held in memory: what the campaign holds is
- * one count per agency. Running it again for the same month prepares nothing new. */
+ * one count per agency. Running it again for the same month prepares nothing new: a
+ * campaign is the month's, and a later renew of that month keeps the first one's as-of date
+ * (so its window), finishing only what it left. */
 #ifndef CTS_RENEW_H
 #define CTS_RENEW_H
 

@@ -801,6 +801,38 @@ static void test_campaign_lists_blocked(void **state)
     free(rep);
 }
 
+/* A campaign is the month's: renew --as-of 15/12 after 01/12 keeps the first one's window and
+ * prepares nothing new (no second Mẫu 08 "theo kế hoạch tháng 12/2026"); January's runs as
+ * before. */
+static void test_campaign_same_month(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong"); /* 01/12's window */
+    row(&b, "A0000002", "089185000002", "10/04/2027", "0", "hoat-dong"); /* 15/12's, 01/01's */
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    renew_result r;
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 1);
+    f->o.as_of = (date){2026, 12, 15};
+    char *said;
+    assert_int_equal(campaign(f, &r, &said), RUN_OK);
+    assert_int_equal(r.selected, 0);
+    assert_int_equal(r.documents, 0);
+    assert_non_null(strstr(said, "the campaign of 12/2026 ran as of 2026-12-01"));
+    free(said);
+    char *second = xasprintf("%s/chien-dich-gia-han/2026-12-15", f->dir);
+    assert_int_not_equal(access(second, F_OK), 0);
+    free(second);
+    f->o.as_of = (date){2027, 1, 1};
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 1);
+    assert_int_equal(r.documents, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -823,6 +855,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reimport_after_confirm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm_refused_when_revoked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_lists_blocked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_same_month, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
