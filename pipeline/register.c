@@ -286,6 +286,30 @@ static int import_row(ledger *l, const config *cfg, const verdict *v, const char
     return rc;
 }
 
+/* docs/register.md: a blank cell keeps the register's value. So that a partial update file
+ * (so_hieu_cts,trang_thai) of a certificate the register holds is checked as the row it
+ * makes, its blanks are filled from the register before the rules see it; a serial the
+ * register does not hold still needs every required field. 0 or -1 (ledger error). */
+static int complete_from_register(ledger *l, roster *r, char *err, size_t errlen)
+{
+    for (size_t k = 0; k < r->nrecords; k++) {
+        record *rec = &r->records[k];
+        if (!record_has(rec, "so_hieu_cts"))
+            continue;
+        char *serial = rules_serial_key(record_get(rec, "so_hieu_cts"));
+        ledger_cert c;
+        int found = ledger_cert_get(l, serial, &c, err, errlen);
+        free(serial);
+        if (found < 0)
+            return -1;
+        for (int i = 0; found && i < LEDGER_CERT_NFIELDS; i++)
+            if (i != LEDGER_CERT_SERIAL && c.v[i][0] && !record_has(rec, LEDGER_CERT_KEYS[i]))
+                record_set(rec, LEDGER_CERT_KEYS[i], c.v[i]);
+        ledger_cert_release(&c);
+    }
+    return 0;
+}
+
 static int import_file(ledger *l, const char *path, const run_options *o, const config *cfg,
                        tally *all, FILE *out, char *err, size_t errlen)
 {
@@ -299,6 +323,10 @@ static int import_file(ledger *l, const char *path, const run_options *o, const 
         roster_free(r);
         all->rejected++;
         return 0;
+    }
+    if (complete_from_register(l, r, err, errlen) < 0) {
+        roster_free(r);
+        return -1;
     }
     batch *b = rules_check_with(&r, 1, cfg, o->as_of, RULES_REGISTER);
     char now[32];

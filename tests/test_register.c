@@ -833,6 +833,31 @@ static void test_campaign_same_month(void **state)
     assert_int_equal(r.documents, 2);
 }
 
+/* A partial update file (serial and status) for a certificate the register holds: the blank
+ * cells keep the register's values, so the required fields are there; for a serial the
+ * register does not hold, they are still required. */
+static void test_import_partial_update(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    char *said;
+    assert_int_equal(import_text(f, "so_hieu_cts,trang_thai\na000 0001,thu-hoi\n", &said), RUN_OK);
+    assert_non_null(strstr(said, "1 row(s): 0 added, 1 updated, 0 unchanged, 0 rejected"));
+    assert_non_null(strstr(said, "trang_thai hoat-dong → thu-hoi"));
+    free(said);
+    expect_cert(f, "A0000001", LEDGER_CERT_STATUS, "thu-hoi");
+    expect_cert(f, "A0000001", LEDGER_CERT_EXPIRY, "2027-01-30");
+    assert_int_equal(import_text(f, "so_hieu_cts,trang_thai\nA00000FF,thu-hoi\n", &said),
+                     RUN_REJECTED);
+    assert_non_null(strstr(said, "Thiếu «Ngày hết hạn»"));
+    free(said);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -856,6 +881,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_confirm_refused_when_revoked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_lists_blocked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_same_month, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_partial_update, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
