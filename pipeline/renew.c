@@ -17,6 +17,7 @@
 #include "log.h"
 #include "publish.h"
 #include "register.h"
+#include "render.h"
 #include "report.h"
 #include "util.h"
 #include "xlsxreport.h"
@@ -652,6 +653,20 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
     k.unmade = strmap_new();
     ledger *l = NULL;
     int status = register_open(o, &l);
+    int rc = 0;
+    if (status == RUN_OK) { /* the renderer first: a roster written that the run cannot make
+                             * would be selected again, and written twice, next time */
+        char why[512];
+        renderer *pre = render_new(cfg, why, sizeof why);
+        if (!pre) {
+            log_line(LOGP_ERROR,
+                     "renew: the documents cannot be made (%s); nothing was selected or written",
+                     why);
+            status = RUN_OUTPUT;
+            rc = 1; /* said */
+        }
+        render_free(pre);
+    }
     if (status == RUN_OK)
         k.as_of = month_campaign(o, l, o->as_of);
     int again = date_cmp(k.as_of, o->as_of) != 0;
@@ -677,7 +692,8 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
         snprintf(err, sizeof err, "cannot create %s: %s", in, strerror(errno));
         status = RUN_OUTPUT;
     }
-    int rc = status == RUN_OK ? select_all(&k, l, base, err, sizeof err) : 0;
+    if (status == RUN_OK)
+        rc = select_all(&k, l, base, err, sizeof err);
     r.select_seconds = since(&t0);
     for (size_t i = 0; i < k.na; i++) {
         r.selected += k.a[i].prepared;

@@ -858,6 +858,41 @@ static void test_import_partial_update(void **state)
     free(said);
 }
 
+/* The documents cannot be made (no fonts or templates where the run looks): the campaign
+ * writes nothing, so the next one, once they are back, writes one roster, not a second one
+ * for the same certificates. */
+static void test_campaign_checks_renderer_first(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    char here[4096];
+    assert_non_null(getcwd(here, sizeof here));
+    assert_int_equal(chdir(f->dir), 0); /* ./fonts and ./templates are not there */
+    renew_result r;
+    int rc = campaign(f, &r, NULL);
+    assert_int_equal(chdir(here), 0);
+    assert_int_equal(rc, RUN_OUTPUT);
+    char *made = xasprintf("%s/chien-dich-gia-han/2026-12-01/gia-han-2026-12-01.csv", f->dir);
+    char *dropped = xasprintf("%s/chien-dich-gia-han/nhan/gia-han-2026-12-01.csv", f->dir);
+    assert_int_not_equal(access(made, F_OK), 0);
+    assert_int_not_equal(access(dropped, F_OK), 0);
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 1);
+    assert_int_equal(r.documents, 2);
+    char *second =
+        xasprintf("%s/chien-dich-gia-han/2026-12-01/gia-han-2026-12-01-2.csv", f->dir);
+    assert_int_equal(access(made, F_OK), 0);
+    assert_int_not_equal(access(second, F_OK), 0);
+    free(second);
+    free(made);
+    free(dropped);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -882,6 +917,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_campaign_lists_blocked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_same_month, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_partial_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_checks_renderer_first, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
