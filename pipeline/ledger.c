@@ -905,8 +905,7 @@ int ledger_pending_settle(ledger *l, long long id, const char *status, const cha
                    err, errlen, arg, NULL);
 }
 
-int ledger_pending_set_expiry(ledger *l, long long id, const char *expiry, char *err,
-                              size_t errlen)
+int ledger_pending_set_expiry(ledger *l, long long id, const char *expiry, char *err, size_t errlen)
 {
     char arg[24];
     snprintf(arg, sizeof arg, "%lld", id);
@@ -1010,23 +1009,20 @@ int ledger_each_not_renewable(ledger *l, const char *from, const char *to, long 
                        from, to, max_renewals, fn, ctx, err, errlen);
 }
 
+/* The oldest request pending against the certificate of another procedure than a renewal
+ * (a renewal pending is one an earlier campaign or roster prepared): o, NULL when none. */
+static const char SQL_BLOCKED[] =
+    "SELECT " WINDOW_COLUMNS ", o.procedure, o.run, o.date FROM certificates c "
+    "LEFT JOIN cert_requests o ON o.id = (SELECT q.id FROM cert_requests q WHERE q.serial = "
+    "c.so_hieu_cts AND q.status = 'cho-xac-nhan' AND q.procedure <> 'gia-han' ORDER BY q.id "
+    "LIMIT 1) WHERE c.ngay_het_han >= ?1 AND c.ngay_het_han < ?2 AND" RENEWALS " < ?3 AND "
+    "(c.trang_thai = 'het-han' OR (c.trang_thai = 'hoat-dong' AND o.id IS NOT NULL)) "
+    "ORDER BY c.co_quan_quan_ly, c.so_hieu_cts";
+
 int ledger_each_blocked(ledger *l, const char *from, const char *to, long max_renewals,
                         ledger_blocked_fn fn, void *ctx, char *err, size_t errlen)
 {
-    /* the oldest pending request of another procedure than a renewal (a renewal pending is
-     * one an earlier campaign or roster prepared) */
-#define OTHER_PENDING(col)                                                                         \
-    "(SELECT p." col " FROM cert_requests p WHERE p.serial = c.so_hieu_cts AND p.status = "        \
-    "'cho-xac-nhan' AND p.procedure <> 'gia-han' ORDER BY p.id LIMIT 1)"
-    sqlite3_stmt *st = prepare(
-        l,
-        "SELECT * FROM (SELECT " WINDOW_COLUMNS ", " OTHER_PENDING("procedure") " AS pp, "
-        OTHER_PENDING("run") " AS pr, " OTHER_PENDING("date") " AS pd FROM certificates c "
-        "WHERE c.ngay_het_han >= ?1 AND c.ngay_het_han < ?2 AND" RENEWALS " < ?3 AND "
-        "c.trang_thai <> 'thu-hoi') WHERE trang_thai = 'het-han' OR (trang_thai = 'hoat-dong' "
-        "AND pp IS NOT NULL) ORDER BY co_quan_quan_ly, so_hieu_cts",
-        err, errlen);
-#undef OTHER_PENDING
+    sqlite3_stmt *st = prepare(l, SQL_BLOCKED, err, errlen);
     if (!st)
         return -1;
     bind_text(st, 1, from);

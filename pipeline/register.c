@@ -176,8 +176,11 @@ static int keep_confirmed(ledger *l, const config *cfg, const verdict *v, ledger
     snprintf(cnt, sizeof cnt, "%ld", confirmed);
     str_to_long(row->v[LEDGER_CERT_RENEWALS], &n);
     if (n < confirmed && strcmp(row->v[LEDGER_CERT_RENEWALS], old->v[LEDGER_CERT_RENEWALS])) {
-        const char *kv[] = {"so_dang_ky", old->v[LEDGER_CERT_RENEWALS], "trong_tep",
-                            row->v[LEDGER_CERT_RENEWALS], "so_lan", cnt, "so_hieu", serial, NULL};
+        const char *kv[] = {"so_dang_ky", old->v[LEDGER_CERT_RENEWALS],
+                            "trong_tep",  row->v[LEDGER_CERT_RENEWALS],
+                            "so_lan",     cnt,
+                            "so_hieu",    serial,
+                            NULL};
         char *say = site_text(cfg, "so_dang_ky_giu_so_lan", kv);
         say_field(out, v, "so_lan_gia_han", say);
         free(say);
@@ -191,8 +194,8 @@ static int keep_confirmed(ledger *l, const config *cfg, const verdict *v, ledger
         shown("ngay_het_han", old->v[LEDGER_CERT_EXPIRY], was, sizeof was);
         shown("ngay_het_han", exp, now, sizeof now);
         shown("ngay_het_han", newest, moi, sizeof moi);
-        const char *kv[] = {"so_dang_ky", was, "trong_tep", now, "ngay_moi", moi,
-                            "so_hieu",    serial, NULL};
+        const char *kv[] = {"so_dang_ky", was,       "trong_tep", now, "ngay_moi",
+                            moi,          "so_hieu", serial,      NULL};
         char *say = site_text(cfg, "so_dang_ky_giu_het_han", kv);
         say_field(out, v, "ngay_het_han", say);
         free(say);
@@ -224,8 +227,8 @@ static void say_rejected(FILE *out, const verdict *v)
  * request: a renewal or change of a revoked certificate cannot be confirmed (NĐ 130 Điều
  * 63, 68); the clerk withdraws it. 0 or -1 (ledger error). */
 static int say_revoked_pending(ledger *l, const config *cfg, const verdict *v,
-                               const ledger_cert *row, const ledger_cert *old, FILE *out,
-                               char *err, size_t errlen)
+                               const ledger_cert *row, const ledger_cert *old, FILE *out, char *err,
+                               size_t errlen)
 {
     if (strcmp(row->v[LEDGER_CERT_STATUS], "thu-hoi") != 0 ||
         (old && strcmp(old->v[LEDGER_CERT_STATUS], "thu-hoi") == 0))
@@ -263,8 +266,8 @@ static int import_row(ledger *l, const config *cfg, const verdict *v, const char
     } else if (found == 0) {
         merge(&row, NULL);
     }
-    if (found >= 0 && say_revoked_pending(l, cfg, v, &row, found ? &old : NULL, out, err,
-                                          errlen) < 0)
+    if (found >= 0 &&
+        say_revoked_pending(l, cfg, v, &row, found ? &old : NULL, out, err, errlen) < 0)
         found = -1, rc = -1;
     if (found >= 0) {
         char *what = found ? changes(&old, &row) : NULL;

@@ -368,8 +368,13 @@ static int list_blocked(void *p, const ledger_cert *c, const ledger_pending *pen
                         NULL};
     char *why = text(k, expired ? "chien_dich_trang_thai_het_han" : "chien_dich_dang_cho", kv);
     char *todo = text(k, expired ? "chien_dich_cap_moi_het_han" : "chien_dich_dang_cho_viec", kv);
-    const char *row[NREP] = {c->v[LEDGER_CERT_AGENCY], c->v[LEDGER_CERT_SERIAL], holder(c), exp,
-                             c->v[LEDGER_CERT_RENEWALS], why, todo};
+    const char *row[NREP] = {c->v[LEDGER_CERT_AGENCY],
+                             c->v[LEDGER_CERT_SERIAL],
+                             holder(c),
+                             exp,
+                             c->v[LEDGER_CERT_RENEWALS],
+                             why,
+                             todo};
     tout_row(k->report, row);
     free(why);
     free(todo);
@@ -625,8 +630,8 @@ static date month_campaign(const run_options *o, ledger *l, date as_of)
     DIR *dir = opendir(root);
     struct dirent *e;
     while (dir && (e = readdir(dir)) != NULL) {
-        if (strlen(e->d_name) != 10 || date_parse(e->d_name, &d) != DATE_OK ||
-            d.y != as_of.y || d.m != as_of.m)
+        if (strlen(e->d_name) != 10 || date_parse(e->d_name, &d) != DATE_OK || d.y != as_of.y ||
+            d.m != as_of.m)
             continue;
         char *bp = xasprintf("%s/%s/bao-cao.csv", root, e->d_name);
         struct stat st;

@@ -683,8 +683,8 @@ static void settle(verdict *v)
  * no procedure, no head's confirmation, its own required fields, and no letter (so not the
  * agency's letter details, thong-tin-co-quan). */
 static const rule_fn REGISTER_RULES[] = {
-    rule_coded_values, rule_excel_damage, rule_lengths, rule_dates, rule_agency_named,
-    rule_required,     rule_cccd,         rule_serials, rule_email, rule_phone,
+    rule_coded_values,      rule_excel_damage, rule_lengths, rule_dates, rule_agency_named,
+    rule_required,          rule_cccd,         rule_serials, rule_email, rule_phone,
     rule_register_renewals,
 };
 

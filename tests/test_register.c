@@ -695,8 +695,8 @@ static void test_reimport_after_confirm(void **state)
     assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
     commit_pending(f, "gia-han|089185000009|A0000009", "gia-han", "A0000009");
     char *said;
-    assert_int_equal(
-        run_confirm(f, "so_hieu_cts,ngay_het_han_moi\nA0000009,15/03/2030\n", &said), RUN_OK);
+    assert_int_equal(run_confirm(f, "so_hieu_cts,ngay_het_han_moi\nA0000009,15/03/2030\n", &said),
+                     RUN_OK);
     free(said);
     assert_int_equal(import_text(f, buf_str(&b), &said), RUN_OK);
     assert_non_null(strstr(said, "dòng 2, «Số lần đã gia hạn»: giữ 1 của sổ đăng ký"));
@@ -752,9 +752,8 @@ static void test_confirm_refused_when_revoked(void **state)
     assert_non_null(strstr(said, "yêu cầu «Gia hạn» (lần chạy số 1 ngày 01/12/2026)"));
     free(said);
     buf_release(&b);
-    assert_int_equal(
-        run_confirm(f, "so_hieu_cts,ngay_het_han_moi\nA0000009,15/03/2030\n", &said),
-        RUN_REJECTED);
+    assert_int_equal(run_confirm(f, "so_hieu_cts,ngay_het_han_moi\nA0000009,15/03/2030\n", &said),
+                     RUN_REJECTED);
     assert_non_null(strstr(said, "0 request(s) confirmed, 1 row(s) not applied"));
     assert_non_null(strstr(said, "chứng thư số A0000009 đã bị thu hồi"));
     free(said);
@@ -884,8 +883,7 @@ static void test_campaign_checks_renderer_first(void **state)
     assert_int_equal(campaign(f, &r, NULL), RUN_OK);
     assert_int_equal(r.selected, 1);
     assert_int_equal(r.documents, 2);
-    char *second =
-        xasprintf("%s/chien-dich-gia-han/2026-12-01/gia-han-2026-12-01-2.csv", f->dir);
+    char *second = xasprintf("%s/chien-dich-gia-han/2026-12-01/gia-han-2026-12-01-2.csv", f->dir);
     assert_int_equal(access(made, F_OK), 0);
     assert_int_not_equal(access(second, F_OK), 0);
     free(second);
@@ -908,8 +906,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_confirm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_twice, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_campaign_two_certificates_one_person, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_two_certificates_one_person, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_reports_what_was_made, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_unreadable_renewals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reimport_after_confirm, setup, teardown),
