@@ -891,6 +891,43 @@ static void test_campaign_checks_renderer_first(void **state)
     free(dropped);
 }
 
+/* trung-lap within a roster is per certificate for a request about an existing one: two
+ * renewals of one person's two certificates both pass, the same certificate twice does not;
+ * cap-moi keeps its key, the subscriber. */
+static void test_duplicate_key_per_certificate(void **state)
+{
+    fixture *f = *state;
+    roster *r = roster_new("gia-han.csv");
+    static const char *const proc[] = {"gia-han", "gia-han", "gia-han", "cap-moi", "cap-moi"};
+    static const char *const serial[] = {"A0000001", "A0000002", "a000 0002", "", ""};
+    for (int i = 0; i < 5; i++) {
+        record *rec = roster_add_record(r, 2 + i);
+        record_set(rec, "thu_tuc", proc[i]);
+        record_set(rec, "loai_thue_bao", "ca-nhan");
+        record_set(rec, "co_quan_quan_ly", "Sở Tài chính tỉnh An Giang");
+        record_set(rec, "ho_ten", "Nguyễn Văn An");
+        record_set(rec, "so_cccd", "089185000009");
+        record_set(rec, "chuc_vu", "Chuyên viên");
+        record_set(rec, "co_quan_cong_tac", "Phòng Tin học");
+        record_set(rec, "email", "an@angiang.gov.vn");
+        record_set(rec, "dien_thoai", "0913 456 789");
+        record_set(rec, "so_hieu_cts", serial[i]);
+        record_set(rec, "ngay_het_han", "15/03/2027");
+        record_set(rec, "so_lan_gia_han", "0");
+        record_set(rec, "xac_nhan_thu_truong", "có");
+    }
+    batch *b = rules_check(&r, 1, f->cfg, f->o.as_of);
+    assert_true(b->v[0].accepted);
+    assert_true(b->v[1].accepted);
+    assert_false(b->v[2].accepted);
+    assert_non_null(find(&b->v[2], "trung-lap"));
+    assert_true(b->v[3].accepted);
+    assert_false(b->v[4].accepted);
+    assert_non_null(find(&b->v[4], "trung-lap"));
+    batch_free(b);
+    roster_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -906,6 +943,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_confirm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_key_per_certificate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_two_certificates_one_person, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_reports_what_was_made, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_unreadable_renewals, setup, teardown),
