@@ -20,7 +20,7 @@
 /* The one-row queries asked once per request or per document (request_find, path_taken)
  * are prepared once and reset between uses: parsing the SQL each time cost more than
  * running it. Keyed by the address of the (static) SQL text. */
-enum { LEDGER_CACHED = 24 }; /* the cached queries number 16 since the register (v4) */
+enum { LEDGER_CACHED = 24 }; /* the cached queries number 17 since v5 (confirmed renewals) */
 
 struct ledger {
     sqlite3 *db;
