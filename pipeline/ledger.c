@@ -20,7 +20,7 @@
 /* The one-row queries asked once per request or per document (request_find, path_taken)
  * are prepared once and reset between uses: parsing the SQL each time cost more than
  * running it. Keyed by the address of the (static) SQL text. */
-enum { LEDGER_CACHED = 24 }; /* the cached queries number 16 since the register (v4) */
+enum { LEDGER_CACHED = 24 }; /* the cached queries number 17 since v5 (confirmed renewals) */
 
 struct ledger {
     sqlite3 *db;
@@ -94,6 +94,10 @@ static const char *const MIGRATIONS[] = {
     " run INTEGER NOT NULL REFERENCES runs(id), date TEXT NOT NULL,"
     " status TEXT NOT NULL DEFAULT 'cho-xac-nhan', settled TEXT);"
     "CREATE INDEX cert_requests_serial ON cert_requests(serial, status);",
+
+    /* v5: a confirmed renewal's new expiry, so that a stale register file imported later
+     * cannot move the certificate back before it (issue 12, renew-once) */
+    "ALTER TABLE cert_requests ADD COLUMN new_expiry TEXT NOT NULL DEFAULT '';",
 };
 
 const char *const LEDGER_CERT_KEYS[LEDGER_CERT_NFIELDS] = {
@@ -901,6 +905,38 @@ int ledger_pending_settle(ledger *l, long long id, const char *status, const cha
                    err, errlen, arg, NULL);
 }
 
+int ledger_pending_set_expiry(ledger *l, long long id, const char *expiry, char *err, size_t errlen)
+{
+    char arg[24];
+    snprintf(arg, sizeof arg, "%lld", id);
+    return run_sql(l, "UPDATE cert_requests SET new_expiry = ? WHERE id = ?", err, errlen, expiry,
+                   arg, NULL);
+}
+
+int ledger_cert_confirmed(ledger *l, const char *serial, long *renewals, char *expiry,
+                          size_t expirylen, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT count(*), coalesce(max(new_expiry), '') FROM cert_requests WHERE serial = ? "
+        "AND status = 'da-xac-nhan' AND procedure = 'gia-han'";
+    *renewals = 0;
+    if (expirylen)
+        expiry[0] = '\0';
+    sqlite3_stmt *st = reuse(l, sql, err, errlen);
+    if (!st)
+        return -1;
+    bind_text(st, 1, serial);
+    int rc = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *renewals = (long)sqlite3_column_int64(st, 0);
+        column_copy(st, 1, expiry, expirylen);
+    } else {
+        rc = fail(l, err, errlen, "read");
+    }
+    done(l, st);
+    return rc;
+}
+
 /* Runs st (bound) and hands every row to fn. */
 static int each_cert(ledger *l, sqlite3_stmt *st, ledger_cert_fn fn, void *ctx, char *err,
                      size_t errlen)
@@ -924,6 +960,18 @@ int ledger_each_cert(ledger *l, ledger_cert_fn fn, void *ctx, char *err, size_t 
     return st ? each_cert(l, st, fn, ctx, err, errlen) : -1;
 }
 
+/* The renewals a certificate had: the register's count or the provider's confirmations,
+ * whichever is larger (a stale import may have lowered the former). */
+#define RENEWALS                                                                                   \
+    " max(c.so_lan_gia_han, (SELECT count(*) FROM cert_requests p WHERE p.serial = "               \
+    "c.so_hieu_cts AND p.status = 'da-xac-nhan' AND p.procedure = 'gia-han'))"
+
+/* CERT_COLUMNS with so_lan_gia_han as RENEWALS counts it */
+#define WINDOW_COLUMNS                                                                             \
+    "c.so_hieu_cts, c.loai_thue_bao, c.ho_ten, c.ten_co_quan, c.so_cccd, c.ngay_sinh, "            \
+    "c.chuc_vu, c.co_quan_cong_tac, c.email, c.dien_thoai, c.co_quan_quan_ly, c.ngay_cap, "        \
+    "c.ngay_het_han," RENEWALS ", c.trang_thai, c.so_serial_thiet_bi"
+
 #define NOT_PENDING                                                                                \
     " NOT EXISTS (SELECT 1 FROM cert_requests p WHERE p.serial = c.so_hieu_cts AND "               \
     "p.status = 'cho-xac-nhan')"
@@ -944,8 +992,8 @@ int ledger_each_renewable(ledger *l, const char *from, const char *to, long max_
                           ledger_cert_fn fn, void *ctx, char *err, size_t errlen)
 {
     return each_window(l,
-                       "SELECT " CERT_COLUMNS " FROM certificates c WHERE c.ngay_het_han >= ?1 "
-                       "AND c.ngay_het_han < ?2 AND c.so_lan_gia_han < ?3 AND c.trang_thai = "
+                       "SELECT " WINDOW_COLUMNS " FROM certificates c WHERE c.ngay_het_han >= ?1 "
+                       "AND c.ngay_het_han < ?2 AND" RENEWALS " < ?3 AND c.trang_thai = "
                        "'hoat-dong' AND" NOT_PENDING " ORDER BY c.co_quan_quan_ly, c.so_hieu_cts",
                        from, to, max_renewals, fn, ctx, err, errlen);
 }
@@ -954,9 +1002,75 @@ int ledger_each_not_renewable(ledger *l, const char *from, const char *to, long 
                               ledger_cert_fn fn, void *ctx, char *err, size_t errlen)
 {
     return each_window(l,
-                       "SELECT " CERT_COLUMNS " FROM certificates c WHERE c.ngay_het_han < ?2 "
-                       "AND c.ngay_het_han <> '' AND (c.so_lan_gia_han >= ?3 OR "
+                       "SELECT " WINDOW_COLUMNS " FROM certificates c WHERE c.ngay_het_han < ?2 "
+                       "AND c.ngay_het_han <> '' AND (" RENEWALS " >= ?3 OR "
                        "c.ngay_het_han < ?1) AND c.trang_thai <> 'thu-hoi' AND" NOT_PENDING
                        " ORDER BY c.co_quan_quan_ly, c.so_hieu_cts",
                        from, to, max_renewals, fn, ctx, err, errlen);
+}
+
+/* The oldest request pending against the certificate of another procedure than a renewal
+ * (a renewal pending is one an earlier campaign or roster prepared): o, NULL when none. */
+static const char SQL_BLOCKED[] =
+    "SELECT " WINDOW_COLUMNS ", o.procedure, o.run, o.date FROM certificates c "
+    "LEFT JOIN cert_requests o ON o.id = (SELECT q.id FROM cert_requests q WHERE q.serial = "
+    "c.so_hieu_cts AND q.status = 'cho-xac-nhan' AND q.procedure <> 'gia-han' ORDER BY q.id "
+    "LIMIT 1) WHERE c.ngay_het_han >= ?1 AND c.ngay_het_han < ?2 AND" RENEWALS " < ?3 AND "
+    "(c.trang_thai = 'het-han' OR (c.trang_thai = 'hoat-dong' AND o.id IS NOT NULL)) "
+    "ORDER BY c.co_quan_quan_ly, c.so_hieu_cts";
+
+int ledger_each_blocked(ledger *l, const char *from, const char *to, long max_renewals,
+                        ledger_blocked_fn fn, void *ctx, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = prepare(l, SQL_BLOCKED, err, errlen);
+    if (!st)
+        return -1;
+    bind_text(st, 1, from);
+    bind_text(st, 2, to);
+    sqlite3_bind_int64(st, 3, max_renewals);
+    int s, rc = 0;
+    while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        ledger_cert c;
+        ledger_pending p;
+        memset(&p, 0, sizeof p);
+        cert_of_row(st, &c);
+        int pending = sqlite3_column_type(st, LEDGER_CERT_NFIELDS) != SQLITE_NULL;
+        if (pending) {
+            column_copy(st, LEDGER_CERT_NFIELDS, p.procedure, sizeof p.procedure);
+            p.run = sqlite3_column_int64(st, LEDGER_CERT_NFIELDS + 1);
+            column_copy(st, LEDGER_CERT_NFIELDS + 2, p.date, sizeof p.date);
+        }
+        rc = fn(ctx, &c, pending ? &p : NULL);
+    }
+    if (rc == 0 && s != SQLITE_DONE)
+        rc = fail(l, err, errlen, "read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_campaign_day(ledger *l, int year, int month, char *day, size_t daylen, char *err,
+                        size_t errlen)
+{
+    char glob[64];
+    snprintf(glob, sizeof glob, "gia-han-%04d-%02d-[0-3][0-9]*", year, month);
+    if (daylen)
+        day[0] = '\0';
+    sqlite3_stmt *st = prepare(l,
+                               "SELECT min(substr(name, 9, 10)) FROM rosters WHERE name GLOB ? "
+                               "AND outcome = 'xong'",
+                               err, errlen);
+    if (!st)
+        return -1;
+    bind_text(st, 1, glob);
+    int rc = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            column_copy(st, 0, day, daylen);
+            rc = 1;
+        }
+    } else {
+        rc = fail(l, err, errlen, "read");
+    }
+    sqlite3_finalize(st);
+    return rc;
 }

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#define LEDGER_SCHEMA_VERSION 4
+#define LEDGER_SCHEMA_VERSION 5
 /* How long one SQLite statement waits for a reader (sqlite3_busy_timeout), in ms. */
 #define LEDGER_BUSY_MS 10000
 
@@ -226,13 +226,22 @@ int ledger_cert_pending(ledger *l, const char *serial, ledger_pending *out, char
 int ledger_pending_settle(ledger *l, long long id, const char *status, const char *day, char *err,
                           size_t errlen);
 
+/* Records the new expiry (ISO) a confirmed renewal gave its certificate. */
+int ledger_pending_set_expiry(ledger *l, long long id, const char *expiry, char *err,
+                              size_t errlen);
+/* The renewals of serial the provider confirmed (status da-xac-nhan, procedure gia-han) in
+ * *renewals, and the latest new expiry they gave (ISO, "" when none) in expiry. */
+int ledger_cert_confirmed(ledger *l, const char *serial, long *renewals, char *expiry,
+                          size_t expirylen, char *err, size_t errlen);
+
 /* Streams certificates to fn (borrowed strings, valid during the call; fn must not call the
  * ledger) without holding the register in memory. A non-zero return from fn stops and is
  * returned. */
 typedef int (*ledger_cert_fn)(void *ctx, const ledger_cert *c);
 /* Every certificate, by serial. */
 int ledger_each_cert(ledger *l, ledger_cert_fn fn, void *ctx, char *err, size_t errlen);
-/* The campaign (issue 12 item 4): active (hoat-dong), renewed fewer than max_renewals times,
+/* The campaign (issue 12 item 4): active (hoat-dong), renewed fewer than max_renewals times
+ * (the larger of the register's count and the confirmed renewals),
  * nothing pending, from <= expiry < to (ISO); by agency, then serial. */
 int ledger_each_renewable(ledger *l, const char *from, const char *to, long max_renewals,
                           ledger_cert_fn fn, void *ctx, char *err, size_t errlen);
@@ -241,6 +250,19 @@ int ledger_each_renewable(ledger *l, const char *from, const char *to, long max_
  * agency, then serial. */
 int ledger_each_not_renewable(ledger *l, const char *from, const char *to, long max_renewals,
                               ledger_cert_fn fn, void *ctx, char *err, size_t errlen);
+
+/* What in that window the campaign leaves out for another reason than its count: active
+ * with a request of another procedure than gia-han pending (p: the oldest such; its id and
+ * key not filled), or status het-han (p NULL unless one is pending too); renewed fewer than
+ * max_renewals times; by agency, then serial. Strings borrowed for the call. */
+typedef int (*ledger_blocked_fn)(void *ctx, const ledger_cert *c, const ledger_pending *p);
+int ledger_each_blocked(ledger *l, const char *from, const char *to, long max_renewals,
+                        ledger_blocked_fn fn, void *ctx, char *err, size_t errlen);
+
+/* The as-of date (ISO, in day) of the earliest renewal campaign of year-month whose roster
+ * (gia-han-YYYY-MM-DD*.csv) a run processed: 1, or 0 when none; -1 on error. */
+int ledger_campaign_day(ledger *l, int year, int month, char *day, size_t daylen, char *err,
+                        size_t errlen);
 
 /* 1 the first time key is noted (a file the operator must hear about once), 0 after. */
 int ledger_notice_once(ledger *l, const char *key, const char *now, char *err, size_t errlen);

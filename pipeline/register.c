@@ -131,6 +131,80 @@ static char *changes(const ledger_cert *old, const ledger_cert *now)
 
 /* ---- import ---- */
 
+typedef struct pairs {
+    const char *const *kv;
+} pairs;
+
+static const char *pair_lookup(void *p, const char *name)
+{
+    for (const char *const *q = ((pairs *)p)->kv; q[0]; q += 2)
+        if (strcmp(q[0], name) == 0)
+            return q[1];
+    return NULL;
+}
+
+/* A config text (<site> value key) with its {placeholders} filled (the caller frees). */
+static char *site_text(const config *cfg, const char *key, const char *const *kv)
+{
+    pairs p = {kv};
+    char *s = str_expand(config_site(cfg, key), pair_lookup, &p);
+    return s ? s : xstrdup(config_site(cfg, key));
+}
+
+/* "so.csv, dòng 7, «Ngày hết hạn»: message" for the clerk. */
+static void say_field(FILE *out, const verdict *v, const char *key, const char *message)
+{
+    const char *slash = strrchr(v->file, '/');
+    fprintf(out, "  %s, dòng %ld, «%s»: %s\n", slash ? slash + 1 : v->file, v->rec->line,
+            roster_label(key), message);
+}
+
+/* NĐ 130 Điều 63, renew-once: a row that would lower so_lan_gia_han below the renewals the
+ * provider confirmed, or move ngay_het_han back before a confirmed renewal's new expiry (a
+ * stale register file), keeps the register's values for those fields, said per field. */
+static int keep_confirmed(ledger *l, const config *cfg, const verdict *v, ledger_cert *row,
+                          const ledger_cert *old, FILE *out, char *err, size_t errlen)
+{
+    long confirmed, n = 0;
+    char newest[16];
+    const char *serial = row->v[LEDGER_CERT_SERIAL];
+    if (ledger_cert_confirmed(l, serial, &confirmed, newest, sizeof newest, err, errlen) < 0)
+        return -1;
+    if (confirmed == 0)
+        return 0;
+    char cnt[24], was[64], now[64];
+    snprintf(cnt, sizeof cnt, "%ld", confirmed);
+    str_to_long(row->v[LEDGER_CERT_RENEWALS], &n);
+    if (n < confirmed && strcmp(row->v[LEDGER_CERT_RENEWALS], old->v[LEDGER_CERT_RENEWALS])) {
+        const char *kv[] = {"so_dang_ky", old->v[LEDGER_CERT_RENEWALS],
+                            "trong_tep",  row->v[LEDGER_CERT_RENEWALS],
+                            "so_lan",     cnt,
+                            "so_hieu",    serial,
+                            NULL};
+        char *say = site_text(cfg, "so_dang_ky_giu_so_lan", kv);
+        say_field(out, v, "so_lan_gia_han", say);
+        free(say);
+        free(row->v[LEDGER_CERT_RENEWALS]);
+        row->v[LEDGER_CERT_RENEWALS] = xstrdup(old->v[LEDGER_CERT_RENEWALS]);
+    }
+    const char *exp = row->v[LEDGER_CERT_EXPIRY];
+    if (newest[0] && exp[0] && strcmp(exp, newest) < 0 &&
+        strcmp(exp, old->v[LEDGER_CERT_EXPIRY]) != 0) {
+        char moi[64];
+        shown("ngay_het_han", old->v[LEDGER_CERT_EXPIRY], was, sizeof was);
+        shown("ngay_het_han", exp, now, sizeof now);
+        shown("ngay_het_han", newest, moi, sizeof moi);
+        const char *kv[] = {"so_dang_ky", was,       "trong_tep", now, "ngay_moi",
+                            moi,          "so_hieu", serial,      NULL};
+        char *say = site_text(cfg, "so_dang_ky_giu_het_han", kv);
+        say_field(out, v, "ngay_het_han", say);
+        free(say);
+        free(row->v[LEDGER_CERT_EXPIRY]);
+        row->v[LEDGER_CERT_EXPIRY] = xstrdup(old->v[LEDGER_CERT_EXPIRY]);
+    }
+    return 0;
+}
+
 typedef struct tally {
     size_t rows, added, updated, same, rejected;
 } tally;
@@ -149,6 +223,34 @@ static void say_rejected(FILE *out, const verdict *v)
     }
 }
 
+/* An import that revokes a certificate with a request still pending says so, naming the
+ * request: a renewal or change of a revoked certificate cannot be confirmed (NĐ 130 Điều
+ * 63, 68); the clerk withdraws it. 0 or -1 (ledger error). */
+static int say_revoked_pending(ledger *l, const config *cfg, const verdict *v,
+                               const ledger_cert *row, const ledger_cert *old, FILE *out, char *err,
+                               size_t errlen)
+{
+    if (strcmp(row->v[LEDGER_CERT_STATUS], "thu-hoi") != 0 ||
+        (old && strcmp(old->v[LEDGER_CERT_STATUS], "thu-hoi") == 0))
+        return 0;
+    ledger_pending p;
+    int found = ledger_cert_pending(l, row->v[LEDGER_CERT_SERIAL], &p, err, errlen);
+    if (found <= 0)
+        return found;
+    char run[24], day[64];
+    snprintf(run, sizeof run, "%lld", p.run);
+    shown("ngay_", p.date, day, sizeof day);
+    const char *kv[] = {"so_hieu",  row->v[LEDGER_CERT_SERIAL],
+                        "thu_tuc",  config_value_label(cfg, "thu_tuc", p.procedure),
+                        "lan_chay", run,
+                        "ngay",     day,
+                        NULL};
+    char *say = site_text(cfg, "so_dang_ky_thu_hoi_dang_cho", kv);
+    say_field(out, v, "trang_thai", say);
+    free(say);
+    return 0;
+}
+
 /* One accepted row into the register. 0 or -1 (ledger error in err). */
 static int import_row(ledger *l, const config *cfg, const verdict *v, const char *now, tally *t,
                       FILE *out, char *err, size_t errlen)
@@ -157,8 +259,17 @@ static int import_row(ledger *l, const config *cfg, const verdict *v, const char
     register_cert_of(v->rec, cfg, &row);
     int found = ledger_cert_get(l, row.v[LEDGER_CERT_SERIAL], &old, err, errlen);
     int rc = found < 0 ? -1 : 0;
+    if (found > 0) {
+        merge(&row, &old);
+        if (keep_confirmed(l, cfg, v, &row, &old, out, err, errlen) < 0)
+            found = -1, rc = -1;
+    } else if (found == 0) {
+        merge(&row, NULL);
+    }
+    if (found >= 0 &&
+        say_revoked_pending(l, cfg, v, &row, found ? &old : NULL, out, err, errlen) < 0)
+        found = -1, rc = -1;
     if (found >= 0) {
-        merge(&row, found ? &old : NULL);
         char *what = found ? changes(&old, &row) : NULL;
         if (found && !what[0]) {
             t->same++;
@@ -178,6 +289,30 @@ static int import_row(ledger *l, const config *cfg, const verdict *v, const char
     return rc;
 }
 
+/* docs/register.md: a blank cell keeps the register's value. So that a partial update file
+ * (so_hieu_cts,trang_thai) of a certificate the register holds is checked as the row it
+ * makes, its blanks are filled from the register before the rules see it; a serial the
+ * register does not hold still needs every required field. 0 or -1 (ledger error). */
+static int complete_from_register(ledger *l, roster *r, char *err, size_t errlen)
+{
+    for (size_t k = 0; k < r->nrecords; k++) {
+        record *rec = &r->records[k];
+        if (!record_has(rec, "so_hieu_cts"))
+            continue;
+        char *serial = rules_serial_key(record_get(rec, "so_hieu_cts"));
+        ledger_cert c;
+        int found = ledger_cert_get(l, serial, &c, err, errlen);
+        free(serial);
+        if (found < 0)
+            return -1;
+        for (int i = 0; found && i < LEDGER_CERT_NFIELDS; i++)
+            if (i != LEDGER_CERT_SERIAL && c.v[i][0] && !record_has(rec, LEDGER_CERT_KEYS[i]))
+                record_set(rec, LEDGER_CERT_KEYS[i], c.v[i]);
+        ledger_cert_release(&c);
+    }
+    return 0;
+}
+
 static int import_file(ledger *l, const char *path, const run_options *o, const config *cfg,
                        tally *all, FILE *out, char *err, size_t errlen)
 {
@@ -191,6 +326,10 @@ static int import_file(ledger *l, const char *path, const run_options *o, const 
         roster_free(r);
         all->rejected++;
         return 0;
+    }
+    if (complete_from_register(l, r, err, errlen) < 0) {
+        roster_free(r);
+        return -1;
     }
     batch *b = rules_check_with(&r, 1, cfg, o->as_of, RULES_REGISTER);
     char now[32];
@@ -368,6 +507,16 @@ static int confirm_row(ledger *l, const config *cfg, const roster *r, const reco
     int known = why[0] ? 0 : ledger_cert_get(l, serial, &c, err, errlen);
     if (known < 0)
         goto out;
+    if (!why[0] && known && strcmp(c.v[LEDGER_CERT_STATUS], "thu-hoi") == 0 &&
+        (strcmp(p.procedure, "gia-han") == 0 || strcmp(p.procedure, "thay-doi") == 0)) {
+        /* a revoked certificate is not brought back by a renewal or a change (NĐ 130 Điều
+         * 68): refused, the request left pending for the clerk to withdraw */
+        const char *kv[] = {"so_hieu", serial, "thu_tuc",
+                            config_value_label(cfg, "thu_tuc", p.procedure), NULL};
+        char *say = site_text(cfg, "so_dang_ky_xac_nhan_thu_hoi", kv);
+        snprintf(why, sizeof why, "%s", say);
+        free(say);
+    }
     if (!why[0] && strcmp(p.procedure, "gia-han") == 0) { /* NĐ 130 Điều 63 */
         int given = record_has(rec, "ngay_het_han_moi");
         date old;
@@ -399,8 +548,12 @@ static int confirm_row(ledger *l, const config *cfg, const roster *r, const reco
     }
     char now[32];
     now_iso(now, sizeof now);
+    char new_iso[16] = "";
+    if (strcmp(p.procedure, "gia-han") == 0)
+        date_format_iso(exp, new_iso);
     if ((known && ledger_cert_put(l, &c, now, err, errlen) < 0) ||
-        ledger_pending_settle(l, p.id, "da-xac-nhan", day, err, errlen) < 0)
+        ledger_pending_settle(l, p.id, "da-xac-nhan", day, err, errlen) < 0 ||
+        (new_iso[0] && ledger_pending_set_expiry(l, p.id, new_iso, err, errlen) < 0))
         goto out;
     fprintf(out, "  confirmed %s: %s (run %lld, %s)%s%s\n", serial, p.procedure, p.run, p.date,
             known && strcmp(p.procedure, "gia-han") == 0 ? "; ngay_het_han " : "",
@@ -509,12 +662,20 @@ int register_consult(ledger *l, const config *cfg, verdict *v, long long size, c
     char *serial = rules_serial_key(record_get(v->rec, "so_hieu_cts"));
     ledger_cert c = {0};
     ledger_pending p;
+    long renewals = 0, confirmed = 0;
+    char newest[16];
     int rc = -1, known = ledger_cert_get(l, serial, &c, err, errlen);
     int pending = known < 0 ? -1 : ledger_cert_pending(l, serial, &p, err, errlen);
+    /* renew-once: the provider's confirmations count even where a stale import lowered the
+     * register's count; the larger of the two is the certificate's */
+    if (pending >= 0 &&
+        ledger_cert_confirmed(l, serial, &confirmed, newest, sizeof newest, err, errlen) < 0)
+        pending = -1;
     if (known >= 0 && pending >= 0) {
-        long renewals = 0;
         if (known)
             str_to_long(c.v[LEDGER_CERT_RENEWALS], &renewals);
+        if (confirmed > renewals)
+            renewals = confirmed;
         rules_cert rc_ = {size,
                           known,
                           known ? c.v[LEDGER_CERT_STATUS] : "",

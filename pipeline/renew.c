@@ -4,6 +4,7 @@
  * the campaign report. */
 #include "renew.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "log.h"
 #include "publish.h"
 #include "register.h"
+#include "render.h"
 #include "report.h"
 #include "util.h"
 #include "xlsxreport.h"
@@ -141,6 +143,11 @@ typedef struct campaign {
     table_out *report;
     char report_path[4096];
     long max;
+    char *result; /* the run's result CSV of the campaign's roster, NULL when none */
+    /* the selected rows the run did not make (rejected, or issued before): line -> index */
+    strmap *unmade;
+    char **unmade_text;
+    size_t nunmade, ucap, not_made;
 } campaign;
 
 static agency_count *agency_of(campaign *k, const char *name)
@@ -320,6 +327,60 @@ static int list_not_renewable(void *p, const ledger_cert *c)
     return k->report->failed ? -1 : 0;
 }
 
+/* In the window but left out: a request of another procedure pending (wait for it or
+ * withdraw it), or expired by the register's status (cấp mới). */
+static int count_blocked(void *p, const ledger_cert *c, const ledger_pending *pend)
+{
+    (void)pend;
+    campaign *k = p;
+    agency_of(k, c->v[LEDGER_CERT_AGENCY])->not_renewable++;
+    return 0;
+}
+
+static int list_blocked(void *p, const ledger_cert *c, const ledger_pending *pend)
+{
+    campaign *k = p;
+    char exp[16], day[16] = "", run[24] = "", need[24];
+    vn_date(c->v[LEDGER_CERT_EXPIRY], exp);
+    snprintf(need, sizeof need, "%ld", config_param(k->cfg, "con_han_toi_thieu_ngay", 60));
+    int expired = strcmp(c->v[LEDGER_CERT_STATUS], "het-han") == 0;
+    if (pend) {
+        vn_date(pend->date, day);
+        snprintf(run, sizeof run, "%lld", pend->run);
+    }
+    int org = strcmp(c->v[LEDGER_CERT_TYPE], "co-quan") == 0;
+    const char *kv[] = {"thu_tuc",
+                        pend ? config_value_label(k->cfg, "thu_tuc", pend->procedure) : "",
+                        "lan_chay",
+                        run,
+                        "ngay",
+                        day,
+                        "so_hieu",
+                        c->v[LEDGER_CERT_SERIAL],
+                        "ngay_het_han",
+                        exp,
+                        "toi_thieu",
+                        need,
+                        "mau_don",
+                        org ? "Mẫu 03" : "Mẫu 01",
+                        "mau_cong_van",
+                        org ? "Mẫu 04" : "Mẫu 02",
+                        NULL};
+    char *why = text(k, expired ? "chien_dich_trang_thai_het_han" : "chien_dich_dang_cho", kv);
+    char *todo = text(k, expired ? "chien_dich_cap_moi_het_han" : "chien_dich_dang_cho_viec", kv);
+    const char *row[NREP] = {c->v[LEDGER_CERT_AGENCY],
+                             c->v[LEDGER_CERT_SERIAL],
+                             holder(c),
+                             exp,
+                             c->v[LEDGER_CERT_RENEWALS],
+                             why,
+                             todo};
+    tout_row(k->report, row);
+    free(why);
+    free(todo);
+    return k->report->failed ? -1 : 0;
+}
+
 static int agency_cmp(const void *a, const void *b)
 {
     return strcmp(((const agency_count *)a)->name, ((const agency_count *)b)->name);
@@ -341,6 +402,77 @@ static char *roster_base(const char *dir, const char *name)
     }
 }
 
+/* What the run said of the selected rows it did not make (rejected, or issued by an earlier
+ * run: da-lap): the report states what was made, not what was selected. Only those rows are
+ * held (a campaign's rejections are few). */
+static void load_unmade(campaign *k)
+{
+    buf bytes, store;
+    buf_init(&bytes, 0);
+    buf_init(&store, 0);
+    if (k->result && buf_read_file(&bytes, k->result) == 0) {
+        const char *p = bytes.data, *end = bytes.data + bytes.len;
+        const char *nl = memchr(p, '\n', (size_t)(end - p)); /* the header line */
+        p = nl ? nl + 1 : end;
+        report_row row;
+        while (p < end && report_csv_read_row(&p, end, k->cfg, &store, &row) == 0) {
+            if (strcmp(row.status, report_status_label(&(verdict){.accepted = 1})) == 0)
+                continue;
+            char line[24], *fix = report_row_fix(&row, 0);
+            snprintf(line, sizeof line, "%ld", row.line);
+            k->unmade_text = xgrow(k->unmade_text, &k->ucap, k->nunmade + 1, sizeof(char *));
+            k->unmade_text[k->nunmade] = xasprintf("%s: %s", row.status, fix);
+            strmap_set(k->unmade, line, k->nunmade++);
+            free(fix);
+        }
+    }
+    buf_release(&bytes);
+    buf_release(&store);
+}
+
+/* The spooled row of line `line` of the roster: its cells in row (pointing into text). */
+static void spool_split(char *text, const char *row[NREP])
+{
+    char *p = text;
+    for (size_t i = 0; i < NREP; i++) {
+        row[i] = p;
+        char *sep = strchr(p, '\x1f');
+        if (sep)
+            *sep = '\0', p = sep + 1;
+        else
+            p += strlen(p);
+    }
+}
+
+/* The index into unmade_text of the roster's line, or -1 when the run made it. */
+static long unmade_of(const campaign *k, long line)
+{
+    char key[24];
+    size_t i;
+    snprintf(key, sizeof key, "%ld", line);
+    return strmap_get(k->unmade, key, &i) ? (long)i : -1;
+}
+
+/* The agencies' counts corrected by what the run did not make. */
+static void count_unmade(campaign *k)
+{
+    rewind(k->spool);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    for (long n = 2; (got = getline(&line, &cap, k->spool)) > 0; n++) {
+        if (unmade_of(k, n) < 0)
+            continue;
+        const char *row[NREP];
+        line[got - 1] = line[got - 1] == '\n' ? '\0' : line[got - 1];
+        spool_split(line, row);
+        agency_count *a = agency_of(k, row[REP_AGENCY]);
+        a->prepared -= a->prepared > 0;
+        k->not_made++;
+    }
+    free(line);
+}
+
 /* The report: a summary line per agency, the prepared certificates, the others. */
 static int write_report(campaign *k, ledger *l, const char *dir, const run_result *run, char *err,
                         size_t errlen)
@@ -349,10 +481,13 @@ static int write_report(campaign *k, ledger *l, const char *dir, const run_resul
     snprintf(k->report_path, sizeof k->report_path, "%s.csv", base);
     table_out t;
     k->report = &t;
+    load_unmade(k);
+    count_unmade(k);
     int rc = tout_open(&t, base, k->o->epoch, "Báo cáo chiến dịch gia hạn chứng thư số",
                        REPORT_HEADS, REPORT_WIDTHS, NREP, 1);
     free(base);
-    qsort(k->a, k->na, sizeof *k->a, agency_cmp);
+    if (k->na) /* qsort is not given NULL, even for nothing */
+        qsort(k->a, k->na, sizeof *k->a, agency_cmp);
     for (size_t i = 0; i < k->na && rc == 0; i++) {
         char prepared[24], letters[24], none[24];
         snprintf(prepared, sizeof prepared, "%zu", k->a[i].prepared);
@@ -380,24 +515,31 @@ static int write_report(campaign *k, ledger *l, const char *dir, const run_resul
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
-    while (rc == 0 && (got = getline(&line, &cap, k->spool)) > 0) {
+    for (long n = 2; rc == 0 && (got = getline(&line, &cap, k->spool)) > 0; n++) {
         const char *row[NREP];
-        char *p = line;
         line[got - 1] = line[got - 1] == '\n' ? '\0' : line[got - 1];
-        for (size_t i = 0; i < NREP; i++) {
-            row[i] = p;
-            char *sep = strchr(p, '\x1f');
-            if (sep)
-                *sep = '\0', p = sep + 1;
-            else
-                p += strlen(p);
+        spool_split(line, row);
+        long u = unmade_of(k, n); /* the roster's line n: what the run said of it */
+        char *why = NULL, *todo = NULL;
+        if (u >= 0) {
+            const char *kv[] = {"ket_qua", k->unmade_text[u], NULL};
+            why = text(k, "chien_dich_khong_lap", kv);
+            todo = text(k, "chien_dich_khong_lap_viec", kv);
+            row[REP_RESULT] = why;
+            row[REP_TODO] = todo;
         }
         tout_row(&t, row);
+        free(why);
+        free(todo);
     }
     free(line);
     if (rc == 0 &&
         ledger_each_not_renewable(l, k->from, k->to, k->max, list_not_renewable, k, err, errlen) !=
             0 &&
+        !t.failed)
+        rc = -1;
+    if (rc == 0 &&
+        ledger_each_blocked(l, k->from, k->to, k->max, list_blocked, k, err, errlen) != 0 &&
         !t.failed)
         rc = -1;
     if (tout_close(&t) < 0 && rc == 0) {
@@ -425,6 +567,9 @@ static int select_all(campaign *k, ledger *l, const char *base, char *err, size_
         rc = -1;
     if (rc == 0 && ledger_each_not_renewable(l, k->from, k->to, k->max, count_not_renewable, k, err,
                                              errlen) != 0)
+        rc = -1;
+    if (rc == 0 &&
+        ledger_each_blocked(l, k->from, k->to, k->max, count_blocked, k, err, errlen) != 0)
         rc = -1;
     if (k->roster.failed && rc == 0)
         rc = -1;
@@ -469,6 +614,38 @@ static int make_documents(const run_options *o, const config *cfg, const char *b
     return 0;
 }
 
+/* A campaign is the month's (issue 12 item 4: renew again for the same month prepares
+ * nothing new): the as-of date of the month's first campaign, found in the ledger (its
+ * roster processed) or as a folder OUT/chien-dich-gia-han/YYYY-MM-DD; as_of when there is
+ * none. */
+static date month_campaign(const run_options *o, ledger *l, date as_of)
+{
+    char err[512], day[16] = "";
+    date first = as_of, d;
+    int found = 0;
+    if (ledger_campaign_day(l, as_of.y, as_of.m, day, sizeof day, err, sizeof err) == 1 &&
+        date_parse(day, &d) == DATE_OK)
+        first = d, found = 1;
+    char *root = xasprintf("%s/chien-dich-gia-han", o->out);
+    DIR *dir = opendir(root);
+    struct dirent *e;
+    while (dir && (e = readdir(dir)) != NULL) {
+        if (strlen(e->d_name) != 10 || date_parse(e->d_name, &d) != DATE_OK || d.y != as_of.y ||
+            d.m != as_of.m)
+            continue;
+        char *bp = xasprintf("%s/%s/bao-cao.csv", root, e->d_name);
+        struct stat st;
+        int reported = stat(bp, &st) == 0; /* a campaign that got as far as its report */
+        free(bp);
+        if (reported && (!found || date_cmp(d, first) < 0))
+            first = d, found = 1;
+    }
+    if (dir)
+        closedir(dir);
+    free(root);
+    return first;
+}
+
 int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_result *res)
 {
     char err[512] = "", asof[16];
@@ -478,15 +655,41 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
     k.o = o, k.cfg = cfg, k.as_of = o->as_of;
     k.max = config_param(cfg, "gia_han_so_lan_toi_da", 1);
     k.index = strmap_new();
-    renew_window(cfg, o->as_of, k.from, k.to);
-    date_format_iso(o->as_of, asof);
+    k.unmade = strmap_new();
+    ledger *l = NULL;
+    int status = register_open(o, &l);
+    int rc = 0;
+    if (status == RUN_OK) { /* the renderer first: a roster written that the run cannot make
+                             * would be selected again, and written twice, next time */
+        char why[512];
+        renderer *pre = render_new(cfg, why, sizeof why);
+        if (!pre) {
+            log_line(LOGP_ERROR,
+                     "renew: the documents cannot be made (%s); nothing was selected or written",
+                     why);
+            status = RUN_OUTPUT;
+            rc = 1; /* said */
+        }
+        render_free(pre);
+    }
+    if (status == RUN_OK)
+        k.as_of = month_campaign(o, l, o->as_of);
+    int again = date_cmp(k.as_of, o->as_of) != 0;
+    renew_window(cfg, k.as_of, k.from, k.to);
+    date_format_iso(k.as_of, asof);
     char *dir = xasprintf("%s/chien-dich-gia-han/%s", o->out, asof);
     /* one drop folder for every campaign: what one left behind is made by the next */
     char *in = xasprintf("%s/chien-dich-gia-han/nhan", o->out);
     char *name = xasprintf("gia-han-%s", asof);
     char *base = roster_base(dir, name);
-    ledger *l = NULL;
-    int status = register_open(o, &l);
+    if (again) {
+        char given[16];
+        date_format_iso(o->as_of, given);
+        fprintf(out,
+                "renew: the campaign of %02d/%04d ran as of %s: its window is kept, so this "
+                "run (as of %s) prepares nothing new but what that campaign left\n",
+                k.as_of.m, k.as_of.y, asof, given);
+    }
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     k.spool = status == RUN_OK ? tmpfile() : NULL;
@@ -494,7 +697,8 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
         snprintf(err, sizeof err, "cannot create %s: %s", in, strerror(errno));
         status = RUN_OUTPUT;
     }
-    int rc = status == RUN_OK ? select_all(&k, l, base, err, sizeof err) : 0;
+    if (status == RUN_OK)
+        rc = select_all(&k, l, base, err, sizeof err);
     r.select_seconds = since(&t0);
     for (size_t i = 0; i < k.na; i++) {
         r.selected += k.a[i].prepared;
@@ -513,6 +717,10 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
     ledger_close(l);
     l = NULL;
     run_result run = {0};
+    if (status == RUN_OK && rc == 0 && r.selected) {
+        const char *slash = strrchr(base, '/');
+        k.result = xasprintf("%s/done/%s.csv.ketqua.csv", in, slash ? slash + 1 : base);
+    }
     if (status == RUN_OK && rc == 0)
         rc = make_documents(o, cfg, base, in, r.selected, &run, &r, &status, err, sizeof err);
     if (status == RUN_OUTPUT && rc == 0) { /* nothing prepared: no report says it was */
@@ -540,11 +748,19 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
         char f[16], t[16];
         vn_date(k.from, f);
         vn_date(k.to, t);
+        size_t agencies = 0;
+        for (size_t i = 0; i < k.na; i++)
+            agencies += k.a[i].prepared > 0;
         fprintf(out,
                 "renew: as of %s, expiry from %s to before %s: %zu certificate(s) prepared for "
                 "%zu agenc%s, %zu document(s); %zu cannot be renewed; report %s\n",
-                asof, f, t, r.selected, r.agencies, r.agencies == 1 ? "y" : "ies", r.documents,
-                r.not_renewable, k.report_path);
+                asof, f, t, r.selected - k.not_made, agencies, agencies == 1 ? "y" : "ies",
+                r.documents, r.not_renewable, k.report_path);
+        if (k.not_made)
+            fprintf(out,
+                    "renew: %zu selected certificate(s) were not made by the run (rejected or "
+                    "issued before); the report says why\n",
+                    k.not_made);
         if (!r.selected)
             fprintf(out, "renew: nothing new to prepare\n");
         log_line(LOGP_INFO, "renew: %zu selected in %.3f s; %zu document(s) made in %.3f s",
@@ -558,6 +774,11 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
         free(k.a[i].name);
     free(k.a);
     strmap_free(k.index);
+    strmap_free(k.unmade);
+    for (size_t i = 0; i < k.nunmade; i++)
+        free(k.unmade_text[i]);
+    free(k.unmade_text);
+    free(k.result);
     free(base);
     free(name);
     free(in);

@@ -19,10 +19,15 @@
  * Beside them, the campaign report bao-cao.csv and bao-cao.xlsx: per agency what was
  * prepared, then each certificate prepared, then those in or before the window that cannot
  * be renewed (renewed already, fewer than 60 days left, expired) with what to do instead
- * (cấp mới: Mẫu 01/03 and 02/04). Its texts are the config's <site> values chien_dich_*.
+ * (cấp mới: Mẫu 01/03 and 02/04), and those of the window left out for a request of another
+ * procedure pending or a status het-han. A selected certificate the run did not make
+ * (rejected, or da-lap) is reported with the run's reason, read back from its result CSV.
+ * Its texts are the config's <site> values chien_dich_*.
  *
  * The register is streamed from SQLite, never held in memory: what the campaign holds is
- * one count per agency. Running it again for the same month prepares nothing new. */
+ * one count per agency. Running it again for the same month prepares nothing new: a
+ * campaign is the month's, and a later renew of that month keeps the first one's as-of date
+ * (so its window), finishing only what it left. */
 #ifndef CTS_RENEW_H
 #define CTS_RENEW_H
 

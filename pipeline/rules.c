@@ -502,18 +502,34 @@ static void rule_days_left(ctx *c)
     add_case(c, "con-han-60-ngay", variant, "ngay_het_han", pairs);
 }
 
+/* gia-tri-khong-hop-le (case so): so_lan_gia_han, when given, is a whole number >= 0. 1 when
+ * it is (its value in *times), 0 when empty, -1 when not (the finding added). */
+static int renewals_value(ctx *c, long *times)
+{
+    const char *raw = record_get(c->rec, "so_lan_gia_han");
+    if (str_empty(raw))
+        return 0;
+    if (str_to_long(raw, times) == 0 && *times >= 0)
+        return 1;
+    const char *pairs[] = {"truong", roster_label("so_lan_gia_han"), "gia_tri", raw, NULL};
+    add_case(c, "gia-tri-khong-hop-le", "so", "so_lan_gia_han", pairs);
+    return -1;
+}
+
+/* A register row's so_lan_gia_han is judged as a renewal's (docs/register.md): an unreadable
+ * count is never taken for 0, which the campaign would renew. */
+static void rule_register_renewals(ctx *c)
+{
+    long times;
+    renewals_value(c, &times);
+}
+
 /* gia-han-mot-lan: a certificate is renewed once only (NĐ 130 Điều 63, seed §2.3.1). */
 static void rule_renew_once(ctx *c)
 {
-    const char *raw = record_get(c->rec, "so_lan_gia_han");
     long times;
-    if (!proc_is(c, "gia-han") || str_empty(raw))
+    if (!proc_is(c, "gia-han") || renewals_value(c, &times) <= 0)
         return;
-    if (str_to_long(raw, &times) < 0 || times < 0) {
-        const char *pairs[] = {"truong", roster_label("so_lan_gia_han"), "gia_tri", raw, NULL};
-        add_case(c, "gia-tri-khong-hop-le", "so", "so_lan_gia_han", pairs);
-        return;
-    }
     long max = config_param(c->cfg, "gia_han_so_lan_toi_da", 1);
     if (times < max)
         return;
@@ -667,8 +683,9 @@ static void settle(verdict *v)
  * no procedure, no head's confirmation, its own required fields, and no letter (so not the
  * agency's letter details, thong-tin-co-quan). */
 static const rule_fn REGISTER_RULES[] = {
-    rule_coded_values, rule_excel_damage, rule_lengths, rule_dates, rule_agency_named,
-    rule_required,     rule_cccd,         rule_serials, rule_email, rule_phone,
+    rule_coded_values,      rule_excel_damage, rule_lengths, rule_dates, rule_agency_named,
+    rule_required,          rule_cccd,         rule_serials, rule_email, rule_phone,
+    rule_register_renewals,
 };
 
 static void check_one(const roster *src, const record *rec, const config *cfg, date as_of,
@@ -815,7 +832,10 @@ static void check_duplicate(batch *b, size_t i, const config *cfg, strmap *t)
     if (!v->accepted || !v->thu_tuc[0])
         return;
     int individual = strcmp(v->loai_thue_bao, "co-quan") != 0;
-    char *key = subscriber_key(v);
+    /* NĐ 130 Điều 63 is per certificate: a request about an existing one (renewal, change,
+     * revocation) is the same request only for the same serial; cap-moi keys on the
+     * subscriber */
+    char *key = rules_register_tracks(v, cfg) ? request_key(v, 0) : subscriber_key(v);
     if (!key)
         return;
     size_t earlier;

@@ -94,6 +94,13 @@ check "second renew: exit 0, nothing new to prepare (got $rc)" \
 check "second renew: no new document, no new roster, still four pending" \
     '[ "$(pdfs | wc -l)" -eq "$before" ] && [ ! -e "$CAMP/gia-han-2026-12-01-2.csv" ] && [ "$(q "select count(*) from cert_requests")" -eq 4 ]'
 check "second renew: its report beside the first, which stays" '[ -s "$CAMP/bao-cao-2.csv" ] && grep -q A001 "$rep"'
+# a later day of the same month: the month's campaign keeps its window (01/12/2026's)
+"$BIN" renew --as-of 2026-12-15 --out "$OUT" >"$T/renew3.out" 2>"$T/renew3.err"
+rc=$?
+check "renew of 15/12 after 01/12: exit 0, says the month's campaign keeps its window (got $rc)" \
+    '[ $rc -eq 0 ] && grep -qF "the campaign of 12/2026 ran as of 2026-12-01" "$T/renew3.out" && grep -qF "0 certificate(s) prepared" "$T/renew3.out"'
+check "renew of 15/12: no new document, no folder of its own, no second Mẫu 08, still four pending" \
+    '[ "$(pdfs | wc -l)" -eq "$before" ] && [ ! -e "$OUT/chien-dich-gia-han/2026-12-15" ] && [ "$(q "select count(*) from cert_requests")" -eq 4 ] && [ -s "$CAMP/bao-cao-3.csv" ]'
 
 # ---- a clerk's roster the register contradicts ----
 mkdir -p "$T/in"

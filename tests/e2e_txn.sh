@@ -256,8 +256,8 @@ new02=$(echo "$new" | grep /Mau02-)
 links=$(q "$S/out" "select count(*) from document_requests dr join documents d on d.id = dr.document where d.path = '$new02'")
 check "resubmission: ledger: 30 requests, the new Mẫu 02 carries 3 (got $links)" \
     '[ "$(q "$S/out" "select count(*) from requests")" -eq 30 ] && [ "$links" -eq 3 ]'
-check "resubmission: ledger schema version 4 (issue 12: the register) with its seven tables" \
-    '[ "$(q "$S/out" "pragma user_version")" = 4 ] && has_tables "$S/out"'
+check "resubmission: ledger schema version 5 (issue 12: the register, confirmed renewals' new expiry) with its seven tables" \
+    '[ "$(q "$S/out" "pragma user_version")" = 5 ] && has_tables "$S/out"'
 check "resubmission: run reports in OUT/runs/000001 and 000002, OUT/report.* the latest" \
     'for r in 000001 000002; do [ -s "$S/out/runs/$r/report.csv" ] && pdfinfo "$S/out/runs/$r/report.pdf" >/dev/null 2>&1 || exit 1; done && cmp -s "$S/out/report.csv" "$S/out/runs/000002/report.csv"'
 check "resubmission: nothing left behind, ledger intact" 'clean_ok "$S/out" "$S/in"'
@@ -755,8 +755,8 @@ check "migration: the fixture is a version 1 ledger" '[ "$(q "$S/out" "pragma us
 cp $DATA/e2e_cap_moi.csv "$S/in/"
 ctrun s12 "$S/in" "$S/out"
 check "migration: the run exits 1 (got $rc; $(first "$T/s12.err" 200))" '[ $rc -eq 1 ]'
-check "migration: user_version is 4, with the seven tables and the register ($(tables_of "$S/out"))" \
-    '[ "$(q "$S/out" "pragma user_version")" = 4 ] && has_tables "$S/out" && tables_of "$S/out" | grep -qw certificates'
+check "migration: user_version is 5, with the seven tables and the register ($(tables_of "$S/out"))" \
+    '[ "$(q "$S/out" "pragma user_version")" = 5 ] && has_tables "$S/out" && tables_of "$S/out" | grep -qw certificates'
 old=$(q "$S/out" "select (select started || '|' || outcome from runs where id = 1) || ';' ||
     (select name || '|' || sha256 from rosters where id = 1) || ';' ||
     (select name || '|' || date from requests where key = 'cap-moi|089185001234|') || ';' ||

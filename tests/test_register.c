@@ -573,6 +573,361 @@ static void test_campaign_twice(void **state)
     free(out);
 }
 
+/* Runs the campaign of the fixture's as-of date; what it said is dropped. */
+static int campaign(fixture *f, renew_result *r, char **said)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    int rc = renew_campaign(&f->o, f->cfg, m, r);
+    fclose(m);
+    if (said)
+        *said = out;
+    else
+        free(out);
+    return rc;
+}
+
+static char *report_of(fixture *f, const char *day)
+{
+    char *path = xasprintf("%s/chien-dich-gia-han/%s/bao-cao.csv", f->dir, day);
+    char *text = tu_slurp(path);
+    assert_non_null(text);
+    free(path);
+    return text;
+}
+
+/* Two certificates of one person (one CCCD) in the window: both renewed, two Mẫu 07 (Điều 63
+ * NĐ 130/2018 is per certificate), not the second rejected as trung-lap. */
+static void test_campaign_two_certificates_one_person(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
+    row(&b, "A0000002", "089185000001", "15/02/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    renew_result r;
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 2);
+    assert_int_equal(r.documents, 3); /* two Mẫu 07, one Mẫu 08 */
+    ledger *l = open_ledger(f);
+    ledger_pending p;
+    char err[512];
+    assert_int_equal(ledger_cert_pending(l, "A0000002", &p, err, sizeof err), 1);
+    ledger_close(l);
+    char *rep = report_of(f, "2026-12-01");
+    assert_null(strstr(rep, "trung-lap"));
+    assert_non_null(strstr(rep, "cho 2 chứng thư số (2 Mẫu 07, 1 Mẫu 08)"));
+    free(rep);
+}
+
+/* A selected certificate whose request an earlier run issued (da-lap): the report says so,
+ * not "prepared", and the agency's summary counts what the run made. */
+static void test_campaign_reports_what_was_made(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
+    row(&b, "A0000002", "089185000002", "15/02/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    /* issued by an earlier version, which recorded nothing pending against the serial */
+    commit_pending(f, "gia-han|089185000002|A0000002", "gia-han", NULL);
+    renew_result r;
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 2);
+    assert_int_equal(r.documents, 2); /* one Mẫu 07, one Mẫu 08 */
+    char *rep = report_of(f, "2026-12-01");
+    assert_non_null(strstr(rep, "cho 1 chứng thư số (1 Mẫu 07, 1 Mẫu 08)"));
+    char *line = strstr(rep, "A0000002");
+    assert_non_null(line);
+    char *eol = strchr(line, '\n');
+    assert_non_null(eol);
+    *eol = '\0';
+    assert_null(strstr(line, "Đã lập hồ sơ gia hạn"));
+    assert_non_null(strstr(line, "01/12/2026")); /* when the earlier run made it */
+    free(rep);
+}
+
+/* An unreadable so_lan_gia_han is rejected as a roster's would be (gia-tri-khong-hop-le,
+ * case so), naming file, row and field: never read as 0 and renewed. */
+static void test_import_unreadable_renewals(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "-1", "hoat-dong");
+    row(&b, "A0000002", "089185000002", "30/01/2027", "abc", "hoat-dong");
+    row(&b, "A0000003", "089185000003", "30/01/2027", "một", "hoat-dong");
+    row(&b, "A0000004", "089185000004", "30/01/2027", "1.0", "hoat-dong");
+    row(&b, "A0000005", "089185000005", "30/01/2027", "0", "hoat-dong");
+    char *said;
+    assert_int_equal(import_text(f, buf_str(&b), &said), RUN_REJECTED);
+    assert_non_null(strstr(said, "5 row(s): 1 added, 0 updated, 0 unchanged, 4 rejected"));
+    assert_non_null(strstr(said, "dòng 2, «Số lần đã gia hạn»: «Số lần đã gia hạn» phải là một "
+                                 "số nguyên (ví dụ 0 nếu chứng thư số chưa được gia hạn lần "
+                                 "nào), không phải «-1»"));
+    assert_non_null(strstr(said, "dòng 5, «Số lần đã gia hạn»"));
+    assert_non_null(strstr(said, "không phải «1.0»"));
+    free(said);
+    renew_result r;
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 1);
+    buf_release(&b);
+}
+
+/* A stale register file imported after a confirmed renewal: the register keeps the confirmed
+ * count and new expiry, saying so per field; and a register whose count was lowered anyway
+ * (before this check) still refuses a second renewal: the confirmed renewals count. */
+static void test_reimport_after_confirm(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    commit_pending(f, "gia-han|089185000009|A0000009", "gia-han", "A0000009");
+    char *said;
+    assert_int_equal(run_confirm(f, "so_hieu_cts,ngay_het_han_moi\nA0000009,15/03/2030\n", &said),
+                     RUN_OK);
+    free(said);
+    assert_int_equal(import_text(f, buf_str(&b), &said), RUN_OK);
+    assert_non_null(strstr(said, "dòng 2, «Số lần đã gia hạn»: giữ 1 của sổ đăng ký"));
+    assert_non_null(strstr(said, "dòng 2, «Ngày hết hạn»: giữ 15/03/2030 của sổ đăng ký"));
+    assert_non_null(strstr(said, "0 added, 0 updated, 1 unchanged"));
+    free(said);
+    expect_cert(f, "A0000009", LEDGER_CERT_RENEWALS, "1");
+    expect_cert(f, "A0000009", LEDGER_CERT_EXPIRY, "2030-03-15");
+    buf_release(&b);
+
+    /* the register lowered behind the import's back */
+    ledger *l = open_ledger(f);
+    ledger_cert c;
+    char err[512];
+    assert_int_equal(ledger_cert_get(l, "A0000009", &c, err, sizeof err), 1);
+    free(c.v[LEDGER_CERT_RENEWALS]), c.v[LEDGER_CERT_RENEWALS] = xstrdup("0");
+    free(c.v[LEDGER_CERT_EXPIRY]), c.v[LEDGER_CERT_EXPIRY] = xstrdup("2027-03-15");
+    assert_int_equal(ledger_cert_put(l, &c, "2026-12-06T08:00:00", err, sizeof err), 0);
+    ledger_cert_release(&c);
+    ledger_close(l);
+    roster *r = roster_new("gia-han.csv");
+    verdict v;
+    renewal(f, r, "gia-han", "089185000009", "A0000009", "0", &v);
+    consult(f, &v);
+    assert_false(v.accepted);
+    assert_non_null(find(&v, "gia-han-mot-lan"));
+    verdict_release(&v);
+    roster_free(r);
+    renew_result res;
+    assert_int_equal(campaign(f, &res, NULL), RUN_OK);
+    assert_int_equal(res.selected, 0);
+    assert_int_equal(res.not_renewable, 1);
+}
+
+/* A certificate revoked while its renewal waits: the import says so, naming the request, and
+ * the provider's confirmation of the renewal is refused (it stays pending): a renewal never
+ * brings a revoked certificate back. */
+static void test_confirm_refused_when_revoked(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    commit_pending(f, "gia-han|089185000009|A0000009", "gia-han", "A0000009");
+    buf_reset(&b);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "thu-hoi");
+    char *said;
+    assert_int_equal(import_text(f, buf_str(&b), &said), RUN_OK);
+    assert_non_null(strstr(said, "dòng 2, «Trạng thái chứng thư số»"));
+    assert_non_null(strstr(said, "yêu cầu «Gia hạn» (lần chạy số 1 ngày 01/12/2026)"));
+    free(said);
+    buf_release(&b);
+    assert_int_equal(run_confirm(f, "so_hieu_cts,ngay_het_han_moi\nA0000009,15/03/2030\n", &said),
+                     RUN_REJECTED);
+    assert_non_null(strstr(said, "0 request(s) confirmed, 1 row(s) not applied"));
+    assert_non_null(strstr(said, "chứng thư số A0000009 đã bị thu hồi"));
+    free(said);
+    expect_cert(f, "A0000009", LEDGER_CERT_STATUS, "thu-hoi");
+    expect_cert(f, "A0000009", LEDGER_CERT_RENEWALS, "0");
+    ledger *l = open_ledger(f);
+    ledger_pending p;
+    char err[512];
+    assert_int_equal(ledger_cert_pending(l, "A0000009", &p, err, sizeof err), 1);
+    ledger_close(l);
+}
+
+/* The report lists what in the window cannot be renewed this month and why: a certificate
+ * with a request of another procedure pending (which, from which run and date), and one the
+ * register holds as expired (cấp mới, Mẫu 01 and 02). */
+static void test_campaign_lists_blocked(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
+    row(&b, "A0000002", "089185000002", "15/02/2027", "0", "het-han");
+    row(&b, "A0000003", "089185000003", "15/02/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    commit_pending(f, "thu-hoi|089185000003|A0000003", "thu-hoi", "A0000003");
+    renew_result r;
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 1);
+    assert_int_equal(r.not_renewable, 2);
+    char *rep = report_of(f, "2026-12-01");
+    assert_non_null(strstr(rep, "1 chứng thư số (1 Mẫu 07, 1 Mẫu 08); 2 chứng thư số"));
+    char *line = strstr(rep, "A0000002");
+    assert_non_null(line);
+    assert_non_null(strstr(line, "Mẫu 01"));
+    line = strstr(rep, "A0000003");
+    assert_non_null(line);
+    char *eol = strchr(line, '\n');
+    assert_non_null(eol);
+    *eol = '\0';
+    assert_non_null(strstr(line, "«Thu hồi»"));
+    assert_non_null(strstr(line, "lần chạy số 1 ngày 01/12/2026"));
+    free(rep);
+}
+
+/* A campaign is the month's: renew --as-of 15/12 after 01/12 keeps the first one's window and
+ * prepares nothing new (no second Mẫu 08 "theo kế hoạch tháng 12/2026"); January's runs as
+ * before. */
+static void test_campaign_same_month(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong"); /* 01/12's window */
+    row(&b, "A0000002", "089185000002", "10/04/2027", "0", "hoat-dong"); /* 15/12's, 01/01's */
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    renew_result r;
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 1);
+    f->o.as_of = (date){2026, 12, 15};
+    char *said;
+    assert_int_equal(campaign(f, &r, &said), RUN_OK);
+    assert_int_equal(r.selected, 0);
+    assert_int_equal(r.documents, 0);
+    assert_non_null(strstr(said, "the campaign of 12/2026 ran as of 2026-12-01"));
+    free(said);
+    char *second = xasprintf("%s/chien-dich-gia-han/2026-12-15", f->dir);
+    assert_int_not_equal(access(second, F_OK), 0);
+    free(second);
+    f->o.as_of = (date){2027, 1, 1};
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 1);
+    assert_int_equal(r.documents, 2);
+}
+
+/* A partial update file (serial and status) for a certificate the register holds: the blank
+ * cells keep the register's values, so the required fields are there; for a serial the
+ * register does not hold, they are still required. */
+static void test_import_partial_update(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    char *said;
+    assert_int_equal(import_text(f, "so_hieu_cts,trang_thai\na000 0001,thu-hoi\n", &said), RUN_OK);
+    assert_non_null(strstr(said, "1 row(s): 0 added, 1 updated, 0 unchanged, 0 rejected"));
+    assert_non_null(strstr(said, "trang_thai hoat-dong → thu-hoi"));
+    free(said);
+    expect_cert(f, "A0000001", LEDGER_CERT_STATUS, "thu-hoi");
+    expect_cert(f, "A0000001", LEDGER_CERT_EXPIRY, "2027-01-30");
+    assert_int_equal(import_text(f, "so_hieu_cts,trang_thai\nA00000FF,thu-hoi\n", &said),
+                     RUN_REJECTED);
+    assert_non_null(strstr(said, "Thiếu «Ngày hết hạn»"));
+    free(said);
+}
+
+/* The documents cannot be made (no fonts or templates where the run looks): the campaign
+ * writes nothing, so the next one, once they are back, writes one roster, not a second one
+ * for the same certificates. */
+static void test_campaign_checks_renderer_first(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    char here[4096];
+    assert_non_null(getcwd(here, sizeof here));
+    assert_int_equal(chdir(f->dir), 0); /* ./fonts and ./templates are not there */
+    renew_result r;
+    int rc = campaign(f, &r, NULL);
+    assert_int_equal(chdir(here), 0);
+    assert_int_equal(rc, RUN_OUTPUT);
+    char *made = xasprintf("%s/chien-dich-gia-han/2026-12-01/gia-han-2026-12-01.csv", f->dir);
+    char *dropped = xasprintf("%s/chien-dich-gia-han/nhan/gia-han-2026-12-01.csv", f->dir);
+    assert_int_not_equal(access(made, F_OK), 0);
+    assert_int_not_equal(access(dropped, F_OK), 0);
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 1);
+    assert_int_equal(r.documents, 2);
+    char *second = xasprintf("%s/chien-dich-gia-han/2026-12-01/gia-han-2026-12-01-2.csv", f->dir);
+    assert_int_equal(access(made, F_OK), 0);
+    assert_int_not_equal(access(second, F_OK), 0);
+    free(second);
+    free(made);
+    free(dropped);
+}
+
+/* trung-lap within a roster is per certificate for a request about an existing one: two
+ * renewals of one person's two certificates both pass, the same certificate twice does not;
+ * cap-moi keeps its key, the subscriber. */
+static void test_duplicate_key_per_certificate(void **state)
+{
+    fixture *f = *state;
+    roster *r = roster_new("gia-han.csv");
+    static const char *const proc[] = {"gia-han", "gia-han", "gia-han", "cap-moi", "cap-moi"};
+    static const char *const serial[] = {"A0000001", "A0000002", "a000 0002", "", ""};
+    for (int i = 0; i < 5; i++) {
+        record *rec = roster_add_record(r, 2 + i);
+        record_set(rec, "thu_tuc", proc[i]);
+        record_set(rec, "loai_thue_bao", "ca-nhan");
+        record_set(rec, "co_quan_quan_ly", "Sở Tài chính tỉnh An Giang");
+        record_set(rec, "ho_ten", "Nguyễn Văn An");
+        record_set(rec, "so_cccd", "089185000009");
+        record_set(rec, "chuc_vu", "Chuyên viên");
+        record_set(rec, "co_quan_cong_tac", "Phòng Tin học");
+        record_set(rec, "email", "an@angiang.gov.vn");
+        record_set(rec, "dien_thoai", "0913 456 789");
+        record_set(rec, "so_hieu_cts", serial[i]);
+        record_set(rec, "ngay_het_han", "15/03/2027");
+        record_set(rec, "so_lan_gia_han", "0");
+        record_set(rec, "xac_nhan_thu_truong", "có");
+    }
+    batch *b = rules_check(&r, 1, f->cfg, f->o.as_of);
+    assert_true(b->v[0].accepted);
+    assert_true(b->v[1].accepted);
+    assert_false(b->v[2].accepted);
+    assert_non_null(find(&b->v[2], "trung-lap"));
+    assert_true(b->v[3].accepted);
+    assert_false(b->v[4].accepted);
+    assert_non_null(find(&b->v[4], "trung-lap"));
+    batch_free(b);
+    roster_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -588,6 +943,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_confirm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_key_per_certificate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_two_certificates_one_person, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_reports_what_was_made, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_unreadable_renewals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reimport_after_confirm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_confirm_refused_when_revoked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_lists_blocked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_same_month, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_partial_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_checks_renderer_first, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
