@@ -54,9 +54,12 @@ roster() {
 
 # Runs the pipeline once on a fresh roster of $1 rows into a new $T/runK/out, named by OUT. Sets
 # WALL and CPU (seconds), RSS (KB, "?" without /usr/bin/time) and RC; the roster is made before
-# the clock starts. Earlier runs' files are left until the end: deleting thousands of files just
-# before a run makes the next file creations slow on some file systems (ext4 without a journal
-# skips recently deleted inodes one by one), and that would be measured as ours.
+# the clock starts. Earlier runs' files are left until the end: on ext4 without a journal (this
+# machine's root file system), each new file's inode allocation skips, one by one, the inodes
+# deleted in the last 60 s (300 s while their table block is dirty: ext4's recently_deleted),
+# so thousands of files deleted just before a run slow its file creations, and that would be
+# measured as ours. For the same reason a bench run within five minutes of a test suite or of
+# another bench on such a file system measures the disk; TMPDIR=/dev/shm measures the program.
 RUNS=0
 run_roster() {
     RUNS=$((RUNS + 1))
