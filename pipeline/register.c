@@ -6,6 +6,7 @@
 #include "register.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -45,6 +46,20 @@ int register_open(const run_options *o, ledger **l)
         log_line(LOGP_ERROR, "%s", err);
     free(db);
     return rc == LEDGER_OK ? RUN_OK : rc == LEDGER_BUSY ? RUN_BUSY : RUN_OUTPUT;
+}
+
+int register_ledger_exists(const run_options *o, const char *what)
+{
+    char *db = o->db ? xstrdup(o->db) : xasprintf("%s/ctsbatch.db", o->out);
+    struct stat st;
+    int e = stat(db, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : EISDIR;
+    if (e)
+        log_line(LOGP_ERROR,
+                 "%s: no ledger at %s (%s); give the --out or --db of the register, or import "
+                 "one first",
+                 what, db, strerror(e));
+    free(db);
+    return e ? -1 : 0;
 }
 
 /* ---- a row as a certificate ---- */
@@ -420,6 +435,8 @@ int register_export(const run_options *o, const config *cfg, const char *format,
                     FILE *out)
 {
     (void)cfg;
+    if (register_ledger_exists(o, "register export") < 0)
+        return RUN_USAGE;
     char err[512] = "", tmp[4096];
     int xlsx = strcmp(format, "xlsx") == 0;
     ledger *l = NULL;
@@ -571,6 +588,8 @@ int register_confirm(char *const *files, size_t n, const run_options *o, const c
                      FILE *out)
 {
     char err[512] = "";
+    if (register_ledger_exists(o, "register confirm") < 0)
+        return RUN_USAGE;
     ledger *l = NULL;
     int rc = register_open(o, &l);
     if (rc != RUN_OK)
@@ -615,6 +634,8 @@ int register_withdraw(char *const *serials, size_t n, const run_options *o, cons
                       FILE *out)
 {
     (void)cfg;
+    if (register_ledger_exists(o, "register withdraw") < 0)
+        return RUN_USAGE;
     char err[512] = "", day[16];
     ledger *l = NULL;
     int rc = register_open(o, &l);

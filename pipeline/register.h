@@ -28,6 +28,10 @@
 /* Opens the ledger of o (o->db, else OUT/ctsbatch.db; OUT created), waiting o->wait
  * seconds for a run holding it. RUN_OK and *l, RUN_BUSY, or RUN_OUTPUT (said on stderr). */
 int register_open(const run_options *o, ledger **l);
+/* 0 when o's ledger file exists; else -1, said on stderr with what: a command that reads the
+ * register (export, confirm, withdraw, renew) makes no empty ledger of a mistyped --out or
+ * --db, which would report an empty register as if it were the one meant. */
+int register_ledger_exists(const run_options *o, const char *what);
 
 int register_import(char *const *files, size_t n, const run_options *o, const config *cfg,
                     FILE *out);

@@ -650,6 +650,11 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
 {
     char err[512] = "", asof[16];
     renew_result r = {0};
+    if (register_ledger_exists(o, "renew") < 0) {
+        if (res)
+            *res = r;
+        return RUN_USAGE;
+    }
     campaign k;
     memset(&k, 0, sizeof k);
     k.o = o, k.cfg = cfg, k.as_of = o->as_of;

@@ -195,6 +195,15 @@ if [ -n "${killed:-}" ]; then
         '[ -z "$wrong" ] && [ $rc -eq 0 ] && [ $n -gt 20 ]'
 fi
 
+# ---- a mistyped --out: the commands that read the register make no empty ledger of it ----
+typo_ok=1
+for cmd in "renew --as-of 2026-12-01" "register export" "register withdraw 5401" "register confirm $DATA/register.csv"; do
+    # shellcheck disable=SC2086 # the command's words
+    "$BIN" $cmd --out "$T/typo" >"$T/typo.out" 2>"$T/typo.err" && trc=0 || trc=$?
+    { [ $trc -eq 2 ] && grep -qF "no ledger at $T/typo/ctsbatch.db" "$T/typo.err" && [ ! -e "$T/typo/ctsbatch.db" ]; } || typo_ok=0
+done
+check "renew, export, withdraw, confirm with a mistyped --out: status 2, no ledger made, said" '[ $typo_ok = 1 ]'
+
 check "no sanitizer report" '! grep -q "runtime error\|Sanitizer" "$T"/*.err "$T"/*.out 2>/dev/null'
 echo "e2e_register: $pass passed, $fail failed"
 [ $fail -eq 0 ]
