@@ -141,7 +141,9 @@ static row_status read_row(roster *r, cursor *c, row *rw, buf *cell)
             return ROW_ERROR;
         }
         rw->cells = xgrow(rw->cells, &rw->cap, rw->n + 1, sizeof *rw->cells);
-        rw->cells[rw->n++] = str_trim_dup(buf_str(cell));
+        /* a ' before what a spreadsheet would run as a formula is a writer's guard
+         * (csv_write_cell, report.csv): the value is what follows it */
+        rw->cells[rw->n++] = str_trim_dup(csv_unmark(buf_str(cell)));
         if (c->p < c->end && *c->p == c->delim) {
             c->p++;
             continue;
@@ -178,10 +180,52 @@ void csv_parse(roster *r, const char *text, size_t len, char delim)
     table_free(t);
 }
 
+/* Characters a spreadsheet may take as the start of a formula: = + - @ and their fullwidth
+ * (U+FF1D U+FF0B U+FF0D U+FF20) and small (U+FE66 U+FE62 U+FE63 U+FE6B) forms, which Excel
+ * folds to ASCII; tab and CR, which some import dialogs strip before looking (CWE-1236). */
+static int formula_start(long cp)
+{
+    return cp == '=' || cp == '+' || cp == '-' || cp == '@' || cp == '\t' || cp == '\r' ||
+           cp == 0xFF1D || cp == 0xFF0B || cp == 0xFF0D || cp == 0xFF20 || cp == 0xFE66 ||
+           cp == 0xFE62 || cp == 0xFE63 || cp == 0xFE6B;
+}
+
+/* Invisible format characters a spreadsheet may skip before a formula: zero-width space,
+ * joiners and marks (U+200B-U+200F), bidirectional controls (U+202A-U+202E, U+2066-U+2069),
+ * word joiner and invisible operators (U+2060-U+2064), the BOM / zero-width no-break space
+ * (U+FEFF), the Mongolian vowel separator (U+180E), the soft hyphen (U+00AD). */
+static int invisible(long cp)
+{
+    return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF ||
+           cp == 0x180E || cp == 0xAD;
+}
+
+int csv_needs_quote_mark(const char *s)
+{
+    const char *p = s, *end = s + strlen(s);
+    while (p < end) {
+        long cp = text_utf8_next(&p, end);
+        if (formula_start(cp))
+            return 1;
+        if (!invisible(cp))
+            return 0;
+    }
+    return 0;
+}
+
+const char *csv_unmark(const char *s)
+{
+    return s[0] == '\'' && csv_needs_quote_mark(s + 1) ? s + 1 : s;
+}
+
 void csv_write_cell(buf *out, const char *s, int last)
 {
-    if (strpbrk(s, ",\"\r\n")) {
+    int mark = csv_needs_quote_mark(s);
+    if (mark || strpbrk(s, ",\"\r\n")) {
         buf_putc(out, '"');
+        if (mark)
+            buf_putc(out, '\'');
         for (const char *p = s; *p; p++) {
             if (*p == '"')
                 buf_putc(out, '"');

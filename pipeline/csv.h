@@ -26,9 +26,19 @@ void csv_read(table *t, const char *text, size_t len, char delim);
 /* csv_read into r through a table without aliases (tests, tools). */
 void csv_parse(roster *r, const char *text, size_t len, char delim);
 
+/* 1 when a spreadsheet could take s for a formula: it starts, after any invisible format
+ * characters (zero-width space U+200B, joiners U+200C/D, word joiner U+2060, BOM U+FEFF,
+ * bidirectional marks, soft hyphen), with = + - @ or their fullwidth or small forms
+ * (＝ ＋ － ＠), a tab or a CR. 0 otherwise (also for invalid UTF-8 at the start). */
+int csv_needs_quote_mark(const char *s);
+/* s without the ' a writer put before what csv_needs_quote_mark takes for a formula. */
+const char *csv_unmark(const char *s);
+
 /* Appends s as one cell of a file csv_read reads back as it was (issue 12: the register's
  * export, the campaign's roster): quoted only when it holds ',', '"' or a line break, quotes
- * doubled; then ',' or, for the last cell, CRLF. */
+ * doubled, and with a ' in front of what a spreadsheet would run as a formula
+ * (csv_needs_quote_mark), which csv_read takes off again; then ',' or, for the last cell,
+ * CRLF. */
 void csv_write_cell(buf *out, const char *s, int last);
 
 #endif

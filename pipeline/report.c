@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "text.h"
 
 void report_json_string(buf *out, const char *s)
@@ -105,46 +106,12 @@ int report_json(buf *out, const roster *r, size_t index, const batch *b)
     return out->full ? -1 : 0;
 }
 
-/* Characters a spreadsheet may take as the start of a formula: = + - @ and their fullwidth
- * (U+FF1D U+FF0B U+FF0D U+FF20) and small (U+FE66 U+FE62 U+FE63 U+FE6B) forms, which Excel
- * folds to ASCII; tab and CR, which some import dialogs strip before looking (CWE-1236). */
-static int formula_start(long cp)
-{
-    return cp == '=' || cp == '+' || cp == '-' || cp == '@' || cp == '\t' || cp == '\r' ||
-           cp == 0xFF1D || cp == 0xFF0B || cp == 0xFF0D || cp == 0xFF20 || cp == 0xFE66 ||
-           cp == 0xFE62 || cp == 0xFE63 || cp == 0xFE6B;
-}
-
-/* Invisible format characters a spreadsheet may skip before a formula: zero-width space,
- * joiners and marks (U+200B-U+200F), bidirectional controls (U+202A-U+202E, U+2066-U+2069),
- * word joiner and invisible operators (U+2060-U+2064), the BOM / zero-width no-break space
- * (U+FEFF), the Mongolian vowel separator (U+180E), the soft hyphen (U+00AD). */
-static int invisible(long cp)
-{
-    return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
-           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF ||
-           cp == 0x180E || cp == 0xAD;
-}
-
-int report_csv_needs_quote_mark(const char *s)
-{
-    const char *p = s, *end = s + strlen(s);
-    while (p < end) {
-        long cp = text_utf8_next(&p, end);
-        if (formula_start(cp))
-            return 1;
-        if (!invisible(cp))
-            return 0;
-    }
-    return 0;
-}
-
 /* A CSV cell: quoted, quotes doubled; a cell a spreadsheet could run as a formula gets a '
  * in front so that it shows as text instead. */
 void report_csv_cell(buf *out, const char *s, int last)
 {
     buf_putc(out, '"');
-    if (report_csv_needs_quote_mark(s))
+    if (csv_needs_quote_mark(s))
         buf_putc(out, '\'');
     for (; *s; s++) {
         if (*s == '"')
@@ -188,7 +155,8 @@ char *report_row_fix(const report_row *row, int with_rules)
         buf_puts(&msgs, row->error);
     for (const char *s = row->fix; s && *s;) { /* line by line, "[rule] " dropped or kept */
         const char *nl = strchr(s, '\n'), *e = nl ? nl : s + strlen(s), *close = NULL;
-        if (!with_rules && *s == '[' && (close = memchr(s, ']', (size_t)(e - s))) && close[1] == ' ')
+        if (!with_rules && *s == '[' && (close = memchr(s, ']', (size_t)(e - s))) &&
+            close[1] == ' ')
             s = close + 2;
         buf_append(&msgs, s, (size_t)(e - s));
         if (nl)
@@ -307,7 +275,7 @@ int report_csv_read_row(const char **p, const char *end, const config *cfg, buf 
     const char *cell[CELLS];
     for (int c = 0; c < CELLS; c++) {
         cell[c] = store->data + at[c];
-        if (cell[c][0] == '\'' && report_csv_needs_quote_mark(cell[c] + 1))
+        if (cell[c][0] == '\'' && csv_needs_quote_mark(cell[c] + 1))
             cell[c]++; /* neutralised by report_csv_cell */
     }
     memset(row, 0, sizeof *row);

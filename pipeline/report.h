@@ -97,15 +97,10 @@ void report_text(buf *out, const roster *r, size_t index, const batch *b);
 void report_text_summary(buf *out, size_t files, size_t unreadable, size_t requests,
                          size_t accepted);
 
-/* Appends s as one CSV cell: quoted, quotes doubled, a ' in front when report_csv_needs_quote_mark
- * says so, so that a spreadsheet shows it as text; then ',' or, for the last cell, CRLF. */
+/* Appends s as one CSV cell: quoted, quotes doubled, a ' in front when csv_needs_quote_mark
+ * (csv.h) says so, so that a spreadsheet shows it as text; then ',' or, for the last cell,
+ * CRLF. */
 void report_csv_cell(buf *out, const char *s, int last);
-
-/* 1 when a spreadsheet could take s for a formula: it starts, after any invisible format
- * characters (zero-width space U+200B, joiners U+200C/D, word joiner U+2060, BOM U+FEFF,
- * bidirectional marks, soft hyphen), with = + - @ or their fullwidth or small forms
- * (＝ ＋ － ＠), a tab or a CR. 0 otherwise (also for invalid UTF-8 at the start). */
-int report_csv_needs_quote_mark(const char *s);
 
 /* Appends s as a JSON string literal (quotes included). */
 void report_json_string(buf *out, const char *s);

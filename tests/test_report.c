@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "date.h"
+#include "csv.h"
 #include "report.h"
 #include "roster.h"
 #include "rules.h"
@@ -374,10 +375,10 @@ static void test_csv_formula_lookalikes(void **state)
             fail_msg("risky cell %zu not neutralised: %s", i, buf_str(&b));
         free(want);
         buf_release(&b);
-        assert_int_equal(report_csv_needs_quote_mark(risky[i]), 1);
+        assert_int_equal(csv_needs_quote_mark(risky[i]), 1);
     }
     for (size_t i = 0; i < sizeof safe / sizeof *safe; i++)
-        if (report_csv_needs_quote_mark(safe[i]))
+        if (csv_needs_quote_mark(safe[i]))
             fail_msg("safe cell %zu neutralised", i);
 }
 
