@@ -386,8 +386,7 @@ static void reload(service *s)
     config_free(s->cfg);
     s->cfg = n;
     s->templates = r;
-    log_line(LOGP_NOTICE, "SIGHUP: configuration %s and its templates loaded again",
-             s->o->config);
+    log_line(LOGP_NOTICE, "SIGHUP: configuration %s and its templates loaded again", s->o->config);
 }
 
 /* Did the batch leave work to do again later (not counting what a stop left)? */

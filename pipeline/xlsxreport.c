@@ -35,7 +35,7 @@ struct xlsxreport {
     size_t nrows, nnotes; /* written below each header */
     FILE *spool;          /* accepted rows, written after the rejected ones */
     size_t spooled;
-    size_t dropped; /* rows past XLSXREPORT_MAX_ROWS: said in a note, the CSV has them */
+    size_t dropped;   /* rows past XLSXREPORT_MAX_ROWS: said in a note, the CSV has them */
     lxw_error failed; /* the first error, LXW_NO_ERROR while none */
     char why[256];
     buf cell;
@@ -58,8 +58,8 @@ static const char *cell_text(xlsxreport *x, const char *s)
     while (p < end) {
         const char *at = p;
         long cp = text_utf8_next(&p, end);
-        int bad = cp < 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-                  cp == 0xFFFE || cp == 0xFFFF;
+        int bad = cp < 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE ||
+                  cp == 0xFFFF;
         size_t n = bad ? 9 : cp > 0xFFFF ? 2 : 1;
         if (units + n > XLSXREPORT_MAX_CELL_CHARS - 1) {
             buf_puts(&x->cell, "…");
@@ -193,10 +193,14 @@ int xlsxreport_add_row(xlsxreport *x, const report_row *row)
 {
     char line[32], *fix = report_row_fix(row, 0);
     snprintf(line, sizeof line, "%ld", row->line);
-    char *cells[NCOLS] = {(char *)base_name(row->file), line,
-                          (char *)row->name,            (char *)row->cccd,
-                          (char *)row->procedure_label, (char *)row->status,
-                          fix,                          (char *)row->documents};
+    char *cells[NCOLS] = {(char *)base_name(row->file),
+                          line,
+                          (char *)row->name,
+                          (char *)row->cccd,
+                          (char *)row->procedure_label,
+                          (char *)row->status,
+                          fix,
+                          (char *)row->documents};
     if (row->rejected) {
         write_cells(x, cells, 1);
     } else if (x->failed == LXW_NO_ERROR) {
@@ -301,8 +305,8 @@ struct xlsxtable {
 };
 
 xlsxtable *xlsxtable_new(const char *path, long long epoch, const char *title, const char *sheet,
-                         const char *const *heads, const double *widths, size_t ncols,
-                         char *err, size_t errlen)
+                         const char *const *heads, const double *widths, size_t ncols, char *err,
+                         size_t errlen)
 {
     xlsxtable *t = xcalloc(1, sizeof *t);
     xlsxreport *x = &t->x;
@@ -349,8 +353,8 @@ int xlsxtable_close(xlsxtable *t, char *err, size_t errlen)
 {
     xlsxreport *x = &t->x;
     if (x->failed == LXW_NO_ERROR) {
-        lxw_error e = worksheet_autofilter(x->rows, 0, 0, (lxw_row_t)x->nrows,
-                                           (lxw_col_t)(t->ncols - 1));
+        lxw_error e =
+            worksheet_autofilter(x->rows, 0, 0, (lxw_row_t)x->nrows, (lxw_col_t)(t->ncols - 1));
         if (e != LXW_NO_ERROR)
             fail(x, e, NULL);
     }
