@@ -219,10 +219,10 @@ const char *csv_unmark(const char *s)
     return s[0] == '\'' && csv_needs_quote_mark(s + 1) ? s + 1 : s;
 }
 
-void csv_write_cell(buf *out, const char *s, int last)
+void csv_cell(buf *out, const char *s, int last, int always_quote)
 {
     int mark = csv_needs_quote_mark(s);
-    if (mark || strpbrk(s, ",\"\r\n")) {
+    if (always_quote || mark || strpbrk(s, ",\"\r\n")) {
         buf_putc(out, '"');
         if (mark)
             buf_putc(out, '\'');
@@ -236,4 +236,9 @@ void csv_write_cell(buf *out, const char *s, int last)
         buf_puts(out, s);
     }
     buf_puts(out, last ? "\r\n" : ",");
+}
+
+void csv_write_cell(buf *out, const char *s, int last)
+{
+    csv_cell(out, s, last, 0);
 }

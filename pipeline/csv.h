@@ -40,5 +40,7 @@ const char *csv_unmark(const char *s);
  * (csv_needs_quote_mark), which csv_read takes off again; then ',' or, for the last cell,
  * CRLF. */
 void csv_write_cell(buf *out, const char *s, int last);
+/* The same, quoted whatever it holds when always_quote (report.csv's cells). */
+void csv_cell(buf *out, const char *s, int last, int always_quote);
 
 #endif

@@ -20,14 +20,6 @@
 #include "util.h"
 #include "xlsxreport.h"
 
-static void now_iso(char *out, size_t len)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
-}
-
 int register_open(const run_options *o, ledger **l)
 {
     char err[512];
@@ -348,7 +340,7 @@ static int import_file(ledger *l, const char *path, const run_options *o, const 
     }
     batch *b = rules_check_with(&r, 1, cfg, o->as_of, RULES_REGISTER);
     char now[32];
-    now_iso(now, sizeof now);
+    time_now_iso(now, sizeof now);
     tally t = {b->n, 0, 0, 0, 0};
     int rc = 0;
     for (size_t i = 0; i < b->n && rc == 0; i++) {
@@ -564,7 +556,7 @@ static int confirm_row(ledger *l, const config *cfg, const roster *r, const reco
         free(c.v[LEDGER_CERT_STATUS]), c.v[LEDGER_CERT_STATUS] = xstrdup("thu-hoi");
     }
     char now[32];
-    now_iso(now, sizeof now);
+    time_now_iso(now, sizeof now);
     char new_iso[16] = "";
     if (strcmp(p.procedure, "gia-han") == 0)
         date_format_iso(exp, new_iso);

@@ -41,8 +41,9 @@ typedef struct table_out {
     size_t ncols;
     buf line;
     int failed;
-    /* a report for people (report_csv_cell: a cell that Excel could run as a formula shows
-     * as text), not a roster the readers take back (csv_write_cell, as written) */
+    /* a report for people (report_csv_cell: every cell quoted), not a roster the readers
+     * take back (csv_write_cell: quoted where needed); both guard a cell Excel could run as
+     * a formula with a ' */
     int for_people;
     char err[512];
 } table_out;
@@ -662,12 +663,13 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
     k.index = strmap_new();
     k.unmade = strmap_new();
     ledger *l = NULL;
+    renderer *pre = NULL; /* its templates are the run's (run_options.templates): read once */
     int status = register_open(o, &l);
     int rc = 0;
     if (status == RUN_OK) { /* the renderer first: a roster written that the run cannot make
                              * would be selected again, and written twice, next time */
         char why[512];
-        renderer *pre = render_new(cfg, why, sizeof why);
+        pre = render_new(cfg, why, sizeof why);
         if (!pre) {
             log_line(LOGP_ERROR,
                      "renew: the documents cannot be made (%s); nothing was selected or written",
@@ -675,7 +677,6 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
             status = RUN_OUTPUT;
             rc = 1; /* said */
         }
-        render_free(pre);
     }
     if (status == RUN_OK)
         k.as_of = month_campaign(o, l, o->as_of);
@@ -726,8 +727,11 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
         const char *slash = strrchr(base, '/');
         k.result = xasprintf("%s/done/%s.csv.ketqua.csv", in, slash ? slash + 1 : base);
     }
-    if (status == RUN_OK && rc == 0)
-        rc = make_documents(o, cfg, base, in, r.selected, &run, &r, &status, err, sizeof err);
+    if (status == RUN_OK && rc == 0) {
+        run_options made = *o;
+        made.templates = pre;
+        rc = make_documents(&made, cfg, base, in, r.selected, &run, &r, &status, err, sizeof err);
+    }
     if (status == RUN_OUTPUT && rc == 0) { /* nothing prepared: no report says it was */
         log_line(LOGP_ERROR,
                  "renew: the campaign's documents could not be made; its roster waits in %s "
@@ -788,6 +792,7 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
     free(name);
     free(in);
     free(dir);
+    render_free(pre);
     if (res)
         *res = r;
     return status;

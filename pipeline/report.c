@@ -110,16 +110,7 @@ int report_json(buf *out, const roster *r, size_t index, const batch *b)
  * in front so that it shows as text instead. */
 void report_csv_cell(buf *out, const char *s, int last)
 {
-    buf_putc(out, '"');
-    if (csv_needs_quote_mark(s))
-        buf_putc(out, '\'');
-    for (; *s; s++) {
-        if (*s == '"')
-            buf_putc(out, '"');
-        buf_putc(out, *s);
-    }
-    buf_putc(out, '"');
-    buf_puts(out, last ? "\r\n" : ",");
+    csv_cell(out, s, last, 1);
 }
 
 void report_row_of(const roster *r, const verdict *v, const config *cfg, report_row *out)

@@ -137,14 +137,6 @@ typedef struct ctx {
     progress prog;
 } ctx;
 
-static void now_iso(char *out, size_t len)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
-}
-
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -411,7 +403,7 @@ static int name_cmp(const void *a, const void *b)
 static void notice_not_regular(ctx *c, const char *path, read_entry_kind k)
 {
     char err[512], now[32];
-    now_iso(now, sizeof now);
+    time_now_iso(now, sizeof now);
     char *key = xasprintf("not-regular:%s", path);
     if (ledger_notice_once(c->l, key, now, err, sizeof err) == 1)
         log_line(LOGP_NOTICE, "%s is a %s, not a roster file; it is not read", path,
@@ -1338,7 +1330,7 @@ static void process_roster_body(ctx *c, const char *path)
     roster *r = read_roster(path, &ro);
     if (r->failed && r->not_roster && known) { /* issue 10 item 7: left where it is */
         char now[32], *key = xasprintf("not-roster:%s:%s", path, sha);
-        now_iso(now, sizeof now);
+        time_now_iso(now, sizeof now);
         if (ledger_notice_once(c->l, key, now, err, sizeof err) == 1) /* once, not every run */
             log_line(LOGP_NOTICE, "%s is not a roster (%s); left in place", path, r->error.message);
         free(key);
@@ -1803,7 +1795,7 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
         free(names);
         goto out;
     }
-    now_iso(now, sizeof now);
+    time_now_iso(now, sizeof now);
     if (ledger_run_begin(c.l, c.day, now, &c.run, err, sizeof err) < 0 || ensure_renderer(&c) < 0) {
         if (!c.operator)
             operator_error(&c, err);
@@ -1823,7 +1815,7 @@ int run_batch(const run_options *o, const config *cfg, run_result *res)
     }
     write_manifest(&c);
     res->status = status_of(&c);
-    now_iso(now, sizeof now);
+    time_now_iso(now, sizeof now);
     if (c.run && ledger_run_end(c.l, c.run, res->status == RUN_OUTPUT ? "loi-dau-ra" : "xong", now,
                                 err, sizeof err) < 0) {
         log_line(LOGP_ERROR, "%s", err);

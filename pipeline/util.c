@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The one way a process ends outside main (STYLE.md 10): exhausted memory, or a programming
  * error of that class (a bound proven by construction that does not hold, a bad format). */
@@ -402,4 +403,12 @@ int strmap_get(const strmap *m, const char *key, size_t *value)
     if (value)
         *value = m->values[j];
     return 1;
+}
+
+void time_now_iso(char *out, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
 }

@@ -21,6 +21,9 @@ char *xstrndup(const char *s, size_t n);
  * class: it aborts as xmalloc does, never returning a cut string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The local time now as ISO 8601 without zone, "2026-12-02T08:30:00", into out[len]. */
+void time_now_iso(char *out, size_t len);
+
 /* Grow an array of `*cap` elements of `size` bytes so that it holds at least `need`. */
 void *xgrow(void *p, size_t *cap, size_t need, size_t size);
 /* Gives the memory freed so far back to the system where the C library allows it (glibc's

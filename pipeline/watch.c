@@ -443,7 +443,7 @@ static int timeout_ms(const service *s, double now)
         ms = 0;
     if (ms > (double)s->o->rescan * 1000.0)
         ms = (double)s->o->rescan * 1000.0;
-    return (int)ms;
+    return ms < (double)INT_MAX ? (int)ms : INT_MAX; /* a --rescan of weeks */
 }
 
 static void serve(service *s)
@@ -527,7 +527,10 @@ out:
     if (s.ino >= 0)
         close(s.ino);
     for (int i = 0; i < 2; i++)
-        if (wake_fd[i] >= 0)
-            close(wake_fd[i]), wake_fd[i] = -1;
+        if (wake_fd[i] >= 0) { /* forgotten first: a late signal then writes to nothing */
+            int fd = wake_fd[i];
+            wake_fd[i] = -1;
+            close(fd);
+        }
     return rc;
 }
