@@ -138,24 +138,10 @@ static char *changes(const ledger_cert *old, const ledger_cert *now)
 
 /* ---- import ---- */
 
-typedef struct pairs {
-    const char *const *kv;
-} pairs;
-
-static const char *pair_lookup(void *p, const char *name)
-{
-    for (const char *const *q = ((pairs *)p)->kv; q[0]; q += 2)
-        if (strcmp(q[0], name) == 0)
-            return q[1];
-    return NULL;
-}
-
 /* A config text (<site> value key) with its {placeholders} filled (the caller frees). */
 static char *site_text(const config *cfg, const char *key, const char *const *kv)
 {
-    pairs p = {kv};
-    char *s = str_expand(config_site(cfg, key), pair_lookup, &p);
-    return s ? s : xstrdup(config_site(cfg, key));
+    return str_expand_pairs(config_site(cfg, key), kv);
 }
 
 /* "so.csv, dòng 7, «Ngày hết hạn»: message" for the clerk. */

@@ -182,23 +182,9 @@ static const char *const REPORT_HEADS[NREP] = {"Cơ quan quản lý trực tiế
 static const double REPORT_WIDTHS[NREP] = {36, 36, 28, 14, 10, 50, 70};
 
 /* A config text (<site> value key) with its {placeholders}; "" when the config has none. */
-typedef struct pairs {
-    const char *const *kv;
-} pairs;
-
-static const char *pair_lookup(void *p, const char *name)
-{
-    for (const char *const *q = ((pairs *)p)->kv; q[0]; q += 2)
-        if (strcmp(q[0], name) == 0)
-            return q[1];
-    return NULL;
-}
-
 static char *text(const campaign *k, const char *key, const char *const *kv)
 {
-    pairs p = {kv};
-    char *s = str_expand(config_site(k->cfg, key), pair_lookup, &p);
-    return s ? s : xstrdup(config_site(k->cfg, key));
+    return str_expand_pairs(config_site(k->cfg, key), kv);
 }
 
 static void vn_date(const char *iso, char *out)

@@ -24,28 +24,6 @@ typedef struct ctx {
 
 /* ---- findings ---- */
 
-typedef struct args {
-    const char *const *pairs; /* name, value, ..., NULL */
-} args;
-
-static const char *arg_lookup(void *p, const char *name)
-{
-    const args *a = p;
-    for (const char *const *q = a->pairs; q && q[0]; q += 2)
-        if (strcmp(q[0], name) == 0)
-            return q[1];
-    return NULL;
-}
-
-/* A config text with its arguments filled in. When that would pass STR_EXPAND_MAX (only
- * arguments of megabytes get there, far past the length rule) the text keeps its
- * placeholders as written: the finding is still made, readable and never cut. */
-static char *expand_or_keep(const char *text, args *a)
-{
-    char *s = str_expand(text, arg_lookup, a);
-    return s ? s : xstrdup(text);
-}
-
 /* Adds a finding of rule `id`, in the case `variant` of its config text (NULL: general). */
 static void add_case(ctx *c, const char *id, const char *variant, const char *field,
                      const char *const *pairs)
@@ -57,12 +35,13 @@ static void add_case(ctx *c, const char *id, const char *variant, const char *fi
     verdict *v = c->v;
     v->findings = xgrow(v->findings, &v->fcap, v->nfindings + 1, sizeof *v->findings);
     finding *f = &v->findings[v->nfindings++];
-    args a = {pairs};
     f->rule = r ? r->id : id;
     f->sev = r ? r->sev : SEV_ERROR;
     f->field = xstrdup(field ? field : "");
-    f->message = expand_or_keep(message, &a);
-    f->basis = expand_or_keep(basis, &a);
+    /* past STR_EXPAND_MAX (only arguments of megabytes, far past the length rule) the text
+     * keeps its placeholders as written */
+    f->message = str_expand_pairs(message, pairs);
+    f->basis = str_expand_pairs(basis, pairs);
 }
 
 static void add_finding(ctx *c, const char *id, const char *field, const char *const *pairs)

@@ -1742,22 +1742,15 @@ static void release_ctx(ctx *c)
     }
 }
 
+/* The run's ledger (register.h's opener): OUT is made first, since the run writes there
+ * whether or not --db puts the ledger elsewhere. */
 static int open_ledger(ctx *c)
 {
-    char err[512];
-    char *db = c->o->db ? xstrdup(c->o->db) : xasprintf("%s/ctsbatch.db", c->o->out);
-    int rc = publish_mkdirs(c->o->out) < 0 ? LEDGER_ERROR : LEDGER_OK;
-    if (rc != LEDGER_OK)
-        snprintf(err, sizeof err, "cannot create %s: %s", c->o->out, strerror(errno));
-    else
-        rc = ledger_open(db, c->o->wait, &c->l, err, sizeof err);
-    if (rc == LEDGER_BUSY)
-        log_line(LOGP_WARN, "another run is using the ledger %s; nothing was done (waited %ld s)",
-                 db, c->o->wait);
-    else if (rc != LEDGER_OK)
-        log_line(LOGP_ERROR, "%s", err);
-    free(db);
-    return rc == LEDGER_OK ? RUN_OK : rc == LEDGER_BUSY ? RUN_BUSY : RUN_OUTPUT;
+    if (publish_mkdirs(c->o->out) < 0) {
+        log_line(LOGP_ERROR, "cannot create %s: %s", c->o->out, strerror(errno));
+        return RUN_OUTPUT;
+    }
+    return register_open(c->o, &c->l);
 }
 
 int run_batch(const run_options *o, const config *cfg, run_result *res)

@@ -412,3 +412,17 @@ void time_now_iso(char *out, size_t len)
     localtime_r(&t, &tm);
     strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
 }
+
+static const char *pair_value(void *kv, const char *name)
+{
+    for (const char *const *q = kv; q && q[0]; q += 2)
+        if (strcmp(q[0], name) == 0)
+            return q[1];
+    return NULL;
+}
+
+char *str_expand_pairs(const char *tmpl, const char *const *kv)
+{
+    char *s = str_expand(tmpl, pair_value, (void *)kv);
+    return s ? s : xstrdup(tmpl);
+}

@@ -104,5 +104,9 @@ int strmap_get(const strmap *m, const char *key, size_t *value);
  * text; the caller says what stands in (rules keep the text unexpanded, forms their blank). */
 typedef const char *(*str_lookup)(void *ctx, const char *name);
 char *str_expand(const char *tmpl, str_lookup lookup, void *ctx);
+/* tmpl with its {name}s filled from kv (name, value, ..., NULL; may be NULL); a copy of
+ * tmpl, placeholders as written, when the expansion would pass STR_EXPAND_MAX. Never NULL:
+ * a message is still made, readable and never cut. */
+char *str_expand_pairs(const char *tmpl, const char *const *kv);
 
 #endif
