@@ -586,6 +586,26 @@ static void explain_failure(roster *r, const char *text, size_t len)
     }
 }
 
+/* A number cell of a spreadsheet past Excel's 15 significant digits (a serial or CCCD typed
+ * into a cell formatted as a number) reads as scientific text (sheet.h): its finding says so
+ * in the words of a spreadsheet (case bang-tinh of excel-so-khoa-hoc), not of a CSV whose
+ * clerk could send the workbook instead. A roster key only: an unknown column is not judged. */
+static void flag_sheet_numbers(roster *r)
+{
+    if (!r->format || (strcmp(r->format, "xlsx") != 0 && strcmp(r->format, "ods") != 0 &&
+                       strcmp(r->format, "xls") != 0))
+        return;
+    for (size_t i = 0; i < r->nrecords; i++) {
+        record *rec = &r->records[i];
+        for (size_t k = 0; k < rec->nfields; k++) {
+            const char *key = rec->fields[k].key;
+            if (roster_label(key) != key && !record_flag_get(rec, key) &&
+                excel_value_kind(rec->fields[k].value) == EXCEL_SCIENTIFIC)
+                record_flag_set(rec, key, "excel-so-khoa-hoc", "bang-tinh");
+        }
+    }
+}
+
 void excel_repair(roster *r, const char *text, size_t len)
 {
     if (r && r->failed && text)
@@ -594,6 +614,7 @@ void excel_repair(roster *r, const char *text, size_t len)
         return;
     restore_zeros(r);
     fix_dates(r);
+    flag_sheet_numbers(r);
     for (size_t i = 0; i < r->nrecords; i++)
         if (unpacked(&r->records[i]))
             record_trim(&r->records[i]);

@@ -59,6 +59,13 @@ void sheet_number_text(double v, char *out)
     for (char *p = out; *p; p++)
         if (*p == ',')
             *p = '.';
+    /* an exponent as Excel shows it: 5.4010101E+31, 1E+20, 1.5E-07 */
+    char *e = strchr(out, 'e');
+    if (e) {
+        int x = atoi(e + 1);
+        snprintf(e, SHEET_TEXT_BYTES - (size_t)(e - out), "E%c%02d", x < 0 ? '-' : '+',
+                 x < 0 ? -x : x);
+    }
 }
 
 int sheet_serial_text(double serial, int date1904, char *out)

@@ -234,6 +234,35 @@ static void test_scientific_rejected_once(void **state)
                 "excel-so-khoa-hoc", "8,91861E+10");
 }
 
+/* A serial typed into a number cell of a workbook: Excel kept 15 digits. The finding quotes
+ * the number as Excel shows it and tells the clerk to retype it as text, not to send the
+ * workbook the clerk already sent. */
+static void test_sheet_number_past_15_digits(void **state)
+{
+    const config *cfg = *state;
+    const char *path = "tests/data/sheet_long_number.xlsx";
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fclose(f);
+    char *data = tu_slurp(path);
+    roster *r = read_roster_mem(path, data, (size_t)len, NULL);
+    free(data);
+    assert_int_equal(r->failed, 0);
+    assert_int_equal(r->nrecords, 1);
+    verdict v;
+    rules_check_one(r, &r->records[0], cfg, AS_OF, &v);
+    const finding *fd = only_finding_on(&v, "so_hieu_cts");
+    assert_string_equal(fd->rule, "excel-so-khoa-hoc");
+    assert_non_null(strstr(fd->message, "«5.4010101010101E+31»"));
+    assert_non_null(strstr(fd->message, "15 chữ số"));
+    assert_null(strstr(fd->message, "gửi chính tệp Excel"));
+    assert_false(v.accepted);
+    verdict_release(&v);
+    roster_free(r);
+}
+
 static void test_unknown_column_not_judged(void **state)
 {
     const config *cfg = *state;
@@ -620,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_value_kinds),
         T(test_error_values_rejected),
         T(test_scientific_rejected_once),
+        T(test_sheet_number_past_15_digits),
         T(test_unknown_column_not_judged),
         T(test_serials),
         cmocka_unit_test(test_day_first_column_untouched),
