@@ -92,11 +92,22 @@ for target in xlsx 'xls:MS Excel 97' ods; do
 done
 cp "$tmp/sheet_roster.xlsx" "$tmp/sheet_roster.xls" "$tmp/sheet_roster.ods" .
 ls -l sheet_roster.*
-# sheet_formula.fods (written by hand, committed): «Họ và tên» as a formula of two other columns,
-# for the note an .xls formula column gets (FreeXL reads no formula results).
-for target in 'xls:MS Excel 97' ods; do
-    soffice -env:UserInstallation="$profile" --headless --convert-to "$target" --outdir "$tmp" \
-        sheet_formula.fods >/dev/null
-done
-cp "$tmp/sheet_formula.xls" "$tmp/sheet_formula.ods" .
-ls -l sheet_formula.*
+# Written by hand, committed, and converted here: sheet_formula.fods («Họ và tên» as a formula
+# of two other columns: the note an .xls formula column gets, FreeXL reading no formula
+# results), sheet_multi.fods (an instructions sheet and a hidden old list before the roster:
+# the sheet chosen), sheet_long_number.fods (a serial typed into a number cell: Excel's 15
+# digits).
+convert() { # convert NAME TARGET...
+    local name=$1
+    shift
+    for target in "$@"; do
+        soffice -env:UserInstallation="$profile" --headless --convert-to "$target" --outdir "$tmp" \
+            "$name.fods" >/dev/null
+    done
+}
+convert sheet_formula 'xls:MS Excel 97' ods
+convert sheet_multi xlsx ods
+convert sheet_long_number xlsx
+cp "$tmp/sheet_formula.xls" "$tmp/sheet_formula.ods" "$tmp/sheet_multi.xlsx" "$tmp/sheet_multi.ods" \
+    "$tmp/sheet_long_number.xlsx" .
+ls -l sheet_formula.* sheet_multi.* sheet_long_number.*
