@@ -237,13 +237,11 @@ static void fail_code_page(roster *r, long line, const char *where, const char *
     free(shown);
 }
 
-/* sai-bang-ma: the first damaged header or value fails the file. Returns -1 then. */
-static int check_code_page(roster *r)
+/* sai-bang-ma in the header: an unknown or repeated column whose title is damaged fails the
+ * file. Returns -1 then. */
+static int header_damage(roster *r)
 {
-    /* text that came through an 8-bit code page (Windows-1258 detected, or forced) */
-    const char *enc = r->encoding ? r->encoding : "";
-    int eightbit = strncasecmp(enc, "utf", 3) != 0 && strcmp(enc, "biff") != 0;
-    for (size_t i = 0; i < r->nwarnings; i++) { /* unknown or repeated columns: the header */
+    for (size_t i = 0; i < r->nwarnings; i++) {
         const roster_note *w = &r->warnings[i];
         char *why = w->field ? code_page_damage(w->field, 0, 1, 0) : NULL;
         if (why) {
@@ -256,23 +254,15 @@ static int check_code_page(roster *r)
             return -1;
         }
     }
-    for (size_t i = 0; i < r->nrecords; i++) {
-        const record *rec = &r->records[i];
-        for (size_t k = 0; k < rec->nfields; k++) {
-            const char *key = rec->fields[k].key;
-            char *why = code_page_damage(rec->fields[k].value, is_name_key(key), 0, eightbit);
-            if (!why)
-                continue;
-            char *where = xasprintf("dòng %ld, cột «%s»", rec->line, roster_label(key));
-            char *value = xstrdup(rec->fields[k].value); /* roster_fail frees the records */
-            fail_code_page(r, rec->line, where, value, why);
-            free(where);
-            free(value);
-            free(why);
-            return -1;
-        }
-    }
     return 0;
+}
+
+/* Text decoded from an 8-bit code page (Windows-1258 detected, or forced), where a letter
+ * Vietnamese does not use in a name is damage, not what the clerk typed. */
+static int eight_bit(const roster *r)
+{
+    const char *enc = r->encoding ? r->encoding : "";
+    return strncasecmp(enc, "utf", 3) != 0 && strcmp(enc, "biff") != 0;
 }
 
 /* ---- repairs ---- */
@@ -317,41 +307,6 @@ static int lost_zero(const char *key, const char *value)
             value[0] >= ZERO_COLUMNS[i].first_from && value[0] <= ZERO_COLUMNS[i].first_to)
             return (int)i;
     return -1;
-}
-
-/* 1 when r was read from XML: its damage came from the system that wrote it, not Excel. */
-static int from_xml(const roster *r)
-{
-    return r->format && strcmp(r->format, "xml") == 0;
-}
-
-/* excel-mat-so-0: the 0 put back, one warning per column. */
-static void restore_zeros(roster *r)
-{
-    static const char *const keys[] = {"so_cccd", "dien_thoai", "dien_thoai_co_quan"};
-    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-        size_t count = 0;
-        char before[32] = "", after[32] = "";
-        for (size_t i = 0; i < r->nrecords; i++) {
-            record *rec = &r->records[i];
-            const char *v = record_get(rec, keys[k]);
-            if (lost_zero(keys[k], v) < 0)
-                continue;
-            char fixed[32];
-            snprintf(fixed, sizeof fixed, "0%s", v);
-            if (!count++) {
-                snprintf(before, sizeof before, "%s", v);
-                snprintf(after, sizeof after, "%s", fixed);
-            }
-            change(rec, keys[k], fixed);
-        }
-        if (!count)
-            continue;
-        char *msg = xasprintf(from_xml(r) ? MSG_ZERO_XML : MSG_ZERO, roster_label(keys[k]),
-                              count, before, after);
-        roster_warn(r, 0, keys[k], msg);
-        free(msg);
-    }
 }
 
 /* ---- dates ---- */
@@ -467,86 +422,6 @@ static void set_date(record *rec, const char *key, date d)
     change(rec, key, vn);
 }
 
-/* The shapes of one date column's values (times dropped on the way), and the first value
- * that can only be month/day into example. */
-static void count_date_column(roster *r, const char *key, size_t count[5], char *example,
-                              size_t exlen)
-{
-    for (size_t i = 0; i < r->nrecords; i++) {
-        record *rec = &r->records[i];
-        if (!record_has(rec, key))
-            continue;
-        char *plain = excel_strip_time(record_get(rec, key));
-        if (plain) { /* a date with a time takes its date */
-            change(rec, key, plain);
-            free(plain);
-        }
-        date df, mf;
-        shape sh = shape_of(record_get(rec, key), &df, &mf);
-        if (sh == SHAPE_MONTH_FIRST && !example[0])
-            snprintf(example, exlen, "%s", record_get(rec, key));
-        count[sh]++;
-    }
-}
-
-/* One date column read in the order decided for the file (excel.h), every date rewritten
- * dd/mm/yyyy; mixed: the file holds both orders, so what may be month/day is flagged. */
-static void fix_date_column(roster *r, const char *key, int month_first, int mixed,
-                            const char *example)
-{
-    size_t swapped = 0;
-    char shown[64] = "", read_as[16] = "";
-    for (size_t i = 0; i < r->nrecords; i++) {
-        record *rec = &r->records[i];
-        date df, mf;
-        shape sh = record_has(rec, key) ? shape_of(record_get(rec, key), &df, &mf) : SHAPE_NONE;
-        if (sh == SHAPE_NONE)
-            continue;
-        if (mixed && (sh == SHAPE_MONTH_FIRST || sh == SHAPE_AMBIGUOUS)) {
-            record_flag_set(rec, key, "ngay-thang-kieu-my",
-                            sh == SHAPE_AMBIGUOUS ? "mo-ho" : "thang-truoc");
-            continue;
-        }
-        int swap = month_first && (sh == SHAPE_MONTH_FIRST || sh == SHAPE_AMBIGUOUS);
-        if (swap && !shown[0]) {
-            snprintf(shown, sizeof shown, "%s", record_get(rec, key));
-            date_format_vn(mf, read_as);
-        }
-        swapped += (size_t)swap;
-        set_date(rec, key, swap ? mf : df);
-    }
-    if (!swapped)
-        return;
-    char *msg = xasprintf(from_xml(r) ? MSG_MONTH_FIRST_XML : MSG_MONTH_FIRST, roster_label(key),
-                          example, swapped, shown, read_as);
-    roster_warn(r, 0, key, msg);
-    free(msg);
-}
-
-/* A column's own values decide its order (one column may be typed as text, day first,
- * beside one Excel wrote month first). A column with no value of its own that shows the
- * order (only 1/2/2027, 5/5/2027, ISO) follows the file: Excel with US settings writes
- * every date column month first, so the 3/14/2027 of one column says how 1/2/2027 next
- * door reads; when the file shows both orders, its doubtful values are flagged. */
-static void fix_dates(roster *r)
-{
-    size_t count[EXCEL_NDATE_KEYS][5], month = 0, day = 0;
-    char example[64] = "";
-    memset(count, 0, sizeof count);
-    for (size_t k = 0; k < EXCEL_NDATE_KEYS; k++) {
-        count_date_column(r, EXCEL_DATE_KEYS[k], count[k], example, sizeof example);
-        month += count[k][SHAPE_MONTH_FIRST];
-        day += count[k][SHAPE_DAY_FIRST];
-    }
-    for (size_t k = 0; k < EXCEL_NDATE_KEYS; k++) {
-        size_t m = count[k][SHAPE_MONTH_FIRST], d = count[k][SHAPE_DAY_FIRST];
-        int own = m || d;
-        int month_first = own ? m && !d : month && !day;
-        int mixed = own ? m && d : month && day;
-        fix_date_column(r, EXCEL_DATE_KEYS[k], month_first, mixed, example);
-    }
-}
-
 /* A roster the reader refused (its header unrecognisable: every label lost its letters):
  * when a cell of a line up to the one it failed on shows code-page damage, that is the
  * reason the clerk must read. At most EXCEL_TEXT_LINES lines of EXCEL_TEXT_LINE_BYTES. */
@@ -586,38 +461,204 @@ static void explain_failure(roster *r, const char *text, size_t len)
     }
 }
 
-/* A number cell of a spreadsheet past Excel's 15 significant digits (a serial or CCCD typed
- * into a cell formatted as a number) reads as scientific text (sheet.h): its finding says so
- * in the words of a spreadsheet (case bang-tinh of excel-so-khoa-hoc), not of a CSV whose
- * clerk could send the workbook instead. A roster key only: an unknown column is not judged. */
-static void flag_sheet_numbers(roster *r)
+/* ---- the scan: what excel_repair decides, a record at a time ---- */
+
+static const char *const ZERO_KEYS[] = {"so_cccd", "dien_thoai", "dien_thoai_co_quan"};
+#define NZERO_KEYS (sizeof ZERO_KEYS / sizeof ZERO_KEYS[0])
+
+struct excel_scan {
+    int sheet;  /* read from a spreadsheet: numbers past 15 digits are flagged as its */
+    int xml;    /* read from XML: the warnings speak of another system, not Excel */
+    /* sai-bang-ma: the first damaged value, in the order read */
+    long bad_line;
+    char *bad_where, *bad_value, *bad_why;
+    /* excel-mat-so-0, per ZERO_KEYS: values that lost their 0, the first one before/after */
+    struct {
+        size_t count;
+        char before[32], after[32];
+    } zero[NZERO_KEYS];
+    /* dates, per EXCEL_DATE_KEYS (times dropped): values per shape, the first value that can
+     * only be month/day, the first one that a month-first reading turns round (and how) */
+    struct {
+        size_t count[5];
+        char example[64], shown[64], read_as[16];
+        int month_first, mixed; /* decided by excel_scan_end */
+    } date[EXCEL_NDATE_KEYS];
+};
+
+excel_scan *excel_scan_new(void)
 {
-    if (!r->format || (strcmp(r->format, "xlsx") != 0 && strcmp(r->format, "ods") != 0 &&
-                       strcmp(r->format, "xls") != 0))
+    return xcalloc(1, sizeof(excel_scan));
+}
+
+void excel_scan_free(excel_scan *s)
+{
+    if (!s)
         return;
-    for (size_t i = 0; i < r->nrecords; i++) {
-        record *rec = &r->records[i];
-        for (size_t k = 0; k < rec->nfields; k++) {
-            const char *key = rec->fields[k].key;
-            if (roster_label(key) != key && !record_flag_get(rec, key) &&
-                excel_value_kind(rec->fields[k].value) == EXCEL_SCIENTIFIC)
-                record_flag_set(rec, key, "excel-so-khoa-hoc", "bang-tinh");
+    free(s->bad_where);
+    free(s->bad_value);
+    free(s->bad_why);
+    free(s);
+}
+
+/* The value of key with its time dropped (a date with a time takes its date): a copy the
+ * caller frees. */
+static char *date_only(const record *rec, const char *key)
+{
+    char *plain = excel_strip_time(record_get(rec, key));
+    return plain ? plain : xstrdup(record_get(rec, key));
+}
+
+void excel_scan_record(excel_scan *s, const roster *r, const record *rec)
+{
+    const char *fmt = r->format ? r->format : "";
+    s->sheet = strcmp(fmt, "xlsx") == 0 || strcmp(fmt, "ods") == 0 || strcmp(fmt, "xls") == 0;
+    s->xml = strcmp(fmt, "xml") == 0;
+    for (size_t k = 0; !s->bad_why && k < rec->nfields; k++) {
+        const char *key = rec->fields[k].key;
+        char *why = code_page_damage(rec->fields[k].value, is_name_key(key), 0, eight_bit(r));
+        if (why) {
+            s->bad_line = rec->line;
+            s->bad_where = xasprintf("dòng %ld, cột «%s»", rec->line, roster_label(key));
+            s->bad_value = xstrdup(rec->fields[k].value);
+            s->bad_why = why;
         }
     }
+    for (size_t k = 0; k < NZERO_KEYS; k++) {
+        const char *v = record_get(rec, ZERO_KEYS[k]);
+        if (lost_zero(ZERO_KEYS[k], v) < 0)
+            continue;
+        if (!s->zero[k].count++) {
+            snprintf(s->zero[k].before, sizeof s->zero[k].before, "%s", v);
+            snprintf(s->zero[k].after, sizeof s->zero[k].after, "0%s", v);
+        }
+    }
+    for (size_t k = 0; k < EXCEL_NDATE_KEYS; k++) {
+        if (!record_has(rec, EXCEL_DATE_KEYS[k]))
+            continue;
+        char *v = date_only(rec, EXCEL_DATE_KEYS[k]);
+        date df, mf;
+        shape sh = shape_of(v, &df, &mf);
+        s->date[k].count[sh]++;
+        if (sh == SHAPE_MONTH_FIRST && !s->date[k].example[0])
+            snprintf(s->date[k].example, sizeof s->date[k].example, "%s", v);
+        if ((sh == SHAPE_MONTH_FIRST || sh == SHAPE_AMBIGUOUS) && !s->date[k].shown[0]) {
+            snprintf(s->date[k].shown, sizeof s->date[k].shown, "%s", v);
+            date_format_vn(mf, s->date[k].read_as);
+        }
+        free(v);
+    }
+}
+
+/* A column's own values decide its order (one column may be typed as text, day first,
+ * beside one Excel wrote month first). A column with no value of its own that shows the
+ * order (only 1/2/2027, 5/5/2027, ISO) follows the file: Excel with US settings writes
+ * every date column month first, so the 3/14/2027 of one column says how 1/2/2027 next
+ * door reads; when the file shows both orders, its doubtful values are flagged. Each column
+ * read month first is said once, with the file's first month-first value. */
+static void decide_dates(excel_scan *s, roster *r)
+{
+    size_t month = 0, day = 0;
+    const char *example = "";
+    for (size_t k = 0; k < EXCEL_NDATE_KEYS; k++) {
+        month += s->date[k].count[SHAPE_MONTH_FIRST];
+        day += s->date[k].count[SHAPE_DAY_FIRST];
+        if (!example[0])
+            example = s->date[k].example;
+    }
+    for (size_t k = 0; k < EXCEL_NDATE_KEYS; k++) {
+        size_t m = s->date[k].count[SHAPE_MONTH_FIRST], d = s->date[k].count[SHAPE_DAY_FIRST];
+        int own = m || d;
+        s->date[k].month_first = own ? m && !d : month && !day;
+        s->date[k].mixed = own ? m && d : month && day;
+        size_t swapped = s->date[k].month_first ? m + s->date[k].count[SHAPE_AMBIGUOUS] : 0;
+        if (!swapped)
+            continue;
+        char *msg = xasprintf(s->xml ? MSG_MONTH_FIRST_XML : MSG_MONTH_FIRST,
+                              roster_label(EXCEL_DATE_KEYS[k]), example, swapped,
+                              s->date[k].shown, s->date[k].read_as);
+        roster_warn(r, 0, EXCEL_DATE_KEYS[k], msg);
+        free(msg);
+    }
+}
+
+int excel_scan_end(excel_scan *s, roster *r, const char *text, size_t len)
+{
+    if (r->failed && text)
+        explain_failure(r, text, len);
+    if (r->failed || header_damage(r) < 0)
+        return -1;
+    if (s->bad_why) {
+        fail_code_page(r, s->bad_line, s->bad_where, s->bad_value, s->bad_why);
+        return -1;
+    }
+    for (size_t k = 0; k < NZERO_KEYS; k++) { /* excel-mat-so-0: one warning per column */
+        if (!s->zero[k].count)
+            continue;
+        char *msg = xasprintf(s->xml ? MSG_ZERO_XML : MSG_ZERO, roster_label(ZERO_KEYS[k]),
+                              s->zero[k].count, s->zero[k].before, s->zero[k].after);
+        roster_warn(r, 0, ZERO_KEYS[k], msg);
+        free(msg);
+    }
+    decide_dates(s, r);
+    return 0;
+}
+
+void excel_scan_apply(const excel_scan *s, record *rec)
+{
+    for (size_t k = 0; k < NZERO_KEYS; k++) { /* the 0 put back */
+        const char *v = record_get(rec, ZERO_KEYS[k]);
+        if (lost_zero(ZERO_KEYS[k], v) < 0)
+            continue;
+        char fixed[32];
+        snprintf(fixed, sizeof fixed, "0%s", v);
+        change(rec, ZERO_KEYS[k], fixed);
+    }
+    for (size_t k = 0; k < EXCEL_NDATE_KEYS; k++) { /* in the order decided, dd/mm/yyyy */
+        const char *key = EXCEL_DATE_KEYS[k];
+        if (!record_has(rec, key))
+            continue;
+        char *v = date_only(rec, key);
+        change(rec, key, v);
+        date df, mf;
+        shape sh = shape_of(v, &df, &mf);
+        free(v);
+        if (sh == SHAPE_NONE)
+            continue;
+        int doubtful = sh == SHAPE_MONTH_FIRST || sh == SHAPE_AMBIGUOUS;
+        if (s->date[k].mixed && doubtful) {
+            record_flag_set(rec, key, "ngay-thang-kieu-my",
+                            sh == SHAPE_AMBIGUOUS ? "mo-ho" : "thang-truoc");
+            continue;
+        }
+        set_date(rec, key, s->date[k].month_first && doubtful ? mf : df);
+    }
+    /* A number cell of a spreadsheet past Excel's 15 significant digits (a serial or CCCD
+     * typed into a cell formatted as a number) reads as scientific text (sheet.h): its finding
+     * says so in the words of a spreadsheet (case bang-tinh of excel-so-khoa-hoc), not of a
+     * CSV whose clerk could send the workbook instead. A roster key only: an unknown column
+     * is not judged. */
+    for (size_t k = 0; s->sheet && k < rec->nfields; k++) {
+        const char *key = rec->fields[k].key;
+        if (roster_label(key) != key && !record_flag_get(rec, key) &&
+            excel_value_kind(rec->fields[k].value) == EXCEL_SCIENTIFIC)
+            record_flag_set(rec, key, "excel-so-khoa-hoc", "bang-tinh");
+    }
+    if (unpacked(rec))
+        record_trim(rec);
 }
 
 void excel_repair(roster *r, const char *text, size_t len)
 {
-    if (r && r->failed && text)
-        explain_failure(r, text, len);
-    if (!r || r->failed || check_code_page(r) < 0)
+    if (!r)
         return;
-    restore_zeros(r);
-    fix_dates(r);
-    flag_sheet_numbers(r);
-    for (size_t i = 0; i < r->nrecords; i++)
-        if (unpacked(&r->records[i]))
-            record_trim(&r->records[i]);
+    excel_scan *s = excel_scan_new();
+    for (size_t i = 0; !r->failed && i < r->nrecords; i++)
+        excel_scan_record(s, r, &r->records[i]);
+    if (excel_scan_end(s, r, text, len) == 0)
+        for (size_t i = 0; i < r->nrecords; i++)
+            excel_scan_apply(s, &r->records[i]);
+    excel_scan_free(s);
 }
 
 /* ---- one value ---- */

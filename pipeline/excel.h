@@ -70,6 +70,18 @@ extern const char *const EXCEL_DATE_KEYS[];
  * Otherwise a failed roster is left as it is. */
 void excel_repair(roster *r, const char *text, size_t len);
 
+/* excel_repair a record at a time, for a roster read in stream (read_roster_each): a scan
+ * sees each record once as it is read (excel_scan_record), decides at the end of the file
+ * what excel_repair would (excel_scan_end: the same warnings added to r, the same code-page
+ * refusal failing it, -1 then), and repairs each record read again (excel_scan_apply). It
+ * keeps counts and first examples, never records. excel_repair is these over r's records. */
+typedef struct excel_scan excel_scan;
+excel_scan *excel_scan_new(void);
+void excel_scan_free(excel_scan *s); /* accepts NULL */
+void excel_scan_record(excel_scan *s, const roster *r, const record *rec);
+int excel_scan_end(excel_scan *s, roster *r, const char *text, size_t len);
+void excel_scan_apply(const excel_scan *s, record *rec);
+
 typedef enum excel_kind {
     EXCEL_PLAIN = 0,      /* nothing Excel did that shows */
     EXCEL_SCIENTIFIC = 1, /* "8,91861E+10", "5.4E+7": a number shown in scientific notation */

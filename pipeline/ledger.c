@@ -835,6 +835,46 @@ int ledger_cert_get(ledger *l, const char *serial, ledger_cert *out, char *err, 
     return rc;
 }
 
+int ledger_seen_reset(ledger *l, char *err, size_t errlen)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(l->db,
+                     "CREATE TEMP TABLE IF NOT EXISTS import_seen(serial TEXT PRIMARY KEY, "
+                     "line INTEGER NOT NULL); DELETE FROM temp.import_seen;",
+                     NULL, NULL, &msg) == SQLITE_OK)
+        return 0;
+    snprintf(err, errlen, "ledger: %s", msg ? msg : sqlite3_errmsg(l->db));
+    sqlite3_free(msg);
+    return -1;
+}
+
+static const char SQL_SEEN_PUT[] =
+    "INSERT INTO temp.import_seen(serial, line) VALUES(?, ?) ON CONFLICT(serial) DO NOTHING";
+static const char SQL_SEEN_GET[] = "SELECT line FROM temp.import_seen WHERE serial = ?";
+
+int ledger_seen_put(ledger *l, const char *serial, long line, long *first, char *err,
+                    size_t errlen)
+{
+    sqlite3_stmt *st = reuse(l, SQL_SEEN_PUT, err, errlen);
+    if (!st)
+        return -1;
+    bind_text(st, 1, serial);
+    sqlite3_bind_int64(st, 2, line);
+    int s = sqlite3_step(st);
+    done(l, st);
+    if (s != SQLITE_DONE)
+        return fail(l, err, errlen, "note a serial");
+    if (sqlite3_changes(l->db) > 0)
+        return 0;
+    if (!(st = reuse(l, SQL_SEEN_GET, err, errlen)))
+        return -1;
+    bind_text(st, 1, serial);
+    int rc = sqlite3_step(st) == SQLITE_ROW ? (*first = (long)sqlite3_column_int64(st, 0), 1)
+                                            : fail(l, err, errlen, "read a serial");
+    done(l, st);
+    return rc;
+}
+
 static const char SQL_CERT_PUT[] = "INSERT OR REPLACE INTO certificates(" CERT_COLUMNS
                                    ", updated) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                                    "?, ?, ?, ?)";

@@ -143,8 +143,16 @@ static const char *detect(const char *data, size_t len, const char **label, size
     return *label = "windows-1258", "WINDOWS-1258";
 }
 
+/* The UTF-8 text of a text file: the bytes themselves when they are UTF-8 already (no copy
+ * of a 9 MB register file), else their conversion in conv. */
+typedef struct decoded {
+    buf conv;
+    const char *text; /* NULL until decoded */
+    size_t len;
+} decoded;
+
 /* Picks the encoding and leaves UTF-8 text in out; on failure fails the roster. */
-static int decode(roster *r, const char *data, size_t len, const read_options *opt, buf *out)
+static int decode(roster *r, const char *data, size_t len, const read_options *opt, decoded *out)
 {
     const char *label = NULL;
     size_t skip = 0, bad = 0;
@@ -161,20 +169,22 @@ static int decode(roster *r, const char *data, size_t len, const read_options *o
         fail_binary(r, data, len);
         return -1;
     }
+    buf *conv = &out->conv;
     if (strcmp(enc, "UTF-8") == 0 && text_utf8_valid(data + skip, len - skip, &bad)) {
         /* already what the readers take: no conversion */
-        if (buf_append(out, data + skip, len - skip) == 0)
-            return 0;
-    } else if (strcmp(enc, "UTF-8") != 0 && convert(enc, data + skip, len - skip, out, &bad) == 0 &&
-               text_utf8_valid(buf_str(out), out->len, NULL)) {
-        if (!memchr(buf_str(out), '\0', out->len)) {
-            if (out->len >= 3 && memcmp(out->data, "\xEF\xBB\xBF", 3) == 0) {
-                memmove(out->data, out->data + 3, out->len - 2); /* a BOM iconv kept */
-                out->len -= 3;
+        out->text = data + skip, out->len = len - skip;
+        return 0;
+    } else if (strcmp(enc, "UTF-8") != 0 && convert(enc, data + skip, len - skip, conv, &bad) == 0 &&
+               text_utf8_valid(buf_str(conv), conv->len, NULL)) {
+        if (!memchr(buf_str(conv), '\0', conv->len)) {
+            if (conv->len >= 3 && memcmp(conv->data, "\xEF\xBB\xBF", 3) == 0) {
+                memmove(conv->data, conv->data + 3, conv->len - 2); /* a BOM iconv kept */
+                conv->len -= 3;
             }
+            out->text = buf_str(conv), out->len = conv->len;
             return 0;
         }
-        fail_binary(r, buf_str(out), out->len);
+        fail_binary(r, buf_str(conv), conv->len);
         return -1;
     }
     char msg[200];
@@ -187,22 +197,22 @@ static int decode(roster *r, const char *data, size_t len, const read_options *o
     return -1;
 }
 
-/* The readers: each fills r from the bytes (the format is already set). */
-static void read_text(roster *r, const char *data, size_t len, const read_options *opt)
+/* The readers: each fills r from the bytes (the format is already set); the text reader
+ * leaves the text it decoded in d, for the repairs (excel.h) to explain a failure with. */
+static void read_text(roster *r, const char *data, size_t len, const read_options *opt,
+                      decoded *d)
 {
-    buf text;
-    buf_init(&text, READ_MAX_FILE_BYTES * 2);
-    if (decode(r, data, len, opt, &text) == 0) {
+    if (decode(r, data, len, opt, d) == 0) {
         table *t = table_new(r, opt ? opt->aliases : NULL, opt ? opt->naliases : 0);
-        csv_read(t, buf_str(&text), text.len, 0);
+        csv_read(t, d->text, d->len, 0);
         table_free(t);
     }
-    excel_repair(r, buf_str(&text), text.len); /* issue 10: what spreadsheets did to values */
-    buf_release(&text);
 }
 
-static void read_xml(roster *r, const char *data, size_t len, const read_options *opt)
+static void read_xml(roster *r, const char *data, size_t len, const read_options *opt,
+                     decoded *d)
 {
+    (void)d;
     free(r->encoding);
     r->encoding = xstrdup("utf-8");
     xmlroster_parse(r, data, len, opt ? opt->xml_schema : NULL, opt ? opt->aliases : NULL,
@@ -219,18 +229,24 @@ static void read_sheet(roster *r, const char *data, size_t len, const read_optio
     table_free(t);
 }
 
-static void read_xlsx(roster *r, const char *data, size_t len, const read_options *opt)
+static void read_xlsx(roster *r, const char *data, size_t len, const read_options *opt,
+                      decoded *d)
 {
+    (void)d;
     read_sheet(r, data, len, opt, xlsx_read, "utf-8");
 }
 
-static void read_ods(roster *r, const char *data, size_t len, const read_options *opt)
+static void read_ods(roster *r, const char *data, size_t len, const read_options *opt,
+                     decoded *d)
 {
+    (void)d;
     read_sheet(r, data, len, opt, ods_read, "utf-8");
 }
 
-static void read_xls(roster *r, const char *data, size_t len, const read_options *opt)
+static void read_xls(roster *r, const char *data, size_t len, const read_options *opt,
+                     decoded *d)
 {
+    (void)d;
     read_sheet(r, data, len, opt, xls_read, "biff");
 }
 
@@ -239,7 +255,7 @@ static const struct reader {
     sheet_kind kind;
     const char *ext; /* NULL: chosen by content only */
     const char *format;
-    void (*read)(roster *, const char *, size_t, const read_options *);
+    void (*read)(roster *, const char *, size_t, const read_options *, decoded *);
 } READERS[] = {
     /* clang-format off */
     {SHEET_XLSX, "xlsx", "xlsx", read_xlsx},
@@ -277,10 +293,35 @@ static void not_roster(roster *r, const char *msg)
     r->not_roster = 1;
 }
 
-roster *read_roster_mem(const char *name, const char *data, size_t len, const read_options *opt)
+/* One reading of the bytes (read_roster_each reads them twice, read_roster_mem once). */
+typedef struct pass {
+    excel_scan *scan; /* NULL: the roster keeps its records and is repaired whole */
+    int again;        /* 0: each record is scanned as read and the scan decided at the end;
+                       * 1: each is repaired as the scan decided, then handed to sink */
+    roster_sink sink;
+    void *ctx;
+    roster *first; /* the roster of the first reading, which the sink is told of */
+} pass;
+
+static int pass_record(void *ctx, roster *r, record *rec)
+{
+    pass *p = ctx;
+    if (!p->again) {
+        excel_scan_record(p->scan, r, rec);
+        return 0;
+    }
+    excel_scan_apply(p->scan, rec);
+    return p->sink(p->ctx, p->first, rec);
+}
+
+static roster *read_pass(const char *name, const char *data, size_t len, const read_options *opt,
+                         pass *p)
 {
     roster *r = roster_new(name);
-    sha256_hex(data, len, r->sha256);
+    if (p)
+        roster_stream(r, pass_record, p);
+    if (!p || !p->again)
+        sha256_hex(data, len, r->sha256);
     const char *ext = extension(name);
     sheet_kind kind = sheet_sniff(data, len);
     if (kind == SHEET_ZIP_BROKEN) /* the spreadsheet reader says what is wrong with it */
@@ -306,10 +347,39 @@ roster *read_roster_mem(const char *name, const char *data, size_t len, const re
         roster_fail(r, 0, msg);
         free(msg);
     } else {
-        rd->read(r, data, len, opt);
-        if (rd->read != read_text) /* the text reader repairs with the text it decoded */
-            excel_repair(r, NULL, 0); /* issue 10: what spreadsheets did to values */
+        decoded d = {.text = NULL};
+        buf_init(&d.conv, READ_MAX_FILE_BYTES * 2);
+        rd->read(r, data, len, opt, &d);
+        roster_flush(r);
+        /* issue 10: what spreadsheets did to values */
+        if (!p)
+            excel_repair(r, d.text, d.len);
+        else if (!p->again)
+            excel_scan_end(p->scan, r, d.text, d.len);
+        buf_release(&d.conv);
     }
+    return r;
+}
+
+roster *read_roster_mem(const char *name, const char *data, size_t len, const read_options *opt)
+{
+    return read_pass(name, data, len, opt, NULL);
+}
+
+/* The bytes read twice: first to decide what excel.h repairs (counts, not records), then to
+ * repair and hand over each record. The same bytes give the same records both times. */
+static roster *read_twice(const char *name, const char *data, size_t len,
+                          const read_options *opt, roster_sink sink, void *ctx)
+{
+    pass one = {excel_scan_new(), 0, NULL, NULL, NULL};
+    roster *r = read_pass(name, data, len, opt, &one);
+    if (!r->failed) {
+        pass two = {one.scan, 1, sink, ctx, r};
+        roster *again = read_pass(name, data, len, opt, &two);
+        r->stopped = again->stopped;
+        roster_free(again);
+    }
+    excel_scan_free(one.scan);
     return r;
 }
 
@@ -426,7 +496,7 @@ static char *unread_reason(int rc, read_entry_kind kind, int err)
     return xasprintf("Không mở được tệp: %s.", strerror(err));
 }
 
-roster *read_roster(const char *path, const read_options *opt)
+static roster *read_file(const char *path, const read_options *opt, roster_sink sink, void *ctx)
 {
     buf data;
     buf_init(&data, READ_MAX_FILE_BYTES);
@@ -435,7 +505,8 @@ roster *read_roster(const char *path, const read_options *opt)
     int err = errno;
     roster *r;
     if (rc == READ_OK) {
-        r = read_roster_mem(path, buf_str(&data), data.len, opt);
+        r = sink ? read_twice(path, buf_str(&data), data.len, opt, sink, ctx)
+                 : read_roster_mem(path, buf_str(&data), data.len, opt);
     } else {
         r = roster_new(path);
         char *msg = unread_reason(rc, kind, err);
@@ -444,4 +515,14 @@ roster *read_roster(const char *path, const read_options *opt)
     }
     buf_release(&data);
     return r;
+}
+
+roster *read_roster(const char *path, const read_options *opt)
+{
+    return read_file(path, opt, NULL, NULL);
+}
+
+roster *read_roster_each(const char *path, const read_options *opt, roster_sink sink, void *ctx)
+{
+    return read_file(path, opt, sink, ctx);
 }

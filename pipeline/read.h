@@ -41,6 +41,16 @@ int read_encoding_known(const char *name);
  * READ_MAX_FILE_BYTES are read; a larger file fails. */
 roster *read_roster(const char *path, const read_options *opt);
 
+/* read_roster for a file too big to hold as records (issue 12 item 5: a register of 50,000
+ * certificates): each record, repaired as read_roster would (excel.h), goes to sink in file
+ * order (roster.h roster_stream; sink's roster is the one returned) and is released. The
+ * roster returned holds no record: its warnings, format, sha256, nread, and its failure;
+ * a file that fails (unreadable, no header, code page) fails before any record reaches
+ * sink, so a sink sees a file whole or not at all. The bytes are read twice in memory:
+ * first for what the repairs decide per column, then for the records. A sink that returns
+ * -1 stops the read: the roster has stopped set then, not failed. */
+roster *read_roster_each(const char *path, const read_options *opt, roster_sink sink, void *ctx);
+
 /* Same from bytes already in memory; `name` decides the format by its extension. The
  * roster's sha256 is the digest of data[0..len), whatever the bytes turn out to be. */
 roster *read_roster_mem(const char *name, const char *data, size_t len, const read_options *opt);

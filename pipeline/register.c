@@ -286,24 +286,66 @@ static int import_row(ledger *l, const config *cfg, const verdict *v, const char
  * (so_hieu_cts,trang_thai) of a certificate the register holds is checked as the row it
  * makes, its blanks are filled from the register before the rules see it; a serial the
  * register does not hold still needs every required field. 0 or -1 (ledger error). */
-static int complete_from_register(ledger *l, roster *r, char *err, size_t errlen)
+static int complete_from_register(ledger *l, record *rec, char *err, size_t errlen)
 {
-    for (size_t k = 0; k < r->nrecords; k++) {
-        record *rec = &r->records[k];
-        if (!record_has(rec, "so_hieu_cts"))
-            continue;
-        char *serial = rules_serial_key(record_get(rec, "so_hieu_cts"));
-        ledger_cert c;
-        int found = ledger_cert_get(l, serial, &c, err, errlen);
-        free(serial);
-        if (found < 0)
-            return -1;
-        for (int i = 0; found && i < LEDGER_CERT_NFIELDS; i++)
-            if (i != LEDGER_CERT_SERIAL && c.v[i][0] && !record_has(rec, LEDGER_CERT_KEYS[i]))
-                record_set(rec, LEDGER_CERT_KEYS[i], c.v[i]);
-        ledger_cert_release(&c);
-    }
+    if (!record_has(rec, "so_hieu_cts"))
+        return 0;
+    char *serial = rules_serial_key(record_get(rec, "so_hieu_cts"));
+    ledger_cert c;
+    int found = ledger_cert_get(l, serial, &c, err, errlen);
+    free(serial);
+    if (found < 0)
+        return -1;
+    for (int i = 0; found && i < LEDGER_CERT_NFIELDS; i++)
+        if (i != LEDGER_CERT_SERIAL && c.v[i][0] && !record_has(rec, LEDGER_CERT_KEYS[i]))
+            record_set(rec, LEDGER_CERT_KEYS[i], c.v[i]);
+    ledger_cert_release(&c);
     return 0;
+}
+
+/* One file being imported, a row at a time (read_roster_each): memory does not grow with the
+ * file (issue 12 item 5), and a serial given twice is found through the ledger. */
+typedef struct importer {
+    ledger *l;
+    const run_options *o;
+    const config *cfg;
+    FILE *out;
+    char now[32];
+    tally t;
+    char *err;
+    size_t errlen;
+    int failed; /* a ledger error: the read was stopped, err says why */
+} importer;
+
+static int import_record(void *p, roster *r, record *rec)
+{
+    importer *im = p;
+    if (complete_from_register(im->l, rec, im->err, im->errlen) < 0)
+        return im->failed = 1, -1;
+    verdict v;
+    rules_check_one_with(r, rec, im->cfg, im->o->as_of, RULES_REGISTER, &v);
+    int rc = 0;
+    im->t.rows++;
+    if (v.accepted) { /* a register file names each certificate once (docs/register.md) */
+        char *serial = rules_serial_key(record_get(rec, "so_hieu_cts"));
+        long first = 0;
+        int seen = ledger_seen_put(im->l, serial, rec->line, &first, im->err, im->errlen);
+        free(serial);
+        if (seen < 0)
+            rc = -1;
+        else if (seen)
+            rules_note_register_twice(&v, im->cfg, first);
+    }
+    if (rc == 0 && !v.accepted) {
+        im->t.rejected++;
+        say_rejected(im->out, &v);
+    } else if (rc == 0) {
+        rc = import_row(im->l, im->cfg, &v, im->now, &im->t, im->out, im->err, im->errlen);
+    }
+    verdict_release(&v);
+    if (rc < 0)
+        im->failed = 1;
+    return rc;
 }
 
 static int import_file(ledger *l, const char *path, const run_options *o, const config *cfg,
@@ -311,7 +353,11 @@ static int import_file(ledger *l, const char *path, const run_options *o, const 
 {
     read_options ro = {o->encoding, o->schema, NULL, 0};
     ro.aliases = config_aliases(cfg, &ro.naliases);
-    roster *r = read_roster(path, &ro);
+    importer im = {l, o, cfg, out, "", {0, 0, 0, 0, 0}, err, errlen, 0};
+    time_now_iso(im.now, sizeof im.now);
+    if (ledger_seen_reset(l, err, errlen) < 0)
+        return -1;
+    roster *r = read_roster_each(path, &ro, import_record, &im);
     if (r->failed) {
         char *why = report_unreadable(r);
         fprintf(out, "register: %s cannot be read: %s\n", path, why);
@@ -320,30 +366,15 @@ static int import_file(ledger *l, const char *path, const run_options *o, const 
         all->rejected++;
         return 0;
     }
-    if (complete_from_register(l, r, err, errlen) < 0) {
-        roster_free(r);
+    roster_free(r);
+    if (im.failed)
         return -1;
-    }
-    batch *b = rules_check_with(&r, 1, cfg, o->as_of, RULES_REGISTER);
-    char now[32];
-    time_now_iso(now, sizeof now);
-    tally t = {b->n, 0, 0, 0, 0};
-    int rc = 0;
-    for (size_t i = 0; i < b->n && rc == 0; i++) {
-        if (!b->v[i].accepted) {
-            t.rejected++;
-            say_rejected(out, &b->v[i]);
-            continue;
-        }
-        rc = import_row(l, cfg, &b->v[i], now, &t, out, err, errlen);
-    }
+    tally t = im.t;
     fprintf(out, "register: %s: %zu row(s): %zu added, %zu updated, %zu unchanged, %zu rejected\n",
             path, t.rows, t.added, t.updated, t.same, t.rejected);
     all->rows += t.rows, all->added += t.added, all->updated += t.updated;
     all->same += t.same, all->rejected += t.rejected;
-    batch_free(b);
-    roster_free(r);
-    return rc;
+    return 0;
 }
 
 int register_import(char *const *files, size_t n, const run_options *o, const config *cfg,

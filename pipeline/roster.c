@@ -181,10 +181,41 @@ void record_trim(record *rec)
     rec->packlen = len;
 }
 
+void roster_stream(roster *r, roster_sink sink, void *ctx)
+{
+    r->sink = sink;
+    r->sink_ctx = ctx;
+}
+
+/* The record held goes to the sink and is released. */
+static void hand_over(roster *r)
+{
+    if (!r->sink || r->failed || r->nrecords == 0)
+        return;
+    record *rec = &r->records[r->nrecords - 1];
+    long line = rec->line;
+    int rc = r->sink(r->sink_ctx, r, rec);
+    record_release(rec);
+    r->nrecords = 0;
+    if (rc < 0) {
+        roster_fail(r, line, "Việc đọc tệp đã dừng.");
+        r->stopped = 1;
+    }
+}
+
+void roster_flush(roster *r)
+{
+    if (r->nrecords)
+        record_trim(&r->records[r->nrecords - 1]);
+    hand_over(r);
+}
+
 record *roster_add_record(roster *r, long line)
 {
     if (r->nrecords)
         record_trim(&r->records[r->nrecords - 1]);
+    hand_over(r);
+    r->nread++;
     r->records = xgrow(r->records, &r->cap, r->nrecords + 1, sizeof *r->records);
     record *rec = &r->records[r->nrecords++];
     memset(rec, 0, sizeof *rec);

@@ -43,7 +43,13 @@ typedef struct roster_note {
     char *message; /* Vietnamese, for the clerk */
 } roster_note;
 
-typedef struct roster {
+typedef struct roster roster;
+
+/* Where a roster read in stream hands each record once complete (roster_stream): 0 to go
+ * on, -1 to stop the read. The record is released when it returns. */
+typedef int (*roster_sink)(void *ctx, roster *r, record *rec);
+
+struct roster {
     char *path;
     char *format;   /* "csv", "xml", "xlsx", "ods" or "xls" */
     /* "utf-8", "utf-8-bom", "utf-16le", "windows-1258", ... for text; for a spreadsheet
@@ -65,7 +71,11 @@ typedef struct roster {
      * read it with): run keeps the file for the next run as an operator error */
     int operator_fault;
     roster_note error; /* the reason when failed */
-} roster;
+    size_t nread;      /* records read: nrecords, or with a sink all it was handed */
+    roster_sink sink;  /* NULL: the roster keeps its records */
+    void *sink_ctx;
+    int stopped; /* the sink said stop: failed, its reason the sink's own */
+};
 
 roster *roster_new(const char *path);
 void roster_free(roster *r); /* accepts NULL */
@@ -74,6 +84,14 @@ void roster_free(roster *r); /* accepts NULL */
  * record before it is complete then: its field array is shrunk to fit (memory per row is
  * what bounds a 20,000-row roster). */
 record *roster_add_record(roster *r, long line);
+/* Reads r in stream (issue 12 item 5: a 50,000-row register file is never held whole): each
+ * record, once the reader starts the next one or ends (roster_flush), goes to sink and is
+ * released, so r holds at most the record being read. When sink returns -1, r fails with
+ * stopped set and the reader stops. */
+void roster_stream(roster *r, roster_sink sink, void *ctx);
+/* The reader's end: hands the last record to the sink, if any and r did not fail. */
+void roster_flush(roster *r);
+
 /* Marks the file unreadable (rule tep-khong-doc-duoc): drops any records read so far. */
 void roster_fail(roster *r, long line, const char *message);
 void roster_warn(roster *r, long line, const char *column, const char *message);

@@ -693,6 +693,12 @@ void rules_check_one(const roster *src, const record *rec, const config *cfg, da
     check_one(src, rec, cfg, as_of, 0, v);
 }
 
+void rules_check_one_with(const roster *src, const record *rec, const config *cfg, date as_of,
+                          int flags, verdict *v)
+{
+    check_one(src, rec, cfg, as_of, flags, v);
+}
+
 void verdict_release(verdict *v)
 {
     for (size_t i = 0; i < v->nfindings; i++) {
@@ -888,17 +894,21 @@ static void check_register_duplicate(batch *b, size_t i, const config *cfg, strm
         return;
     char *key = rules_serial_key(record_get(v->rec, "so_hieu_cts"));
     size_t earlier;
-    int seen = strmap_put(t, key, i, &earlier);
-    if (seen) {
-        const verdict *first = &b->v[earlier];
-        char *where = xasprintf("dòng %ld của tệp %s", first->rec->line, first->file);
-        const char *pairs[] = {"so_hieu", key, "noi_truoc", where, NULL};
-        ctx c = {cfg, v->rec, v, b->as_of, b->as_of, 1, RULES_REGISTER};
-        add_case(&c, "trung-lap", "so-dang-ky", "so_hieu_cts", pairs);
-        free(where);
-        settle(v);
-    }
+    if (strmap_put(t, key, i, &earlier))
+        rules_note_register_twice(v, cfg, b->v[earlier].rec->line);
     free(key);
+}
+
+void rules_note_register_twice(verdict *v, const config *cfg, long first_line)
+{
+    char *key = rules_serial_key(record_get(v->rec, "so_hieu_cts"));
+    char *where = xasprintf("dòng %ld của tệp %s", first_line, v->file);
+    const char *pairs[] = {"so_hieu", key, "noi_truoc", where, NULL};
+    ctx c = {cfg, v->rec, v, {0, 0, 0}, {0, 0, 0}, 1, RULES_REGISTER};
+    add_case(&c, "trung-lap", "so-dang-ky", "so_hieu_cts", pairs);
+    free(where);
+    free(key);
+    settle(v);
 }
 
 batch *rules_check(roster *const *rosters, size_t n, const config *cfg, date as_of)

@@ -74,7 +74,16 @@ void batch_free(batch *b); /* accepts NULL */
  * it) and which the caller releases with verdict_release. */
 void rules_check_one(const roster *src, const record *rec, const config *cfg, date as_of,
                      verdict *v);
+/* The same with rules_check_with's flags: a register file read in stream (register.c) is
+ * checked a row at a time. */
+void rules_check_one_with(const roster *src, const record *rec, const config *cfg, date as_of,
+                          int flags, verdict *v);
 void verdict_release(verdict *v);
+
+/* A register row whose serial an earlier accepted row of its file (at first_line) gave: the
+ * finding trung-lap (case so-dang-ky), the first row kept; v is settled again. What
+ * rules_check_with RULES_REGISTER does within its batch, for a file checked a row at a time. */
+void rules_note_register_twice(verdict *v, const config *cfg, long first_line);
 
 const char *severity_name(severity s); /* "error", "warning", "info" */
 

@@ -163,7 +163,7 @@ static void map_header(table *t, const held_row *hdr)
 static void add_record(table *t, long line, char *const *cells, size_t n)
 {
     roster *r = t->r;
-    if (r->nrecords >= ROSTER_MAX_ROWS) {
+    if (r->nread >= ROSTER_MAX_ROWS) {
         char *msg = xasprintf("Tệp có quá nhiều dòng: dòng %ld vượt giới hạn %ld yêu "
                               "cầu; hãy chia thành nhiều tệp.",
                               line, (long)ROSTER_MAX_ROWS);
@@ -298,7 +298,7 @@ int table_row(table *t, long line, char *const *cells, size_t n)
 static void note_empty_xls_columns(table *t)
 {
     roster *r = t->r;
-    if (r->failed || !r->nrecords || !r->format || strcmp(r->format, "xls") != 0)
+    if (r->failed || !r->nread || !r->format || strcmp(r->format, "xls") != 0)
         return;
     for (size_t i = 0; i < t->nkeys; i++) {
         if (!t->known[i] || t->filled[i])
@@ -309,7 +309,7 @@ static void note_empty_xls_columns(table *t)
             "đó là kết quả của công thức (ví dụ =B3&\" \"&C3), mà chương trình không đọc được "
             "trong tệp Excel 97-2003 (.xls): hãy mở tệp trong Excel, chọn Tệp → Lưu thành (File "
             "→ Save As), kiểu «Excel Workbook (*.xlsx)», rồi gửi tệp .xlsx.",
-            label ? label : t->keys[i], r->nrecords);
+            label ? label : t->keys[i], r->nread);
         roster_warn(r, t->header_line, t->keys[i], msg);
         free(msg);
     }

@@ -99,7 +99,7 @@ static void read_requests(roster *r, const xmlNode *root, keys k)
     for (const xmlNode *c = root->children; c && !r->failed; c = c->next) {
         if (!xmlcheck_is_elem(c, "yeu_cau"))
             continue;
-        if (r->nrecords < ROSTER_MAX_ROWS) {
+        if (r->nread < ROSTER_MAX_ROWS) {
             read_request(r, c, agency, k);
             continue;
         }

@@ -584,6 +584,117 @@ static void test_entry_kinds(void **state)
     free(ok);
 }
 
+/* ---- read_roster_each: the same records, one at a time ---- */
+
+typedef struct collected {
+    roster *copy; /* every record handed over, kept here to compare */
+    const roster *told; /* the roster the sink was told of */
+    size_t calls, stop_at; /* stop_at: return -1 on that call (0: never) */
+} collected;
+
+static int collect(void *ctx, roster *r, record *rec)
+{
+    collected *c = ctx;
+    c->told = r;
+    c->calls++;
+    assert_int_equal(r->nrecords, 0); /* the roster told of holds no record */
+    record *kept = roster_add_record(c->copy, rec->line);
+    for (size_t i = 0; i < rec->nfields; i++)
+        record_set(kept, rec->fields[i].key, rec->fields[i].value);
+    for (size_t i = 0; i < rec->nflags; i++)
+        record_flag_set(kept, rec->flags[i].key, rec->flags[i].rule, rec->flags[i].variant);
+    return c->stop_at && c->calls == c->stop_at ? -1 : 0;
+}
+
+static void expect_same_roster(const char *path, const roster *a, const roster *b,
+                               const roster *records_b)
+{
+    if (a->failed != b->failed)
+        fail_msg("%s: failed %d read whole, %d read in stream", path, a->failed, b->failed);
+    assert_string_equal(a->format, b->format);
+    assert_string_equal(a->encoding, b->encoding);
+    assert_string_equal(a->sha256, b->sha256);
+    if (a->failed) {
+        assert_int_equal(a->error.line, b->error.line);
+        assert_string_equal(a->error.message, b->error.message);
+        assert_int_equal(records_b->nrecords, 0); /* a file that fails reaches no sink */
+        return;
+    }
+    assert_int_equal(a->nwarnings, b->nwarnings);
+    for (size_t i = 0; i < a->nwarnings; i++) {
+        assert_int_equal(a->warnings[i].line, b->warnings[i].line);
+        assert_string_equal(a->warnings[i].message, b->warnings[i].message);
+    }
+    assert_int_equal(b->nrecords, 0);
+    assert_int_equal(a->nrecords, b->nread);
+    assert_int_equal(a->nrecords, records_b->nrecords);
+    for (size_t i = 0; i < a->nrecords; i++) {
+        const record *x = &a->records[i], *y = &records_b->records[i];
+        assert_int_equal(x->line, y->line);
+        assert_int_equal(x->nfields, y->nfields);
+        for (size_t k = 0; k < x->nfields; k++) {
+            assert_string_equal(x->fields[k].key, y->fields[k].key);
+            assert_string_equal(x->fields[k].value, y->fields[k].value);
+        }
+        assert_int_equal(x->nflags, y->nflags);
+        for (size_t k = 0; k < x->nflags; k++) {
+            assert_string_equal(x->flags[k].key, y->flags[k].key);
+            assert_string_equal(x->flags[k].rule, y->flags[k].rule);
+        }
+    }
+}
+
+/* Every fixture the readers have, accepted or refused, in every format: read in stream
+ * (issue 12 item 5) it gives what read_roster gives, the repairs of excel.h included (lost
+ * zeros, US dates decided per column over the whole file, times, code pages). */
+static void test_each_same_as_whole(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "tests/data/excel_zeros.csv",        "tests/data/excel_month_first.csv",
+        "tests/data/excel_mixed_dates.csv",  "tests/data/excel_errors.csv",
+        "tests/data/excel_cp1252.csv",       "tests/data/excel_mojibake.csv",
+        "tests/data/in_semicolon_labels.csv", "tests/data/in_utf16le_tab.txt",
+        "tests/data/in_utf16be_tab.txt",     "tests/data/golden_gia_han.xml",
+        "tests/data/in_agency.xml",          "tests/data/in_malformed.xml",
+        "tests/data/in_xxe.xml",             "tests/data/sheet_roster.xlsx",
+        "tests/data/sheet_roster.ods",       "tests/data/sheet_roster.xls",
+        "tests/data/sheet_mixed_dates.xlsx", "tests/data/sheet_long_number.xlsx",
+        "tests/data/sheet_multi.xlsx",       "tests/data/sheet_formula.xls",
+        "tests/data/register.csv",           "tests/data/register.xml",
+        "tests/data/e2e_all_procedures.csv", "tests/data/in_does_not_exist.csv",
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        roster *whole = read_roster(files[i], NULL);
+        collected c = {roster_new(files[i]), NULL, 0, 0};
+        roster *each = read_roster_each(files[i], NULL, collect, &c);
+        expect_same_roster(files[i], whole, each, c.copy);
+        if (c.calls)
+            assert_ptr_equal(c.told, each); /* the sink hears of the roster returned */
+        assert_int_equal(each->stopped, 0);
+        roster_free(whole);
+        roster_free(each);
+        roster_free(c.copy);
+    }
+}
+
+/* A sink that says stop ends the read there: the roster says it stopped, not failed. */
+static void test_each_sink_stops(void **state)
+{
+    (void)state;
+    const char *text = "ho_ten,thu_tuc\nA Văn Một,cap-moi\nB Văn Hai,cap-moi\nC Văn Ba,cap-moi\n";
+    char *path = tu_temp_file(text);
+    collected c = {roster_new(path), NULL, 0, 2};
+    roster *r = read_roster_each(path, NULL, collect, &c);
+    assert_int_equal(c.calls, 2);
+    assert_int_equal(r->stopped, 1);
+    assert_int_equal(r->failed, 0);
+    roster_free(r);
+    roster_free(c.copy);
+    assert_int_equal(unlink(path), 0);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -609,6 +720,8 @@ int main(void)
         cmocka_unit_test(test_xml_chosen_by_extension),
         cmocka_unit_test(test_file_size_limit),
         cmocka_unit_test(test_sha256_of_bytes_read),
+        cmocka_unit_test(test_each_same_as_whole),
+        cmocka_unit_test(test_each_sink_stops),
         cmocka_unit_test(test_symlink_refused_not_followed),
         cmocka_unit_test(test_fifo_refused_promptly),
         cmocka_unit_test(test_directory_refused),
