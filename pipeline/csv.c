@@ -13,6 +13,7 @@ typedef struct cursor {
     const char *p, *end;
     char delim;
     long line; /* line of *p */
+    int final; /* no text follows end; else a row reaching end is given again, longer */
 } cursor;
 
 typedef struct row {
@@ -21,7 +22,16 @@ typedef struct row {
     long line; /* where the row starts */
 } row;
 
-typedef enum { ROW_OK, ROW_EOF, ROW_ERROR } row_status;
+typedef enum { ROW_OK, ROW_EOF, ROW_ERROR, ROW_MORE } row_status;
+
+enum { CELL_MORE = -2 }; /* read_cell: the text ends inside the cell, and more follows */
+
+/* 1 when what is at p cannot be told before more text comes: the end itself, or the last
+ * byte being a quote (a doubled one?) or a CR (of a CRLF?). */
+static int need_more(const cursor *c, const char *p)
+{
+    return !c->final && (p >= c->end || (p + 1 == c->end && (*p == '"' || *p == '\r')));
+}
 
 char csv_detect_delimiter(const char *text, size_t len)
 {
@@ -89,6 +99,8 @@ static int read_cell(roster *r, cursor *c, buf *cell)
         long opened = c->line;
         c->p++;
         for (;;) {
+            if (need_more(c, c->p))
+                return CELL_MORE;
             if (c->p >= c->end) {
                 fail_line(r, opened,
                           "Dấu ngoặc kép mở ở dòng %ld không được đóng: "
@@ -134,7 +146,10 @@ static row_status read_row(roster *r, cursor *c, row *rw, buf *cell)
         return ROW_EOF;
     rw->line = c->line;
     for (;;) {
-        if (read_cell(r, c, cell) < 0)
+        int got = read_cell(r, c, cell);
+        if (got == CELL_MORE)
+            return ROW_MORE;
+        if (got < 0)
             return ROW_ERROR;
         if (rw->n >= CSV_MAX_COLUMNS) {
             fail_line(r, rw->line, "Dòng %ld có quá nhiều cột (tối đa 256).", rw->line);
@@ -144,6 +159,8 @@ static row_status read_row(roster *r, cursor *c, row *rw, buf *cell)
         /* a ' before what a spreadsheet would run as a formula is a writer's guard
          * (csv_write_cell, report.csv): the value is what follows it */
         rw->cells[rw->n++] = str_trim_dup(csv_unmark(buf_str(cell)));
+        if (need_more(c, c->p))
+            return ROW_MORE; /* the row may go on in the text that follows */
         if (c->p < c->end && *c->p == c->delim) {
             c->p++;
             continue;
@@ -153,24 +170,75 @@ static row_status read_row(roster *r, cursor *c, row *rw, buf *cell)
     }
 }
 
-void csv_read(table *t, const char *text, size_t len, char delim)
-{
-    roster *r = table_roster(t);
-    cursor c = {text, text + len, delim ? delim : csv_detect_delimiter(text, len), 1};
+struct csv_stream {
+    table *t;
+    char delim; /* 0 until the first text detects it */
+    long line;  /* line of the next text's first byte */
     buf cell;
-    buf_init(&cell, CSV_MAX_FIELD_BYTES);
+    int done; /* failed, or ended */
+};
+
+csv_stream *csv_stream_new(table *t, char delim)
+{
+    csv_stream *s = xcalloc(1, sizeof *s);
+    s->t = t;
+    s->delim = delim;
+    s->line = 1;
+    buf_init(&s->cell, CSV_MAX_FIELD_BYTES);
+    return s;
+}
+
+void csv_stream_free(csv_stream *s)
+{
+    if (!s)
+        return;
+    buf_release(&s->cell);
+    free(s);
+}
+
+long csv_stream_feed(csv_stream *s, const char *text, size_t len, int final)
+{
+    if (s->done)
+        return -1;
+    roster *r = table_roster(s->t);
+    if (!s->delim)
+        s->delim = csv_detect_delimiter(text, len);
+    cursor c = {text, text + len, s->delim, s->line, final};
     row rw = {0};
     row_status st;
-    while ((st = read_row(r, &c, &rw, &cell)) == ROW_OK) {
-        int rc = table_row(t, rw.line, rw.cells, rw.n);
+    for (;;) {
+        const char *start = c.p;
+        long line = c.line;
+        if ((st = read_row(r, &c, &rw, &s->cell)) != ROW_OK) {
+            if (st == ROW_MORE) /* given again, with what follows */
+                c.p = start, c.line = line;
+            break;
+        }
+        int rc = table_row(s->t, rw.line, rw.cells, rw.n);
         row_release(&rw);
         if (rc < 0)
             break;
     }
     row_release(&rw);
-    if (st != ROW_ERROR)
-        table_end(t);
-    buf_release(&cell);
+    s->line = c.line;
+    if (st == ROW_ERROR || r->failed) {
+        s->done = 1;
+        if (st != ROW_ERROR)
+            table_end(s->t);
+        return -1;
+    }
+    if (final) {
+        s->done = 1;
+        table_end(s->t);
+    }
+    return (long)(c.p - text);
+}
+
+void csv_read(table *t, const char *text, size_t len, char delim)
+{
+    csv_stream *s = csv_stream_new(t, delim);
+    (void)csv_stream_feed(s, text, len, 1);
+    csv_stream_free(s);
 }
 
 void csv_parse(roster *r, const char *text, size_t len, char delim)

@@ -23,6 +23,18 @@ char csv_detect_delimiter(const char *text, size_t len);
  * column limit passed) ends in roster_fail with a Vietnamese message naming the line.
  * delim 0 means detect. */
 void csv_read(table *t, const char *text, size_t len, char delim);
+/* The same over text that comes in pieces (a file read a block at a time: read_roster_each):
+ * each feed tokenizes the complete rows of text[0..len) into t and returns how many bytes it
+ * used; the rest, a row the text ends inside, is to be given again at the start of the next
+ * feed, with what follows it. final: nothing follows (then the file's end, table_end, as
+ * csv_read). -1 once the roster has failed (csv_read's failures) or a final feed was given.
+ * The delimiter (0: detect) is detected on the first feed's text: give it the file's first
+ * TABLE_HEADER_ROWS lines whole. */
+typedef struct csv_stream csv_stream;
+csv_stream *csv_stream_new(table *t, char delim);
+long csv_stream_feed(csv_stream *s, const char *text, size_t len, int final);
+void csv_stream_free(csv_stream *s); /* accepts NULL */
+
 /* csv_read into r through a table without aliases (tests, tools). */
 void csv_parse(roster *r, const char *text, size_t len, char delim);
 

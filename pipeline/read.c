@@ -429,43 +429,69 @@ enum { READ_OK = 0, READ_ERRNO = -1, READ_TOO_BIG = -2, READ_NOT_REGULAR = -3 };
  * READ_ERRNO when it cannot be opened or read (errno says why); READ_TOO_BIG when it is
  * larger than b->max (b then holds a cut prefix, to be discarded); READ_NOT_REGULAR, with
  * *kind saying what it is, when it is no regular file. */
-static int read_regular(buf *b, const char *path, read_entry_kind *kind)
+/* Opens the regular file at path for reading, with read_regular's checks (max: its size
+ * limit). READ_OK and *fd (the caller closes it), or read_regular's other results. */
+static int open_regular(const char *path, size_t max, read_entry_kind *kind, int *fd)
 {
-    int rc = READ_OK, fd = -1;
     struct stat st;
+    *fd = -1;
     *kind = read_entry_kind_of(path);
     if (*kind == READ_ENTRY_GONE)
         return READ_ERRNO;
     if (*kind != READ_ENTRY_REGULAR)
         return READ_NOT_REGULAR;
-    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
+    int f = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (f < 0) {
         /* lstat resolved the folders and saw a regular file: ELOOP now means a symlink
          * was put in its place */
-        if (errno == ELOOP)
-            *kind = READ_ENTRY_SYMLINK, rc = READ_NOT_REGULAR;
-        else
-            rc = READ_ERRNO;
-        goto out;
+        if (errno == ELOOP) {
+            *kind = READ_ENTRY_SYMLINK;
+            return READ_NOT_REGULAR;
+        }
+        return READ_ERRNO;
     }
-    if (fstat(fd, &st) < 0) {
+    int rc = READ_OK;
+    if (fstat(f, &st) < 0)
         rc = READ_ERRNO;
-        goto out;
-    }
-    *kind = kind_of_mode(st.st_mode);
-    if (*kind != READ_ENTRY_REGULAR) {
+    else if ((*kind = kind_of_mode(st.st_mode)) != READ_ENTRY_REGULAR)
         rc = READ_NOT_REGULAR;
-        goto out;
+    else if (st.st_size > 0 && (unsigned long long)st.st_size > max)
+        rc = READ_TOO_BIG; /* known without reading it; reading still bounds a growing file */
+    if (rc == READ_OK) {
+        *fd = f;
+        return rc;
     }
-    if (st.st_size > 0 && (unsigned long long)st.st_size > b->max) {
-        rc = READ_TOO_BIG; /* known without reading it; the loop still bounds a growing file */
-        goto out;
+    int saved = errno;
+    close(f);
+    errno = saved;
+    return rc;
+}
+
+/* Up to n bytes from fd (EINTR retried, short reads joined): how many, 0 at the end, -1. */
+static ssize_t read_block(int fd, char *p, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, p + got, n - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        if (k == 0)
+            break;
+        got += (size_t)k;
     }
+    return (ssize_t)got;
+}
+
+static int read_regular(buf *b, const char *path, read_entry_kind *kind)
+{
+    int fd, rc = open_regular(path, b->max, kind, &fd);
+    if (rc != READ_OK)
+        return rc;
     char chunk[65536];
     for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
+        ssize_t n = read_block(fd, chunk, sizeof chunk);
         if (n <= 0) {
             rc = n < 0 ? READ_ERRNO : READ_OK;
             break;
@@ -475,13 +501,175 @@ static int read_regular(buf *b, const char *path, read_entry_kind *kind)
             break;
         }
     }
-out:
-    if (fd >= 0) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-    }
+    int saved = errno;
+    close(fd);
+    errno = saved;
     return rc;
+}
+
+/* ---- a text file read in stream (read_roster_each) ---- */
+
+enum { READ_BLOCK = 1 << 20 };
+
+/* What the first look at a text file read in stream found (probe_text). */
+typedef struct probe {
+    char sha256[65];
+    const char *label; /* roster encoding: "utf-8", "utf-8-bom", or the one forced */
+    size_t skip;       /* BOM bytes */
+} probe;
+
+/* Bytes at the end of p[0..n) that begin a UTF-8 sequence p does not finish. */
+static size_t unfinished_utf8(const unsigned char *p, size_t n)
+{
+    for (size_t back = 1; back <= 3 && back <= n; back++) {
+        unsigned char b = p[n - back];
+        if ((b & 0xC0) == 0x80)
+            continue; /* a continuation byte: its lead is further back */
+        size_t want = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+        return want > back ? back : 0;
+    }
+    return 0;
+}
+
+/* The first pass over a file read in stream: 1 when it is what the stream reads, plain
+ * UTF-8 text for the CSV reader (no other format by content or name, no encoding forced
+ * but UTF-8, no NUL, every byte valid UTF-8, within the size limit), with its digest and
+ * BOM in *pr. 0 otherwise: the whole-file path reads it and says what is wrong. */
+static int probe_text(int fd, const char *path, const read_options *opt, probe *pr)
+{
+    const char *ext = extension(path);
+    if (reader_for(SHEET_NONE, ext)->read != read_text || sheet_ext(ext) ||
+        strncmp(base_of(path), "~$", 2) == 0 ||
+        (opt && opt->encoding && strcasecmp(opt->encoding, "UTF-8") != 0))
+        return 0;
+    enum { FRONT = 4 };
+    char *block = xmalloc(FRONT + READ_BLOCK);
+    unsigned char *data = (unsigned char *)block + FRONT;
+    size_t total = 0, carry = 0;
+    int ok = 1;
+    sha256 h;
+    sha256_init(&h);
+    for (;;) {
+        ssize_t n = read_block(fd, (char *)data, READ_BLOCK);
+        if (n < 0 || (n == 0 && (total == 0 || carry)) ||
+            (total += (size_t)n) > READ_MAX_FILE_BYTES) {
+            ok = 0; /* unreadable, empty, cut inside a letter, too big */
+            break;
+        }
+        if (n == 0)
+            break;
+        sha256_update(&h, data, (size_t)n);
+        if (total == (size_t)n) { /* the first block: the content decides first */
+            if (sheet_sniff((char *)data, (size_t)n) != SHEET_NONE ||
+                (n >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) ||
+                            (data[0] == 0xFE && data[1] == 0xFF)))) {
+                ok = 0;
+                break;
+            }
+            int bom = n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0;
+            pr->skip = bom ? 3 : 0;
+            pr->label = opt && opt->encoding ? opt->encoding : bom ? "utf-8-bom" : "utf-8";
+        }
+        size_t tail = unfinished_utf8(data, (size_t)n);
+        const char *from = (const char *)data - carry;
+        if (memchr(data, '\0', (size_t)n) ||
+            !text_utf8_valid(from, carry + (size_t)n - tail, NULL)) {
+            ok = 0;
+            break;
+        }
+        memmove(data - tail, data + n - tail, tail); /* in front of the next block */
+        carry = tail;
+    }
+    unsigned char d[32];
+    sha256_final(&h, d);
+    sha256_digest_hex(d, pr->sha256);
+    free(block);
+    return ok;
+}
+
+/* One pass of a file read in stream: its bytes, a block at a time, through the CSV reader
+ * into r (whose sink does the pass's work), their digest into sha. 0, or -1 (read error). */
+static int stream_pass(int fd, roster *r, const read_options *opt, size_t skip, char sha[65])
+{
+    if (lseek(fd, 0, SEEK_SET) != 0)
+        return -1;
+    free(r->format);
+    r->format = xstrdup("csv");
+    table *t = table_new(r, opt ? opt->aliases : NULL, opt ? opt->naliases : 0);
+    csv_stream *cs = csv_stream_new(t, 0);
+    buf text; /* what the reader has not used yet, then the block read */
+    buf_init(&text, READ_MAX_FILE_BYTES + READ_BLOCK);
+    char *block = xmalloc(READ_BLOCK);
+    sha256 h;
+    sha256_init(&h);
+    int rc = 0;
+    for (size_t at = 0;;) {
+        ssize_t n = read_block(fd, block, READ_BLOCK);
+        if (n < 0) {
+            rc = -1;
+            break;
+        }
+        sha256_update(&h, block, (size_t)n);
+        size_t drop = at < skip ? (skip - at < (size_t)n ? skip - at : (size_t)n) : 0;
+        at += (size_t)n;
+        if (buf_append(&text, block + drop, (size_t)n - drop) < 0) {
+            rc = -1;
+            break;
+        }
+        long used = csv_stream_feed(cs, text.data ? text.data : "", text.len, n == 0);
+        if (used < 0 || n == 0)
+            break;
+        memmove(text.data, text.data + used, text.len - (size_t)used);
+        text.len -= (size_t)used;
+    }
+    unsigned char d[32];
+    sha256_final(&h, d);
+    sha256_digest_hex(d, sha);
+    free(block);
+    buf_release(&text);
+    csv_stream_free(cs);
+    table_free(t);
+    roster_flush(r);
+    return rc;
+}
+
+static roster *stream_roster(const char *path, const probe *pr)
+{
+    roster *r = roster_new(path);
+    memcpy(r->sha256, pr->sha256, sizeof r->sha256);
+    free(r->encoding);
+    r->encoding = xstrdup(pr->label);
+    return r;
+}
+
+/* A text file read in stream, twice as read_twice reads bytes: NULL when the whole-file path
+ * is to read it instead (the file fails: that path gives the same failure, with the text it
+ * explains a code page from). A file that changes between the passes fails. */
+static roster *read_text_stream(int fd, const char *path, const read_options *opt,
+                                const probe *pr, roster_sink sink, void *ctx)
+{
+    roster *r = stream_roster(path, pr);
+    char sha[65];
+    pass one = {excel_scan_new(), 0, NULL, NULL, NULL};
+    roster_stream(r, pass_record, &one);
+    if (stream_pass(fd, r, opt, pr->skip, sha) < 0 || r->failed || strcmp(sha, pr->sha256) ||
+        excel_scan_end(one.scan, r, NULL, 0) < 0) {
+        excel_scan_free(one.scan);
+        roster_free(r);
+        return NULL;
+    }
+    roster_stream(r, NULL, NULL);
+    pass two = {one.scan, 1, sink, ctx, r};
+    roster *again = stream_roster(path, pr);
+    roster_stream(again, pass_record, &two);
+    int rc = stream_pass(fd, again, opt, pr->skip, sha);
+    r->stopped = again->stopped;
+    if (!again->stopped && (rc < 0 || again->failed || strcmp(sha, pr->sha256)))
+        roster_fail(r, 0, "Tệp đã thay đổi trong khi chương trình đang đọc (hoặc không đọc lại "
+                          "được); hãy để nguyên tệp rồi nhập lại.");
+    roster_free(again);
+    excel_scan_free(one.scan);
+    return r;
 }
 
 /* The clerk's reason for a file read_regular did not give (rc < 0; err its errno). */
@@ -498,6 +686,19 @@ static char *unread_reason(int rc, read_entry_kind kind, int err)
 
 static roster *read_file(const char *path, const read_options *opt, roster_sink sink, void *ctx)
 {
+    if (sink) { /* plain UTF-8 text is read in blocks, never held whole */
+        read_entry_kind k;
+        int fd;
+        probe pr;
+        roster *r = NULL;
+        if (open_regular(path, READ_MAX_FILE_BYTES, &k, &fd) == READ_OK) {
+            if (probe_text(fd, path, opt, &pr))
+                r = read_text_stream(fd, path, opt, &pr, sink, ctx);
+            close(fd);
+        }
+        if (r)
+            return r;
+    }
     buf data;
     buf_init(&data, READ_MAX_FILE_BYTES);
     read_entry_kind kind;

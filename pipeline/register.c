@@ -358,6 +358,11 @@ static int import_file(ledger *l, const char *path, const run_options *o, const 
     if (ledger_seen_reset(l, err, errlen) < 0)
         return -1;
     roster *r = read_roster_each(path, &ro, import_record, &im);
+    if (r->failed && im.t.rows) { /* it changed while read: rows of it were written */
+        snprintf(err, errlen, "%s changed while it was read (%s)", path, r->error.message);
+        roster_free(r);
+        return -1;
+    }
     if (r->failed) {
         char *why = report_unreadable(r);
         fprintf(out, "register: %s cannot be read: %s\n", path, why);

@@ -447,10 +447,94 @@ static void test_rows_limit(void **state)
     free(text);
 }
 
+/* ---- csv_stream: the same rows from text in pieces ---- */
+
+static void expect_same(const char *what, size_t cut, const roster *a, const roster *b)
+{
+    if (a->failed != b->failed || a->nrecords != b->nrecords || a->nwarnings != b->nwarnings)
+        fail_msg("%s cut at %zu: failed %d/%d, %zu/%zu records, %zu/%zu warnings", what, cut,
+                 a->failed, b->failed, a->nrecords, b->nrecords, a->nwarnings, b->nwarnings);
+    if (a->failed) {
+        assert_int_equal(a->error.line, b->error.line);
+        assert_string_equal(a->error.message, b->error.message);
+    }
+    for (size_t i = 0; i < a->nrecords; i++) {
+        const record *x = &a->records[i], *y = &b->records[i];
+        if (x->line != y->line)
+            fail_msg("%s cut at %zu: record %zu at line %ld, in pieces %ld", what, cut, i,
+                     x->line, y->line);
+        assert_int_equal(x->nfields, y->nfields);
+        for (size_t k = 0; k < x->nfields; k++) {
+            assert_string_equal(x->fields[k].key, y->fields[k].key);
+            assert_string_equal(x->fields[k].value, y->fields[k].value);
+        }
+    }
+}
+
+/* Feeds text in pieces cut at cuts[0..n) (increasing), as read.c does: what a feed leaves
+ * unused is given again in front of the next piece. */
+static roster *feed_in_pieces(const char *text, const size_t *cuts, size_t n)
+{
+    roster *r = roster_new("pieces.csv");
+    table *t = table_new(r, NULL, 0);
+    csv_stream *s = csv_stream_new(t, 0);
+    size_t len = strlen(text), from = 0; /* from: start of what is not used yet */
+    for (size_t k = 0; k <= n; k++) {
+        size_t to = k < n ? cuts[k] : len;
+        int final = k == n;
+        long used = csv_stream_feed(s, text + from, to - from, final);
+        if (used < 0)
+            break;
+        from += (size_t)used;
+    }
+    csv_stream_free(s);
+    table_free(t);
+    return r;
+}
+
+/* Every cut of every text past its first lines, and pairs of cuts, give what the whole
+ * text gives: quoted line breaks, doubled quotes, CRLF cut between CR and LF, CR alone,
+ * blank rows, a title row, stray quotes, an unclosed quote, a delimiter detected. */
+static void test_stream_any_cut(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "ho_ten,thu_tuc\r\nLê Văn Tám,cap-moi\r\n\"Trần \"\"Bé\"\" Ba\",gia-han\r\n",
+        "ho_ten;ghi_chu\n\"Ngô\nThị\r\nMai\";\"a;b\"\n\nPhan Văn Út;\"\"\n",
+        "DANH SÁCH\n\nho_ten,thu_tuc,ghi_chu\nA,cap-moi,\"x\"y\nB,gia-han,z\"w\n",
+        "ho_ten,thu_tuc\rA Văn Một,cap-moi\rB Văn Hai,gia-han",
+        "ho_ten\tthu_tuc\nA\tcap-moi\n\"B\tgia-han\n",
+        "ho_ten,thu_tuc\nA,cap-moi,thừa\n,\n",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        const char *text = texts[i];
+        size_t len = strlen(text);
+        roster *whole = roster_new("pieces.csv");
+        csv_parse(whole, text, len, 0);
+        /* the first piece holds the lines the delimiter is detected on (csv.h) */
+        size_t first = 0;
+        for (int lines = 0; first < len && lines < 3; first++)
+            lines += text[first] == '\n' || text[first] == '\r';
+        for (size_t a = first; a <= len; a++) {
+            roster *one = feed_in_pieces(text, &a, 1);
+            expect_same(text, a, whole, one);
+            roster_free(one);
+            for (size_t b = a; b <= len; b += 3) {
+                size_t cuts[2] = {a, b};
+                roster *two = feed_in_pieces(text, cuts, 2);
+                expect_same(text, b, whole, two);
+                roster_free(two);
+            }
+        }
+        roster_free(whole);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_detect_delimiter),
+        cmocka_unit_test(test_stream_any_cut),
         cmocka_unit_test(test_simple_lf_file),
         cmocka_unit_test(test_quoted_newline_moves_next_line),
         cmocka_unit_test(test_quotes_delimiters_and_doubled_quotes),

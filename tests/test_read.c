@@ -695,6 +695,76 @@ static void test_each_sink_stops(void **state)
     free(path);
 }
 
+/* A text file of several read blocks (1 MiB each) is read in stream a block at a time: rows
+ * with quoted line breaks, doubled quotes and CRLF across the blocks' edges, a BOM, lost
+ * zeros and US dates decided over the whole file: the same records as read whole. */
+static void test_each_many_blocks(void **state)
+{
+    (void)state;
+    char *path = tu_temp_file("");
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("\xEF\xBB\xBFso_hieu_cts,ho_ten,so_cccd,ngay_het_han,ghi_chu\r\n", f);
+    for (int i = 0; i < 40000; i++)
+        fprintf(f, "5402%012X,Cán bộ %d,%s%011lld,%d/%d/2027,\"dòng %d\r\nxuống \"\"dòng\"\"\"\r\n",
+                i, i, i % 7 ? "0" : "", 89200000000LL + i, 1 + i % 12, 13 + i % 15, i);
+    assert_int_equal(fclose(f), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(st.st_size > 3 * (1 << 20));
+    roster *whole = read_roster(path, NULL);
+    assert_int_equal(whole->failed, 0);
+    assert_int_equal(whole->nrecords, 40000);
+    assert_true(whole->nwarnings >= 2); /* the zeros put back, the dates read month first */
+    collected c = {roster_new(path), NULL, 0, 0};
+    roster *each = read_roster_each(path, NULL, collect, &c);
+    expect_same_roster(path, whole, each, c.copy);
+    roster_free(whole);
+    roster_free(each);
+    roster_free(c.copy);
+    assert_int_equal(unlink(path), 0);
+    free(path);
+}
+
+/* A sink that changes the file while the second reading hands it records over (past the
+ * header's 20 rows, records are handed over as they are read): the roster fails, saying the
+ * file changed (the import that owns the sink undoes what it did). */
+static const char *changed_path;
+
+static int change_file(void *ctx, roster *r, record *rec)
+{
+    (void)r;
+    (void)rec;
+    size_t *calls = ctx;
+    if ((*calls)++ == 0) {
+        FILE *f = fopen(changed_path, "ab");
+        assert_non_null(f);
+        fputs("D Văn Bốn,cap-moi\n", f);
+        assert_int_equal(fclose(f), 0);
+    }
+    return 0;
+}
+
+static void test_each_file_changed(void **state)
+{
+    (void)state;
+    buf text;
+    buf_init(&text, 0);
+    buf_puts(&text, "ho_ten,thu_tuc\n");
+    for (int i = 0; i < 40; i++)
+        buf_printf(&text, "Cán Bộ %c,cap-moi\n", 'A' + i % 26);
+    char *path = tu_temp_file(buf_str(&text));
+    buf_release(&text);
+    changed_path = path;
+    size_t calls = 0;
+    roster *r = read_roster_each(path, NULL, change_file, &calls);
+    assert_int_equal(r->failed, 1);
+    assert_non_null(strstr(r->error.message, "đã thay đổi"));
+    roster_free(r);
+    assert_int_equal(unlink(path), 0);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -722,6 +792,8 @@ int main(void)
         cmocka_unit_test(test_sha256_of_bytes_read),
         cmocka_unit_test(test_each_same_as_whole),
         cmocka_unit_test(test_each_sink_stops),
+        cmocka_unit_test(test_each_many_blocks),
+        cmocka_unit_test(test_each_file_changed),
         cmocka_unit_test(test_symlink_refused_not_followed),
         cmocka_unit_test(test_fifo_refused_promptly),
         cmocka_unit_test(test_directory_refused),
