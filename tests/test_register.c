@@ -984,6 +984,54 @@ static void test_confirm_refuses_impossible_dates(void **state)
     expect_cert(f, "A0000009", LEDGER_CERT_EXPIRY, "2030-03-15");
 }
 
+/* An expired certificate the register still holds as active is listed once, by the first
+ * campaign on or after its expiry, not by every month's after it: each campaign lists what
+ * expired since the previous one (remembered by the ledger, its roster processed, or by the
+ * previous campaign's folder with its report); the month's second campaign lists what its
+ * first listed. */
+static void test_campaign_lists_expired_once(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "15/11/2026", "0", "hoat-dong"); /* expired at 01/12 */
+    row(&b, "A0000002", "089185000002", "15/12/2026", "0", "hoat-dong"); /* 14 days at 01/12 */
+    row(&b, "A0000003", "089185000003", "30/01/2027", "0", "hoat-dong"); /* 01/12's window */
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    renew_result r;
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 1);
+    assert_int_equal(r.not_renewable, 2);
+    f->o.as_of = (date){2026, 12, 15}; /* December's again: December's list */
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.not_renewable, 2);
+    /* January: the ledger alone remembers December's campaign (its roster processed) */
+    char *dec = xasprintf("%s/chien-dich-gia-han/2026-12-01", f->dir);
+    tu_remove_tree(dec);
+    free(dec);
+    f->o.as_of = (date){2027, 1, 1};
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 0);
+    assert_int_equal(r.not_renewable, 1);
+    char *rep = report_of(f, "2027-01-01");
+    assert_null(strstr(rep, "A0000001"));
+    char *line = strstr(rep, "A0000002");
+    assert_non_null(line);
+    assert_non_null(strstr(line, "đã hết hạn ngày 15/12/2026"));
+    assert_non_null(strstr(rep, "0 chứng thư số (0 Mẫu 07, 0 Mẫu 08); 1 chứng thư số"));
+    free(rep);
+    /* February: January selected nothing, so only its folder and report remember it */
+    f->o.as_of = (date){2027, 2, 1};
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.not_renewable, 0);
+    rep = report_of(f, "2027-02-01");
+    assert_null(strstr(rep, "A0000001"));
+    assert_null(strstr(rep, "A0000002"));
+    free(rep);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1010,6 +1058,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_partial_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_checks_renderer_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm_refuses_impossible_dates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_lists_expired_once, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
