@@ -638,9 +638,9 @@ static date month_campaign(const run_options *o, ledger *l, date as_of)
 
 /* The previous campaign, the latest before as_of (the month's campaign's date), found as
  * month_campaign finds one: its roster processed (the ledger) or its folder with its report;
- * its as-of date in since (ISO), "" when there was none. A certificate expired before it was
- * in its list of what cannot be renewed: each expired certificate is listed once, by the first
- * campaign on or after its expiry, not every month after (docs/register.md). */
+ * its as-of date in since (ISO), "" when there was none. A certificate that expired before
+ * that date was listed by that campaign or an earlier one: each expired certificate is listed
+ * once, by the first campaign after its expiry, not every month after (docs/register.md). */
 static void previous_campaign(const run_options *o, ledger *l, date as_of, char since[16])
 {
     char err[512], iso[16], day[16] = "";
