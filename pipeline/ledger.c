@@ -1114,3 +1114,53 @@ int ledger_campaign_day(ledger *l, int year, int month, char *day, size_t daylen
     sqlite3_finalize(st);
     return rc;
 }
+
+/* ---- the campaign's memory of earlier months (issue 12; docs/register.md) ---- */
+
+int ledger_campaign_before(ledger *l, const char *before, char *day, size_t daylen, char *err,
+                           size_t errlen)
+{
+    /* the rosters the campaigns dropped: gia-han-YYYY-MM-DD.csv, -2.csv ... */
+    if (daylen)
+        day[0] = '\0';
+    sqlite3_stmt *st = prepare(l,
+                               "SELECT max(substr(name, 9, 10)) FROM rosters WHERE name GLOB "
+                               "'gia-han-[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*' AND "
+                               "outcome = 'xong' AND substr(name, 9, 10) < ?",
+                               err, errlen);
+    if (!st)
+        return -1;
+    bind_text(st, 1, before);
+    int rc = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            column_copy(st, 0, day, daylen);
+            rc = 1;
+        }
+    } else {
+        rc = fail(l, err, errlen, "read");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_each_not_renewable_since(ledger *l, const char *from, const char *to,
+                                    long max_renewals, const char *since, ledger_cert_fn fn,
+                                    void *ctx, char *err, size_t errlen)
+{
+    /* ledger_each_not_renewable's selection, less what expired before `since` */
+    sqlite3_stmt *st = prepare(l,
+                               "SELECT " WINDOW_COLUMNS " FROM certificates c WHERE "
+                               "c.ngay_het_han < ?2 AND c.ngay_het_han <> '' AND (" RENEWALS
+                               " >= ?3 OR c.ngay_het_han < ?1) AND c.ngay_het_han >= ?4 AND "
+                               "c.trang_thai <> 'thu-hoi' AND" NOT_PENDING
+                               " ORDER BY c.co_quan_quan_ly, c.so_hieu_cts",
+                               err, errlen);
+    if (!st)
+        return -1;
+    bind_text(st, 1, from);
+    bind_text(st, 2, to);
+    sqlite3_bind_int64(st, 3, max_renewals);
+    bind_text(st, 4, since);
+    return each_cert(l, st, fn, ctx, err, errlen);
+}

@@ -274,4 +274,16 @@ int ledger_campaign_day(ledger *l, int year, int month, char *day, size_t daylen
 /* 1 the first time key is noted (a file the operator must hear about once), 0 after. */
 int ledger_notice_once(ledger *l, const char *key, const char *now, char *err, size_t errlen);
 
+/* ---- the campaign's memory of earlier months ---- */
+
+/* The as-of date (ISO, in day) of the latest renewal campaign before `before` (ISO) whose
+ * roster (gia-han-YYYY-MM-DD*.csv) a run processed: 1, or 0 when none; -1 on error. */
+int ledger_campaign_before(ledger *l, const char *before, char *day, size_t daylen, char *err,
+                           size_t errlen);
+/* ledger_each_not_renewable less the certificates whose expiry is before `since` (ISO; ""
+ * keeps them all): those expired before the previous campaign, which listed them then. */
+int ledger_each_not_renewable_since(ledger *l, const char *from, const char *to, long max_renewals,
+                                    const char *since, ledger_cert_fn fn, void *ctx, char *err,
+                                    size_t errlen);
+
 #endif

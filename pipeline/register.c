@@ -503,6 +503,16 @@ int register_export(const run_options *o, const config *cfg, const char *format,
 
 /* ---- confirm and withdraw ---- */
 
+/* A confirmation refused for a reason the config words (<site> value key, its {placeholders}
+ * in kv): the text in why. A config without the text still refuses, naming the key. */
+static void confirm_refuse(const config *cfg, const char *key, const char *const *kv, char *why,
+                           size_t whylen)
+{
+    char *say = site_text(cfg, key, kv);
+    snprintf(why, whylen, "%s", say[0] ? say : key);
+    free(say);
+}
+
 /* The provider's confirmation of one row (docs/register.md "confirm"): the pending request of
  * its serial (of procedure thu_tuc when given) applied. Returns 1 applied, 0 the row is
  * refused (said), -1 ledger error. */
@@ -535,6 +545,19 @@ static int confirm_row(ledger *l, const config *cfg, const roster *r, const reco
         snprintf(why, sizeof why, "chứng thư số %s không có yêu cầu %s%snào đang chờ xác nhận",
                  serial, want[0] ? config_value_label(cfg, "thu_tuc", want) : "",
                  want[0] ? " " : "");
+    date asked;
+    if (!why[0] && date_parse(p.date, &asked) == DATE_OK && date_cmp(on, asked) < 0) {
+        /* the provider answers a request it was sent: not before the day it was made */
+        char on_vn[16], asked_vn[16], run[24];
+        date_format_vn(on, on_vn);
+        date_format_vn(asked, asked_vn);
+        snprintf(run, sizeof run, "%lld", p.run);
+        const char *what = config_value_label(cfg, "thu_tuc", p.procedure);
+        const char *kv[] = {"so_hieu", serial,         "thu_tuc", what,       "ngay_xac_nhan",
+                            on_vn,     "ngay_yeu_cau", asked_vn,  "lan_chay", run,
+                            NULL};
+        confirm_refuse(cfg, "so_dang_ky_xac_nhan_truoc_yeu_cau", kv, why, sizeof why);
+    }
     int known = why[0] ? 0 : ledger_cert_get(l, serial, &c, err, errlen);
     if (known < 0)
         goto out;
@@ -558,8 +581,15 @@ static int confirm_row(ledger *l, const config *cfg, const roster *r, const reco
         else if (!given)
             exp = date_add_years(old, (int)config_param(cfg, "gia_han_them_nam", 3));
         if (!why[0] && known && date_parse(c.v[LEDGER_CERT_EXPIRY], &old) == DATE_OK &&
-            date_cmp(exp, old) <= 0)
-            snprintf(why, sizeof why, "ngày hết hạn mới phải sau ngày hết hạn hiện tại");
+            date_cmp(exp, old) <= 0) {
+            /* a renewal extends the certificate (NĐ 130 Điều 63): a new expiry on or before
+             * the current one is a mistyped answer, not a renewal */
+            char exp_vn[16], old_vn[16];
+            date_format_vn(exp, exp_vn);
+            date_format_vn(old, old_vn);
+            const char *kv[] = {"so_hieu", serial, "ngay_moi", exp_vn, "ngay_cu", old_vn, NULL};
+            confirm_refuse(cfg, "so_dang_ky_het_han_moi_khong_sau", kv, why, sizeof why);
+        }
     }
     if (why[0]) {
         fprintf(out, "  %s, dòng %ld: không áp dụng được: %s.\n", file, rec->line, why);

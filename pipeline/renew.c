@@ -136,6 +136,9 @@ typedef struct campaign {
     const config *cfg;
     date as_of;
     char from[16], to[16];
+    /* the previous campaign's as-of date (ISO), "" when none: what expired before it was
+     * listed by it (docs/register.md) */
+    char since[16];
     strmap *index;
     agency_count *a;
     size_t na, acap;
@@ -521,8 +524,8 @@ static int write_report(campaign *k, ledger *l, const char *dir, const run_resul
     }
     free(line);
     if (rc == 0 &&
-        ledger_each_not_renewable(l, k->from, k->to, k->max, list_not_renewable, k, err, errlen) !=
-            0 &&
+        ledger_each_not_renewable_since(l, k->from, k->to, k->max, k->since, list_not_renewable, k,
+                                        err, errlen) != 0 &&
         !t.failed)
         rc = -1;
     if (rc == 0 &&
@@ -552,8 +555,8 @@ static int select_all(campaign *k, ledger *l, const char *base, char *err, size_
     if (rc == 0 &&
         ledger_each_renewable(l, k->from, k->to, k->max, on_renewable, k, err, errlen) != 0)
         rc = -1;
-    if (rc == 0 && ledger_each_not_renewable(l, k->from, k->to, k->max, count_not_renewable, k, err,
-                                             errlen) != 0)
+    if (rc == 0 && ledger_each_not_renewable_since(l, k->from, k->to, k->max, k->since,
+                                                   count_not_renewable, k, err, errlen) != 0)
         rc = -1;
     if (rc == 0 &&
         ledger_each_blocked(l, k->from, k->to, k->max, count_blocked, k, err, errlen) != 0)
@@ -633,6 +636,41 @@ static date month_campaign(const run_options *o, ledger *l, date as_of)
     return first;
 }
 
+/* The previous campaign, the latest before as_of (the month's campaign's date), found as
+ * month_campaign finds one: its roster processed (the ledger) or its folder with its report;
+ * its as-of date in since (ISO), "" when there was none. A certificate that expired before
+ * that date was listed by that campaign or an earlier one: each expired certificate is listed
+ * once, by the first campaign after its expiry, not every month after (docs/register.md). */
+static void previous_campaign(const run_options *o, ledger *l, date as_of, char since[16])
+{
+    char err[512], iso[16], day[16] = "";
+    date d, best = {0, 0, 0};
+    int found = 0;
+    date_format_iso(as_of, iso);
+    if (ledger_campaign_before(l, iso, day, sizeof day, err, sizeof err) == 1 &&
+        date_parse(day, &d) == DATE_OK)
+        best = d, found = 1;
+    char *root = xasprintf("%s/chien-dich-gia-han", o->out);
+    DIR *dir = opendir(root);
+    struct dirent *e;
+    while (dir && (e = readdir(dir)) != NULL) {
+        if (strlen(e->d_name) != 10 || date_parse(e->d_name, &d) != DATE_OK ||
+            date_cmp(d, as_of) >= 0 || (found && date_cmp(d, best) <= 0))
+            continue;
+        char *bp = xasprintf("%s/%s/bao-cao.csv", root, e->d_name);
+        struct stat st;
+        if (stat(bp, &st) == 0) /* a campaign that got as far as its report */
+            best = d, found = 1;
+        free(bp);
+    }
+    if (dir)
+        closedir(dir);
+    free(root);
+    since[0] = '\0';
+    if (found)
+        date_format_iso(best, since);
+}
+
 int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_result *res)
 {
     char err[512] = "", asof[16];
@@ -664,8 +702,10 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
             rc = 1; /* said */
         }
     }
-    if (status == RUN_OK)
+    if (status == RUN_OK) {
         k.as_of = month_campaign(o, l, o->as_of);
+        previous_campaign(o, l, k.as_of, k.since);
+    }
     int again = date_cmp(k.as_of, o->as_of) != 0;
     renew_window(cfg, k.as_of, k.from, k.to);
     date_format_iso(k.as_of, asof);

@@ -190,10 +190,14 @@ static void explain_damage_once(verdict *v)
     v->nfindings = kept;
 }
 
+/* RFC 5280 §4.1.2.2: a certificate's serial number is at most 20 octets, 40 hexadecimal
+ * digits (the spaces a clerk groups them with do not count). */
+#define RULES_SERIAL_MAX_HEX 40
+
 /* so-hieu-hex: a certificate serial is hexadecimal (RULES.md so_hieu_cts, "hex"), spaces
- * allowed between groups (kept as written: the ledger's request key reads it so);
- * so-serial-thiet-bi: a token serial is letters and digits, with '-' or spaces between
- * groups ("TK-2024-007731"). */
+ * allowed between groups (kept as written: the ledger's request key reads it so), of at most
+ * RULES_SERIAL_MAX_HEX digits (case qua-dai); so-serial-thiet-bi: a token serial is letters
+ * and digits, with '-' or spaces between groups ("TK-2024-007731"). */
 static void rule_serials(ctx *c)
 {
     static const struct {
@@ -214,8 +218,17 @@ static void rule_serials(ctx *c)
             digits += ok;
             bad = !ok && !strchr(serials[i].extra, ch);
         }
-        if (bad || !digits)
+        if (bad || !digits) {
             finding_value(c, serials[i].rule, serials[i].key);
+        } else if (serials[i].hex && digits > RULES_SERIAL_MAX_HEX) {
+            char n[24], max[24];
+            snprintf(n, sizeof n, "%d", digits);
+            snprintf(max, sizeof max, "%d", RULES_SERIAL_MAX_HEX);
+            const char *pairs[] = {
+                "truong", roster_label(serials[i].key), "gia_tri", s, "so_chu_so", n, "toi_da", max,
+                NULL};
+            add_case(c, serials[i].rule, "qua-dai", serials[i].key, pairs);
+        }
     }
 }
 

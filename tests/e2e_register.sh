@@ -102,6 +102,17 @@ check "renew of 15/12 after 01/12: exit 0, says the month's campaign keeps its w
 check "renew of 15/12: no new document, no folder of its own, no second Mẫu 08, still four pending" \
     '[ "$(pdfs | wc -l)" -eq "$before" ] && [ ! -e "$OUT/chien-dich-gia-han/2026-12-15" ] && [ "$(q "select count(*) from cert_requests")" -eq 4 ] && [ -s "$CAMP/bao-cao-3.csv" ]'
 
+# ---- January's campaign (on a copy): what expired before December's is not listed again ----
+cp -r "$OUT" "$T/jan"
+"$BIN" renew --as-of 2027-01-01 --out "$T/jan" >"$T/renew-jan.out" 2>"$T/renew-jan.err"
+rc=$?
+jrep=$T/jan/chien-dich-gia-han/2027-01-01/bao-cao.csv
+check "January's renew: exit 0 (got $rc)" '[ $rc -eq 0 ] && [ -s "$jrep" ]'
+check "January's report: the certificate expired on 10/11/2026, listed by December's, is not listed again" \
+    '! grep -q A007 "$jrep"'
+check "January's report: still lists what expires after December's campaign (14 days left, renewed once)" \
+    'grep -F A006 "$jrep" | grep -qF "chỉ còn 14 ngày" && grep -F A004 "$jrep" | grep -qF "đã được gia hạn 1 lần"'
+
 # ---- a clerk's roster the register contradicts ----
 mkdir -p "$T/in"
 cat >"$T/in/gia-han-tay.csv" <<'EOF'
@@ -124,6 +135,17 @@ check "run: the campaign's pending renewal makes a second request trung-lap, nam
 check "run: no document for either" '[ ! -e "$STC/Mau07-tran-van-hieu.pdf" ] && [ "$(pdfs | wc -l)" -eq "$before" ]'
 
 # ---- the provider's answer ----
+# dated before the campaign made the request (01/12/2026): refused, nothing changed
+cat >"$T/xacnhan-som.csv" <<'EOF'
+so_hieu_cts,thu_tuc,ngay_het_han_moi,ngay_xac_nhan
+5401A00000000000000000000000A001,gia-han,30/01/2030,30/11/2026
+EOF
+"$BIN" register confirm "$T/xacnhan-som.csv" --out "$OUT" >"$T/conf0.out" 2>&1
+rc=$?
+check "confirm dated before the request: exit 1, not applied, both dates said (got $rc)" \
+    '[ $rc -eq 1 ] && grep -qF "0 request(s) confirmed, 1 row(s) not applied" "$T/conf0.out" && grep -qF "ngày xác nhận 30/11/2026 trước ngày lập yêu cầu «Gia hạn» của chứng thư số 5401A00000000000000000000000A001 (01/12/2026" "$T/conf0.out"'
+check "confirm dated before the request: the certificate unchanged, its renewal still pending" \
+    '[ "$(q "select ngay_het_han || '"'"'|'"'"' || so_lan_gia_han from certificates where so_hieu_cts = '"'"'5401A00000000000000000000000A001'"'"'")" = "2027-01-30|0" ] && [ "$(q "select count(*) from cert_requests where serial = '"'"'5401A00000000000000000000000A001'"'"' and status = '"'"'cho-xac-nhan'"'"'")" -eq 1 ]'
 cat >"$T/xacnhan.csv" <<'EOF'
 so_hieu_cts,thu_tuc,ngay_het_han_moi,ngay_xac_nhan
 5401 A000 0000 0000 0000 0000 0000 A005,gia-han,20/02/2030,05/12/2026

@@ -223,7 +223,10 @@ check "a deputy signs: KT. GIÁM ĐỐC over PHÓ GIÁM ĐỐC, in the letter an
 # ---- long notes beside unbreakable words (issue 13 item 1, the reviewer's three tables) ----
 # Mẫu 08: a 17-word Ghi chú once stood one word per line beside a serial column with slack;
 # Mẫu 02: a long note once took the room of an e-mail, cut "…ngocbi" / "ch@stc…"; Mẫu 14: a
-# 46-digit serial once made the derived "Hạn bàn giao" read "07/" "12/" "2026".
+# 46-digit serial once made the derived "Hạn bàn giao" read "07/" "12/" "2026". Serials are now
+# at most 40 hexadecimal digits (RFC 5280 §4.1.2.2, rule so-hieu-hex): the longest valid one
+# made the same "07/" "12/" "2026" before that fix, so it stands in for the 46 digits here;
+# a serial too wide for its column, the one cut, is test_layout's (layout alone, no rules).
 mkdir -p "$T/cut/in"
 NOTE="Cán bộ được điều động sang đơn vị mới từ tháng trước nên cần gia hạn sớm"
 cat >"$T/cut/in/gia-han-ghi-chu.csv" <<EOF_CSV
@@ -237,7 +240,7 @@ cap-moi,ca-nhan,Sở Tài chính tỉnh An Giang,Trần Văn Bình,02/09/1979,08
 EOF_CSV
 cat >"$T/cut/in/ban-giao-serial.csv" <<'EOF_CSV'
 thu_tuc,loai_thue_bao,co_quan_quan_ly,ho_ten,so_cccd,email,dien_thoai,so_hieu_cts,so_serial_thiet_bi,ngay_thu_hoi,xac_nhan_thu_truong,ghi_chu
-ban-giao-thiet-bi,ca-nhan,Sở Tài chính tỉnh An Giang,Nguyễn Thị Ánh Tuyết,089185001234,tuyetnta@angiang.gov.vn,0913 456 789,540105BEEF0123456789ABCDEF0123456789ABCDEF0123,VGCA-TK-2022-03001,30/11/2026,có,thiết bị đã hỏng phần vỏ
+ban-giao-thiet-bi,ca-nhan,Sở Tài chính tỉnh An Giang,Nguyễn Thị Ánh Tuyết,089185001234,tuyetnta@angiang.gov.vn,0913 456 789,540105BEEF0123456789ABCDEF0123456789ABCD,VGCA-TK-2022-03001,30/11/2026,có,thiết bị đã hỏng phần vỏ
 EOF_CSV
 $BIN run --in "$T/cut/in" --out "$T/cut/out" --as-of 2026-11-20 --settle 0 >/dev/null 2>&1
 rc=$?
@@ -257,12 +260,11 @@ for tok in nguyenhuynhthingocbich@stc.angiang.gov.vn binhtv@angiang.gov.vn 08918
     check "Mẫu 02 beside a long note: $tok whole on one line" 'on_a_line "$c02" "$tok"'
 done
 for tok in VGCA-TK-2022-03001 07/12/2026; do
-    check "Mẫu 14 beside a 46-digit serial: $tok (the token serial, the derived Hạn bàn giao) whole on one line" \
+    check "Mẫu 14 beside a 40-digit serial: $tok (the token serial, the derived Hạn bàn giao) whole on one line" \
         'on_a_line "$c14" "$tok"'
 done
-check "Mẫu 14: the 46-digit serial, too wide for the page beside the others, is the one cut" \
-    '! on_a_line "$c14" 540105BEEF0123456789ABCDEF0123456789ABCDEF0123 &&
-     pdftotext -raw "$c14" - | tr -d "\n" | grep -qF 540105BEEF0123456789ABCDEF0123456789ABCDEF0123'
+check "Mẫu 14: the 40-digit serial, the longest a certificate has, whole on one line too" \
+    'on_a_line "$c14" 540105BEEF0123456789ABCDEF0123456789ABCD'
 
 # ---- a template naming an unknown key stops the run before any document, with its line ----
 mkdir -p "$T/home" "$T/broken/in"

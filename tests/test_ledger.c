@@ -1020,6 +1020,35 @@ static void test_report_due_until_written(void **state)
     ledger_close(l);
 }
 
+/* The previous renewal campaign (issue 12, docs/register.md): the latest campaign roster
+ * (gia-han-YYYY-MM-DD*.csv) a run processed before a day; not a clerk's other roster, not an
+ * unreadable one, not the day's own. */
+static void test_campaign_before(void **state)
+{
+    ledger *l = open_ok(db_path(state));
+    long long run = run_ok(l, "2026-12-01");
+    static const char *const names[] = {"gia-han-2026-11-02.csv", "gia-han-2026-12-01-2.csv",
+                                        "gia-han-2027-01-01.csv", "stc-2026-12-15.csv",
+                                        "gia-han-2026-12-20.csv"};
+    static const char *const outcomes[] = {"xong", "xong", "xong", "xong", "khong-doc-duoc"};
+    char err[512] = "", day[16], sha[8];
+    for (int i = 0; i < 5; i++) {
+        snprintf(sha, sizeof sha, "%02d", i);
+        ledger_roster lr = {names[i], sha, "", outcomes[i], 1, 1, 0, 0, ""};
+        if (ledger_commit(l, run, "2026-12-01", &lr, NULL, 0, NULL, 0, err, sizeof err) < 0)
+            fail_msg("ledger_commit: %s", err);
+    }
+    assert_int_equal(ledger_campaign_before(l, "2026-11-02", day, sizeof day, err, sizeof err), 0);
+    assert_string_equal(day, "");
+    assert_int_equal(ledger_campaign_before(l, "2026-12-01", day, sizeof day, err, sizeof err), 1);
+    assert_string_equal(day, "2026-11-02");
+    assert_int_equal(ledger_campaign_before(l, "2027-01-01", day, sizeof day, err, sizeof err), 1);
+    assert_string_equal(day, "2026-12-01");
+    assert_int_equal(ledger_campaign_before(l, "2027-02-01", day, sizeof day, err, sizeof err), 1);
+    assert_string_equal(day, "2027-01-01");
+    ledger_close(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1046,6 +1075,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_notice_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_due_until_written, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runs_begin_and_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_before, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

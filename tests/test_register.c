@@ -928,6 +928,110 @@ static void test_duplicate_key_per_certificate(void **state)
     roster_free(r);
 }
 
+/* The provider cannot confirm a request before it was made: a confirmation dated before the
+ * pending request's day (the run's, 01/12/2026) is refused naming both days, and nothing of
+ * the certificate changes; a renewal whose new expiry is not after the current one is refused
+ * naming both expiries. Each is a row not applied; the request stays pending, and the same
+ * answer rightly dated (the request's own day) is applied. */
+static void test_confirm_refuses_impossible_dates(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "hoat-dong");
+    row(&b, "A000000A", "089185000010", "15/03/2027", "0", "hoat-dong");
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    commit_pending(f, "gia-han|089185000009|A0000009", "gia-han", "A0000009");
+    commit_pending(f, "thu-hoi|089185000010|A000000A", "thu-hoi", "A000000A");
+    char *said;
+    assert_int_equal(run_confirm(f,
+                                 "so_hieu_cts,thu_tuc,ngay_het_han_moi,ngay_xac_nhan\n"
+                                 "A0000009,gia-han,15/03/2030,30/11/2026\n"
+                                 "A000000A,thu-hoi,,28/11/2026\n"
+                                 "A0000009,gia-han,15/03/2027,05/12/2026\n"
+                                 "A0000009,gia-han,01/01/2027,05/12/2026\n",
+                                 &said),
+                     RUN_REJECTED);
+    assert_non_null(strstr(said, "0 request(s) confirmed, 4 row(s) not applied"));
+    assert_non_null(strstr(said, "dòng 2: không áp dụng được: ngày xác nhận 30/11/2026 trước "
+                                 "ngày lập yêu cầu «Gia hạn» của chứng thư số A0000009 "
+                                 "(01/12/2026"));
+    assert_non_null(strstr(said, "dòng 3: không áp dụng được: ngày xác nhận 28/11/2026"));
+    assert_non_null(strstr(said, "dòng 4: không áp dụng được: ngày hết hạn mới 15/03/2027 không "
+                                 "sau ngày hết hạn hiện tại 15/03/2027"));
+    assert_non_null(strstr(said, "dòng 5: không áp dụng được: ngày hết hạn mới 01/01/2027 không "
+                                 "sau ngày hết hạn hiện tại 15/03/2027"));
+    free(said);
+    expect_cert(f, "A0000009", LEDGER_CERT_RENEWALS, "0");
+    expect_cert(f, "A0000009", LEDGER_CERT_EXPIRY, "2027-03-15");
+    expect_cert(f, "A000000A", LEDGER_CERT_STATUS, "hoat-dong");
+    ledger *l = open_ledger(f);
+    ledger_pending p;
+    char err[512];
+    assert_int_equal(ledger_cert_pending(l, "A0000009", &p, err, sizeof err), 1);
+    assert_int_equal(ledger_cert_pending(l, "A000000A", &p, err, sizeof err), 1);
+    ledger_close(l);
+    /* on the request's own day: applied */
+    assert_int_equal(run_confirm(f,
+                                 "so_hieu_cts,ngay_het_han_moi,ngay_xac_nhan\n"
+                                 "A0000009,15/03/2030,01/12/2026\n",
+                                 &said),
+                     RUN_OK);
+    assert_non_null(strstr(said, "1 request(s) confirmed, 0 row(s) not applied"));
+    free(said);
+    expect_cert(f, "A0000009", LEDGER_CERT_EXPIRY, "2030-03-15");
+}
+
+/* An expired certificate the register still holds as active is listed once, by the first
+ * campaign on or after its expiry, not by every month's after it: each campaign lists what
+ * expired since the previous one (remembered by the ledger, its roster processed, or by the
+ * previous campaign's folder with its report); the month's second campaign lists what its
+ * first listed. */
+static void test_campaign_lists_expired_once(void **state)
+{
+    fixture *f = *state;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    row(&b, "A0000001", "089185000001", "15/11/2026", "0", "hoat-dong"); /* expired at 01/12 */
+    row(&b, "A0000002", "089185000002", "15/12/2026", "0", "hoat-dong"); /* 14 days at 01/12 */
+    row(&b, "A0000003", "089185000003", "30/01/2027", "0", "hoat-dong"); /* 01/12's window */
+    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
+    buf_release(&b);
+    renew_result r;
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 1);
+    assert_int_equal(r.not_renewable, 2);
+    f->o.as_of = (date){2026, 12, 15}; /* December's again: December's list */
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.not_renewable, 2);
+    /* January: the ledger alone remembers December's campaign (its roster processed) */
+    char *dec = xasprintf("%s/chien-dich-gia-han/2026-12-01", f->dir);
+    tu_remove_tree(dec);
+    free(dec);
+    f->o.as_of = (date){2027, 1, 1};
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.selected, 0);
+    assert_int_equal(r.not_renewable, 1);
+    char *rep = report_of(f, "2027-01-01");
+    assert_null(strstr(rep, "A0000001"));
+    char *line = strstr(rep, "A0000002");
+    assert_non_null(line);
+    assert_non_null(strstr(line, "đã hết hạn ngày 15/12/2026"));
+    assert_non_null(strstr(rep, "0 chứng thư số (0 Mẫu 07, 0 Mẫu 08); 1 chứng thư số"));
+    free(rep);
+    /* February: January selected nothing, so only its folder and report remember it */
+    f->o.as_of = (date){2027, 2, 1};
+    assert_int_equal(campaign(f, &r, NULL), RUN_OK);
+    assert_int_equal(r.not_renewable, 0);
+    rep = report_of(f, "2027-02-01");
+    assert_null(strstr(rep, "A0000001"));
+    assert_null(strstr(rep, "A0000002"));
+    free(rep);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -953,6 +1057,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_campaign_same_month, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_partial_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_checks_renderer_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_confirm_refuses_impossible_dates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_lists_expired_once, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1057,6 +1057,47 @@ static void test_derived_keys_listed(void **state)
     roster_free(r);
 }
 
+/* so-hieu-hex, case qua-dai: RFC 5280 §4.1.2.2 limits a serial to 20 octets, 40 hexadecimal
+ * digits; the spaces a clerk groups them with do not count. A serial with a character that
+ * is not hexadecimal keeps the general message, however long. */
+static void test_serial_at_most_40_hex_digits(void **state)
+{
+    static const char D40[] = "540105BEEF0123456789ABCDEF0123456789ABCD";
+    static const char G40[] = "5401 05BE EF01 2345 6789 ABCD EF01 2345 6789 ABCD";
+    static const char D41[] = "540105BEEF0123456789ABCDEF0123456789ABCDE";
+    static const char D46[] = "540105BEEF0123456789ABCDEF0123456789ABCDEF0123";
+    static const char X46[] = "540105BEEF0123456789ABCDEF0123456789ABCDEF012G";
+    assert_int_equal(strlen(D40), 40);
+    assert_int_equal(strlen(D46), 46);
+    one o;
+    check_with(&o, *state, "so_hieu_cts", D40);
+    assert_int_equal(count_rule(&o.v, "so-hieu-hex"), 0);
+    one_release(&o);
+    check_with(&o, *state, "so_hieu_cts", G40);
+    assert_int_equal(count_rule(&o.v, "so-hieu-hex"), 0);
+    one_release(&o);
+    check_with(&o, *state, "so_hieu_cts", D41);
+    const finding *f = find_rule(&o.v, "so-hieu-hex", "so_hieu_cts");
+    assert_non_null(f);
+    assert_int_equal(f->sev, SEV_ERROR);
+    assert_false(o.v.accepted);
+    assert_non_null(strstr(f->message, " 41 ")); /* the digits it has, the limit */
+    assert_non_null(strstr(f->message, " 40 "));
+    one_release(&o);
+    check_with(&o, *state, "so_hieu_cts", D46);
+    f = find_rule(&o.v, "so-hieu-hex", "so_hieu_cts");
+    assert_non_null(f);
+    assert_non_null(strstr(f->message, "«540105BEEF0123456789ABCDEF0123456789ABCDEF0123» có 46"));
+    assert_non_null(strstr(f->basis, "RFC 5280"));
+    one_release(&o);
+    check_with(&o, *state, "so_hieu_cts", X46);
+    f = find_rule(&o.v, "so-hieu-hex", "so_hieu_cts");
+    assert_non_null(f);
+    assert_null(strstr(f->message, "46"));
+    assert_null(strstr(f->basis, "RFC 5280"));
+    one_release(&o);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1102,6 +1143,7 @@ int main(void)
         T(test_batch_keeps_order),
         cmocka_unit_test(test_severity_names),
         T(test_derived_keys_listed),
+        T(test_serial_at_most_40_hex_digits),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
