@@ -33,57 +33,117 @@ static long line_of(const char *data, size_t len, const char *needle)
     return 1;
 }
 
-/* Skips from data[i] to just past the terminator term, counting lines; len when absent. */
-static size_t skip_past(const char *data, size_t len, size_t i, const char *term, long *line)
+enum { ATTRS_TEXT, ATTRS_OPEN, ATTRS_SKIP, ATTRS_TAG };
+
+void xmlcheck_attrs_init(xmlcheck_attrs *a)
 {
-    size_t tl = strlen(term);
-    for (; i < len; i++) {
-        if (i + tl <= len && memcmp(data + i, term, tl) == 0)
-            return i + tl;
-        *line += data[i] == '\n';
+    memset(a, 0, sizeof *a);
+    a->at = a->line = 1;
+}
+
+/* SKIP: c against the terminator; past it, back to text. The terminators ("-->", "]]>",
+ * "?>", ">") are found as a substring search finds them: after a mismatch, what was matched
+ * may still end in the terminator's start ("--->"). */
+static void skip_char(xmlcheck_attrs *a, char c)
+{
+    size_t tl = strlen(a->term);
+    if (c == a->term[a->matched]) {
+        if (++a->matched == tl)
+            a->state = ATTRS_TEXT;
+        return;
     }
-    return len;
+    /* the longest end of term[0..matched) + c that starts term */
+    char seen[4];
+    memcpy(seen, a->term, a->matched);
+    seen[a->matched] = c;
+    size_t n = a->matched + 1, k = n < tl ? n : tl - 1;
+    while (k > 0 && memcmp(seen + n - k, a->term, k) != 0)
+        k--;
+    a->matched = k;
+}
+
+static void skip_to(xmlcheck_attrs *a, const char *term)
+{
+    a->state = ATTRS_SKIP;
+    a->term = term;
+    a->matched = 0;
+}
+
+/* TAG: one '=' outside quotes per attribute, up to the '>' outside quotes. */
+static void tag_char(xmlcheck_attrs *a, char c)
+{
+    if (a->quote) {
+        a->quote = c == a->quote ? 0 : a->quote;
+    } else if (c == '"' || c == '\'') {
+        a->quote = c;
+    } else if (c == '>') {
+        a->state = ATTRS_TEXT;
+    } else if (c == '=' && ++a->n > a->most) {
+        a->most = a->n;
+        a->line = a->tag_line;
+    }
+}
+
+/* OPEN: what follows a '<', until it says which markup it is. */
+static void open_char(xmlcheck_attrs *a, char c)
+{
+    static const char comment[] = "<!--", cdata[] = "<![CDATA[";
+    a->open[a->nopen++] = c;
+    const char *o = a->open;
+    size_t n = a->nopen;
+    if (o[1] == '?' || o[1] == '/') {
+        skip_to(a, o[1] == '?' ? "?>" : ">");
+    } else if (o[1] != '!') {
+        a->state = ATTRS_TAG; /* a start tag: its name and attributes */
+        a->n = 0;
+        a->quote = 0;
+        tag_char(a, c);
+    } else if (n <= 4 && memcmp(o, comment, n) == 0) {
+        if (n == 4)
+            skip_to(a, "-->");
+    } else if (n <= 9 && memcmp(o, cdata, n) == 0) {
+        if (n == 9)
+            skip_to(a, "]]>");
+    } else if (n > 2) { /* another declaration: up to the next '>', from after "<!" */
+        skip_to(a, ">");
+        for (size_t k = 2; k < n && a->state == ATTRS_SKIP; k++)
+            skip_char(a, o[k]);
+    }
+}
+
+void xmlcheck_attrs_feed(xmlcheck_attrs *a, const char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = data[i];
+        switch (a->state) {
+        case ATTRS_TEXT:
+            if (c == '<') {
+                a->state = ATTRS_OPEN;
+                a->open[0] = '<';
+                a->nopen = 1;
+                a->tag_line = a->at;
+            }
+            break;
+        case ATTRS_OPEN:
+            open_char(a, c);
+            break;
+        case ATTRS_SKIP:
+            skip_char(a, c);
+            break;
+        default:
+            tag_char(a, c);
+        }
+        a->at += c == '\n';
+    }
 }
 
 size_t xmlcheck_max_attributes(const char *data, size_t len, long *line)
 {
-    size_t most = 0;
-    long at = 1;
-    *line = 1;
-    for (size_t i = 0; i < len;) {
-        char c = data[i];
-        if (c != '<') {
-            at += c == '\n';
-            i++;
-            continue;
-        }
-        if (i + 4 <= len && memcmp(data + i, "<!--", 4) == 0) {
-            i = skip_past(data, len, i + 4, "-->", &at);
-        } else if (i + 9 <= len && memcmp(data + i, "<![CDATA[", 9) == 0) {
-            i = skip_past(data, len, i + 9, "]]>", &at);
-        } else if (i + 1 < len && data[i + 1] == '?') {
-            i = skip_past(data, len, i + 2, "?>", &at);
-        } else if (i + 1 < len && (data[i + 1] == '/' || data[i + 1] == '!')) {
-            i = skip_past(data, len, i + 2, ">", &at);
-        } else { /* a start tag: one '=' outside quotes per attribute */
-            long tag_line = at;
-            size_t n = 0;
-            char quote = 0;
-            for (i++; i < len && (quote || data[i] != '>'); i++) {
-                at += data[i] == '\n';
-                if (quote)
-                    quote = data[i] == quote ? 0 : quote;
-                else if (data[i] == '"' || data[i] == '\'')
-                    quote = data[i];
-                else
-                    n += data[i] == '=';
-            }
-            i++;
-            if (n > most)
-                most = n, *line = tag_line;
-        }
-    }
-    return most;
+    xmlcheck_attrs a;
+    xmlcheck_attrs_init(&a);
+    xmlcheck_attrs_feed(&a, data, len);
+    *line = a.line;
+    return a.most;
 }
 
 xmlTextReader *xmlcheck_reader(const char *data, size_t len, const char *name)

@@ -23,6 +23,24 @@
  * honoured), with the line of that tag in *line. Linear in len. */
 size_t xmlcheck_max_attributes(const char *data, size_t len, long *line);
 
+/* The same count over a document that comes in pieces (a sheet read from its zip a piece at
+ * a time): feed each piece in order; most is the largest count so far, line its tag's line.
+ * Any cut gives what the whole gives. */
+typedef struct xmlcheck_attrs {
+    int state;
+    char open[10]; /* "<" and what follows it, until it says which markup it is */
+    size_t nopen;
+    const char *term; /* inside a comment, CDATA, PI or end tag: what ends it ... */
+    size_t matched;   /* ... and how much of that was seen */
+    char quote;       /* inside a start tag: the quote a value is in, or 0 */
+    size_t n;         /* '=' of this start tag so far */
+    long at, tag_line;
+    size_t most;
+    long line;
+} xmlcheck_attrs;
+void xmlcheck_attrs_init(xmlcheck_attrs *a);
+void xmlcheck_attrs_feed(xmlcheck_attrs *a, const char *data, size_t len);
+
 /* A streaming reader (xmlTextReader) over data[0..len) (borrowed) with the same safety
  * settings as xmlcheck_read: no network, no DTD loading, no entity substitution. The caller
  * still refuses a DOCTYPE node and should run xmlcheck_max_attributes first. NULL when

@@ -76,37 +76,68 @@ int zipread_has(zipread *z, const char *name)
     return zip_name_locate(z->za, name, 0) >= 0;
 }
 
-zipread_status zipread_entry(zipread *z, const char *name, buf *out)
+struct zipread_stream {
+    zip_file_t *f;
+    size_t total;
+};
+
+zipread_stream *zipread_stream_open(zipread *z, const char *name, zipread_status *st)
 {
-    buf_reset(out);
     zip_int64_t i = zip_name_locate(z->za, name, 0);
-    if (i < 0)
-        return ZIPREAD_MISSING;
+    if (i < 0) {
+        *st = ZIPREAD_MISSING;
+        return NULL;
+    }
     zip_file_t *f = zip_fopen_index(z->za, (zip_uint64_t)i, 0);
     if (!f) {
         int ze = zip_error_code_zip(zip_get_error(z->za));
-        return ze == ZIP_ER_NOPASSWD || ze == ZIP_ER_WRONGPASSWD || ze == ZIP_ER_ENCRNOTSUPP
-                   ? ZIPREAD_ENCRYPTED
-                   : ZIPREAD_BROKEN;
+        *st = ze == ZIP_ER_NOPASSWD || ze == ZIP_ER_WRONGPASSWD || ze == ZIP_ER_ENCRNOTSUPP
+                  ? ZIPREAD_ENCRYPTED
+                  : ZIPREAD_BROKEN;
+        return NULL;
     }
-    zipread_status st = ZIPREAD_OK;
+    zipread_stream *s = xcalloc(1, sizeof *s);
+    s->f = f;
+    *st = ZIPREAD_OK;
+    return s;
+}
+
+long zipread_stream_read(zipread_stream *s, char *p, size_t n, zipread_status *st)
+{
+    zip_int64_t got = zip_fread(s->f, p, n);
+    if (got < 0) {
+        *st = ZIPREAD_BROKEN;
+        return -1;
+    }
+    s->total += (size_t)got;
+    /* the declared size was checked at open; this stops a header that lied */
+    if (s->total > ZIPREAD_MAX_ENTRY_BYTES) {
+        *st = ZIPREAD_TOO_BIG;
+        return -1;
+    }
+    *st = ZIPREAD_OK;
+    return (long)got;
+}
+
+void zipread_stream_close(zipread_stream *s)
+{
+    if (!s)
+        return;
+    zip_fclose(s->f);
+    free(s);
+}
+
+zipread_status zipread_entry(zipread *z, const char *name, buf *out)
+{
+    buf_reset(out);
+    zipread_status st;
+    zipread_stream *s = zipread_stream_open(z, name, &st);
     char chunk[65536];
-    size_t total = 0;
-    for (;;) {
-        zip_int64_t n = zip_fread(f, chunk, sizeof chunk);
-        if (n < 0) {
-            st = ZIPREAD_BROKEN;
-            break;
-        }
-        if (n == 0)
-            break;
-        total += (size_t)n;
-        /* the declared size was checked at open; this stops a header that lied */
-        if (total > ZIPREAD_MAX_ENTRY_BYTES || buf_append(out, chunk, (size_t)n) < 0) {
+    for (long n; s && (n = zipread_stream_read(s, chunk, sizeof chunk, &st)) > 0;)
+        if (buf_append(out, chunk, (size_t)n) < 0) {
             st = ZIPREAD_TOO_BIG;
             break;
         }
-    }
-    zip_fclose(f);
+    zipread_stream_close(s);
     return st;
 }

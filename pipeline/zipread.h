@@ -43,4 +43,14 @@ int zipread_has(zipread *z, const char *name);
  * came than allowed, whatever the header said) or ZIPREAD_BROKEN / ZIPREAD_ENCRYPTED. */
 zipread_status zipread_entry(zipread *z, const char *name, buf *out);
 
+/* An entry read a piece at a time (a 44 MB sheet is never held whole): NULL with
+ * ZIPREAD_MISSING, ZIPREAD_BROKEN or ZIPREAD_ENCRYPTED in *st, else the stream (*st
+ * ZIPREAD_OK), which must be closed before the archive. zipread_stream_read gives up to n
+ * bytes into p: how many (0 at the entry's end), or -1 with ZIPREAD_BROKEN, or ZIPREAD_TOO_BIG
+ * once more than ZIPREAD_MAX_ENTRY_BYTES came, in *st. zipread_entry is this, whole. */
+typedef struct zipread_stream zipread_stream;
+zipread_stream *zipread_stream_open(zipread *z, const char *name, zipread_status *st);
+long zipread_stream_read(zipread_stream *s, char *p, size_t n, zipread_status *st);
+void zipread_stream_close(zipread_stream *s); /* accepts NULL */
+
 #endif

@@ -1071,6 +1071,52 @@ static void test_hostile_sheets(void **state)
     free(z);
 }
 
+/* The attribute scan fed in pieces (a sheet read from its zip a piece at a time) gives what
+ * the whole gives, at every cut and byte by byte: markup cut inside "<!--", "<![CDATA[",
+ * "-->" (and "--->"), "]]>", "?>", a quoted value, a start tag, a line end. */
+static void test_attribute_scan_in_pieces(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "<a x='=' y=\"==\"><!-- <b c=1 d=2 e=3> --><![CDATA[<f g=1 h=2>]]>\n<i j=\"1\"/></a>",
+        "<?xml v=\"1\" e=\"2\"?>\n<r>\n<!--- a=1 b=2 c=3 ---><x p=1 q=2 r='>'\n s=3/></r>",
+        "<r><![CDAT[ a=1 ]><y a=1 b=2 c=3 d=4/><!DOCTYPE r [ <!ENTITY e 'x=1'> ]>"
+        "<!-x a=1><z\na=1\nb=2\nc=3\nd=4\ne=5></z></r>",
+        "<r>]]]]><![CDATA[ ]]]> <q a=1 b=2 c=3 d=4 e=5 f=6/> ]]><w a='\"' b=\"'\" c=1/></r>",
+        "<a b=1 c=2", /* cut short inside a tag */
+    };
+    for (size_t d = 0; d < sizeof docs / sizeof docs[0]; d++) {
+        const char *x = docs[d];
+        size_t len = strlen(x);
+        long wline;
+        size_t want = xmlcheck_max_attributes(x, len, &wline);
+        for (size_t cut = 0; cut <= len; cut++) {
+            xmlcheck_attrs a;
+            xmlcheck_attrs_init(&a);
+            xmlcheck_attrs_feed(&a, x, cut);
+            xmlcheck_attrs_feed(&a, x + cut, len - cut);
+            if (a.most != want || a.line != wline)
+                fail_msg("doc %zu cut at %zu: %zu on line %ld, whole %zu on line %ld", d, cut,
+                         a.most, a.line, want, wline);
+        }
+        xmlcheck_attrs a;
+        xmlcheck_attrs_init(&a);
+        for (size_t k = 0; k < len; k++)
+            xmlcheck_attrs_feed(&a, x + k, 1);
+        assert_int_equal(a.most, want);
+        assert_int_equal(a.line, wline);
+    }
+    long line;
+    const char *y = docs[2];
+    assert_int_equal(xmlcheck_max_attributes(y, strlen(y), &line), 5);
+    assert_int_equal(line, 1);
+    y = docs[1];
+    assert_int_equal(xmlcheck_max_attributes(y, strlen(y), &line), 4);
+    assert_int_equal(line, 3);
+    y = docs[3]; /* the CDATA ends at the first "]]>", in "]]]>": the tag after it counts */
+    assert_int_equal(xmlcheck_max_attributes(y, strlen(y), &line), 6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1096,6 +1142,7 @@ int main(void)
         cmocka_unit_test(test_hostile_sheets),
         cmocka_unit_test(test_xls_formula_column_explained),
         cmocka_unit_test(test_roster_sheet_chosen),
+        cmocka_unit_test(test_attribute_scan_in_pieces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
