@@ -303,10 +303,17 @@ static int skip_to_end(table *t, xmlTextReader *rd, int depth)
  * is SIZE_MAX and ts is given: then every table is seen, hidden ones skipped, visible ones
  * probed (table_probe_new) until one holds a roster header, whose index is returned in
  * *found (ts->n when none). NULL after failing t's roster (or when there is no such table). */
-static xmlTextReader *open_at(ods *o, const buf *part, size_t want, tables *ts, size_t *found)
+static xmlTextReader *open_at(ods *o, zipread *z, size_t want, tables *ts, size_t *found)
 {
     table *t = o->t;
-    xmlTextReader *rd = sheet_xml_open(t, part, PART, FIX);
+    zipread_status st;
+    xmlTextReader *rd = sheet_xml_stream(t, z, PART, FIX, &st); /* never held whole */
+    if (!rd && !table_roster(t)->failed) {
+        char *what = st == ZIPREAD_OK ? xasprintf("phần %s trống", PART)
+                                      : xasprintf("%s (%s)", sheet_zip_problem(st), PART);
+        fail(t, what);
+        free(what);
+    }
     size_t k = 0;
     int n, body = 0;
     while (rd && (n = sheet_xml_next(t, rd, PART, FIX)) == 1) {
@@ -372,8 +379,6 @@ void ods_read(table *t, const char *data, size_t len)
 {
     zipread_status st;
     zipread *z = zipread_open(data, len, &st);
-    buf part;
-    buf_init(&part, ZIPREAD_MAX_ENTRY_BYTES);
     ods o;
     memset(&o, 0, sizeof o);
     o.t = t;
@@ -386,13 +391,7 @@ void ods_read(table *t, const char *data, size_t len)
         fail(t, sheet_zip_problem(st));
         goto out;
     }
-    if ((st = zipread_entry(z, PART, &part)) != ZIPREAD_OK) {
-        char *what = xasprintf("%s (%s)", sheet_zip_problem(st), PART);
-        fail(t, what);
-        free(what);
-        goto out;
-    }
-    (void)open_at(&o, &part, SIZE_MAX, &ts, &chosen); /* a pass that looks at the tables */
+    (void)open_at(&o, z, SIZE_MAX, &ts, &chosen); /* a pass that looks at the tables */
     if (table_roster(t)->failed)
         goto out;
     if (!ts.n) {
@@ -401,7 +400,7 @@ void ods_read(table *t, const char *data, size_t len)
     }
     if (chosen == SIZE_MAX)
         chosen = ts.first_visible != SIZE_MAX ? ts.first_visible : 0;
-    if (!(o.rd = open_at(&o, &part, chosen, NULL, NULL)))
+    if (!(o.rd = open_at(&o, z, chosen, NULL, NULL)))
         goto out;
     if (xmlTextReaderIsEmptyElement(o.rd))
         table_end(t);
@@ -416,6 +415,5 @@ out:
     cell_release(&o.c);
     buf_release(&o.c.text);
     sheet_row_clear(&o.row);
-    buf_release(&part);
     zipread_close(z);
 }

@@ -221,20 +221,81 @@ static void fail_part(table *t, long line, const char *part, const char *what, c
     free(msg);
 }
 
-xmlTextReader *sheet_xml_open(table *t, const buf *part, const char *name, const char *fix)
+/* A part read from its zip a piece at a time: each piece goes through the attribute scan
+ * before libxml2 sees it, so a start tag with too many attributes is refused before it is
+ * parsed (xmlcheck.h: libxml2 checks a tag's attributes pairwise). */
+typedef struct part_stream {
+    table *t;
+    zipread_stream *zs;
+    char *name;
+    const char *fix;
+    xmlcheck_attrs attrs;
+    char first[4096]; /* the first piece, read to see whether the part is empty */
+    size_t nfirst, given;
+} part_stream;
+
+static int part_close(void *ctx)
 {
-    long line = 0;
-    size_t attrs = xmlcheck_max_attributes(part->data ? part->data : "", part->len, &line);
-    if (attrs > XMLCHECK_MAX_ATTRIBUTES) {
-        char *msg = xasprintf("Phần %s của bảng tính có một phần tử mang %zu thuộc tính (tối đa "
-                              "%d): đây không phải bảng tính bình thường (có thể là tệp độc "
-                              "hại). %s",
-                              name, attrs, XMLCHECK_MAX_ATTRIBUTES, fix);
-        roster_fail(table_roster(t), 0, msg);
+    part_stream *ps = ctx;
+    zipread_stream_close(ps->zs);
+    free(ps->name);
+    free(ps);
+    return 0;
+}
+
+static long part_pull(part_stream *ps, char *p, size_t len)
+{
+    zipread_status st;
+    long n = zipread_stream_read(ps->zs, p, len, &st);
+    if (n < 0) {
+        fail_part(ps->t, 0, ps->name, sheet_zip_problem(st), ps->fix);
+        return -1;
+    }
+    xmlcheck_attrs_feed(&ps->attrs, p, (size_t)n);
+    if (ps->attrs.most > XMLCHECK_MAX_ATTRIBUTES) {
+        char *msg = xasprintf("Phần %s của bảng tính có một phần tử mang hơn %d thuộc tính: đây "
+                              "không phải bảng tính bình thường (có thể là tệp độc hại). %s",
+                              ps->name, XMLCHECK_MAX_ATTRIBUTES, ps->fix);
+        roster_fail(table_roster(ps->t), 0, msg);
         free(msg);
+        return -1;
+    }
+    return n;
+}
+
+static int part_read(void *ctx, char *p, int len)
+{
+    part_stream *ps = ctx;
+    if (len <= 0 || table_roster(ps->t)->failed)
+        return -1;
+    if (ps->given < ps->nfirst) {
+        size_t n = ps->nfirst - ps->given < (size_t)len ? ps->nfirst - ps->given : (size_t)len;
+        memcpy(p, ps->first + ps->given, n);
+        ps->given += n;
+        return (int)n;
+    }
+    return (int)part_pull(ps, p, (size_t)len);
+}
+
+xmlTextReader *sheet_xml_stream(table *t, zipread *z, const char *name, const char *fix,
+                                zipread_status *status)
+{
+    zipread_stream *zs = zipread_stream_open(z, name, status);
+    if (!zs)
+        return NULL;
+    part_stream *ps = xcalloc(1, sizeof *ps);
+    ps->t = t;
+    ps->zs = zs;
+    ps->name = xstrdup(name);
+    ps->fix = fix;
+    xmlcheck_attrs_init(&ps->attrs);
+    long n = part_pull(ps, ps->first, sizeof ps->first);
+    if (n <= 0) { /* failed, or an empty part: no reader, as for an empty part read whole */
+        part_close(ps);
         return NULL;
     }
-    xmlTextReader *rd = xmlcheck_reader(part->data ? part->data : "", part->len, name);
+    ps->nfirst = (size_t)n;
+    xmlTextReader *rd = xmlcheck_reader_io(part_read, part_close, ps, name);
     if (!rd)
         fail_part(t, 0, name, "không đọc được", fix);
     return rd;
@@ -257,6 +318,8 @@ int sheet_xml_next(table *t, xmlTextReader *rd, const char *name, const char *fi
     }
     if (rc == 0)
         return 0;
+    if (table_roster(t)->failed) /* a part read in stream said why already */
+        return -1;
     const xmlError *e = xmlGetLastError();
     char what[200];
     snprintf(what, sizeof what, "XML sai cú pháp ở dòng %d", e ? e->line : 0);

@@ -15,6 +15,7 @@
 #include "table.h"
 #include "util.h"
 #include "xmlcheck.h"
+#include "zipread.h"
 
 #define SHEET_MAX_CELLS 4000000 /* non-empty cells read from one sheet */
 #define SHEET_MAX_XML_DEPTH 32  /* a worksheet is 5 levels deep, a content.xml about 8 */
@@ -88,9 +89,13 @@ void sheet_row_clear(sheet_row *row);
  * is the part's name for messages, `fix` the clerk's sentence saying how to repair the file
  * ("Hãy mở tệp trong Excel và lưu lại ..."). */
 
-/* A reader over part (borrowed) after the attribute scan of xmlcheck.h. NULL after failing
- * the roster. */
-xmlTextReader *sheet_xml_open(table *t, const buf *part, const char *name, const char *fix);
+/* A reader over the zip's entry `name`, read a piece at a time as the reader asks (a 44 MB
+ * sheet is never held whole), each piece scanned for attributes before libxml2 parses it.
+ * NULL: the entry cannot be opened (*status its zipread_status, nothing failed: the caller
+ * says whether that matters), is empty (*status ZIPREAD_OK), or failed the roster. A piece
+ * that cannot be read later fails the roster, and sheet_xml_next returns -1. */
+xmlTextReader *sheet_xml_stream(table *t, zipread *z, const char *name, const char *fix,
+                                zipread_status *status);
 /* The next node: 1, 0 at the end, -1 after failing the roster (malformed XML, a DOCTYPE,
  * deeper than SHEET_MAX_XML_DEPTH). */
 int sheet_xml_next(table *t, xmlTextReader *rd, const char *name, const char *fix);

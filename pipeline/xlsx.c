@@ -43,13 +43,20 @@ static void fail(book *b, const char *what)
     free(msg);
 }
 
-/* Reads a part; a missing optional part is an empty buf and 0. */
-static int read_part(book *b, const char *name, buf *out, int required)
+/* A part as a reader pulling it from the zip a piece at a time (a 44 MB sheet is never held
+ * whole). A missing optional part, or an empty one, is NULL and 0. */
+static int open_part(book *b, const char *name, int required, xmlTextReader **rd)
 {
-    zipread_status st = zipread_entry(b->z, name, out);
-    if (st == ZIPREAD_OK || (st == ZIPREAD_MISSING && !required))
+    zipread_status st;
+    *rd = sheet_xml_stream(b->t, b->z, name, FIX, &st);
+    if (*rd)
         return 0;
-    char *what = xasprintf("%s (%s)", sheet_zip_problem(st), name);
+    if (table_roster(b->t)->failed)
+        return -1;
+    if (!required && (st == ZIPREAD_OK || st == ZIPREAD_MISSING))
+        return 0;
+    char *what = st == ZIPREAD_OK ? xasprintf("phần %s trống", name)
+                                  : xasprintf("%s (%s)", sheet_zip_problem(st), name);
     fail(b, what);
     free(what);
     return -1;
@@ -63,11 +70,8 @@ static int is_true(const char *v)
 /* xl/workbook.xml: the date system and the sheets, in the workbook's order. */
 static int read_workbook(book *b)
 {
-    buf part;
-    buf_init(&part, ZIPREAD_MAX_ENTRY_BYTES);
-    int rc = read_part(b, "xl/workbook.xml", &part, 1);
-    xmlTextReader *rd = rc ? NULL : sheet_xml_open(b->t, &part, "xl/workbook.xml", FIX);
-    rc = rd ? 0 : -1;
+    xmlTextReader *rd;
+    int rc = open_part(b, "xl/workbook.xml", 1, &rd);
     int n;
     while (rd && (n = sheet_xml_next(b->t, rd, "xl/workbook.xml", FIX)) == 1) {
         if (xmlTextReaderNodeType(rd) != XML_READER_TYPE_ELEMENT)
@@ -93,7 +97,6 @@ static int read_workbook(book *b)
     rc = b->nsheets && !table_roster(b->t)->failed ? 0 : -1;
     if (rd)
         xmlFreeTextReader(rd);
-    buf_release(&part);
     return rc;
 }
 
@@ -103,12 +106,9 @@ static void find_sheet(book *b, size_t k)
     const char *rid = b->sheets[k].rid;
     free(b->sheet_path);
     b->sheet_path = NULL;
-    buf part;
-    buf_init(&part, ZIPREAD_MAX_ENTRY_BYTES);
     const char *name = "xl/_rels/workbook.xml.rels";
-    xmlTextReader *rd = read_part(b, name, &part, 0) == 0 && part.len
-                            ? sheet_xml_open(b->t, &part, name, FIX)
-                            : NULL;
+    xmlTextReader *rd;
+    (void)open_part(b, name, 0, &rd);
     while (rd && !b->sheet_path && sheet_xml_next(b->t, rd, name, FIX) == 1) {
         if (xmlTextReaderNodeType(rd) != XML_READER_TYPE_ELEMENT ||
             strcmp(sheet_xml_name(rd), "Relationship") != 0)
@@ -121,7 +121,6 @@ static void find_sheet(book *b, size_t k)
     }
     if (rd)
         xmlFreeTextReader(rd);
-    buf_release(&part);
     if (!b->sheet_path && !table_roster(b->t)->failed) /* Excel's own naming */
         b->sheet_path = xasprintf("xl/worksheets/sheet%zu.xml", k + 1);
 }
@@ -182,14 +181,11 @@ static int collect_text(book *b, xmlTextReader *rd, const char *part, buf *out)
 
 static int read_strings(book *b)
 {
-    buf part, text;
-    buf_init(&part, ZIPREAD_MAX_ENTRY_BYTES);
+    buf text;
     buf_init(&text, CSV_MAX_FIELD_BYTES + 1);
     const char *name = "xl/sharedStrings.xml";
-    int rc = read_part(b, name, &part, 0);
-    xmlTextReader *rd = rc == 0 && part.len ? sheet_xml_open(b->t, &part, name, FIX) : NULL;
-    rc = rc == 0 && (rd || !part.len) ? 0 : -1;
-    int n;
+    xmlTextReader *rd;
+    int rc = open_part(b, name, 0, &rd), n;
     while (rd && (n = sheet_xml_next(b->t, rd, name, FIX)) == 1) {
         if (xmlTextReaderNodeType(rd) != XML_READER_TYPE_ELEMENT ||
             strcmp(sheet_xml_name(rd), "si") != 0)
@@ -214,7 +210,6 @@ static int read_strings(book *b)
     if (rd)
         xmlFreeTextReader(rd);
     buf_release(&text);
-    buf_release(&part);
     return rc;
 }
 
@@ -232,11 +227,9 @@ static long attr_long(xmlTextReader *rd, const char *name, long dflt)
  * <cellXfs> that use them. */
 static int read_styles(book *b)
 {
-    buf part;
-    buf_init(&part, ZIPREAD_MAX_ENTRY_BYTES);
     const char *name = "xl/styles.xml";
-    int rc = read_part(b, name, &part, 0);
-    xmlTextReader *rd = rc == 0 && part.len ? sheet_xml_open(b->t, &part, name, FIX) : NULL;
+    xmlTextReader *rd;
+    int rc = open_part(b, name, 0, &rd);
     long *ids = NULL;
     char **codes = NULL;
     size_t ncodes = 0, cap = 0, xcap = 0;
@@ -271,7 +264,6 @@ static int read_styles(book *b)
     free(ids);
     if (rd)
         xmlFreeTextReader(rd);
-    buf_release(&part);
     return rc;
 }
 
@@ -330,12 +322,11 @@ static void cell_start(xmlTextReader *rd, cell *c, long next_col)
 
 static int read_sheet(book *b)
 {
-    buf part, v;
-    buf_init(&part, ZIPREAD_MAX_ENTRY_BYTES);
+    buf v;
     buf_init(&v, CSV_MAX_FIELD_BYTES + 1);
     const char *name = b->sheet_path;
-    int rc = read_part(b, name, &part, 1);
-    xmlTextReader *rd = rc == 0 ? sheet_xml_open(b->t, &part, name, FIX) : NULL;
+    xmlTextReader *rd;
+    int rc = open_part(b, name, 1, &rd);
     sheet_row *row = xcalloc(1, sizeof *row);
     cell c = {-1, "", 0};
     long next_col = 0, next_row = 1;
@@ -391,7 +382,6 @@ static int read_sheet(book *b)
     if (rd)
         xmlFreeTextReader(rd);
     buf_release(&v);
-    buf_release(&part);
     return rc;
 }
 

@@ -146,11 +146,22 @@ size_t xmlcheck_max_attributes(const char *data, size_t len, long *line)
     return a.most;
 }
 
+static const int READER_OPTIONS =
+    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
+
 xmlTextReader *xmlcheck_reader(const char *data, size_t len, const char *name)
 {
     xmlSetGenericErrorFunc(NULL, quiet);
-    int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
-    return len > (size_t)2147483647 ? NULL : xmlReaderForMemory(data, (int)len, name, NULL, opts);
+    return len > (size_t)2147483647
+               ? NULL
+               : xmlReaderForMemory(data, (int)len, name, NULL, READER_OPTIONS);
+}
+
+xmlTextReader *xmlcheck_reader_io(int (*read)(void *, char *, int), int (*close)(void *),
+                                  void *ctx, const char *name)
+{
+    xmlSetGenericErrorFunc(NULL, quiet);
+    return xmlReaderForIO(read, close, ctx, name, NULL, READER_OPTIONS);
 }
 
 xmlDoc *xmlcheck_read(const char *data, size_t len, const char *name, long *line, char *msg,

@@ -47,6 +47,12 @@ void xmlcheck_attrs_feed(xmlcheck_attrs *a, const char *data, size_t len);
  * libxml2 cannot start; free with xmlFreeTextReader. */
 xmlTextReader *xmlcheck_reader(const char *data, size_t len, const char *name);
 
+/* The same over bytes pulled through read (libxml2's xmlInputReadCallback: up to len bytes
+ * into buf, how many, 0 at the end, -1 to stop with an error); close(ctx) is called once
+ * when the reader is freed, or at once when it cannot be made (NULL then). */
+xmlTextReader *xmlcheck_reader_io(int (*read)(void *, char *, int), int (*close)(void *),
+                                  void *ctx, const char *name);
+
 /* Parses data (name for messages). Returns the document, or NULL with the line of the
  * problem in *line and libxml2's reason (English) in msg. A DOCTYPE is refused here, and a
  * start tag with more than XMLCHECK_MAX_ATTRIBUTES attributes before libxml2 parses it. */

@@ -1046,6 +1046,35 @@ static void test_hostile_sheets(void **state)
     expect_failed(r, "XML sai cú pháp");
     roster_free(r);
     free(z);
+    /* a start tag of 80,000 attributes 2 MB into the sheet, which is read from the zip a
+     * piece at a time: refused before libxml2 parses it, whatever piece it falls in */
+    buf big;
+    buf_init(&big, 0);
+    buf_puts(&big, "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>ho_ten</t></is></c></row>");
+    for (int i = 2; big.len < (2u << 20); i++)
+        buf_printf(&big, "<row r=\"%d\"><c r=\"A%d\" t=\"inlineStr\"><is><t>Cán bộ %d</t></is>"
+                         "</c></row>", i, i, i);
+    buf_puts(&big, "<row r=\"999999\"");
+    for (int i = 0; i < 80000; i++)
+        buf_printf(&big, " a%d=\"x\"", i);
+    buf_puts(&big, "/>");
+    z = make_xlsx(buf_str(&big), 0, &len);
+    buf_release(&big);
+    r = read_bytes("ds.xlsx", z, len);
+    expect_failed(r, "thuộc tính");
+    roster_free(r);
+    free(z);
+    /* an empty sheet part: said so, not taken for a sheet without rows */
+    const char *wb0 = "<?xml version=\"1.0\"?><workbook xmlns:r=\"http://schemas."
+                      "openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet "
+                      "name=\"DS\" sheetId=\"1\" r:id=\"rId7\"/></sheets></workbook>";
+    part empty[] = {{"[Content_Types].xml", CT, 0}, {"xl/workbook.xml", wb0, 0},
+                    {"xl/_rels/workbook.xml.rels", RELS, 0}, {"xl/worksheets/first.xml", "", 0}};
+    z = make_zip(empty, 4, &len);
+    r = read_bytes("ds.xlsx", z, len);
+    expect_failed(r, "trống");
+    roster_free(r);
+    free(z);
     /* no sheet part */
     part noparts[] = {{"[Content_Types].xml", CT, 0}};
     z = make_zip(noparts, 1, &len);
