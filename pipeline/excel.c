@@ -574,8 +574,10 @@ static void decide_dates(excel_scan *s, roster *r)
         size_t swapped = s->date[k].month_first ? m + s->date[k].count[SHAPE_AMBIGUOUS] : 0;
         if (!swapped)
             continue;
+        /* the column's own month-first value, else the file's that decided it */
+        const char *own_example = s->date[k].example[0] ? s->date[k].example : example;
         char *msg = xasprintf(s->xml ? MSG_MONTH_FIRST_XML : MSG_MONTH_FIRST,
-                              roster_label(EXCEL_DATE_KEYS[k]), example, swapped,
+                              roster_label(EXCEL_DATE_KEYS[k]), own_example, swapped,
                               s->date[k].shown, s->date[k].read_as);
         roster_warn(r, 0, EXCEL_DATE_KEYS[k], msg);
         free(msg);

@@ -315,11 +315,31 @@ typedef struct importer {
     char *err;
     size_t errlen;
     int failed; /* a ledger error: the read was stopped, err says why */
+    int noted;  /* the file's warnings were said */
 } importer;
+
+/* The file's warnings (lost zeros put back, dates read month first, unknown columns), said
+ * once before its rows: they explain what the rows' values became. */
+static void say_notes(importer *im, const roster *r)
+{
+    if (im->noted)
+        return;
+    im->noted = 1;
+    const char *slash = strrchr(r->path, '/');
+    for (size_t i = 0; i < r->nwarnings; i++) {
+        const roster_note *w = &r->warnings[i];
+        if (w->line > 0)
+            fprintf(im->out, "  %s, dòng %ld: %s\n", slash ? slash + 1 : r->path, w->line,
+                    w->message);
+        else
+            fprintf(im->out, "  %s: %s\n", slash ? slash + 1 : r->path, w->message);
+    }
+}
 
 static int import_record(void *p, roster *r, record *rec)
 {
     importer *im = p;
+    say_notes(im, r);
     if (complete_from_register(im->l, rec, im->err, im->errlen) < 0)
         return im->failed = 1, -1;
     verdict v;
@@ -353,7 +373,7 @@ static int import_file(ledger *l, const char *path, const run_options *o, const 
 {
     read_options ro = {o->encoding, o->schema, NULL, 0};
     ro.aliases = config_aliases(cfg, &ro.naliases);
-    importer im = {l, o, cfg, out, "", {0, 0, 0, 0, 0}, err, errlen, 0};
+    importer im = {l, o, cfg, out, "", {0, 0, 0, 0, 0}, err, errlen, 0, 0};
     time_now_iso(im.now, sizeof im.now);
     if (ledger_seen_reset(l, err, errlen) < 0)
         return -1;
@@ -371,6 +391,7 @@ static int import_file(ledger *l, const char *path, const run_options *o, const 
         all->rejected++;
         return 0;
     }
+    say_notes(&im, r);
     roster_free(r);
     if (im.failed)
         return -1;

@@ -12,7 +12,9 @@
 #include "util.h"
 
 #define ZIPREAD_MAX_ENTRIES 1000                    /* an .xlsx holds a dozen or two */
-#define ZIPREAD_MAX_ENTRY_BYTES ((size_t)64 << 20)  /* one uncompressed entry */
+/* one uncompressed entry: parts are read a piece at a time (zipread_stream), so this bounds
+ * time, not memory; a 50,000-row .ods saved by LibreOffice has a 102 MB content.xml */
+#define ZIPREAD_MAX_ENTRY_BYTES ((size_t)256 << 20)
 #define ZIPREAD_MAX_TOTAL_BYTES ((size_t)256 << 20) /* all entries, uncompressed, declared */
 #define ZIPREAD_MAX_RATIO 200                       /* uncompressed / compressed, per entry */
 #define ZIPREAD_RATIO_FROM ((size_t)1 << 20)        /* ... of an entry larger than this */

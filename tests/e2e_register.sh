@@ -189,6 +189,8 @@ check "import of 12,000 rows in stream: exit 1, 11,999 added, the repeated seria
     '[ $rc -eq 1 ] && grep -qF "12000 row(s): 11999 added, 0 updated, 0 unchanged, 1 rejected" "$T/big.out"'
 check "import in stream: the serial repeated at row 9001 names its first row, 8" \
     'grep -F "big.csv, dòng 9001, «Số hiệu chứng thư số»" "$T/big.out" | grep -qF "đã có ở dòng 8"'
+check "import in stream: the file's warnings are said before its rows, each column's own US date quoted" \
+    'head -n 1 "$T/big.out" | grep -qF "big.csv: Cột «Số CCCD»: Excel đã bỏ số 0 ở đầu của 10 dòng" && grep -F "Cột «Ngày cấp chứng thư số»" "$T/big.out" | grep -qF "(có ngày «1/14/2022»)"'
 check "import in stream: the lost zeros put back and the US dates turned (row 11,995: 0892…, 2027-03-…)" \
     '[ "$(sqlite3 "$T/big/ctsbatch.db" "select so_cccd || '"'"'|'"'"' || ngay_het_han from certificates where ho_ten = '"'"'Cán bộ 11995'"'"'")" = "089200011995|2027-03-$(printf %02d $((13 + 11995 % 15)))" ]'
 
