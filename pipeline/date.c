@@ -9,10 +9,12 @@
  *
  * A serial is a count of days since 1970-01-01. It is computed from a calendar that starts
  * its years on 1 March, so that the leap day is the last day of a year and the month
- * lengths from March on follow a simple pattern. Nothing here allocates. */
+ * lengths from March on follow a simple pattern. Nothing here allocates; only date_today
+ * asks the clock. */
 #include "date.h"
 
 #include <stdio.h>
+#include <time.h>
 
 enum {
     DATE_YEAR_MIN = 1900, /* ROSTER.md: a parsed year outside this range is a typo */
@@ -284,4 +286,12 @@ date_status date_parse(const char *s, date *out)
     }
     *out = d;
     return DATE_OK;
+}
+
+date date_today(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return (date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }

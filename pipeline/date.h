@@ -38,6 +38,7 @@ date date_add_years(date d, int years);  /* 29/02 -> 28/02 when the target year 
 date date_add_months(date d, int months);
 long date_diff_days(date from, date to); /* to - from, in calendar days */
 int date_cmp(date a, date b);            /* <0, 0, >0 */
+date date_today(void);                   /* the local calendar day now */
 int date_weekday(date d);                /* ISO: 1 = Monday ... 7 = Sunday */
 
 /* Formats into out (at least 11 bytes): ISO "2026-03-14" / Vietnamese "14/03/2026". */

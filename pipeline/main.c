@@ -297,13 +297,6 @@ static config *load_config(const options *o, const char *home)
     return c;
 }
 
-static date today(void)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    return (date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-}
 
 /* The PDFs' date: SOURCE_DATE_EPOCH (*fixed 1), else now. */
 static long long doc_epoch(int *fixed)
@@ -509,7 +502,7 @@ int main(int argc, char **argv)
     int epoch_fixed; /* set before the initializer reads it (its order is unspecified) */
     long long epoch = doc_epoch(&epoch_fixed);
     options o = {
-        {"inputs", "outputs", NULL, NULL, NULL, today(), 2, 0, epoch, 0, NULL, NULL, 0, NULL, NULL},
+        {"inputs", "outputs", NULL, NULL, NULL, date_today(), 2, 0, epoch, 0, NULL, NULL, 0, NULL, NULL},
         NULL,
         0,
         0,

@@ -271,10 +271,7 @@ static double now_mono(void)
 
 static date today(void)
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+    date d = date_today();
     fault_today(&d);
     return d;
 }
