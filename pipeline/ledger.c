@@ -1088,20 +1088,17 @@ int ledger_each_blocked(ledger *l, const char *from, const char *to, long max_re
     return rc;
 }
 
-int ledger_campaign_day(ledger *l, int year, int month, char *day, size_t daylen, char *err,
-                        size_t errlen)
+/* The day (YYYY-MM-DD) of a campaign roster the query sql (one text parameter, arg) picks
+ * among the rosters: 1 and day, 0 when none, -1. */
+static int campaign_day_of(ledger *l, const char *sql, const char *arg, char *day,
+                           size_t daylen, char *err, size_t errlen)
 {
-    char glob[64];
-    snprintf(glob, sizeof glob, "gia-han-%04d-%02d-[0-3][0-9]*", year, month);
     if (daylen)
         day[0] = '\0';
-    sqlite3_stmt *st = prepare(l,
-                               "SELECT min(substr(name, 9, 10)) FROM rosters WHERE name GLOB ? "
-                               "AND outcome = 'xong'",
-                               err, errlen);
+    sqlite3_stmt *st = prepare(l, sql, err, errlen);
     if (!st)
         return -1;
-    bind_text(st, 1, glob);
+    bind_text(st, 1, arg);
     int rc = 0;
     if (sqlite3_step(st) == SQLITE_ROW) {
         if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
@@ -1115,33 +1112,28 @@ int ledger_campaign_day(ledger *l, int year, int month, char *day, size_t daylen
     return rc;
 }
 
+int ledger_campaign_day(ledger *l, int year, int month, char *day, size_t daylen, char *err,
+                        size_t errlen)
+{
+    char glob[64];
+    snprintf(glob, sizeof glob, "gia-han-%04d-%02d-[0-3][0-9]*", year, month);
+    return campaign_day_of(l,
+                           "SELECT min(substr(name, 9, 10)) FROM rosters WHERE name GLOB ? "
+                           "AND outcome = 'xong'",
+                           glob, day, daylen, err, errlen);
+}
+
 /* ---- the campaign's memory of earlier months (issue 12; docs/register.md) ---- */
 
 int ledger_campaign_before(ledger *l, const char *before, char *day, size_t daylen, char *err,
                            size_t errlen)
 {
     /* the rosters the campaigns dropped: gia-han-YYYY-MM-DD.csv, -2.csv ... */
-    if (daylen)
-        day[0] = '\0';
-    sqlite3_stmt *st = prepare(l,
-                               "SELECT max(substr(name, 9, 10)) FROM rosters WHERE name GLOB "
-                               "'gia-han-[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*' AND "
-                               "outcome = 'xong' AND substr(name, 9, 10) < ?",
-                               err, errlen);
-    if (!st)
-        return -1;
-    bind_text(st, 1, before);
-    int rc = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
-            column_copy(st, 0, day, daylen);
-            rc = 1;
-        }
-    } else {
-        rc = fail(l, err, errlen, "read");
-    }
-    sqlite3_finalize(st);
-    return rc;
+    return campaign_day_of(l,
+                           "SELECT max(substr(name, 9, 10)) FROM rosters WHERE name GLOB "
+                           "'gia-han-[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*' AND "
+                           "outcome = 'xong' AND substr(name, 9, 10) < ?",
+                           before, day, daylen, err, errlen);
 }
 
 int ledger_each_not_renewable_since(ledger *l, const char *from, const char *to,
