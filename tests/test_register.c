@@ -67,6 +67,26 @@ static void row(buf *b, const char *serial, const char *cccd, const char *expiry
                serial, cccd, expiry, renewals, status);
 }
 
+/* One certificate of a register file: the fields the tests vary; row() fills in the rest. */
+typedef struct cert_row {
+    const char *serial, *cccd, *expiry, *renewals, *status;
+} cert_row;
+
+static int import_text(fixture *f, const char *text, char **said);
+
+/* Imports a register file of rows[0..n) (HEAD, row()); as import_text. */
+static int import_rows(fixture *f, const cert_row *rows, size_t n, char **said)
+{
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, HEAD);
+    for (size_t i = 0; i < n; i++)
+        row(&b, rows[i].serial, rows[i].cccd, rows[i].expiry, rows[i].renewals, rows[i].status);
+    int rc = import_text(f, buf_str(&b), said);
+    buf_release(&b);
+    return rc;
+}
+
 /* Imports text as a register file; what the command said in *said (the caller frees). */
 static int import_text(fixture *f, const char *text, char **said)
 {
@@ -309,14 +329,12 @@ static void consult(fixture *f, verdict *v)
 static void test_renew_once_from_register(void **state)
 {
     fixture *f = *state;
-    buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, HEAD);
-    row(&b, "A0000007", "089185000007", "15/03/2027", "1", "hoat-dong");
-    row(&b, "A0000008", "089185000008", "15/03/2027", "0", "thu-hoi");
-    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "hoat-dong");
-    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
-    buf_release(&b);
+    const cert_row rs[] = {
+        {"A0000007", "089185000007", "15/03/2027", "1", "hoat-dong"},
+        {"A0000008", "089185000008", "15/03/2027", "0", "thu-hoi"},
+        {"A0000009", "089185000009", "15/03/2027", "0", "hoat-dong"},
+    };
+    assert_int_equal(import_rows(f, rs, sizeof rs / sizeof rs[0], NULL), RUN_OK);
     roster *r = roster_new("gia-han.csv");
     verdict v;
     renewal(f, r, "gia-han", "089185000007", "a000 0007", "0", &v);
@@ -388,12 +406,10 @@ static void commit_pending(fixture *f, const char *key, const char *proc, const 
 static void test_pending_duplicate_across_runs(void **state)
 {
     fixture *f = *state;
-    buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, HEAD);
-    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "hoat-dong");
-    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
-    buf_release(&b);
+    const cert_row rs[] = {
+        {"A0000009", "089185000009", "15/03/2027", "0", "hoat-dong"},
+    };
+    assert_int_equal(import_rows(f, rs, sizeof rs / sizeof rs[0], NULL), RUN_OK);
     commit_pending(f, "gia-han|089185000009|A0000009", "gia-han", "A0000009");
     roster *r = roster_new("gia-han.csv");
     verdict v;
@@ -469,14 +485,12 @@ static int run_confirm(fixture *f, const char *text, char **said)
 static void test_confirm(void **state)
 {
     fixture *f = *state;
-    buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, HEAD);
-    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "hoat-dong");
-    row(&b, "A000000A", "089185000010", "15/03/2027", "0", "hoat-dong");
-    row(&b, "A000000B", "089185000011", "15/03/2027", "0", "hoat-dong");
-    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
-    buf_release(&b);
+    const cert_row rs[] = {
+        {"A0000009", "089185000009", "15/03/2027", "0", "hoat-dong"},
+        {"A000000A", "089185000010", "15/03/2027", "0", "hoat-dong"},
+        {"A000000B", "089185000011", "15/03/2027", "0", "hoat-dong"},
+    };
+    assert_int_equal(import_rows(f, rs, sizeof rs / sizeof rs[0], NULL), RUN_OK);
     commit_pending(f, "gia-han|089185000009|A0000009", "gia-han", "A0000009");
     commit_pending(f, "thu-hoi|089185000010|A000000A", "thu-hoi", "A000000A");
     commit_pending(f, "gia-han|089185000011|A000000B", "gia-han", "A000000B");
@@ -602,13 +616,11 @@ static char *report_of(fixture *f, const char *day)
 static void test_campaign_two_certificates_one_person(void **state)
 {
     fixture *f = *state;
-    buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, HEAD);
-    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
-    row(&b, "A0000002", "089185000001", "15/02/2027", "0", "hoat-dong");
-    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
-    buf_release(&b);
+    const cert_row rs[] = {
+        {"A0000001", "089185000001", "30/01/2027", "0", "hoat-dong"},
+        {"A0000002", "089185000001", "15/02/2027", "0", "hoat-dong"},
+    };
+    assert_int_equal(import_rows(f, rs, sizeof rs / sizeof rs[0], NULL), RUN_OK);
     renew_result r;
     assert_int_equal(campaign(f, &r, NULL), RUN_OK);
     assert_int_equal(r.selected, 2);
@@ -629,13 +641,11 @@ static void test_campaign_two_certificates_one_person(void **state)
 static void test_campaign_reports_what_was_made(void **state)
 {
     fixture *f = *state;
-    buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, HEAD);
-    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
-    row(&b, "A0000002", "089185000002", "15/02/2027", "0", "hoat-dong");
-    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
-    buf_release(&b);
+    const cert_row rs[] = {
+        {"A0000001", "089185000001", "30/01/2027", "0", "hoat-dong"},
+        {"A0000002", "089185000002", "15/02/2027", "0", "hoat-dong"},
+    };
+    assert_int_equal(import_rows(f, rs, sizeof rs / sizeof rs[0], NULL), RUN_OK);
     /* issued by an earlier version, which recorded nothing pending against the serial */
     commit_pending(f, "gia-han|089185000002|A0000002", "gia-han", NULL);
     renew_result r;
@@ -772,14 +782,12 @@ static void test_confirm_refused_when_revoked(void **state)
 static void test_campaign_lists_blocked(void **state)
 {
     fixture *f = *state;
-    buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, HEAD);
-    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
-    row(&b, "A0000002", "089185000002", "15/02/2027", "0", "het-han");
-    row(&b, "A0000003", "089185000003", "15/02/2027", "0", "hoat-dong");
-    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
-    buf_release(&b);
+    const cert_row rs[] = {
+        {"A0000001", "089185000001", "30/01/2027", "0", "hoat-dong"},
+        {"A0000002", "089185000002", "15/02/2027", "0", "het-han"},
+        {"A0000003", "089185000003", "15/02/2027", "0", "hoat-dong"},
+    };
+    assert_int_equal(import_rows(f, rs, sizeof rs / sizeof rs[0], NULL), RUN_OK);
     commit_pending(f, "thu-hoi|089185000003|A0000003", "thu-hoi", "A0000003");
     renew_result r;
     assert_int_equal(campaign(f, &r, NULL), RUN_OK);
@@ -838,12 +846,10 @@ static void test_campaign_same_month(void **state)
 static void test_import_partial_update(void **state)
 {
     fixture *f = *state;
-    buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, HEAD);
-    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
-    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
-    buf_release(&b);
+    const cert_row rs[] = {
+        {"A0000001", "089185000001", "30/01/2027", "0", "hoat-dong"},
+    };
+    assert_int_equal(import_rows(f, rs, sizeof rs / sizeof rs[0], NULL), RUN_OK);
     char *said;
     assert_int_equal(import_text(f, "so_hieu_cts,trang_thai\na000 0001,thu-hoi\n", &said), RUN_OK);
     assert_non_null(strstr(said, "1 row(s): 0 added, 1 updated, 0 unchanged, 0 rejected"));
@@ -863,12 +869,10 @@ static void test_import_partial_update(void **state)
 static void test_campaign_checks_renderer_first(void **state)
 {
     fixture *f = *state;
-    buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, HEAD);
-    row(&b, "A0000001", "089185000001", "30/01/2027", "0", "hoat-dong");
-    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
-    buf_release(&b);
+    const cert_row rs[] = {
+        {"A0000001", "089185000001", "30/01/2027", "0", "hoat-dong"},
+    };
+    assert_int_equal(import_rows(f, rs, sizeof rs / sizeof rs[0], NULL), RUN_OK);
     char here[4096];
     assert_non_null(getcwd(here, sizeof here));
     assert_int_equal(chdir(f->dir), 0); /* ./fonts and ./templates are not there */
@@ -936,13 +940,11 @@ static void test_duplicate_key_per_certificate(void **state)
 static void test_confirm_refuses_impossible_dates(void **state)
 {
     fixture *f = *state;
-    buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, HEAD);
-    row(&b, "A0000009", "089185000009", "15/03/2027", "0", "hoat-dong");
-    row(&b, "A000000A", "089185000010", "15/03/2027", "0", "hoat-dong");
-    assert_int_equal(import_text(f, buf_str(&b), NULL), RUN_OK);
-    buf_release(&b);
+    const cert_row rs[] = {
+        {"A0000009", "089185000009", "15/03/2027", "0", "hoat-dong"},
+        {"A000000A", "089185000010", "15/03/2027", "0", "hoat-dong"},
+    };
+    assert_int_equal(import_rows(f, rs, sizeof rs / sizeof rs[0], NULL), RUN_OK);
     commit_pending(f, "gia-han|089185000009|A0000009", "gia-han", "A0000009");
     commit_pending(f, "thu-hoi|089185000010|A000000A", "thu-hoi", "A000000A");
     char *said;
