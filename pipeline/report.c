@@ -328,9 +328,13 @@ void report_text(buf *out, const roster *r, size_t index, const batch *b)
             buf_printf(out, "%s: không đọc được tệp: %s\n", r->path, r->error.message);
         return;
     }
-    for (size_t i = 0; i < r->nwarnings; i++)
-        buf_printf(out, "%s:%ld: cảnh báo: %s\n", r->path, r->warnings[i].line,
-                   r->warnings[i].message);
+    for (size_t i = 0; i < r->nwarnings; i++) { /* line 0: the whole file, no line to name */
+        if (r->warnings[i].line > 0)
+            buf_printf(out, "%s:%ld: cảnh báo: %s\n", r->path, r->warnings[i].line,
+                       r->warnings[i].message);
+        else
+            buf_printf(out, "%s: cảnh báo: %s\n", r->path, r->warnings[i].message);
+    }
     for (size_t i = 0; i < b->n; i++) {
         const verdict *v = &b->v[i];
         if (v->from != index)

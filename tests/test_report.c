@@ -279,6 +279,20 @@ static void test_text_unreadable_file(void **state)
                         "link.csv: không đọc được tệp: Đây là liên kết tượng trưng.\n");
 }
 
+/* A file-level warning (line 0: a whole column) names no line; a header's names its line. */
+static void test_text_file_warnings(void **state)
+{
+    fixture *fx = *state;
+    roster *r = add_roster(fx, "so0.csv");
+    roster_warn(r, 0, "so_cccd", "Cột «Số CCCD»: Excel đã bỏ số 0 ở đầu.");
+    roster_warn(r, 1, "x", "Cột \"x\" không thuộc mẫu danh sách.");
+    check(fx);
+    report_text(&fx->out, r, index_of(fx, r), fx->b);
+    assert_string_equal(buf_str(&fx->out),
+                        "so0.csv: cảnh báo: Cột «Số CCCD»: Excel đã bỏ số 0 ở đầu.\n"
+                        "so0.csv:1: cảnh báo: Cột \"x\" không thuộc mẫu danh sách.\n");
+}
+
 static void test_text_summary(void **state)
 {
     fixture *fx = *state;
@@ -501,6 +515,7 @@ int main(void)
         T(test_json_unreadable_file),
         T(test_text_severity_in_vietnamese),
         T(test_text_unreadable_file),
+        T(test_text_file_warnings),
         T(test_text_summary),
         T(test_csv_bom_header_and_rows),
         T(test_csv_formulas_neutralised),
