@@ -14,6 +14,7 @@
 #include "date.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 enum {
@@ -168,6 +169,24 @@ void date_format_iso(date d, char *out)
 void date_format_vn(date d, char *out)
 {
     snprintf(out, 11, "%02d/%02d/%04d", d.d, d.m, d.y);
+}
+
+void date_text_vn(const char *text, char *out)
+{
+    date d;
+    char day[11];
+    snprintf(day, sizeof day, "%s", text ? text : ""); /* "2026-12-01T08:00:00": its day */
+    if (text && (date_parse(text, &d) == DATE_OK ||
+                 (strlen(text) > 10 && text[10] == 'T' && date_parse(day, &d) == DATE_OK)))
+        date_format_vn(d, out);
+    else { /* as written, cut at a character */
+        const char *t = text ? text : "";
+        size_t n = strlen(t) > 15 ? 15 : strlen(t);
+        while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+            n--;
+        memcpy(out, t, n);
+        out[n] = '\0';
+    }
 }
 
 int date_is_working_day(date d, const date *holidays, size_t n)

@@ -44,6 +44,10 @@ int date_weekday(date d);                /* ISO: 1 = Monday ... 7 = Sunday */
 /* Formats into out (at least 11 bytes): ISO "2026-03-14" / Vietnamese "14/03/2026". */
 void date_format_iso(date d, char *out);
 void date_format_vn(date d, char *out);
+/* A stored date shown to a clerk: text (ISO as the ledger keeps it, with or without a time
+ * "T08:00:00", or any shape date_parse takes) as dd/mm/yyyy into out (at least 16 bytes);
+ * text that is no date, its first 15 bytes as written. */
+void date_text_vn(const char *text, char *out);
 
 /* 1 when d is a working day: not Saturday or Sunday and not in holidays[0..n). */
 int date_is_working_day(date d, const date *holidays, size_t n);

@@ -190,15 +190,6 @@ static char *text(const campaign *k, const char *key, const char *const *kv)
     return str_expand_pairs(config_site(k->cfg, key), kv);
 }
 
-static void vn_date(const char *iso, char *out)
-{
-    date d;
-    if (date_parse(iso, &d) == DATE_OK)
-        date_format_vn(d, out);
-    else
-        snprintf(out, 16, "%.15s", iso);
-}
-
 static const char *holder(const ledger_cert *c)
 {
     return strcmp(c->v[LEDGER_CERT_TYPE], "co-quan") == 0 ? c->v[LEDGER_CERT_ORG]
@@ -211,7 +202,7 @@ static int on_renewable(void *p, const ledger_cert *c)
     campaign *k = p;
     char asof[16], exp[16], due[16], month[16];
     date_format_iso(k->as_of, asof);
-    vn_date(c->v[LEDGER_CERT_EXPIRY], exp);
+    date_text_vn(c->v[LEDGER_CERT_EXPIRY], exp);
     snprintf(month, sizeof month, "%02d/%04d", k->as_of.m, k->as_of.y);
     const char *kv0[] = {"thang", month, NULL};
     char *note = text(k, "chien_dich_ghi_chu", kv0);
@@ -265,7 +256,7 @@ static void not_renewable_row(campaign *k, const ledger_cert *c, const char *row
                               char **todo)
 {
     static char exp[16], renewals[24];
-    vn_date(c->v[LEDGER_CERT_EXPIRY], exp);
+    date_text_vn(c->v[LEDGER_CERT_EXPIRY], exp);
     snprintf(renewals, sizeof renewals, "%s", c->v[LEDGER_CERT_RENEWALS]);
     long n = 0, min = config_param(k->cfg, "con_han_toi_thieu_ngay", 60);
     str_to_long(c->v[LEDGER_CERT_RENEWALS], &n);
@@ -331,11 +322,11 @@ static int list_blocked(void *p, const ledger_cert *c, const ledger_pending *pen
 {
     campaign *k = p;
     char exp[16], day[16] = "", run[24] = "", need[24];
-    vn_date(c->v[LEDGER_CERT_EXPIRY], exp);
+    date_text_vn(c->v[LEDGER_CERT_EXPIRY], exp);
     snprintf(need, sizeof need, "%ld", config_param(k->cfg, "con_han_toi_thieu_ngay", 60));
     int expired = strcmp(c->v[LEDGER_CERT_STATUS], "het-han") == 0;
     if (pend) {
-        vn_date(pend->date, day);
+        date_text_vn(pend->date, day);
         snprintf(run, sizeof run, "%lld", pend->run);
     }
     int org = strcmp(c->v[LEDGER_CERT_TYPE], "co-quan") == 0;
@@ -781,8 +772,8 @@ int renew_campaign(const run_options *o, const config *cfg, FILE *out, renew_res
     }
     if (status != RUN_BUSY && status != RUN_OUTPUT && rc == 0) {
         char f[16], t[16];
-        vn_date(k.from, f);
-        vn_date(k.to, t);
+        date_text_vn(k.from, f);
+        date_text_vn(k.to, t);
         size_t agencies = 0;
         for (size_t i = 0; i < k.na; i++)
             agencies += k.a[i].prepared > 0;

@@ -1041,12 +1041,8 @@ void rules_note_register(verdict *v, const config *cfg, const rules_cert *rc)
         }
     }
     if (rc->pending) {
-        date d;
         char day[16], run[24];
-        if (date_parse(rc->pending_date ? rc->pending_date : "", &d) == DATE_OK)
-            date_format_vn(d, day);
-        else
-            snprintf(day, sizeof day, "%.10s", rc->pending_date ? rc->pending_date : "");
+        date_text_vn(rc->pending_date, day);
         snprintf(run, sizeof run, "%lld", rc->pending_run);
         const char *pproc = config_value_label(cfg, "thu_tuc", rc->pending_procedure);
         const char *pairs[] = {"so_hieu", serial, "thu_tuc", pproc, "lan_chay",

@@ -401,9 +401,30 @@ static void test_format_parse_round_trip(void **state)
     }
 }
 
+/* A stored date as a clerk reads it: ISO, ISO with a time, a clerk's own shape; anything
+ * else as written, cut at 15 bytes or less, never inside a letter. */
+static void test_text_vn(void **state)
+{
+    (void)state;
+    char out[16];
+    date_text_vn("2027-03-14", out);
+    assert_string_equal(out, "14/03/2027");
+    date_text_vn("2026-12-01T08:30:00", out);
+    assert_string_equal(out, "01/12/2026");
+    date_text_vn("5/1/2027", out);
+    assert_string_equal(out, "05/01/2027");
+    date_text_vn("chưa rõ ngày nào cả", out);
+    assert_string_equal(out, "chưa rõ ngày");
+    date_text_vn("Trường hhhọc", out); /* 15 bytes end inside «ọ»: cut before it */
+    assert_string_equal(out, "Trường hhh");
+    date_text_vn(NULL, out);
+    assert_string_equal(out, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_vn),
         cmocka_unit_test(test_parse_day_first_shapes),
         cmocka_unit_test(test_parse_year_first_shape),
         cmocka_unit_test(test_parse_trims_spaces),
