@@ -814,6 +814,28 @@ static void test_each_forced_utf8_two_boms(void **state)
     free(path);
 }
 
+/* The roster read_roster_each returns is the caller's, a plain roster (read.h): the path
+ * that holds the bytes (read_twice: a workbook, XML, another code page) leaves it streaming
+ * into its first reading's pass (pass_record with a ctx on read_twice's stack, its scan
+ * freed), so a record the caller adds to it is handed to a dead pass. The text path clears
+ * it (read_text_stream); read_twice does not. */
+static void test_each_roster_returned_keeps_no_sink(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"tests/data/sheet_roster.xlsx",
+                                        "tests/data/golden_gia_han.xml",
+                                        "tests/data/excel_cp1252.csv",
+                                        "tests/data/register.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        collected c = {roster_new(files[i]), NULL, 0, 0};
+        roster *each = read_roster_each(files[i], NULL, collect, &c);
+        if (each->sink)
+            fail_msg("%s: the roster returned still streams into a pass of the read", files[i]);
+        roster_free(each);
+        roster_free(c.copy);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -845,6 +867,7 @@ int main(void)
         cmocka_unit_test(test_each_file_changed),
         cmocka_unit_test(test_each_delimiter_past_first_block),
         cmocka_unit_test(test_each_forced_utf8_two_boms),
+        cmocka_unit_test(test_each_roster_returned_keeps_no_sink),
         cmocka_unit_test(test_symlink_refused_not_followed),
         cmocka_unit_test(test_fifo_refused_promptly),
         cmocka_unit_test(test_directory_refused),
