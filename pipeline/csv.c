@@ -40,9 +40,23 @@ char csv_detect_delimiter(const char *text, size_t len)
     int quoted = 0, lines = 0;
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
-        if (c == '"')
-            quoted = !quoted;
-        else if (!quoted && (c == '\n' || c == '\r')) {
+        /* a quote opens a cell only at its start, as read_cell takes it (a title's stray
+         * quote, «Danh sách "đợt 1», is text); inside, "" is a quote and one ends it */
+        char before = i ? text[i - 1] : '\n';
+        if (c == '"' && !quoted) {
+            if (before == '\n' || before == '\r' || before == ',' || before == ';' ||
+                before == '\t')
+                quoted = 1;
+            continue;
+        }
+        if (c == '"') {
+            if (i + 1 < len && text[i + 1] == '"')
+                i++;
+            else
+                quoted = 0;
+            continue;
+        }
+        if (!quoted && (c == '\n' || c == '\r')) {
             /* a title line above the header may hold no delimiter: the next line decides */
             if (counts[0] + counts[1] + counts[2] || ++lines >= TABLE_HEADER_ROWS)
                 break;

@@ -837,29 +837,29 @@ int ledger_cert_get(ledger *l, const char *serial, ledger_cert *out, char *err, 
 
 int ledger_seen_reset(ledger *l, char *err, size_t errlen)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(l->db,
-                     "CREATE TEMP TABLE IF NOT EXISTS import_seen(serial TEXT PRIMARY KEY, "
-                     "line INTEGER NOT NULL); DELETE FROM temp.import_seen;",
-                     NULL, NULL, &msg) == SQLITE_OK)
-        return 0;
-    snprintf(err, errlen, "ledger: %s", msg ? msg : sqlite3_errmsg(l->db));
-    sqlite3_free(msg);
-    return -1;
+    return exec(l,
+                "CREATE TEMP TABLE IF NOT EXISTS import_seen(serial TEXT PRIMARY KEY, "
+                "file TEXT NOT NULL, line INTEGER NOT NULL); DELETE FROM temp.import_seen;",
+                err, errlen);
 }
 
-static const char SQL_SEEN_PUT[] =
-    "INSERT INTO temp.import_seen(serial, line) VALUES(?, ?) ON CONFLICT(serial) DO NOTHING";
-static const char SQL_SEEN_GET[] = "SELECT line FROM temp.import_seen WHERE serial = ?";
+static const char SQL_SEEN_PUT[] = "INSERT INTO temp.import_seen(serial, file, line) "
+                                   "VALUES(?, ?, ?) ON CONFLICT(serial) DO NOTHING";
+static const char SQL_SEEN_GET[] = "SELECT line, file FROM temp.import_seen WHERE serial = ?";
 
-int ledger_seen_put(ledger *l, const char *serial, long line, long *first, char *err,
-                    size_t errlen)
+int ledger_seen_put(ledger *l, const char *serial, const char *file, long line, long *first,
+                    char *first_file, size_t filelen, char *err, size_t errlen)
 {
+    if (fault_op("ledger") < 0) {
+        snprintf(err, errlen, "ledger: %s", strerror(errno));
+        return -1;
+    }
     sqlite3_stmt *st = reuse(l, SQL_SEEN_PUT, err, errlen);
     if (!st)
         return -1;
     bind_text(st, 1, serial);
-    sqlite3_bind_int64(st, 2, line);
+    bind_text(st, 2, file);
+    sqlite3_bind_int64(st, 3, line);
     int s = sqlite3_step(st);
     done(l, st);
     if (s != SQLITE_DONE)
@@ -869,8 +869,14 @@ int ledger_seen_put(ledger *l, const char *serial, long line, long *first, char 
     if (!(st = reuse(l, SQL_SEEN_GET, err, errlen)))
         return -1;
     bind_text(st, 1, serial);
-    int rc = sqlite3_step(st) == SQLITE_ROW ? (*first = (long)sqlite3_column_int64(st, 0), 1)
-                                            : fail(l, err, errlen, "read a serial");
+    int rc = -1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *first = (long)sqlite3_column_int64(st, 0);
+        column_copy(st, 1, first_file, filelen);
+        rc = 1;
+    } else {
+        fail(l, err, errlen, "read a serial");
+    }
     done(l, st);
     return rc;
 }

@@ -218,13 +218,14 @@ int ledger_cert_count(ledger *l, long long *n, char *err, size_t errlen);
 int ledger_cert_get(ledger *l, const char *serial, ledger_cert *out, char *err, size_t errlen);
 /* Inserts or replaces the certificate c->v[LEDGER_CERT_SERIAL]; now dates the change. */
 int ledger_cert_put(ledger *l, const ledger_cert *c, const char *now, char *err, size_t errlen);
-/* The serials one file of an import named so far (a temporary table of this connection,
- * never written to the ledger file: a 50,000-row file is not held in memory to find a serial
- * given twice). ledger_seen_reset empties it (a new file); ledger_seen_put notes serial at
- * line: 0 when new, 1 with *first the line of the row that named it first, -1 on error. */
+/* The serials an import named so far (a temporary table of this connection, never written
+ * to the ledger file: a 50,000-row file is not held in memory to find a serial given
+ * twice). ledger_seen_reset empties it (register import: each file); ledger_seen_put
+ * notes serial at file and line: 0 when new, 1 with *first and first_file (filelen bytes)
+ * the row that named it first, -1 on error. */
 int ledger_seen_reset(ledger *l, char *err, size_t errlen);
-int ledger_seen_put(ledger *l, const char *serial, long line, long *first, char *err,
-                    size_t errlen);
+int ledger_seen_put(ledger *l, const char *serial, const char *file, long line, long *first,
+                    char *first_file, size_t filelen, char *err, size_t errlen);
 /* 1 and *out for the oldest request pending against serial, 0 when none, -1. */
 int ledger_cert_pending(ledger *l, const char *serial, ledger_pending *out, char *err,
                         size_t errlen);

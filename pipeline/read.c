@@ -170,11 +170,11 @@ static int decode(roster *r, const char *data, size_t len, const read_options *o
         return -1;
     }
     buf *conv = &out->conv;
-    if (strcmp(enc, "UTF-8") == 0 && text_utf8_valid(data + skip, len - skip, &bad)) {
+    if (strcasecmp(enc, "UTF-8") == 0 && text_utf8_valid(data + skip, len - skip, &bad)) {
         /* already what the readers take: no conversion */
         out->text = data + skip, out->len = len - skip;
         return 0;
-    } else if (strcmp(enc, "UTF-8") != 0 && convert(enc, data + skip, len - skip, conv, &bad) == 0 &&
+    } else if (strcasecmp(enc, "UTF-8") != 0 && convert(enc, data + skip, len - skip, conv, &bad) == 0 &&
                text_utf8_valid(buf_str(conv), conv->len, NULL)) {
         if (!memchr(buf_str(conv), '\0', conv->len)) {
             if (conv->len >= 3 && memcmp(conv->data, "\xEF\xBB\xBF", 3) == 0) {
@@ -373,6 +373,7 @@ static roster *read_twice(const char *name, const char *data, size_t len,
 {
     pass one = {excel_scan_new(), 0, NULL, NULL, NULL};
     roster *r = read_pass(name, data, len, opt, &one);
+    roster_stream(r, NULL, NULL); /* the pass ends here: r keeps no sink into it */
     if (!r->failed) {
         pass two = {one.scan, 1, sink, ctx, r};
         roster *again = read_pass(name, data, len, opt, &two);
@@ -516,6 +517,7 @@ typedef struct probe {
     char sha256[65];
     const char *label; /* roster encoding: "utf-8", "utf-8-bom", or the one forced */
     size_t skip;       /* BOM bytes */
+    size_t size;       /* bytes: a later reading stops there (a file growing meanwhile) */
 } probe;
 
 /* Bytes at the end of p[0..n) that begin a UTF-8 sequence p does not finish. */
@@ -583,13 +585,28 @@ static int probe_text(int fd, const char *path, const read_options *opt, probe *
     unsigned char d[32];
     sha256_final(&h, d);
     sha256_digest_hex(d, pr->sha256);
+    pr->size = total;
     free(block);
     return ok;
 }
 
-/* One pass of a file read in stream: its bytes, a block at a time, through the CSV reader
- * into r (whose sink does the pass's work), their digest into sha. 0, or -1 (read error). */
-static int stream_pass(int fd, roster *r, const read_options *opt, size_t skip, char sha[65])
+/* Line ends in text[0..len), counted up to `enough`. */
+static size_t line_ends(const char *text, size_t len, size_t enough)
+{
+    size_t n = 0;
+    for (const char *p = text; n < enough && (p = memchr(p, '\n', len - (size_t)(p - text)));
+         p++)
+        n++;
+    return n;
+}
+
+/* One pass of a file read in stream: its first pr->size bytes, a block at a time, through
+ * the CSV reader into r (whose sink does the pass's work), their digest into sha. The first
+ * feed holds the file's first TABLE_HEADER_ROWS lines whole (the delimiter is detected on
+ * them, csv.h). 0; -1 on a read error; -2 when the file holds more bytes than the probe saw
+ * (it grew: the reading stops there). */
+static int stream_pass(int fd, roster *r, const read_options *opt, const probe *pr,
+                       char sha[65])
 {
     if (lseek(fd, 0, SEEK_SET) != 0)
         return -1;
@@ -602,22 +619,27 @@ static int stream_pass(int fd, roster *r, const read_options *opt, size_t skip, 
     char *block = xmalloc(READ_BLOCK);
     sha256 h;
     sha256_init(&h);
-    int rc = 0;
+    int rc = 0, fed = 0;
     for (size_t at = 0;;) {
-        ssize_t n = read_block(fd, block, READ_BLOCK);
-        if (n < 0) {
-            rc = -1;
+        size_t want = at < pr->size ? pr->size - at : 1; /* past the size: is there more? */
+        ssize_t n = read_block(fd, block, want < READ_BLOCK ? want : READ_BLOCK);
+        if (n < 0 || (at >= pr->size && n > 0)) {
+            rc = n < 0 ? -1 : -2;
             break;
         }
         sha256_update(&h, block, (size_t)n);
-        size_t drop = at < skip ? (skip - at < (size_t)n ? skip - at : (size_t)n) : 0;
+        size_t drop = at < pr->skip ? (pr->skip - at < (size_t)n ? pr->skip - at : (size_t)n) : 0;
         at += (size_t)n;
         if (buf_append(&text, block + drop, (size_t)n - drop) < 0) {
             rc = -1;
             break;
         }
-        long used = csv_stream_feed(cs, text.data ? text.data : "", text.len, n == 0);
-        if (used < 0 || n == 0)
+        int end = n == 0;
+        if (!fed && !end && line_ends(text.data, text.len, TABLE_HEADER_ROWS + 1) <= TABLE_HEADER_ROWS)
+            continue; /* not yet the lines the delimiter is detected on */
+        fed = 1;
+        long used = csv_stream_feed(cs, text.data ? text.data : "", text.len, end);
+        if (used < 0 || end)
             break;
         memmove(text.data, text.data + used, text.len - (size_t)used);
         text.len -= (size_t)used;
@@ -652,7 +674,7 @@ static roster *read_text_stream(int fd, const char *path, const read_options *op
     char sha[65];
     pass one = {excel_scan_new(), 0, NULL, NULL, NULL};
     roster_stream(r, pass_record, &one);
-    if (stream_pass(fd, r, opt, pr->skip, sha) < 0 || r->failed || strcmp(sha, pr->sha256) ||
+    if (stream_pass(fd, r, opt, pr, sha) < 0 || r->failed || strcmp(sha, pr->sha256) ||
         excel_scan_end(one.scan, r, NULL, 0) < 0) {
         excel_scan_free(one.scan);
         roster_free(r);
@@ -662,11 +684,13 @@ static roster *read_text_stream(int fd, const char *path, const read_options *op
     pass two = {one.scan, 1, sink, ctx, r};
     roster *again = stream_roster(path, pr);
     roster_stream(again, pass_record, &two);
-    int rc = stream_pass(fd, again, opt, pr->skip, sha);
+    int rc = stream_pass(fd, again, opt, pr, sha);
     r->stopped = again->stopped;
-    if (!again->stopped && (rc < 0 || again->failed || strcmp(sha, pr->sha256)))
+    if (!again->stopped && (rc < 0 || again->failed || strcmp(sha, pr->sha256))) {
         roster_fail(r, 0, "Tệp đã thay đổi trong khi chương trình đang đọc (hoặc không đọc lại "
                           "được); hãy để nguyên tệp rồi nhập lại.");
+        r->changed = 1;
+    }
     roster_free(again);
     excel_scan_free(one.scan);
     return r;

@@ -304,7 +304,7 @@ static int complete_from_register(ledger *l, record *rec, char *err, size_t errl
 }
 
 /* One file being imported, a row at a time (read_roster_each): memory does not grow with the
- * file (issue 12 item 5), and a serial given twice is found through the ledger. */
+ * file (issue 12 item 5), and a serial given twice in it is found through the ledger. */
 typedef struct importer {
     ledger *l;
     const run_options *o;
@@ -349,12 +349,14 @@ static int import_record(void *p, roster *r, record *rec)
     if (v.accepted) { /* a register file names each certificate once (docs/register.md) */
         char *serial = rules_serial_key(record_get(rec, "so_hieu_cts"));
         long first = 0;
-        int seen = ledger_seen_put(im->l, serial, rec->line, &first, im->err, im->errlen);
+        char first_file[1024];
+        int seen = ledger_seen_put(im->l, serial, r->path, rec->line, &first, first_file,
+                                   sizeof first_file, im->err, im->errlen);
         free(serial);
         if (seen < 0)
             rc = -1;
         else if (seen)
-            rules_note_register_twice(&v, im->cfg, first);
+            rules_note_register_twice(&v, im->cfg, first, first_file);
     }
     if (rc == 0 && !v.accepted) {
         im->t.rejected++;
@@ -375,10 +377,12 @@ static int import_file(ledger *l, const char *path, const run_options *o, const 
     ro.aliases = config_aliases(cfg, &ro.naliases);
     importer im = {l, o, cfg, out, "", {0, 0, 0, 0, 0}, err, errlen, 0, 0};
     time_now_iso(im.now, sizeof im.now);
+    /* a file names each certificate once; a later file of the import may update an earlier */
     if (ledger_seen_reset(l, err, errlen) < 0)
         return -1;
     roster *r = read_roster_each(path, &ro, import_record, &im);
-    if (r->failed && im.t.rows) { /* it changed while read: rows of it were written */
+    /* it changed while read: rows of it may have been written */
+    if (r->failed && (r->changed || im.t.rows)) {
         snprintf(err, errlen, "%s changed while it was read (%s)", path, r->error.message);
         roster_free(r);
         return -1;

@@ -74,7 +74,10 @@ struct roster {
     size_t nread;      /* records read: nrecords, or with a sink all it was handed */
     roster_sink sink;  /* NULL: the roster keeps its records */
     void *sink_ctx;
-    int stopped; /* the sink said stop: failed, its reason the sink's own */
+    int stopped; /* the sink said stop (roster_stream); read_roster_each's roster: its
+                  * second reading's sink did */
+    int changed; /* with failed: the file changed between the readings of read_roster_each,
+                  * after records of it may have reached the sink */
 };
 
 roster *roster_new(const char *path);
@@ -86,8 +89,9 @@ void roster_free(roster *r); /* accepts NULL */
 record *roster_add_record(roster *r, long line);
 /* Reads r in stream (issue 12 item 5: a 50,000-row register file is never held whole): each
  * record, once the reader starts the next one or ends (roster_flush), goes to sink and is
- * released, so r holds at most the record being read. When sink returns -1, r fails with
- * stopped set and the reader stops. */
+ * released, so r holds at most the record being read. When sink returns -1, r fails (the
+ * reader stops) with stopped set; read_roster_each's own roster is then not failed, only
+ * stopped (read.h). */
 void roster_stream(roster *r, roster_sink sink, void *ctx);
 /* The reader's end: hands the last record to the sink, if any and r did not fail. */
 void roster_flush(roster *r);

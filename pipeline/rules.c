@@ -908,14 +908,15 @@ static void check_register_duplicate(batch *b, size_t i, const config *cfg, strm
     char *key = rules_serial_key(record_get(v->rec, "so_hieu_cts"));
     size_t earlier;
     if (strmap_put(t, key, i, &earlier))
-        rules_note_register_twice(v, cfg, b->v[earlier].rec->line);
+        rules_note_register_twice(v, cfg, b->v[earlier].rec->line, b->v[earlier].file);
     free(key);
 }
 
-void rules_note_register_twice(verdict *v, const config *cfg, long first_line)
+void rules_note_register_twice(verdict *v, const config *cfg, long first_line,
+                               const char *first_file)
 {
     char *key = rules_serial_key(record_get(v->rec, "so_hieu_cts"));
-    char *where = xasprintf("dòng %ld của tệp %s", first_line, v->file);
+    char *where = xasprintf("dòng %ld của tệp %s", first_line, first_file);
     const char *pairs[] = {"so_hieu", key, "noi_truoc", where, NULL};
     ctx c = {cfg, v->rec, v, {0, 0, 0}, {0, 0, 0}, 1, RULES_REGISTER};
     add_case(&c, "trung-lap", "so-dang-ky", "so_hieu_cts", pairs);

@@ -80,10 +80,11 @@ void rules_check_one_with(const roster *src, const record *rec, const config *cf
                           int flags, verdict *v);
 void verdict_release(verdict *v);
 
-/* A register row whose serial an earlier accepted row of its file (at first_line) gave: the
- * finding trung-lap (case so-dang-ky), the first row kept; v is settled again. What
- * rules_check_with RULES_REGISTER does within its batch, for a file checked a row at a time. */
-void rules_note_register_twice(verdict *v, const config *cfg, long first_line);
+/* A register row whose serial an earlier accepted row (at first_line of first_file) gave:
+ * the finding trung-lap (case so-dang-ky), the first row kept; v is settled again. What
+ * rules_check_with RULES_REGISTER does within its batch, for files checked a row at a time. */
+void rules_note_register_twice(verdict *v, const config *cfg, long first_line,
+                               const char *first_file);
 
 const char *severity_name(severity s); /* "error", "warning", "info" */
 

@@ -194,6 +194,12 @@ check "import in stream: the file's warnings are said before its rows, each colu
 check "import in stream: the lost zeros put back and the US dates turned (row 11,995: 0892…, 2027-03-…)" \
     '[ "$(sqlite3 "$T/big/ctsbatch.db" "select so_cccd || '"'"'|'"'"' || ngay_het_han from certificates where ho_ten = '"'"'Cán bộ 11995'"'"'")" = "089200011995|2027-03-$(printf %02d $((13 + 11995 % 15)))" ]'
 
+# a later file of one import names a serial again: it updates, it is no duplicate
+printf 'so_hieu_cts,trang_thai\n5401A00000000000000000000000A005,thu-hoi\n' >"$T/upd.csv"
+"$BIN" register import $DATA/register.csv "$T/upd.csv" --out "$T/two" >"$T/two.out" 2>&1
+check "import of two files: the second file's serial updates the first's ($(tail -n 2 "$T/two.out" | head -c 300))" \
+    'grep -qF "upd.csv: 1 row(s): 0 added, 1 updated, 0 unchanged, 0 rejected" "$T/two.out" && [ "$(sqlite3 "$T/two/ctsbatch.db" "select trang_thai from certificates where so_hieu_cts = '"'"'5401A00000000000000000000000A005'"'"'")" = thu-hoi ]'
+
 # ---- an import is whole or not at all (fault hooks of the sanitizer build: fault.h) ----
 certs_in() { sqlite3 "$1/ctsbatch.db" "select count(*) from certificates" 2>/dev/null || echo 0; }
 CTSBATCH_FAULT_FAIL_AT=1 "$BIN" register import $DATA/register.csv --out "$T/f0" >/dev/null 2>&1

@@ -49,10 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     roster *r = read_roster_mem("fuzz.csv", (const char *)data, size, NULL);
     roster_free(r);
-    if (size < 2)
+    if (size < 3)
         return 0;
-    const char *text = (const char *)data + 1;
-    size_t len = size - 1, cut = len ? data[0] % (len + 1) : 0;
+    /* the first two bytes choose the cut, anywhere in a text of up to 64 KiB */
+    const char *text = (const char *)data + 2;
+    size_t len = size - 2, cut = ((size_t)data[0] << 8 | data[1]) % (len + 1);
     roster *whole = roster_new("fuzz.csv");
     csv_parse(whole, text, len, ',');
     roster *two = in_pieces(text, len, cut);
