@@ -1146,6 +1146,120 @@ static void test_attribute_scan_in_pieces(void **state)
     assert_int_equal(xmlcheck_max_attributes(y, strlen(y), &line), 6);
 }
 
+/* The whole-buffer scan as it was before it was fed in pieces (298c030), the oracle of
+ * test_attribute_scan_brute_force. */
+static size_t old_skip_past(const char *data, size_t len, size_t i, const char *term, long *line)
+{
+    size_t tl = strlen(term);
+    for (; i < len; i++) {
+        if (i + tl <= len && memcmp(data + i, term, tl) == 0)
+            return i + tl;
+        *line += data[i] == '\n';
+    }
+    return len;
+}
+
+static size_t old_max_attributes(const char *data, size_t len, long *line)
+{
+    size_t most = 0;
+    long at = 1;
+    *line = 1;
+    for (size_t i = 0; i < len;) {
+        char c = data[i];
+        if (c != '<') {
+            at += c == '\n';
+            i++;
+            continue;
+        }
+        if (i + 4 <= len && memcmp(data + i, "<!--", 4) == 0) {
+            i = old_skip_past(data, len, i + 4, "-->", &at);
+        } else if (i + 9 <= len && memcmp(data + i, "<![CDATA[", 9) == 0) {
+            i = old_skip_past(data, len, i + 9, "]]>", &at);
+        } else if (i + 1 < len && data[i + 1] == '?') {
+            i = old_skip_past(data, len, i + 2, "?>", &at);
+        } else if (i + 1 < len && (data[i + 1] == '/' || data[i + 1] == '!')) {
+            i = old_skip_past(data, len, i + 2, ">", &at);
+        } else {
+            long tag_line = at;
+            size_t n = 0;
+            char quote = 0;
+            for (i++; i < len && (quote || data[i] != '>'); i++) {
+                at += data[i] == '\n';
+                if (quote)
+                    quote = data[i] == quote ? 0 : quote;
+                else if (data[i] == '"' || data[i] == '\'')
+                    quote = data[i];
+                else
+                    n += data[i] == '=';
+            }
+            i++;
+            if (n > most)
+                most = n, *line = tag_line;
+        }
+    }
+    return most;
+}
+
+/* Random and adversarial small documents over the scan's alphabet, each cut at every byte,
+ * in three random pieces and byte by byte: the incremental scan gives what the old
+ * whole-buffer scan gave (count and line). */
+static void test_attribute_scan_brute_force(void **state)
+{
+    (void)state;
+    static const char alpha[] = "<>!-[]CDAT?/=\"' a\n";
+    static const char *const words[] = {"<!--", "-->", "<![CDATA[", "]]>", "<?", "?>", "</",
+                                        "<!", "<a ", "=", "\"", "'", "\n", "--->", "]]]>",
+                                        "<![CDAT", "<!-", ">"};
+    uint32_t x = 20261202u;
+    char doc[64];
+    for (int iter = 0; iter < 400000; iter++) {
+        size_t len = 0;
+        x = x * 1103515245u + 12345u;
+        size_t want_len = 1 + (x >> 16) % 40;
+        while (len < want_len) {
+            x = x * 1103515245u + 12345u;
+            const char *w;
+            char one[2] = {0, 0};
+            if ((x >> 8) % 3 == 0) {
+                w = words[(x >> 12) % (sizeof words / sizeof words[0])];
+            } else {
+                one[0] = alpha[(x >> 12) % (sizeof alpha - 1)];
+                w = one;
+            }
+            size_t wl = strlen(w);
+            if (len + wl >= sizeof doc)
+                break;
+            memcpy(doc + len, w, wl);
+            len += wl;
+        }
+        long oline, line;
+        size_t want = old_max_attributes(doc, len, &oline);
+        size_t got = xmlcheck_max_attributes(doc, len, &line);
+        if (got != want || line != oline)
+            fail_msg("whole \"%.*s\": %zu on line %ld, old %zu on line %ld", (int)len, doc, got,
+                     line, want, oline);
+        for (size_t cut = 0; cut <= len; cut++) {
+            x = x * 1103515245u + 12345u;
+            size_t cut2 = cut + (len > cut ? (x >> 16) % (len - cut + 1) : 0);
+            xmlcheck_attrs a;
+            xmlcheck_attrs_init(&a);
+            xmlcheck_attrs_feed(&a, doc, cut);
+            xmlcheck_attrs_feed(&a, doc + cut, cut2 - cut);
+            xmlcheck_attrs_feed(&a, doc + cut2, len - cut2);
+            if (a.most != want || a.line != oline)
+                fail_msg("\"%.*s\" cut at %zu, %zu: %zu on line %ld, old %zu on line %ld",
+                         (int)len, doc, cut, cut2, a.most, a.line, want, oline);
+        }
+        xmlcheck_attrs a;
+        xmlcheck_attrs_init(&a);
+        for (size_t k = 0; k < len; k++)
+            xmlcheck_attrs_feed(&a, doc + k, 1);
+        if (a.most != want || a.line != oline)
+            fail_msg("\"%.*s\" byte by byte: %zu on line %ld, old %zu on line %ld", (int)len, doc,
+                     a.most, a.line, want, oline);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1172,6 +1286,7 @@ int main(void)
         cmocka_unit_test(test_xls_formula_column_explained),
         cmocka_unit_test(test_roster_sheet_chosen),
         cmocka_unit_test(test_attribute_scan_in_pieces),
+        cmocka_unit_test(test_attribute_scan_brute_force),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
