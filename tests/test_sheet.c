@@ -854,6 +854,39 @@ static void test_zip_limits(void **state)
     roster_free(r);
 }
 
+/* An entry whose headers declare 1000 bytes but which inflates to 8 MiB of zeros (about
+ * 1000:1): the declared size passes ZIPREAD_RATIO_FROM, so no ratio is checked at open, and
+ * nothing checks the bytes that come against the size declared. Since the entry limit is
+ * 256 MiB, such a header gives 256 MiB per read from 250 KB of file, and the sheet probes
+ * read the same entry up to 17 times a pass (a 261 KB .xlsx of 16 sheets naming one such
+ * part: 4 min for validate; 2 s before, when 64 MiB read whole stopped it unparsed). A
+ * header that lied is a broken entry: more bytes than declared must be refused. FAILS at
+ * 3596b7e: zipread_entry returns ZIPREAD_OK. */
+static void test_zip_header_lying_within_limit(void **state)
+{
+    (void)state;
+    size_t len, n = ZIPREAD_RATIO_FROM * 8;
+    char *zeros = calloc(1, n);
+    part bomb[] = {{"xl/workbook.xml", zeros, n}};
+    char *z = make_zip(bomb, 1, &len);
+    lie_about_sizes(z, len, 1000);
+    zipread_status st;
+    zipread *zr = zipread_open(z, len, &st);
+    size_t got = 0;
+    if (zr) {
+        buf out;
+        buf_init(&out, 0);
+        st = zipread_entry(zr, "xl/workbook.xml", &out);
+        got = out.len;
+        buf_release(&out);
+        zipread_close(zr);
+    }
+    free(z);
+    free(zeros);
+    if (st == ZIPREAD_OK)
+        fail_msg("an entry declared 1000 bytes gave %zu, taken as read", got);
+}
+
 static void test_sheet_limits(void **state)
 {
     (void)state;
@@ -1287,6 +1320,7 @@ int main(void)
         cmocka_unit_test(test_roster_sheet_chosen),
         cmocka_unit_test(test_attribute_scan_in_pieces),
         cmocka_unit_test(test_attribute_scan_brute_force),
+        cmocka_unit_test(test_zip_header_lying_within_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
