@@ -887,6 +887,37 @@ static void test_zip_header_lying_within_limit(void **state)
         fail_msg("an entry declared 1000 bytes gave %zu, taken as read", got);
 }
 
+/* test_zip_limits' "header that lies" reads through zipread_entry into buf_init(&out, 0),
+ * whose own 64 MiB ceiling stops it: ZIPREAD_MAX_ENTRY_BYTES in zipread_stream_read is
+ * never reached there, and read_bytes fails on the NUL bytes as XML. Here the stream itself
+ * must stop at the limit. */
+static void test_zip_stream_stops_at_entry_limit(void **state)
+{
+    (void)state;
+    size_t len, n = ZIPREAD_MAX_ENTRY_BYTES + 1;
+    char *zeros = calloc(1, n);
+    part bomb[] = {{"xl/workbook.xml", zeros, n}};
+    char *z = make_zip(bomb, 1, &len);
+    free(zeros);
+    lie_about_sizes(z, len, 1000);
+    zipread_status st;
+    zipread *zr = zipread_open(z, len, &st);
+    assert_non_null(zr);
+    zipread_stream *s = zipread_stream_open(zr, "xl/workbook.xml", &st);
+    assert_non_null(s);
+    static char piece[1 << 20];
+    size_t total = 0;
+    long got;
+    while ((got = zipread_stream_read(s, piece, sizeof piece, &st)) > 0)
+        total += (size_t)got;
+    zipread_stream_close(s);
+    zipread_close(zr);
+    free(z);
+    assert_int_equal(got, -1);
+    assert_int_equal(st, ZIPREAD_TOO_BIG);
+    assert_true(total <= ZIPREAD_MAX_ENTRY_BYTES);
+}
+
 static void test_sheet_limits(void **state)
 {
     (void)state;
@@ -1321,6 +1352,7 @@ int main(void)
         cmocka_unit_test(test_attribute_scan_in_pieces),
         cmocka_unit_test(test_attribute_scan_brute_force),
         cmocka_unit_test(test_zip_header_lying_within_limit),
+        cmocka_unit_test(test_zip_stream_stops_at_entry_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
