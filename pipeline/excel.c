@@ -555,7 +555,8 @@ void excel_scan_record(excel_scan *s, const roster *r, const record *rec)
  * order (only 1/2/2027, 5/5/2027, ISO) follows the file: Excel with US settings writes
  * every date column month first, so the 3/14/2027 of one column says how 1/2/2027 next
  * door reads; when the file shows both orders, its doubtful values are flagged. Each column
- * read month first is said once, with the file's first month-first value. */
+ * read month first is said once, quoting its own first month-first value, or, for a column
+ * of only ambiguous values, the file's that decided it. */
 static void decide_dates(excel_scan *s, roster *r)
 {
     size_t month = 0, day = 0;

@@ -38,11 +38,11 @@ typedef struct ods {
     cell c;
 } ods;
 
+static const char KIND[] = "tệp bảng tính (.ods)";
+
 static void fail(table *t, const char *what)
 {
-    char *msg = xasprintf("Không đọc được tệp bảng tính (.ods): %s. %s", what, FIX);
-    roster_fail(table_roster(t), 0, msg);
-    free(msg);
+    sheet_fail(t, KIND, what, FIX);
 }
 
 static char *attr(xmlTextReader *rd, const char *local, const char *ns)
@@ -307,7 +307,7 @@ static xmlTextReader *open_at(ods *o, zipread *z, size_t want, tables *ts, size_
 {
     table *t = o->t;
     zipread_status st;
-    xmlTextReader *rd = sheet_xml_stream(t, z, PART, FIX, &st); /* never held whole */
+    xmlTextReader *rd = sheet_xml_stream(t, z, PART, KIND, FIX, &st); /* never held whole */
     if (!rd && !table_roster(t)->failed) {
         char *what = st == ZIPREAD_OK ? xasprintf("phần %s trống", PART)
                                       : xasprintf("%s (%s)", sheet_zip_problem(st), PART);

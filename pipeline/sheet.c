@@ -228,7 +228,7 @@ typedef struct part_stream {
     table *t;
     zipread_stream *zs;
     char *name;
-    const char *fix;
+    const char *kind, *fix;
     xmlcheck_attrs attrs;
     char first[4096]; /* the first piece, read to see whether the part is empty */
     size_t nfirst, given;
@@ -247,11 +247,17 @@ static long part_pull(part_stream *ps, char *p, size_t len)
 {
     zipread_status st;
     long n = zipread_stream_read(ps->zs, p, len, &st);
-    if (n < 0) {
-        fail_part(ps->t, 0, ps->name, sheet_zip_problem(st), ps->fix);
+    if (n < 0) { /* the zip's fault, said as when the archive is opened */
+        char *what = xasprintf("%s (%s)", sheet_zip_problem(st), ps->name);
+        sheet_fail(ps->t, ps->kind, what, ps->fix);
+        free(what);
         return -1;
     }
     xmlcheck_attrs_feed(&ps->attrs, p, (size_t)n);
+    if (ps->attrs.declaration) { /* refused before libxml2 parses it (xmlcheck.h) */
+        fail_part(ps->t, 0, ps->name, "có khai báo DOCTYPE", ps->fix);
+        return -1;
+    }
     if (ps->attrs.most > XMLCHECK_MAX_ATTRIBUTES) {
         char *msg = xasprintf("Phần %s của bảng tính có một phần tử mang hơn %d thuộc tính: đây "
                               "không phải bảng tính bình thường (có thể là tệp độc hại). %s",
@@ -277,8 +283,15 @@ static int part_read(void *ctx, char *p, int len)
     return (int)part_pull(ps, p, (size_t)len);
 }
 
-xmlTextReader *sheet_xml_stream(table *t, zipread *z, const char *name, const char *fix,
-                                zipread_status *status)
+void sheet_fail(table *t, const char *kind, const char *what, const char *fix)
+{
+    char *msg = xasprintf("Không đọc được %s: %s. %s", kind, what, fix);
+    roster_fail(table_roster(t), 0, msg);
+    free(msg);
+}
+
+xmlTextReader *sheet_xml_stream(table *t, zipread *z, const char *name, const char *kind,
+                                const char *fix, zipread_status *status)
 {
     zipread_stream *zs = zipread_stream_open(z, name, status);
     if (!zs)
@@ -287,6 +300,7 @@ xmlTextReader *sheet_xml_stream(table *t, zipread *z, const char *name, const ch
     ps->t = t;
     ps->zs = zs;
     ps->name = xstrdup(name);
+    ps->kind = kind;
     ps->fix = fix;
     xmlcheck_attrs_init(&ps->attrs);
     long n = part_pull(ps, ps->first, sizeof ps->first);

@@ -86,16 +86,20 @@ int sheet_row_emit(sheet_row *row, table *t);
 void sheet_row_clear(sheet_row *row);
 
 /* The XML parts of .xlsx and .ods, read as a stream (xmlTextReader), never as a tree. `name`
- * is the part's name for messages, `fix` the clerk's sentence saying how to repair the file
- * ("Hãy mở tệp trong Excel và lưu lại ..."). */
+ * is the part's name for messages, `kind` the file's kind ("tệp Excel (.xlsx)"), `fix` the
+ * clerk's sentence saying how to repair the file ("Hãy mở tệp trong Excel và lưu lại ..."). */
 
 /* A reader over the zip's entry `name`, read a piece at a time as the reader asks (a 44 MB
  * sheet is never held whole), each piece scanned for attributes before libxml2 parses it.
  * NULL: the entry cannot be opened (*status its zipread_status, nothing failed: the caller
  * says whether that matters), is empty (*status ZIPREAD_OK), or failed the roster. A piece
  * that cannot be read later fails the roster, and sheet_xml_next returns -1. */
-xmlTextReader *sheet_xml_stream(table *t, zipread *z, const char *name, const char *fix,
-                                zipread_status *status);
+xmlTextReader *sheet_xml_stream(table *t, zipread *z, const char *name, const char *kind,
+                                const char *fix, zipread_status *status);
+/* Fails t's roster with "Không đọc được KIND: WHAT. FIX": kind the file's kind for the clerk
+ * ("tệp Excel (.xlsx)"), what went wrong, how to repair it. Also for a part's zip error met
+ * while it is streamed (sheet_xml_stream). */
+void sheet_fail(table *t, const char *kind, const char *what, const char *fix);
 /* The next node: 1, 0 at the end, -1 after failing the roster (malformed XML, a DOCTYPE,
  * deeper than SHEET_MAX_XML_DEPTH). */
 int sheet_xml_next(table *t, xmlTextReader *rd, const char *name, const char *fix);

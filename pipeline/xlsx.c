@@ -36,11 +36,11 @@ typedef struct book {
     size_t nxf;
 } book;
 
+static const char KIND[] = "tệp Excel (.xlsx)";
+
 static void fail(book *b, const char *what)
 {
-    char *msg = xasprintf("Không đọc được tệp Excel (.xlsx): %s. %s", what, FIX);
-    roster_fail(table_roster(b->t), 0, msg);
-    free(msg);
+    sheet_fail(b->t, KIND, what, FIX);
 }
 
 /* A part as a reader pulling it from the zip a piece at a time (a 44 MB sheet is never held
@@ -48,7 +48,7 @@ static void fail(book *b, const char *what)
 static int open_part(book *b, const char *name, int required, xmlTextReader **rd)
 {
     zipread_status st;
-    *rd = sheet_xml_stream(b->t, b->z, name, FIX, &st);
+    *rd = sheet_xml_stream(b->t, b->z, name, KIND, FIX, &st);
     if (*rd)
         return 0;
     if (table_roster(b->t)->failed)

@@ -37,25 +37,23 @@ typedef struct xmlcheck_attrs {
     long at, tag_line;
     size_t most;
     long line;
+    long declaration; /* line of the first <!DOCTYPE (or any <! but a comment or CDATA), 0 */
 } xmlcheck_attrs;
 void xmlcheck_attrs_init(xmlcheck_attrs *a);
 void xmlcheck_attrs_feed(xmlcheck_attrs *a, const char *data, size_t len);
 
-/* A streaming reader (xmlTextReader) over data[0..len) (borrowed) with the same safety
- * settings as xmlcheck_read: no network, no DTD loading, no entity substitution. The caller
- * still refuses a DOCTYPE node and should run xmlcheck_max_attributes first. NULL when
- * libxml2 cannot start; free with xmlFreeTextReader. */
-xmlTextReader *xmlcheck_reader(const char *data, size_t len, const char *name);
-
-/* The same over bytes pulled through read (libxml2's xmlInputReadCallback: up to len bytes
- * into buf, how many, 0 at the end, -1 to stop with an error); close(ctx) is called once
- * when the reader is freed, or at once when it cannot be made (NULL then). */
+/* A streaming reader (xmlTextReader) with the same safety settings as xmlcheck_read (no
+ * network, no DTD loading, no entity substitution), over bytes pulled through read
+ * (libxml2's xmlInputReadCallback: up to len bytes into buf, how many, 0 at the end, -1 to
+ * stop with an error); close(ctx) is called once when the reader is freed, or at once when
+ * it cannot be made (NULL then). The caller feeds each piece to xmlcheck_attrs_feed first
+ * and refuses a declaration or too many attributes before libxml2 sees it. */
 xmlTextReader *xmlcheck_reader_io(int (*read)(void *, char *, int), int (*close)(void *),
                                   void *ctx, const char *name);
 
 /* Parses data (name for messages). Returns the document, or NULL with the line of the
- * problem in *line and libxml2's reason (English) in msg. A DOCTYPE is refused here, and a
- * start tag with more than XMLCHECK_MAX_ATTRIBUTES attributes before libxml2 parses it. */
+ * problem in *line and libxml2's reason (English) in msg. A DOCTYPE, and a start tag with
+ * more than XMLCHECK_MAX_ATTRIBUTES attributes, are refused before libxml2 parses them. */
 xmlDoc *xmlcheck_read(const char *data, size_t len, const char *name, long *line, char *msg,
                       size_t msglen);
 /* Same, from a file (bounded to 4 MiB). */

@@ -9,6 +9,7 @@
 struct zipread {
     zip_t *za;
     zip_source_t *src;
+    size_t inflated; /* bytes all its streams gave: ZIPREAD_MAX_INFLATED at most */
 };
 
 static zipread_status check_entries(zip_t *za)
@@ -77,8 +78,9 @@ int zipread_has(zipread *z, const char *name)
 }
 
 struct zipread_stream {
+    zipread *z;
     zip_file_t *f;
-    size_t total;
+    size_t total, declared; /* bytes given; what the central directory says it holds */
 };
 
 zipread_stream *zipread_stream_open(zipread *z, const char *name, zipread_status *st)
@@ -96,8 +98,15 @@ zipread_stream *zipread_stream_open(zipread *z, const char *name, zipread_status
                   : ZIPREAD_BROKEN;
         return NULL;
     }
+    zip_stat_t zs;
+    zip_stat_init(&zs);
     zipread_stream *s = xcalloc(1, sizeof *s);
+    s->z = z;
     s->f = f;
+    s->declared = zip_stat_index(z->za, (zip_uint64_t)i, 0, &zs) == 0 &&
+                          (zs.valid & ZIP_STAT_SIZE)
+                      ? (size_t)zs.size
+                      : ZIPREAD_MAX_ENTRY_BYTES;
     *st = ZIPREAD_OK;
     return s;
 }
@@ -110,8 +119,12 @@ long zipread_stream_read(zipread_stream *s, char *p, size_t n, zipread_status *s
         return -1;
     }
     s->total += (size_t)got;
-    /* the declared size was checked at open; this stops a header that lied */
-    if (s->total > ZIPREAD_MAX_ENTRY_BYTES) {
+    s->z->inflated += (size_t)got;
+    /* the declared sizes were checked at open (each, their sum, their ratios): more bytes
+     * than declared is a header that lied, and no archive inflates past its budget however
+     * often its parts are read (a sheet probed, a roster read twice) */
+    if (s->total > ZIPREAD_MAX_ENTRY_BYTES || s->total > s->declared ||
+        s->z->inflated > ZIPREAD_MAX_INFLATED) {
         *st = ZIPREAD_TOO_BIG;
         return -1;
     }

@@ -2,8 +2,9 @@
  * ECMA-376 Part 2 and OpenDocument 1.2 Part 3), the only module that includes libzip's
  * header. An archive is hostile until shown otherwise (a zip bomb): its entry count, each
  * entry's declared size, the sum of the declared sizes and each large entry's compression
- * ratio are checked when it is opened, and reading an entry stops at ZIPREAD_MAX_ENTRY_BYTES
- * whatever its header declared. */
+ * ratio are checked when it is opened; reading an entry stops past its declared size or at
+ * ZIPREAD_MAX_ENTRY_BYTES, whatever its header declared, and reading the archive at
+ * ZIPREAD_MAX_INFLATED. */
 #ifndef CTS_ZIPREAD_H
 #define CTS_ZIPREAD_H
 
@@ -16,6 +17,9 @@
  * time, not memory; a 50,000-row .ods saved by LibreOffice has a 102 MB content.xml */
 #define ZIPREAD_MAX_ENTRY_BYTES ((size_t)256 << 20)
 #define ZIPREAD_MAX_TOTAL_BYTES ((size_t)256 << 20) /* all entries, uncompressed, declared */
+/* all the bytes one opened archive gives, its parts read as often as they are (a sheet
+ * probed, content.xml opened twice): a 50,000-row .ods reads 204 MB */
+#define ZIPREAD_MAX_INFLATED ((size_t)384 << 20)
 #define ZIPREAD_MAX_RATIO 200                       /* uncompressed / compressed, per entry */
 #define ZIPREAD_RATIO_FROM ((size_t)1 << 20)        /* ... of an entry larger than this */
 
