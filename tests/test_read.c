@@ -765,12 +765,11 @@ static void test_each_file_changed(void **state)
     free(path);
 }
 
-/* The delimiter is detected on the first feed (csv.h), and read_roster_each's first feed is
- * one 1 MiB block: a title line with a stray quote makes the detection skip to the next quote
- * of the file (csv_detect_delimiter), which read whole lies past the first block. Read whole
- * the ";" of that later row decides (every line is then one cell: no header); read in stream
- * the block ends inside the "quote" and "," is taken. read_roster_each must give what
- * read_roster gives (read.h). */
+/* The delimiter is detected on the first feed (csv.h). A title line with a stray quote once
+ * made the detection skip to the next quote of the file, past the first 1 MiB block: read
+ * whole, the ";" of that late row decided (no header); read in stream, ",". A quote now
+ * opens a cell only at its start, as the tokenizer takes it, and the stream's first feed
+ * holds the first lines whole: both read "," and give the same roster (read.h). */
 static void test_each_delimiter_past_first_block(void **state)
 {
     (void)state;
